@@ -1,0 +1,18 @@
+package dev.hairpin.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code hairpin} command. */
+@Command(name = "hairpin", mixinStandardHelpOptions = true, version = "hairpin 0.1.0",
+        description = "Linux netfilter, conntrack and NAT rebuilt in Java, byte-exact with the kernel.")
+public final class Main implements Runnable {
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Main()).execute(args));
+    }
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+}

@@ -1,0 +1,39 @@
+package dev.hairpin.conntrack;
+
+/**
+ * Read (and the few writes rules make) access to one conntrack entry by index, for matches and
+ * targets ({@code -m conntrack}, {@code -m connmark}, CONNMARK, {@code -m state} needs only the
+ * ctinfo on the skb). Addresses are ints, ports host order; for ICMP the "ports" are the echo id
+ * (source side) and type&lt;&lt;8|code (destination side), as the kernel's tuple holds them.
+ */
+public interface CtView {
+    int DIR_ORIGINAL = 0;
+    int DIR_REPLY = 1;
+
+    /** IPS_* status bits, see {@link CtStatus} */
+    int status(int ct);
+
+    int protocol(int ct);
+
+    int src(int ct, int dir);
+
+    int dst(int ct, int dir);
+
+    int sport(int ct, int dir);
+
+    int dport(int ct, int dir);
+
+    /** ct->mark */
+    int mark(int ct);
+
+    /** sets ct->mark, raising an IPCT_MARK event when it changes */
+    void setMark(int ct, int mark);
+
+    /** seconds until the entry expires, as {@code nf_ct_expires()/HZ} */
+    long expiresSeconds(int ct);
+
+    /** TCP conntrack state (TcpState), 0 for other protocols */
+    int tcpState(int ct);
+
+    int zone(int ct);
+}

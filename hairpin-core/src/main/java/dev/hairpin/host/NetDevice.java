@@ -1,0 +1,63 @@
+package dev.hairpin.host;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A network device as the kernel's {@code struct net_device} shows it to netfilter: name, index,
+ * link-layer type and address, MTU, and its IPv4 addresses (primary first, as {@code ip addr}
+ * lists them). Per-device sysctls (route_localnet, rp_filter, forwarding) live in {@link Sysctls}.
+ */
+public final class NetDevice {
+    /** ARPHRD_ETHER */
+    public static final int ARPHRD_ETHER = 1;
+    /** ARPHRD_LOOPBACK */
+    public static final int ARPHRD_LOOPBACK = 772;
+    /** ARPHRD_NONE (tun) */
+    public static final int ARPHRD_NONE = 0xfffe;
+
+    public final String name;
+    public final int ifindex;
+    public final int type;
+    /** 6-byte hardware address (all zero for loopback and tun). */
+    public final byte[] mac;
+    public final int mtu;
+    public final List<InAddr> addrs = new ArrayList<>();
+    public boolean up = true;
+
+    public NetDevice(String name, int ifindex, int type, byte[] mac, int mtu) {
+        this.name = name;
+        this.ifindex = ifindex;
+        this.type = type;
+        this.mac = mac;
+        this.mtu = mtu;
+    }
+
+    public boolean isLoopback() {
+        return type == ARPHRD_LOOPBACK;
+    }
+
+    /** The first (primary) IPv4 address, as {@code ifa_list} holds it; 0 when none. */
+    public int primaryAddr() {
+        return addrs.isEmpty() ? 0 : addrs.getFirst().local();
+    }
+
+    /**
+     * An IPv4 address on a device ({@code struct in_ifaddr}): local address, prefix length,
+     * scope (0 universe/global, 200 link, 254 host) and whether it is secondary.
+     */
+    public record InAddr(int local, int prefixLen, int scope, boolean secondary) {
+        public int mask() {
+            return prefixLen == 0 ? 0 : -1 << (32 - prefixLen);
+        }
+
+        public boolean contains(int addr) {
+            return ((addr ^ local) & mask()) == 0;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

@@ -1,0 +1,150 @@
+package dev.hairpin.packet;
+
+/**
+ * IPv4 header layout (RFC 791) and absolute accessors over a byte array; no state, no
+ * allocation. {@code off} is the offset of the header's first byte.
+ *
+ * <pre>
+ *  0                   1                   2                   3
+ *  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ * +-------+-------+---------------+-------------------------------+
+ * |Version|  IHL  |      TOS      |          Total Length         |  0
+ * +-------+-------+---------------+-----+-------------------------+
+ * |        Identification         |Flags|     Fragment Offset     |  4
+ * +---------------+---------------+-----+-------------------------+
+ * |      TTL      |   Protocol    |        Header Checksum        |  8
+ * +---------------+---------------+-------------------------------+
+ * |                        Source Address                         | 12
+ * +---------------------------------------------------------------+
+ * |                     Destination Address                       | 16
+ * +---------------------------------------------------------------+
+ * </pre>
+ */
+public final class Ipv4 {
+    private Ipv4() {}
+
+    public static final int MIN_HEADER = 20;
+    public static final int TOS = 1;
+    public static final int TOT_LEN = 2;
+    public static final int ID = 4;
+    public static final int FRAG = 6;
+    public static final int TTL = 8;
+    public static final int PROTOCOL = 9;
+    public static final int CHECK = 10;
+    public static final int SADDR = 12;
+    public static final int DADDR = 16;
+
+    public static final int IP_CE = 0x8000;
+    public static final int IP_DF = 0x4000;
+    public static final int IP_MF = 0x2000;
+    public static final int IP_OFFSET = 0x1fff;
+
+    public static final int PROTO_ICMP = 1;
+    public static final int PROTO_TCP = 6;
+    public static final int PROTO_UDP = 17;
+
+    public static int version(byte[] b, int off) {
+        return (b[off] >> 4) & 0xf;
+    }
+
+    public static int ihlBytes(byte[] b, int off) {
+        return (b[off] & 0xf) << 2;
+    }
+
+    public static int tos(byte[] b, int off) {
+        return b[off + TOS] & 0xff;
+    }
+
+    public static int totLen(byte[] b, int off) {
+        return u16(b, off + TOT_LEN);
+    }
+
+    public static int id(byte[] b, int off) {
+        return u16(b, off + ID);
+    }
+
+    /** flags and fragment offset, as the 16-bit field */
+    public static int fragOff(byte[] b, int off) {
+        return u16(b, off + FRAG);
+    }
+
+    public static boolean isFragment(byte[] b, int off) {
+        return (fragOff(b, off) & (IP_MF | IP_OFFSET)) != 0;
+    }
+
+    public static int ttl(byte[] b, int off) {
+        return b[off + TTL] & 0xff;
+    }
+
+    public static int protocol(byte[] b, int off) {
+        return b[off + PROTOCOL] & 0xff;
+    }
+
+    public static int check(byte[] b, int off) {
+        return u16(b, off + CHECK);
+    }
+
+    public static int saddr(byte[] b, int off) {
+        return i32(b, off + SADDR);
+    }
+
+    public static int daddr(byte[] b, int off) {
+        return i32(b, off + DADDR);
+    }
+
+    public static int u16(byte[] b, int i) {
+        return ((b[i] & 0xff) << 8) | (b[i + 1] & 0xff);
+    }
+
+    public static int i32(byte[] b, int i) {
+        return ((b[i] & 0xff) << 24) | ((b[i + 1] & 0xff) << 16) | ((b[i + 2] & 0xff) << 8) | (b[i + 3] & 0xff);
+    }
+
+    public static void put16(byte[] b, int i, int v) {
+        b[i] = (byte) (v >>> 8);
+        b[i + 1] = (byte) v;
+    }
+
+    public static void put32(byte[] b, int i, int v) {
+        b[i] = (byte) (v >>> 24);
+        b[i + 1] = (byte) (v >>> 16);
+        b[i + 2] = (byte) (v >>> 8);
+        b[i + 3] = (byte) v;
+    }
+
+    /** Dotted-quad text of an address held in an int (network order in the int's bits). */
+    public static String toString(int addr) {
+        return ((addr >>> 24) & 0xff) + "." + ((addr >>> 16) & 0xff) + "." + ((addr >>> 8) & 0xff) + "." + (addr & 0xff);
+    }
+
+    /** Parses a dotted quad; throws IllegalArgumentException when it is not one. */
+    public static int parse(String s) {
+        int v = 0;
+        int parts = 0;
+        int i = 0;
+        int n = s.length();
+        while (parts < 4) {
+            int start = i;
+            int octet = 0;
+            while (i < n && s.charAt(i) >= '0' && s.charAt(i) <= '9' && i - start < 3) {
+                octet = octet * 10 + (s.charAt(i) - '0');
+                i++;
+            }
+            if (i == start || octet > 255) {
+                throw new IllegalArgumentException("not an IPv4 address: " + s);
+            }
+            v = (v << 8) | octet;
+            parts++;
+            if (parts < 4) {
+                if (i >= n || s.charAt(i) != '.') {
+                    throw new IllegalArgumentException("not an IPv4 address: " + s);
+                }
+                i++;
+            }
+        }
+        if (i != n) {
+            throw new IllegalArgumentException("not an IPv4 address: " + s);
+        }
+        return v;
+    }
+}

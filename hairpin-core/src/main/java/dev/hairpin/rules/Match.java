@@ -1,0 +1,26 @@
+package dev.hairpin.rules;
+
+import dev.hairpin.packet.Skb;
+
+/**
+ * One {@code -m} match of a rule (an {@code xt_match} with its parsed options). Implementations
+ * are immutable except for per-rule state the kernel keeps in the match (statistic's nth
+ * counter, limit's credit), and must not allocate per packet.
+ */
+public interface Match {
+    /** the extension name as {@code -m NAME} takes it */
+    String name();
+
+    boolean matches(Skb skb, XtParam par);
+
+    /** The options in iptables-save form, each preceded by a space (e.g. {@code " --dport 80"}). */
+    void save(StringBuilder sb);
+
+    /** The {@code iptables -L} form, each part preceded by a space (e.g. {@code " tcp dpt:80"}). */
+    void print(StringBuilder sb, boolean numeric);
+
+    /** Hooks this match may be used in (bit mask of 1 &lt;&lt; hook); all by default. */
+    default int hooks() {
+        return 0x1f;
+    }
+}

@@ -1,0 +1,29 @@
+package dev.hairpin.rules;
+
+import dev.hairpin.packet.Skb;
+
+/**
+ * A {@code -j} extension target (an {@code xt_target} with its parsed options). Returns a
+ * netfilter verdict, or {@link dev.hairpin.packet.Verdict#XT_CONTINUE} for non-terminating
+ * targets (LOG, MARK, CONNMARK, NOTRACK ...). Standard verdicts (ACCEPT, DROP, RETURN, jumps,
+ * goto) are not Targets: the rule model holds them directly.
+ */
+public interface Target {
+    String name();
+
+    int target(Skb skb, XtParam par);
+
+    void save(StringBuilder sb);
+
+    void print(StringBuilder sb, boolean numeric);
+
+    /** Hooks this target may be used in (bit mask of 1 &lt;&lt; hook); all by default. */
+    default int hooks() {
+        return 0x1f;
+    }
+
+    /** Tables this target may be used in; null for any. */
+    default java.util.Set<String> tables() {
+        return null;
+    }
+}

@@ -1,0 +1,18 @@
+package dev.hairpin.rules;
+
+import dev.hairpin.host.NetDevice;
+
+/**
+ * {@code struct xt_action_param}: the context a match or target runs in. Reused, never
+ * allocated per packet. {@code hotdrop} lets a match drop the packet outright, as the kernel's
+ * does for malformed headers.
+ */
+public final class XtParam {
+    public XtServices services;
+    public int hook;
+    public NetDevice in;
+    public NetDevice out;
+    /** fragment offset != 0: transport header matches do not match */
+    public boolean fragment;
+    public boolean hotdrop;
+}

@@ -1,0 +1,64 @@
+package dev.hairpin.rules;
+
+import dev.hairpin.conntrack.CtView;
+import dev.hairpin.host.NetDevice;
+import dev.hairpin.nat.NatRange;
+import dev.hairpin.packet.Skb;
+
+/**
+ * What matches and targets ask of the rest of the stack: the clock, randomness, conntrack,
+ * NAT bindings, routing and the packets a target generates. The pipeline implements it; rules
+ * never see the pipeline itself (the kernel's xt modules likewise call nf_nat_setup_info,
+ * nf_send_reset, inet_addr_type ...).
+ */
+public interface XtServices {
+    /** the simulated or real clock, nanoseconds */
+    long nowNanos();
+
+    /** get_random_u32() */
+    int random32();
+
+    /** the conntrack table, for -m conntrack / connmark / CONNMARK */
+    CtView conntrack();
+
+    /**
+     * nf_nat_setup_info() for SNAT/DNAT/NETMAP targets: binds the skb's (unconfirmed) entry
+     * to the range for the hook's manip type; returns a verdict (NF_ACCEPT, or NF_DROP).
+     */
+    int natSetup(Skb skb, NatRange range, int manip);
+
+    /** nf_nat_masquerade_ipv4(): MASQUERADE in POSTROUTING; returns a verdict */
+    int masquerade(Skb skb, NatRange range);
+
+    /** nf_nat_redirect_ipv4(): REDIRECT in PREROUTING/OUTPUT; returns a verdict */
+    int redirect(Skb skb, NatRange range);
+
+    /**
+     * REJECT: sends the reply the kernel sends (ICMP error with the given code, or a TCP RST
+     * when {@code tcpReset}); the caller then returns NF_DROP.
+     */
+    void reject(Skb skb, boolean tcpReset, int icmpCode);
+
+    /** NOTRACK / CT --notrack: attach the untracked conntrack to the skb */
+    void notrack(Skb skb);
+
+    /** a kernel log line (LOG target); {@code level} is the syslog level */
+    void log(int level, String line);
+
+    /**
+     * inet_addr_type(): the route type (RTN_UNICAST 1, RTN_LOCAL 2, RTN_BROADCAST 3,
+     * RTN_MULTICAST 5, RTN_UNREACHABLE 7 ...) of {@code addr}; with {@code dev} non-null the
+     * lookup is limited to that device (addrtype --limit-iface-in/out).
+     */
+    int addrType(int addr, NetDevice dev);
+
+    /** The named ipset, or null when no such set exists. */
+    default IpSetView ipset(String name) {
+        return null;
+    }
+
+    /** Membership test of an ipset, for -m set. */
+    interface IpSetView {
+        boolean test(Skb skb, int[] dirs);
+    }
+}
