@@ -1,0 +1,573 @@
+package dev.hairpin.conntrack;
+
+import dev.hairpin.conntrack.proto.GenericTracker;
+import dev.hairpin.conntrack.proto.IcmpTracker;
+import dev.hairpin.conntrack.proto.L4Tracker;
+import dev.hairpin.conntrack.proto.UdpTracker;
+import dev.hairpin.packet.CtInfo;
+import dev.hairpin.packet.Ipv4;
+import dev.hairpin.packet.Skb;
+import dev.hairpin.packet.Verdict;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntConsumer;
+
+/**
+ * Connection tracking (net/netfilter/nf_conntrack_core.c): attaches an entry and a ctinfo to
+ * every packet at the conntrack hooks ({@link #in}), inserts new entries into the table at the
+ * last hook ({@link #confirm}), expires and deletes them, and raises events.
+ *
+ * <p>An entry made for a packet is <em>unconfirmed</em>: it is in no index and only the packet
+ * holds it. If the packet is dropped before the confirm hook, the entry vanishes without a trace
+ * ({@link #put}), as the kernel frees it with the skb.
+ */
+public final class Conntrack {
+    public final ConntrackTable table;
+    public final CtConfig config;
+    public final CtStats stats = new CtStats();
+    private final L4Tracker[] trackers = new L4Tracker[256];
+    private final L4Tracker generic = new GenericTracker();
+    private final List<CtEvent.Listener> listeners = new ArrayList<>();
+    private final List<IntConsumer> freeHooks = new ArrayList<>();
+    private final ConntrackTable.Expiry expiry = this::expired;
+    /** what to log ("nf_conntrack: table full, dropping packet") */
+    public java.util.function.Consumer<String> kernelLog = s -> {};
+
+    /** entries held by packets in flight (skb->_nfct references); a killed one is freed on put */
+    private final int[] held = new int[8];
+    private int heldTop;
+
+    public Conntrack(CtConfig config, long seed) {
+        this.config = config;
+        this.table = new ConntrackTable(config, seed);
+        register(new UdpTracker());
+        register(new IcmpTracker());
+    }
+
+    public void register(L4Tracker t) {
+        trackers[t.protocol()] = t;
+    }
+
+    public L4Tracker tracker(int proto) {
+        L4Tracker t = trackers[proto];
+        return t != null ? t : generic;
+    }
+
+    public void addListener(CtEvent.Listener l) {
+        listeners.add(l);
+    }
+
+    public void removeListener(CtEvent.Listener l) {
+        listeners.remove(l);
+    }
+
+    /** called with the entry index before an entry's slot is reused (NAT by-source cleanup) */
+    public void addFreeHook(IntConsumer h) {
+        freeHooks.add(h);
+    }
+
+    public long now() {
+        return table.now();
+    }
+
+    /** Moves the clock and expires what is due (the kernel's GC worker, made exact). */
+    public void advance(long now) {
+        if (now > table.now()) {
+            table.setNow(now);
+        }
+        table.runTimers(table.now(), expiry);
+    }
+
+    private void expired(int e) {
+        delete(e, false);
+    }
+
+    // ---------------------------------------------------------------- nf_conntrack_in
+
+    /**
+     * nf_conntrack_in() for PRE_ROUTING and LOCAL_OUT: finds or creates the entry, runs the
+     * protocol tracker, sets skb.ct / skb.ctinfo. Returns a verdict.
+     */
+    public int in(Skb skb, int hook) {
+        if (skb.ct >= 0 || skb.ctinfo == CtInfo.UNTRACKED) {
+            return Verdict.NF_ACCEPT; // previously seen (loopback) or untracked
+        }
+        int proto = skb.protocol();
+        if (proto == Ipv4.PROTO_ICMP) {
+            int r = IcmpTracker.error(this, skb, hook);
+            if (r <= 0) {
+                stats.error++;
+                return -r;
+            }
+            if (skb.ct >= 0) {
+                return Verdict.NF_ACCEPT; // RELATED to the connection the error quotes
+            }
+        }
+        while (true) {
+            int r = resolveNormalCt(skb, proto);
+            if (r < 0) {
+                stats.drop++;
+                return Verdict.NF_DROP;
+            }
+            int ct = skb.ct;
+            if (ct < 0) {
+                stats.invalid++;
+                return Verdict.NF_ACCEPT;
+            }
+            int ret = tracker(proto).packet(this, ct, skb, skb.ctinfo, hook);
+            if (ret <= 0) {
+                put(skb);
+                if (ret == -Verdict.NF_REPEAT) {
+                    continue;
+                }
+                stats.invalid++;
+                if (ret == Verdict.NF_DROP) {
+                    stats.drop++;
+                }
+                return -ret;
+            }
+            if (skb.ctinfo == CtInfo.ESTABLISHED_REPLY && (table.status(ct) & CtStatus.SEEN_REPLY) == 0) {
+                table.setStatus(ct, CtStatus.SEEN_REPLY);
+                table.cacheEvent(ct, CtEvent.REPLY);
+            }
+            return Verdict.NF_ACCEPT;
+        }
+    }
+
+    /** Reads the tuple of the packet's own headers; false when they are truncated. */
+    private boolean tupleOf(Skb skb, int proto, long[] out) {
+        int src = skb.saddr();
+        int dst = skb.daddr();
+        int sport = 0;
+        int dport = 0;
+        int avail = skb.l3 + skb.len - skb.l4;
+        switch (proto) {
+            case 6, 17, 136, 132, 33 -> {
+                if (avail < 4) {
+                    return false;
+                }
+                sport = Ipv4.u16(skb.buf, skb.l4);
+                dport = Ipv4.u16(skb.buf, skb.l4 + 2);
+            }
+            case Ipv4.PROTO_ICMP -> {
+                if (avail < 8) {
+                    return false;
+                }
+                dport = Ipv4.u16(skb.buf, skb.l4); // type << 8 | code
+                sport = Ipv4.u16(skb.buf, skb.l4 + 4); // echo id
+            }
+            default -> { }
+        }
+        out[0] = Tuple.k1(src, dst);
+        out[1] = Tuple.k2(sport, dport, proto, zoneOf(skb));
+        return true;
+    }
+
+    private static int zoneOf(Skb skb) {
+        return 0;
+    }
+
+    private final long[] tup = new long[2];
+
+    /** resolve_normal_ct(): returns &lt;0 when the table is full (packet dropped). */
+    private int resolveNormalCt(Skb skb, int proto) {
+        if (!tupleOf(skb, proto, tup)) {
+            return 0;
+        }
+        long k1 = tup[0];
+        long k2 = tup[1];
+        int node = findLive(k1, k2);
+        int ct;
+        int dir;
+        if (node < 0) {
+            long rk2 = Tuple.invertK2(k2);
+            if (rk2 == -1) {
+                return 0;
+            }
+            ct = initConntrack(k1, k2, Tuple.invertK1(k1), rk2);
+            if (ct < 0) {
+                return -1;
+            }
+            dir = 0;
+        } else {
+            ct = node >>> 1;
+            dir = node & 1;
+        }
+        int ctinfo;
+        if (dir == 1) {
+            ctinfo = CtInfo.ESTABLISHED_REPLY;
+        } else {
+            int st = table.status(ct);
+            if ((st & CtStatus.SEEN_REPLY) != 0) {
+                ctinfo = CtInfo.ESTABLISHED;
+            } else if ((st & CtStatus.EXPECTED) != 0) {
+                ctinfo = CtInfo.RELATED;
+            } else {
+                ctinfo = CtInfo.NEW;
+            }
+        }
+        attach(skb, ct, ctinfo);
+        return 0;
+    }
+
+    /** Lookup that reaps an expired entry it meets (the kernel's lazy GC on lookup). */
+    public int findLive(long k1, long k2) {
+        int node = table.find(k1, k2);
+        if (node >= 0) {
+            int ct = node >>> 1;
+            if (table.deadline[ct] <= table.now()) {
+                delete(ct, false);
+                return -1;
+            }
+        }
+        return node;
+    }
+
+    /** init_conntrack() / __nf_conntrack_alloc(): allocation with the nf_conntrack_max check. */
+    private int initConntrack(long k1, long k2, long rk1, long rk2) {
+        if (config.max > 0 && table.count() + 1 > config.max) {
+            if (!earlyDrop(k1, k2)) {
+                kernelLog.accept("nf_conntrack: table full, dropping packet");
+                return -1;
+            }
+        }
+        int ct = table.alloc(k1, k2, rk1, rk2);
+        if (table.protocol(ct) == 6) {
+            if (table.tcp[ct] == null) {
+                table.tcp[ct] = new TcpConn();
+            } else {
+                table.tcp[ct].reset();
+            }
+        }
+        return ct;
+    }
+
+    /** NF_CT_EVICTION_RANGE */
+    static final int EVICTION_RANGE = 8;
+
+    /**
+     * early_drop(): from the new tuple's bucket on, looks at up to 8 buckets and deletes every
+     * unassured confirmed entry of the first bucket that has one.
+     */
+    private boolean earlyDrop(long k1, long k2) {
+        int buckets = Math.max(1, config.buckets);
+        int start = table.bucketOf(k1, k2, buckets);
+        int[] nodes = table.inBuckets(start, EVICTION_RANGE, buckets);
+        for (int i = 0; i < EVICTION_RANGE; i++) {
+            int b = (start + i) % buckets;
+            int drops = 0;
+            for (int node : nodes) {
+                int ct = node >>> 1;
+                int kb = (node & 1) << 1;
+                if (!table.isConfirmed(ct) || table.bucketOf(table.keys[(ct << 2) + kb], table.keys[(ct << 2) + kb + 1], buckets) != b) {
+                    continue;
+                }
+                if (table.deadline[ct] <= table.now()) {
+                    delete(ct, false);
+                    continue;
+                }
+                int st = table.status(ct);
+                if ((st & (CtStatus.ASSURED | CtStatus.DYING)) != 0) {
+                    continue;
+                }
+                if (delete(ct, false)) {
+                    drops++;
+                }
+            }
+            if (drops > 0) {
+                stats.earlyDrop += drops;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // ---------------------------------------------------------------- skb references
+
+    /** nf_ct_set(): attach an entry to a packet */
+    public void attach(Skb skb, int ct, int ctinfo) {
+        skb.ct = ct;
+        skb.ctinfo = ctinfo;
+        if (heldTop < held.length) {
+            held[heldTop++] = ct;
+        }
+    }
+
+    /**
+     * nf_ct_put() when a packet is done (sent, delivered or dropped): an entry that was never
+     * confirmed, or was killed while the packet held it, is freed now.
+     */
+    public void put(Skb skb) {
+        int ct = skb.ct;
+        skb.ct = -1;
+        if (ct < 0) {
+            return;
+        }
+        for (int i = heldTop - 1; i >= 0; i--) {
+            if (held[i] == ct) {
+                held[i] = held[--heldTop];
+                break;
+            }
+        }
+        if (isHeld(ct)) {
+            return;
+        }
+        int st = table.status(ct);
+        if ((st & CtStatus.CONFIRMED) == 0 || (st & CtStatus.DYING) != 0) {
+            freeEntry(ct);
+        }
+    }
+
+    private boolean isHeld(int ct) {
+        for (int i = 0; i < heldTop; i++) {
+            if (held[i] == ct) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void freeEntry(int ct) {
+        for (IntConsumer h : freeHooks) {
+            h.accept(ct);
+        }
+        table.free(ct);
+    }
+
+    // ---------------------------------------------------------------- protocol tracker services
+
+    /** nf_ct_refresh_acct(): new timeout (relative) and the packet counted in its direction */
+    public void refreshAcct(int ct, int ctinfo, Skb skb, long timeoutNs) {
+        refresh(ct, timeoutNs);
+        table.account(ct, CtInfo.dir(ctinfo), skb.len);
+    }
+
+    /** nf_ct_refresh(): timeout only */
+    public void refresh(int ct, long timeoutNs) {
+        if ((table.status(ct) & CtStatus.FIXED_TIMEOUT) != 0) {
+            return;
+        }
+        if (!table.isConfirmed(ct)) {
+            table.deadline[ct] = timeoutNs;
+        } else {
+            table.setDeadline(ct, table.now() + timeoutNs);
+        }
+    }
+
+    /** nf_ct_kill_acct(): count the packet, then delete the entry */
+    public void killAcct(int ct, int ctinfo, Skb skb) {
+        table.account(ct, CtInfo.dir(ctinfo), skb.len);
+        delete(ct, false);
+    }
+
+    public void eventCache(int ct, int event) {
+        table.cacheEvent(ct, event);
+    }
+
+    public boolean isConfirmed(int ct) {
+        return table.isConfirmed(ct);
+    }
+
+    public int status(int ct) {
+        return table.status(ct);
+    }
+
+    /** sets IPS bits; returns true when any was newly set (test_and_set_bit) */
+    public boolean setStatus(int ct, int bits) {
+        boolean fresh = (table.status(ct) & bits) != bits;
+        table.setStatus(ct, bits);
+        return fresh;
+    }
+
+    public void clearStatus(int ct, int bits) {
+        table.clearStatus(ct, bits);
+    }
+
+    public int l4state(int ct) {
+        return table.l4state[ct];
+    }
+
+    public void setL4state(int ct, int state) {
+        table.l4state[ct] = (byte) state;
+    }
+
+    public long l4aux(int ct) {
+        return table.l4aux[ct];
+    }
+
+    public void setL4aux(int ct, long v) {
+        table.l4aux[ct] = v;
+    }
+
+    public TcpConn tcp(int ct) {
+        return table.tcp[ct];
+    }
+
+    // ---------------------------------------------------------------- confirm
+
+    /**
+     * nf_conntrack_confirm() at the last hook (POST_ROUTING, LOCAL_IN): inserts a new entry into
+     * the table, or drops the packet when its tuples clash; then delivers cached events.
+     */
+    public int confirm(Skb skb) {
+        int ct = skb.ct;
+        if (ct < 0) {
+            return Verdict.NF_ACCEPT;
+        }
+        if (!table.isConfirmed(ct)) {
+            if (CtInfo.dir(skb.ctinfo) != 0) {
+                return Verdict.NF_ACCEPT; // REJECT's replies ride an unconfirmed entry
+            }
+            int ret = confirmNew(skb, ct);
+            if (ret != Verdict.NF_ACCEPT) {
+                return ret;
+            }
+            ct = skb.ct;
+        }
+        deliverCachedEvents(ct);
+        return Verdict.NF_ACCEPT;
+    }
+
+    private int confirmNew(Skb skb, int ct) {
+        if ((table.status(ct) & CtStatus.DYING) != 0) {
+            stats.insertFailed++;
+            stats.drop++;
+            return Verdict.NF_DROP;
+        }
+        int b = ct << 2;
+        int clash = findLive(table.keys[b], table.keys[b + 1]);
+        int rclash = clash < 0 ? findLive(table.keys[b + 2], table.keys[b + 3]) : -1;
+        if (clash >= 0 || rclash >= 0) {
+            return resolveClash(skb, ct, clash >= 0 ? clash : rclash);
+        }
+        table.setStatus(ct, CtStatus.CONFIRMED);
+        table.deadline[ct] += table.now();
+        table.insert(ct);
+        table.timerAdd(ct);
+        table.cacheEvent(ct, (table.status(ct) & CtStatus.EXPECTED) != 0 ? CtEvent.RELATED : CtEvent.NEW);
+        return Verdict.NF_ACCEPT;
+    }
+
+    /**
+     * nf_ct_resolve_clash(): two packets made the same flow. UDP (allow_clash) with an identical
+     * entry takes the winner's entry; otherwise the packet is dropped (insert_failed).
+     */
+    private int resolveClash(Skb skb, int loser, int node) {
+        int winner = node >>> 1;
+        int proto = table.protocol(loser);
+        if (proto == Ipv4.PROTO_UDP) {
+            int lb = loser << 2;
+            int wb = winner << 2;
+            boolean same = table.keys[lb] == table.keys[wb] && table.keys[lb + 1] == table.keys[wb + 1]
+                    && table.keys[lb + 2] == table.keys[wb + 2] && table.keys[lb + 3] == table.keys[wb + 3];
+            if (same) {
+                int ctinfo = skb.ctinfo;
+                put(skb);
+                attach(skb, winner, ctinfo);
+                stats.clashResolve++;
+                return Verdict.NF_ACCEPT;
+            }
+        }
+        stats.insertFailed++;
+        stats.drop++;
+        return Verdict.NF_DROP;
+    }
+
+    /** nf_ct_deliver_cached_events() */
+    public void deliverCachedEvents(int ct) {
+        int ev = table.takeEvents(ct);
+        if (ev == 0 || listeners.isEmpty() || config.events == 0) {
+            return;
+        }
+        for (CtEvent.Listener l : listeners) {
+            l.event(table, ct, ev, false);
+        }
+    }
+
+    // ---------------------------------------------------------------- deletion
+
+    /**
+     * nf_ct_delete(): marks the entry dying, reports DESTROY, removes both tuples and frees the
+     * slot (later, if a packet still holds it). Returns false when it was already dying.
+     */
+    public boolean delete(int ct, boolean userspace) {
+        int st = table.status(ct);
+        if ((st & CtStatus.DYING) != 0) {
+            return false;
+        }
+        table.setStatus(ct, CtStatus.DYING);
+        if ((st & CtStatus.CONFIRMED) == 0) {
+            return true; // unconfirmed: the packet holding it frees it
+        }
+        if (config.events != 0) {
+            for (CtEvent.Listener l : listeners) {
+                l.event(table, ct, CtEvent.DESTROY, userspace);
+            }
+        }
+        table.timerDel(ct);
+        table.unlink(ct);
+        if (!isHeld(ct)) {
+            freeEntry(ct);
+        }
+        return true;
+    }
+
+    /** conntrack -F: deletes every confirmed entry; returns how many */
+    public int flush() {
+        int[] all = snapshot();
+        int n = 0;
+        for (int ct : all) {
+            if (delete(ct, true)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Confirmed, unexpired entries (expired ones met on the way are reaped, as a dump does). */
+    public int[] snapshot() {
+        int[] out = new int[Math.max(16, table.confirmedCount())];
+        int[] n = {0};
+        int[] dead = new int[16];
+        int[] nd = {0};
+        table.forEach(ct -> {
+            if (table.deadline[ct] <= table.now()) {
+                if (nd[0] == dead.length) {
+                    return;
+                }
+                dead[nd[0]++] = ct;
+                return;
+            }
+            out[n[0]++] = ct;
+        });
+        for (int i = 0; i < nd[0]; i++) {
+            delete(dead[i], false);
+        }
+        if (nd[0] == dead.length) {
+            return snapshot();
+        }
+        return java.util.Arrays.copyOf(out, n[0]);
+    }
+
+    /**
+     * nf_conntrack_tuple_taken(): is there a live entry with this tuple in either direction,
+     * other than {@code ignored}? Counts {@code found}.
+     */
+    public boolean tupleTaken(long k1, long k2, int ignored) {
+        int node = findLive(k1, k2);
+        if (node < 0) {
+            return false;
+        }
+        int ct = node >>> 1;
+        if (ct == ignored) {
+            return false;
+        }
+        // a retransmit that raced its own unconfirmed twin: same original tuple is not a clash
+        if ((node & 1) == 0 && ignored >= 0 && table.origK1(ct) == table.origK1(ignored)
+                && table.origK2(ct) == table.origK2(ignored)) {
+            return false;
+        }
+        stats.found++;
+        return true;
+    }
+}
