@@ -266,6 +266,13 @@ public final class ConntrackTable implements CtView {
     }
 
     /** Replaces the reply tuple of an unconfirmed entry (nf_conntrack_alter_reply). */
+    public void alterReplyPublic(int e, long rk1, long rk2) {
+        if (isConfirmed(e)) {
+            throw new IllegalStateException("alter_reply on a confirmed entry");
+        }
+        alterReply(e, rk1, rk2);
+    }
+
     void alterReply(int e, long rk1, long rk2) {
         keys[(e << 2) + 2] = rk1;
         keys[(e << 2) + 3] = rk2;
@@ -554,6 +561,10 @@ public final class ConntrackTable implements CtView {
 
     public int masqIndex(int e) {
         return masqIndex[e];
+    }
+
+    public void setMasqIndex(int e, int ifindex) {
+        masqIndex[e] = ifindex;
     }
 
     /** A stable 32-bit id for the entry ({@code conntrack -o id}). */

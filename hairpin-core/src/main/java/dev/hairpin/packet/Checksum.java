@@ -35,4 +35,29 @@ public final class Checksum {
     public static boolean verifyIcmp(byte[] b, int off, int len) {
         return fold(sum(b, off, len, 0)) == 0xffff;
     }
+
+    /** csum_replace4(): the checksum after a 32-bit field changed from {@code from} to {@code to} */
+    public static int replace4(int check, int from, int to) {
+        long acc = (~check & 0xffff) + (~from >>> 16 & 0xffff) + (~from & 0xffff) + (to >>> 16 & 0xffff) + (to & 0xffff);
+        return ~fold(acc) & 0xffff;
+    }
+
+    /** csum_replace2(): the checksum after a 16-bit field changed */
+    public static int replace2(int check, int from, int to) {
+        long acc = (~check & 0xffff) + (~from & 0xffff) + (to & 0xffff);
+        return ~fold(acc) & 0xffff;
+    }
+
+    /** the checksum to store for a range (complement of the folded sum) */
+    public static int compute(byte[] b, int off, int len) {
+        return ~fold(sum(b, off, len, 0)) & 0xffff;
+    }
+
+    /** TCP/UDP checksum with the IPv4 pseudo-header over the transport range */
+    public static int transport(byte[] b, int l3, int l4, int len) {
+        long acc = sum(b, l3 + 12, 8, 0);
+        acc += Ipv4.protocol(b, l3) + len;
+        acc = sum(b, l4, len, acc);
+        return ~fold(acc) & 0xffff;
+    }
 }

@@ -1,0 +1,87 @@
+package dev.hairpin.host;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The forwarding information base: the local table the kernel derives from the addresses
+ * (each address local, its subnet's broadcast, all of 127/8 on lo) consulted before the main
+ * table, longest prefix first, lowest metric on a tie. Policy rules are not modelled.
+ */
+public final class Fib {
+    private final List<Route> local = new ArrayList<>();
+    private final List<Route> main = new ArrayList<>();
+
+    public void addMain(Route r) {
+        main.add(r);
+        main.sort(ORDER);
+    }
+
+    public List<Route> mainRoutes() {
+        return main;
+    }
+
+    public List<Route> localRoutes() {
+        return local;
+    }
+
+    private static final Comparator<Route> ORDER =
+            Comparator.comparingInt(Route::prefixLen).reversed().thenComparingInt(Route::metric);
+
+    /** Rebuilds the local table from the devices' addresses (fib_add_ifaddr). */
+    public void rebuildLocal(List<NetDevice> devices) {
+        local.clear();
+        for (NetDevice d : devices) {
+            for (NetDevice.InAddr a : d.addrs) {
+                if (d.isLoopback() && a.prefixLen() < 32) {
+                    local.add(new Route(a.local() & a.mask(), a.prefixLen(), Route.RTN_LOCAL, d, 0, a.local(),
+                            Route.SCOPE_HOST, 0, "local"));
+                }
+                local.add(new Route(a.local(), 32, Route.RTN_LOCAL, d, 0, a.local(), Route.SCOPE_HOST, 0, "local"));
+                if (a.prefixLen() < 31 && !d.isLoopback()) {
+                    int bcast = a.local() | ~a.mask();
+                    local.add(new Route(bcast, 32, Route.RTN_BROADCAST, d, 0, a.local(), Route.SCOPE_LINK, 0, "local"));
+                }
+            }
+        }
+        local.sort(ORDER);
+    }
+
+    /** fib_lookup(): the route for a destination, or null when there is none. */
+    public Route lookup(int daddr) {
+        for (Route r : local) {
+            if (r.contains(daddr)) {
+                return r;
+            }
+        }
+        for (Route r : main) {
+            if (r.contains(daddr)) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    /** fib_lookup() restricted to routes through one device (addrtype --limit-iface) */
+    public Route lookup(int daddr, NetDevice dev) {
+        for (List<Route> t : List.of(local, main)) {
+            for (Route r : t) {
+                if (r.dev() == dev && r.contains(daddr)) {
+                    return r;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** A lookup in the local table only (inet_addr_type / inet_dev_addr_type). */
+    public Route lookupLocal(int daddr) {
+        for (Route r : local) {
+            if (r.contains(daddr)) {
+                return r;
+            }
+        }
+        return null;
+    }
+}

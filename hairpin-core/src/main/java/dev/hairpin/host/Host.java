@@ -1,0 +1,95 @@
+package dev.hairpin.host;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The box being simulated: its devices and addresses, routes and sysctls (what a snapshot
+ * directory holds), plus the sockets that listen on it (none: every port is closed).
+ */
+public final class Host {
+    public final List<NetDevice> devices = new ArrayList<>();
+    private final Map<String, NetDevice> byName = new HashMap<>();
+    private final Map<Integer, NetDevice> byIndex = new HashMap<>();
+    public final Fib fib = new Fib();
+    public final Sysctls sysctls = new Sysctls();
+    /** listening sockets as "tcp:PORT" / "udp:PORT" (any local address) */
+    public final java.util.Set<String> listening = new java.util.HashSet<>();
+    /** static neighbours (ip neigh PERMANENT): address → MAC */
+    public final Map<Integer, byte[]> neighbours = new HashMap<>();
+
+    public NetDevice add(NetDevice d) {
+        devices.add(d);
+        byName.put(d.name, d);
+        byIndex.put(d.ifindex, d);
+        return d;
+    }
+
+    public NetDevice device(String name) {
+        return byName.get(name);
+    }
+
+    public NetDevice device(int ifindex) {
+        return byIndex.get(ifindex);
+    }
+
+    public NetDevice loopback() {
+        for (NetDevice d : devices) {
+            if (d.isLoopback()) {
+                return d;
+            }
+        }
+        return null;
+    }
+
+    /** Recomputes the local routing table after addresses changed. */
+    public void addressesChanged() {
+        fib.rebuildLocal(devices);
+    }
+
+    /** __ip_dev_find(): the device holding a local address */
+    public NetDevice deviceOf(int addr) {
+        for (NetDevice d : devices) {
+            for (NetDevice.InAddr a : d.addrs) {
+                if (a.local() == addr) {
+                    return d;
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * inet_select_addr(): a primary address of {@code dev} in the subnet of {@code dst} with a
+     * scope no wider than {@code scope}, else its first such address, else one of another device.
+     */
+    public int selectAddr(NetDevice dev, int dst, int scope) {
+        int any = 0;
+        if (dev != null) {
+            for (NetDevice.InAddr a : dev.addrs) {
+                if (a.secondary() || a.scope() > scope) {
+                    continue;
+                }
+                if (dst == 0 || a.contains(dst)) {
+                    return a.local();
+                }
+                if (any == 0) {
+                    any = a.local();
+                }
+            }
+            if (any != 0) {
+                return any;
+            }
+        }
+        for (NetDevice d : devices) {
+            for (NetDevice.InAddr a : d.addrs) {
+                if (!a.secondary() && a.scope() <= scope && a.scope() != Route.SCOPE_HOST) {
+                    return a.local();
+                }
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,88 @@
+package dev.hairpin.nat;
+
+import dev.hairpin.packet.Checksum;
+import dev.hairpin.packet.Ipv4;
+
+/**
+ * Rewrites a packet to a target tuple (nf_nat_proto.c: nf_nat_ipv4_manip_pkt and the per
+ * protocol manip_pkt): one address and its port or ICMP id, with incremental checksum updates as
+ * the kernel computes them. {@code hdrEnd} bounds what may be touched: an inner header quoted in
+ * an ICMP error has only 8 bytes of transport header, so its TCP checksum is left alone.
+ */
+public final class NatManip {
+    private NatManip() {}
+
+    /**
+     * @param b      buffer
+     * @param iph    offset of the IPv4 header to rewrite
+     * @param end    end of the data available (exclusive)
+     * @param manipSrc rewrite the source (true) or the destination
+     * @param addr   new address
+     * @param port   new port / ICMP id (-1: leave the transport header alone)
+     */
+    public static boolean manip(byte[] b, int iph, int end, boolean manipSrc, int addr, int port) {
+        int ihl = Ipv4.ihlBytes(b, iph);
+        int hdroff = iph + ihl;
+        int proto = Ipv4.protocol(b, iph);
+        boolean firstFrag = (Ipv4.fragOff(b, iph) & Ipv4.IP_OFFSET) == 0;
+        int oldAddr = manipSrc ? Ipv4.saddr(b, iph) : Ipv4.daddr(b, iph);
+        if (firstFrag && port >= 0) {
+            switch (proto) {
+                case Ipv4.PROTO_TCP -> tcp(b, hdroff, end, manipSrc, oldAddr, addr, port);
+                case Ipv4.PROTO_UDP -> udp(b, hdroff, end, manipSrc, oldAddr, addr, port);
+                case Ipv4.PROTO_ICMP -> icmp(b, hdroff, end, port);
+                default -> { }
+            }
+        }
+        int field = iph + (manipSrc ? Ipv4.SADDR : Ipv4.DADDR);
+        Ipv4.put16(b, iph + Ipv4.CHECK, Checksum.replace4(Ipv4.u16(b, iph + Ipv4.CHECK), oldAddr, addr));
+        Ipv4.put32(b, field, addr);
+        return true;
+    }
+
+    private static void tcp(byte[] b, int h, int end, boolean src, int oldAddr, int addr, int port) {
+        if (end - h < 8) {
+            return;
+        }
+        int portOff = h + (src ? 0 : 2);
+        int oldPort = Ipv4.u16(b, portOff);
+        Ipv4.put16(b, portOff, port);
+        if (end - h < 20) {
+            return; // quoted header: the checksum is beyond the 8 bytes we have
+        }
+        int check = Ipv4.u16(b, h + 16);
+        check = Checksum.replace4(check, oldAddr, addr);
+        check = Checksum.replace2(check, oldPort, port);
+        Ipv4.put16(b, h + 16, check);
+    }
+
+    private static void udp(byte[] b, int h, int end, boolean src, int oldAddr, int addr, int port) {
+        if (end - h < 8) {
+            return;
+        }
+        int portOff = h + (src ? 0 : 2);
+        int oldPort = Ipv4.u16(b, portOff);
+        int check = Ipv4.u16(b, h + 6);
+        if (check != 0) {
+            check = Checksum.replace4(check, oldAddr, addr);
+            check = Checksum.replace2(check, oldPort, port);
+            Ipv4.put16(b, h + 6, check == 0 ? 0xffff : check); // CSUM_MANGLED_0
+        }
+        Ipv4.put16(b, portOff, port);
+    }
+
+    private static void icmp(byte[] b, int h, int end, int id) {
+        if (end - h < 8) {
+            return;
+        }
+        int type = b[h] & 0xff;
+        switch (type) {
+            case 0, 8, 13, 14, 15, 16, 17, 18 -> {
+                int old = Ipv4.u16(b, h + 4);
+                Ipv4.put16(b, h + 2, Checksum.replace2(Ipv4.u16(b, h + 2), old, id));
+                Ipv4.put16(b, h + 4, id);
+            }
+            default -> { }
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package dev.hairpin.pipeline;
+
+import dev.hairpin.host.NetDevice;
+import dev.hairpin.host.Route;
+import dev.hairpin.packet.Checksum;
+import dev.hairpin.packet.Ipv4;
+import dev.hairpin.packet.Skb;
+
+/**
+ * The little of the host's own TCP/IP stack that shows on the wire: a TCP RST for a port
+ * nobody listens on (tcp_v4_send_reset), ICMP port unreachable for UDP (__udp4_lib_rcv),
+ * protocol unreachable for others (ip_local_deliver_finish), echo replies (icmp_echo).
+ * No sockets are modelled beyond "is this port listening" ({@link dev.hairpin.host.Host#listening}).
+ */
+public final class LocalStack {
+    private final Stack stack;
+
+    LocalStack(Stack stack) {
+        this.stack = stack;
+    }
+
+    void deliver(Skb skb) {
+        byte[] b = skb.buf;
+        int proto = skb.protocol();
+        int avail = skb.l3 + skb.len - skb.l4;
+        boolean unicast = skb.rtType == Route.RTN_LOCAL;
+        switch (proto) {
+            case Ipv4.PROTO_TCP -> {
+                if (avail < 20 || !Checksum.verifyTransport(b, skb.l3, skb.l4, avail)) {
+                    return;
+                }
+                if (stack.host.listening.contains("tcp:" + Ipv4.u16(b, skb.l4 + 2))) {
+                    return;
+                }
+                if (unicast) {
+                    sendReset(skb, false);
+                }
+            }
+            case Ipv4.PROTO_UDP -> {
+                if (avail < 8) {
+                    return;
+                }
+                if (Ipv4.u16(b, skb.l4 + 6) != 0 && !Checksum.verifyTransport(b, skb.l3, skb.l4, avail)) {
+                    return;
+                }
+                if (stack.host.listening.contains("udp:" + Ipv4.u16(b, skb.l4 + 2))) {
+                    return;
+                }
+                if (unicast) {
+                    stack.icmpSend(skb, 3, 3, 0);
+                }
+            }
+            case Ipv4.PROTO_ICMP -> {
+                if (avail >= 8 && (b[skb.l4] & 0xff) == 8 && Checksum.verifyIcmp(b, skb.l4, avail)
+                        && stack.host.sysctls.getLong("net.ipv4.icmp_echo_ignore_all", 0) == 0) {
+                    echoReply(skb, avail);
+                }
+            }
+            default -> stack.icmpSend(skb, 3, 2, 0);
+        }
+    }
+
+    /** icmp_reply() to an echo request: same id, seq and data, from the address it was sent to */
+    private void echoReply(Skb skb, int icmpLen) {
+        byte[] b = skb.buf;
+        int len = 20 + icmpLen;
+        byte[] p = new byte[len];
+        Stack.ipHeader(p, Ipv4.tos(b, skb.l3), len, 0, stack.host.sysctls.defaultTtl(), Ipv4.PROTO_ICMP, skb.daddr(), skb.saddr());
+        System.arraycopy(b, skb.l4, p, 20, icmpLen);
+        p[20] = 0;
+        Ipv4.put16(p, 22, 0);
+        Ipv4.put16(p, 22, Checksum.compute(p, 20, icmpLen));
+        sendGenerated(p, len, skb, false);
+    }
+
+    /**
+     * A TCP RST answering {@code skb} (tcp_v4_send_reset, or REJECT --reject-with tcp-reset via
+     * nf_send_reset): from the address and port it was sent to, DF, IP id 0; seq = its ack if it
+     * had one, else ack = its seq + SYN + FIN + payload.
+     */
+    void sendReset(Skb skb, boolean fromReject) {
+        byte[] b = skb.buf;
+        int avail = skb.l3 + skb.len - skb.l4;
+        if (avail < 20) {
+            return;
+        }
+        int flags = b[skb.l4 + 13] & 0xff;
+        if ((flags & 0x04) != 0) {
+            return; // never a reset for a reset
+        }
+        if (fromReject) {
+            if ((Ipv4.fragOff(b, skb.l3) & Ipv4.IP_OFFSET) != 0 || !Checksum.verifyTransport(b, skb.l3, skb.l4, avail)) {
+                return;
+            }
+        }
+        int doff = ((b[skb.l4 + 12] & 0xff) >>> 4) << 2;
+        byte[] p = new byte[40];
+        int tos = fromReject ? 0 : Ipv4.tos(b, skb.l3);
+        Stack.ipHeader(p, tos, 40, Ipv4.IP_DF, stack.host.sysctls.defaultTtl(), Ipv4.PROTO_TCP, skb.daddr(), skb.saddr());
+        Ipv4.put16(p, 20, Ipv4.u16(b, skb.l4 + 2));
+        Ipv4.put16(p, 22, Ipv4.u16(b, skb.l4));
+        int rflags = 0x04;
+        if ((flags & 0x10) != 0) {
+            Ipv4.put32(p, 24, Ipv4.i32(b, skb.l4 + 8));
+        } else {
+            int seq = Ipv4.i32(b, skb.l4 + 4);
+            int ack = seq + ((flags & 0x02) != 0 ? 1 : 0) + ((flags & 0x01) != 0 ? 1 : 0) + (avail - doff);
+            Ipv4.put32(p, 28, ack);
+            rflags |= 0x10;
+        }
+        p[32] = 0x50;
+        p[33] = (byte) rflags;
+        Ipv4.put16(p, 36, Checksum.transport(p, 0, 20, 20));
+        Skb n = new Skb(p, 0, 40);
+        if (fromReject) {
+            stack.attachRelated(n, skb);
+        }
+        route(n, skb);
+    }
+
+    private void sendGenerated(byte[] p, int len, Skb orig, boolean attach) {
+        Skb n = new Skb(p, 0, len);
+        Ipv4.put16(p, Ipv4.ID, stack.ipIds.ipId(n) & 0xffff);
+        Ipv4.put16(p, Ipv4.CHECK, 0);
+        Ipv4.put16(p, Ipv4.CHECK, Checksum.compute(p, 0, 20));
+        if (attach) {
+            stack.attachRelated(n, orig);
+        }
+        route(n, orig);
+    }
+
+    private void route(Skb n, Skb orig) {
+        Route r = stack.host.fib.lookup(n.daddr());
+        if (r == null) {
+            return;
+        }
+        NetDevice dev = r.type() == Route.RTN_LOCAL ? stack.host.loopback() : r.dev();
+        stack.localOut(n, dev, r.gateway() != 0 ? r.gateway() : n.daddr());
+    }
+}

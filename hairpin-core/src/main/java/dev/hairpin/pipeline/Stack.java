@@ -1,0 +1,641 @@
+package dev.hairpin.pipeline;
+
+import dev.hairpin.conntrack.Conntrack;
+import dev.hairpin.conntrack.CtStatus;
+import dev.hairpin.conntrack.CtView;
+import dev.hairpin.host.Host;
+import dev.hairpin.host.NetDevice;
+import dev.hairpin.host.Route;
+import dev.hairpin.nat.Manip;
+import dev.hairpin.nat.Nat;
+import dev.hairpin.nat.NatRange;
+import dev.hairpin.packet.Checksum;
+import dev.hairpin.packet.CtInfo;
+import dev.hairpin.packet.Hooks;
+import dev.hairpin.packet.Ipv4;
+import dev.hairpin.packet.Skb;
+import dev.hairpin.packet.Verdict;
+import dev.hairpin.rules.XtParam;
+import dev.hairpin.rules.XtServices;
+import java.util.random.RandomGenerator;
+
+/**
+ * The IPv4 packet path with its netfilter hooks (net/ipv4/ip_input.c, ip_forward.c,
+ * ip_output.c; hook functions in the order of their priorities):
+ *
+ * <pre>
+ *  receive ─► PREROUTING ─► route ─┬─► INPUT ─► local stack ─► (replies) ─┐
+ *             raw -300             │   mangle -150, filter 0,             │
+ *             conntrack -200       │   security 50, nat SRC 100, confirm  │
+ *             mangle -150          │                                      ▼
+ *             nat DST -100         └─► FORWARD ─► POSTROUTING ─► out   OUTPUT ─► re-route ─► POSTROUTING
+ *                                      mangle, filter,  mangle -150,    raw, conntrack, mangle,
+ *                                      security         nat SRC 100,    nat DST (+re-route), filter,
+ *                                                       confirm         security
+ * </pre>
+ * One Stack is one network namespace. Not thread-safe (one worker owns it).
+ */
+public final class Stack implements XtServices {
+    public final Host host;
+    public final Conntrack conntrack;
+    public final Nat nat;
+    public Tables tables = Tables.EMPTY;
+    public Output output;
+    public RandomGenerator random;
+    public final LocalStack localStack;
+    /** IP ids of packets the stack makes itself; a replay adopts the kernel's from the capture */
+    public IpIdSource ipIds;
+    /** kernel log lines (LOG target, conntrack "table full") */
+    public java.util.function.Consumer<String> kernelLog = s -> {};
+
+    private final XtParam par = new XtParam();
+
+    public Stack(Host host, Conntrack conntrack, RandomGenerator random) {
+        this.host = host;
+        this.conntrack = conntrack;
+        this.random = random;
+        this.nat = new Nat(conntrack, random);
+        this.localStack = new LocalStack(this);
+        this.ipIds = (skb) -> random.nextInt(65536);
+        par.services = this;
+        conntrack.kernelLog = s -> kernelLog.accept(s);
+    }
+
+    /** Chooses the IP id of a packet the stack generated. */
+    public interface IpIdSource {
+        int ipId(Skb generated);
+    }
+
+    // ================================================================= input
+
+    /** ip_rcv(): a datagram arrived on {@code skb.in}. */
+    public void receive(Skb skb) {
+        byte[] b = skb.buf;
+        int avail = skb.len;
+        if (avail < Ipv4.MIN_HEADER || Ipv4.version(b, skb.l3) != 4) {
+            dropped(skb, "ip_rcv: not an IPv4 header");
+            return;
+        }
+        int ihl = Ipv4.ihlBytes(b, skb.l3);
+        int tot = Ipv4.totLen(b, skb.l3);
+        if (ihl < Ipv4.MIN_HEADER || avail < ihl || tot < ihl || tot > avail) {
+            dropped(skb, "ip_rcv: bad header length");
+            return;
+        }
+        if (Checksum.compute(b, skb.l3, ihl) != 0) {
+            dropped(skb, "ip_rcv: bad header checksum");
+            return;
+        }
+        skb.len = tot; // trim link-layer padding
+        skb.l4 = skb.l3 + ihl;
+        int v = preRouting(skb);
+        if (v != Verdict.NF_ACCEPT) {
+            finish(skb, v, "PREROUTING");
+            return;
+        }
+        routeInput(skb);
+    }
+
+    private int preRouting(Skb skb) {
+        int hook = Hooks.PRE_ROUTING;
+        setHook(skb, hook, skb.in, null);
+        int v = tables.run(Tables.RAW, hook, skb, par);
+        if (v != Verdict.NF_ACCEPT) {
+            return v;
+        }
+        v = conntrack.in(skb, hook);
+        if (v != Verdict.NF_ACCEPT) {
+            return v;
+        }
+        v = tables.run(Tables.MANGLE, hook, skb, par);
+        if (v != Verdict.NF_ACCEPT) {
+            return v;
+        }
+        return natHook(skb, hook);
+    }
+
+    /** ip_route_input_noref(): martian checks, then local delivery or forwarding. */
+    private void routeInput(Skb skb) {
+        NetDevice in = skb.in;
+        int saddr = skb.saddr();
+        int daddr = skb.daddr();
+        if (isMulticast(saddr) || saddr == -1) {
+            dropped(skb, "martian source");
+            return;
+        }
+        if (daddr == -1 || (saddr == 0 && daddr == 0)) {
+            skb.rtType = Route.RTN_BROADCAST;
+            localDeliver(skb);
+            return;
+        }
+        if (saddr == 0 || isZeronet(daddr)) {
+            dropped(skb, "martian");
+            return;
+        }
+        boolean lo = in != null && in.isLoopback();
+        if (!lo && !host.sysctls.routeLocalnet(in) && (isLoopback(daddr) || isLoopback(saddr))) {
+            dropped(skb, "martian " + (isLoopback(daddr) ? "destination" : "source") + " (route_localnet=0)");
+            return;
+        }
+        if (isMulticast(daddr)) {
+            skb.rtType = Route.RTN_MULTICAST;
+            localDeliver(skb);
+            return;
+        }
+        Route r = host.fib.lookup(daddr);
+        if (r != null && r.type() == Route.RTN_BROADCAST) {
+            skb.rtType = Route.RTN_BROADCAST;
+            localDeliver(skb);
+            return;
+        }
+        if (!lo && !validSource(skb, in, saddr)) {
+            dropped(skb, "martian source (rp_filter or local address)");
+            return;
+        }
+        if (r != null && r.type() == Route.RTN_LOCAL) {
+            skb.rtType = Route.RTN_LOCAL;
+            localDeliver(skb);
+            return;
+        }
+        if (r == null || !host.sysctls.forwarding(in)) {
+            skb.rtType = Route.RTN_UNREACHABLE;
+            // ip_error(): host unreachable when forwarding is off or no route
+            icmpSend(skb, 3, r == null ? 0 : 1, 0);
+            dropped(skb, r == null ? "no route" : "forwarding disabled");
+            return;
+        }
+        if (r.type() != Route.RTN_UNICAST) {
+            dropped(skb, "route type " + r.type());
+            return;
+        }
+        skb.rtType = Route.RTN_UNICAST;
+        skb.out = r.dev();
+        skb.nexthop = r.gateway() != 0 ? r.gateway() : daddr;
+        forward(skb);
+    }
+
+    /** fib_validate_source(): a local address as source, and rp_filter */
+    private boolean validSource(Skb skb, NetDevice in, int saddr) {
+        Route back = host.fib.lookup(saddr);
+        if (back != null && back.type() == Route.RTN_LOCAL && !host.sysctls.acceptLocal(in)) {
+            return false;
+        }
+        int rp = host.sysctls.rpFilter(in);
+        if (rp == 0) {
+            return true;
+        }
+        if (back == null) {
+            return false;
+        }
+        return rp == 2 || back.dev() == in;
+    }
+
+    // ================================================================= local delivery
+
+    private void localDeliver(Skb skb) {
+        int hook = Hooks.LOCAL_IN;
+        setHook(skb, hook, skb.in, null);
+        int v = tables.run(Tables.MANGLE, hook, skb, par);
+        if (v == Verdict.NF_ACCEPT) {
+            v = tables.run(Tables.FILTER, hook, skb, par);
+        }
+        if (v == Verdict.NF_ACCEPT) {
+            v = tables.run(Tables.SECURITY, hook, skb, par);
+        }
+        if (v == Verdict.NF_ACCEPT) {
+            v = natHook(skb, hook);
+        }
+        if (v == Verdict.NF_ACCEPT) {
+            v = conntrack.confirm(skb);
+        }
+        if (v != Verdict.NF_ACCEPT) {
+            finish(skb, v, "INPUT");
+            return;
+        }
+        if (output != null) {
+            output.deliver(skb);
+        }
+        localStack.deliver(skb);
+        conntrack.put(skb);
+    }
+
+    // ================================================================= forwarding
+
+    private void forward(Skb skb) {
+        byte[] b = skb.buf;
+        if (Ipv4.ttl(b, skb.l3) <= 1) {
+            icmpSend(skb, 11, 0, 0);
+            dropped(skb, "ip_forward: TTL exceeded");
+            return;
+        }
+        int mtu = skb.out.mtu;
+        if (skb.len > mtu && (Ipv4.fragOff(b, skb.l3) & Ipv4.IP_DF) != 0) {
+            icmpSend(skb, 3, 4, mtu);
+            dropped(skb, "ip_forward: fragmentation needed");
+            return;
+        }
+        decreaseTtl(b, skb.l3);
+        int hook = Hooks.FORWARD;
+        setHook(skb, hook, skb.in, skb.out);
+        int v = tables.run(Tables.MANGLE, hook, skb, par);
+        if (v == Verdict.NF_ACCEPT) {
+            v = tables.run(Tables.FILTER, hook, skb, par);
+        }
+        if (v == Verdict.NF_ACCEPT) {
+            v = tables.run(Tables.SECURITY, hook, skb, par);
+        }
+        if (v != Verdict.NF_ACCEPT) {
+            finish(skb, v, "FORWARD");
+            return;
+        }
+        postRouting(skb);
+    }
+
+    /** ip_decrease_ttl(): TTL - 1 with the kernel's incremental checksum (done in LE space) */
+    static void decreaseTtl(byte[] b, int iph) {
+        int stored = Ipv4.u16(b, iph + Ipv4.CHECK);
+        int le = Integer.reverseBytes(stored) >>> 16; // the value as a little-endian CPU loads it
+        le += 0x0001; // htons(0x0100)
+        le = (le + (le >= 0xffff ? 1 : 0)) & 0xffff;
+        Ipv4.put16(b, iph + Ipv4.CHECK, Integer.reverseBytes(le) >>> 16);
+        b[iph + Ipv4.TTL]--;
+    }
+
+    /** ip_output(): POSTROUTING, then out on skb.out (or back in through lo). */
+    private void postRouting(Skb skb) {
+        int hook = Hooks.POST_ROUTING;
+        setHook(skb, hook, null, skb.out);
+        int v = tables.run(Tables.MANGLE, hook, skb, par);
+        if (v == Verdict.NF_ACCEPT) {
+            v = natHook(skb, hook);
+        }
+        if (v == Verdict.NF_ACCEPT) {
+            v = conntrack.confirm(skb);
+        }
+        if (v != Verdict.NF_ACCEPT) {
+            finish(skb, v, "POSTROUTING");
+            return;
+        }
+        NetDevice out = skb.out;
+        if (out.isLoopback()) {
+            // loopback_xmit: the packet comes back in on lo, keeping its conntrack entry
+            skb.in = out;
+            skb.out = null;
+            int pv = preRouting(skb);
+            if (pv != Verdict.NF_ACCEPT) {
+                finish(skb, pv, "PREROUTING");
+                return;
+            }
+            skb.rtType = Route.RTN_LOCAL;
+            localDeliver(skb);
+            return;
+        }
+        if (output != null) {
+            output.transmit(skb, out, skb.nexthop);
+        }
+        conntrack.put(skb);
+    }
+
+    // ================================================================= local output
+
+    /**
+     * ip_local_out(): a packet the host itself sends; {@code routed} is the device its socket's
+     * route chose (null: route it here by destination).
+     */
+    public void localOut(Skb skb, NetDevice routed, int nexthop) {
+        byte[] b = skb.buf;
+        skb.l4 = skb.l3 + Ipv4.ihlBytes(b, skb.l3);
+        skb.local = true;
+        if (routed == null) {
+            Route r = host.fib.lookup(skb.daddr());
+            if (r == null) {
+                dropped(skb, "ip_local_out: no route");
+                return;
+            }
+            routed = r.type() == Route.RTN_LOCAL ? host.loopback() : r.dev();
+            nexthop = r.gateway() != 0 ? r.gateway() : skb.daddr();
+        }
+        skb.out = routed;
+        skb.nexthop = nexthop != 0 ? nexthop : skb.daddr();
+        int hook = Hooks.LOCAL_OUT;
+        setHook(skb, hook, null, skb.out);
+        int daddr = skb.daddr();
+        int mark = skb.mark;
+        int v = tables.run(Tables.RAW, hook, skb, par);
+        if (v == Verdict.NF_ACCEPT) {
+            v = conntrack.in(skb, hook);
+        }
+        if (v == Verdict.NF_ACCEPT) {
+            v = tables.run(Tables.MANGLE, hook, skb, par);
+            if (v == Verdict.NF_ACCEPT && (skb.mark != mark || skb.daddr() != daddr)) {
+                v = rerouteLocal(skb);
+            }
+        }
+        if (v == Verdict.NF_ACCEPT) {
+            v = natHook(skb, hook);
+            if (v == Verdict.NF_ACCEPT && skb.ct >= 0) {
+                int dir = CtInfo.dir(skb.ctinfo);
+                CtView t = conntrack.table;
+                if (t.dst(skb.ct, dir) != t.src(skb.ct, 1 - dir)) {
+                    v = rerouteLocal(skb); // nf_nat_ipv4_local_fn: DNATed → ip_route_me_harder
+                }
+            }
+        }
+        if (v == Verdict.NF_ACCEPT) {
+            setHook(skb, hook, null, skb.out);
+            v = tables.run(Tables.FILTER, hook, skb, par);
+        }
+        if (v == Verdict.NF_ACCEPT) {
+            v = tables.run(Tables.SECURITY, hook, skb, par);
+        }
+        if (v != Verdict.NF_ACCEPT) {
+            finish(skb, v, "OUTPUT");
+            return;
+        }
+        postRouting(skb);
+    }
+
+    /** ip_route_me_harder(): route again by the (new) destination, keeping the source. */
+    private int rerouteLocal(Skb skb) {
+        int saddr = skb.saddr();
+        int daddr = skb.daddr();
+        Route r = host.fib.lookup(daddr);
+        if (r == null) {
+            return Verdict.NF_DROP;
+        }
+        NetDevice dev = r.type() == Route.RTN_LOCAL ? host.loopback() : r.dev();
+        if (saddr != 0 && host.deviceOf(saddr) == null && host.fib.lookupLocal(saddr) == null) {
+            return Verdict.NF_DROP; // source is not ours: EINVAL
+        }
+        if (isLoopback(saddr) && !dev.isLoopback() && !host.sysctls.routeLocalnet(dev)) {
+            return Verdict.NF_DROP; // EINVAL: 127/8 source out of a real device
+        }
+        skb.out = dev;
+        skb.nexthop = r.gateway() != 0 ? r.gateway() : daddr;
+        return Verdict.NF_ACCEPT;
+    }
+
+    // ================================================================= NAT hook functions
+
+    /** nf_nat_ipv4_fn() / nf_nat_inet_fn() for the hook's manip type. */
+    private int natHook(Skb skb, int hook) {
+        int ct = skb.ct;
+        if (ct < 0) {
+            return Verdict.NF_ACCEPT;
+        }
+        int ctinfo = skb.ctinfo;
+        if ((ctinfo == CtInfo.RELATED || ctinfo == CtInfo.RELATED_REPLY) && skb.protocol() == Ipv4.PROTO_ICMP) {
+            return nat.icmpReplyTranslation(skb, hook) ? Verdict.NF_ACCEPT : Verdict.NF_DROP;
+        }
+        int manip = Manip.ofHook(hook);
+        if (ctinfo == CtInfo.NEW || ctinfo == CtInfo.RELATED || ctinfo == CtInfo.RELATED_REPLY) {
+            if (!Nat.initialized(conntrack.status(ct), manip)) {
+                int v = tables.run(Tables.NAT, hook, skb, par);
+                if (v != Verdict.NF_ACCEPT) {
+                    return v;
+                }
+                if (!Nat.initialized(conntrack.status(ct), manip)) {
+                    v = nat.allocNullBinding(ct, hook);
+                    if (v != Verdict.NF_ACCEPT) {
+                        return v;
+                    }
+                }
+            } else if (oifChanged(skb, hook)) {
+                conntrack.killAcct(ct, ctinfo, skb);
+                return Verdict.NF_DROP;
+            }
+        } else if (oifChanged(skb, hook)) {
+            conntrack.killAcct(ct, ctinfo, skb);
+            return Verdict.NF_DROP;
+        }
+        return nat.natPacket(skb, hook);
+    }
+
+    /** nf_nat_oif_changed(): a masqueraded flow now leaving by another device */
+    private boolean oifChanged(Skb skb, int hook) {
+        int masq = conntrack.table.masqIndex(skb.ct);
+        return masq != 0 && hook == Hooks.POST_ROUTING && CtInfo.dir(skb.ctinfo) == 0 && skb.out != null
+                && masq != skb.out.ifindex;
+    }
+
+    // ================================================================= XtServices
+
+    @Override
+    public long nowNanos() {
+        return conntrack.now();
+    }
+
+    @Override
+    public int random32() {
+        return random.nextInt();
+    }
+
+    @Override
+    public CtView conntrack() {
+        return conntrack.table;
+    }
+
+    @Override
+    public int natSetup(Skb skb, NatRange range, int manip) {
+        if (skb.ct < 0) {
+            return Verdict.NF_ACCEPT;
+        }
+        return nat.setupInfo(skb.ct, range, manip);
+    }
+
+    @Override
+    public int masquerade(Skb skb, NatRange range) {
+        int ct = skb.ct;
+        if (ct < 0 || conntrack.table.src(ct, 0) == 0) {
+            return Verdict.NF_ACCEPT;
+        }
+        int newsrc = host.selectAddr(skb.out, skb.nexthop, Route.SCOPE_UNIVERSE);
+        if (newsrc == 0) {
+            kernelLog.accept(skb.out.name + " ate my IP address");
+            return Verdict.NF_DROP;
+        }
+        conntrack.table.setMasqIndex(ct, skb.out.ifindex);
+        NatRange r = new NatRange(range.flags() | NatRange.MAP_IPS, newsrc, newsrc, range.minProto(), range.maxProto(),
+                range.baseProto());
+        return nat.setupInfo(ct, r, Manip.SRC);
+    }
+
+    @Override
+    public int redirect(Skb skb, NatRange range) {
+        int ct = skb.ct;
+        if (ct < 0) {
+            return Verdict.NF_ACCEPT;
+        }
+        int newdst;
+        if (skb.hook == Hooks.LOCAL_OUT) {
+            newdst = 0x7f000001;
+        } else {
+            newdst = skb.in == null ? 0 : skb.in.primaryAddr();
+            if (newdst == 0) {
+                return Verdict.NF_DROP;
+            }
+        }
+        NatRange r = new NatRange(range.flags() | NatRange.MAP_IPS, newdst, newdst, range.minProto(), range.maxProto(),
+                range.baseProto());
+        return nat.setupInfo(ct, r, Manip.DST);
+    }
+
+    @Override
+    public void reject(Skb skb, boolean tcpReset, int icmpCode) {
+        if (tcpReset) {
+            localStack.sendReset(skb, true);
+        } else {
+            if ((Ipv4.fragOff(skb.buf, skb.l3) & Ipv4.IP_OFFSET) != 0) {
+                return;
+            }
+            icmpSend(skb, 3, icmpCode, 0);
+        }
+    }
+
+    @Override
+    public void notrack(Skb skb) {
+        skb.ct = -1;
+        skb.ctinfo = CtInfo.UNTRACKED;
+    }
+
+    @Override
+    public void log(int level, String line) {
+        kernelLog.accept(line);
+    }
+
+    @Override
+    public int addrType(int addr, NetDevice dev) {
+        if (isZeronet(addr) || addr == -1) {
+            return Route.RTN_BROADCAST;
+        }
+        if (isMulticast(addr)) {
+            return Route.RTN_MULTICAST;
+        }
+        Route r = host.fib.lookupLocal(addr);
+        if (r == null) {
+            return Route.RTN_UNICAST;
+        }
+        return dev == null || r.dev() == dev ? r.type() : Route.RTN_UNICAST;
+    }
+
+    // ================================================================= generated packets
+
+    /**
+     * icmp_send(): an ICMP error about {@code orig}, sent through OUTPUT with the offending
+     * packet's conntrack entry attached (icmp_glue_bits' nf_ct_attach), so NAT rewrites the
+     * quoted packet back.
+     */
+    public void icmpSend(Skb orig, int type, int code, int info) {
+        byte[] b = orig.buf;
+        int l3 = orig.l3;
+        if ((Ipv4.fragOff(b, l3) & Ipv4.IP_OFFSET) != 0) {
+            return;
+        }
+        if (orig.rtType == Route.RTN_BROADCAST || orig.rtType == Route.RTN_MULTICAST) {
+            return;
+        }
+        int saddrOrig = orig.saddr();
+        if (saddrOrig == 0 || isMulticast(saddrOrig) || saddrOrig == -1) {
+            return;
+        }
+        if (Ipv4.protocol(b, l3) == Ipv4.PROTO_ICMP && orig.len - (orig.l4 - l3) >= 1) {
+            int t = b[orig.l4] & 0xff;
+            if (t > 18 || dev.hairpin.conntrack.proto.IcmpTracker.isError(t)) {
+                return; // never an error about an error
+            }
+        }
+        // source: the destination when it is ours, else chosen by the route back
+        int saddr = orig.daddr();
+        if (orig.rtType != Route.RTN_LOCAL) {
+            saddr = 0;
+        }
+        int daddr = saddrOrig;
+        Route r = host.fib.lookup(daddr);
+        if (r == null) {
+            return;
+        }
+        NetDevice dev = r.type() == Route.RTN_LOCAL ? host.loopback() : r.dev();
+        if (saddr == 0) {
+            saddr = r.prefsrc() != 0 ? r.prefsrc() : host.selectAddr(dev, r.gateway() != 0 ? r.gateway() : daddr, Route.SCOPE_UNIVERSE);
+        }
+        int room = Math.min(576, dev.mtu) - 20 - 8;
+        int quoted = Math.min(orig.len, room);
+        int len = 20 + 8 + quoted;
+        byte[] p = new byte[len];
+        int tos = (Ipv4.tos(b, l3) & 0x1e) | 0xc0; // RT_TOS | IPTOS_PREC_INTERNETCONTROL
+        ipHeader(p, tos, len, 0, 64, Ipv4.PROTO_ICMP, saddr, daddr);
+        p[20] = (byte) type;
+        p[21] = (byte) code;
+        Ipv4.put32(p, 24, info);
+        System.arraycopy(b, l3, p, 28, quoted);
+        Ipv4.put16(p, 22, Checksum.compute(p, 20, len - 20));
+        Skb n = new Skb(p, 0, len);
+        Ipv4.put16(p, Ipv4.ID, ipIds.ipId(n) & 0xffff);
+        Ipv4.put16(p, Ipv4.CHECK, 0);
+        Ipv4.put16(p, Ipv4.CHECK, Checksum.compute(p, 0, 20));
+        attachRelated(n, orig);
+        localOut(n, dev, r.gateway() != 0 ? r.gateway() : daddr);
+    }
+
+    /** nf_ct_attach(): a reply the stack makes for a packet rides that packet's entry */
+    void attachRelated(Skb n, Skb orig) {
+        if (orig.ct >= 0) {
+            int ctinfo = CtInfo.dir(orig.ctinfo) == 0 ? CtInfo.RELATED_REPLY : CtInfo.RELATED;
+            conntrack.attach(n, orig.ct, ctinfo);
+        }
+    }
+
+    static void ipHeader(byte[] p, int tos, int len, int frag, int ttl, int proto, int saddr, int daddr) {
+        p[0] = 0x45;
+        p[1] = (byte) tos;
+        Ipv4.put16(p, 2, len);
+        Ipv4.put16(p, 6, frag);
+        p[8] = (byte) ttl;
+        p[9] = (byte) proto;
+        Ipv4.put32(p, 12, saddr);
+        Ipv4.put32(p, 16, daddr);
+        Ipv4.put16(p, 10, Checksum.compute(p, 0, 20));
+    }
+
+    // ================================================================= helpers
+
+    private void setHook(Skb skb, int hook, NetDevice in, NetDevice out) {
+        skb.hook = hook;
+        par.hook = hook;
+        par.in = in;
+        par.out = out;
+        par.fragment = (Ipv4.fragOff(skb.buf, skb.l3) & Ipv4.IP_OFFSET) != 0;
+        par.hotdrop = false;
+    }
+
+    private void finish(Skb skb, int verdict, String where) {
+        if (verdict == Verdict.NF_DROP) {
+            dropped(skb, "dropped in " + where);
+        } else {
+            conntrack.put(skb);
+        }
+    }
+
+    private void dropped(Skb skb, String reason) {
+        if (output != null) {
+            output.drop(skb, reason);
+        }
+        conntrack.put(skb);
+    }
+
+    static boolean isMulticast(int a) {
+        return (a & 0xf0000000) == 0xe0000000;
+    }
+
+    static boolean isLoopback(int a) {
+        return (a & 0xff000000) == 0x7f000000;
+    }
+
+    static boolean isZeronet(int a) {
+        return (a & 0xff000000) == 0;
+    }
+
+    public boolean isConfirmedDnat(int ct) {
+        return (conntrack.status(ct) & CtStatus.DST_NAT) != 0;
+    }
+}
