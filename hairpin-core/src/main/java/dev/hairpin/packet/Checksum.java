@@ -1,63 +1,287 @@
 package dev.hairpin.packet;
 
-/** Internet checksums (RFC 1071). Interim: replaced by the packet layer's full version. */
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
+/**
+ * The Internet checksum (RFC 1071) as the kernel computes and patches it: full sums over byte
+ * ranges, the IPv4 header, TCP/UDP with the IPv4 pseudo-header, ICMP, and the incremental
+ * updates of include/net/checksum.h and net/core/utils.c ({@code csum_replace4/2},
+ * {@code inet_proto_csum_replace4/2}) with the kernel's exact arithmetic.
+ *
+ * <p>Sums are 16-bit one's complement values in an int (0..0xFFFF); a checksum field holds the
+ * complement of the folded sum. The kernel does this arithmetic on little-endian loads on x86;
+ * a one's complement sum does not depend on byte order (RFC 1071 2.B), and which of the two
+ * zeros (0x0000 or 0xFFFF) an update yields depends only on whether values are exactly zero, so
+ * big-endian arithmetic here gives the same bytes.
+ */
 public final class Checksum {
     private Checksum() {}
 
-    /** one's-complement sum of a byte range, not folded */
-    public static long sum(byte[] b, int off, int len, long acc) {
+    /** CSUM_MANGLED_0: how a UDP checksum that computes to 0 is sent (0 means "no checksum") */
+    public static final int MANGLED_0 = 0xffff;
+
+    private static final VarHandle BE32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+
+    // ---- full sums --------------------------------------------------------------------------
+
+    /**
+     * One's complement sum of {@code b[off, off+len)} added to {@code sum} (0 or an earlier
+     * result), folded to 16 bits. An odd trailing byte counts as the high byte of a word, so
+     * only the last range of a chain may have an odd length. The result is 0 only when all
+     * data is zero.
+     */
+    public static int sum(byte[] b, int off, int len, int sum) {
+        long s = sum & 0xffffffffL;
         int i = off;
         int end = off + len;
-        for (; i + 1 < end; i += 2) {
-            acc += ((b[i] & 0xff) << 8) | (b[i + 1] & 0xff);
+        for (; end - i >= 4; i += 4) {
+            s += (int) BE32.get(b, i) & 0xffffffffL;
+        }
+        if (end - i >= 2) {
+            s += ((b[i] & 0xff) << 8) | (b[i + 1] & 0xff);
+            i += 2;
         }
         if (i < end) {
-            acc += (b[i] & 0xff) << 8;
+            s += (b[i] & 0xff) << 8;
         }
-        return acc;
+        return fold(s);
     }
 
-    public static int fold(long acc) {
-        while ((acc >>> 16) != 0) {
-            acc = (acc & 0xffff) + (acc >>> 16);
+    /** end-around-carry fold of a sum to 16 bits */
+    public static int fold(long s) {
+        while ((s >>> 16) != 0) {
+            s = (s & 0xffff) + (s >>> 16);
         }
-        return (int) acc;
+        return (int) s;
     }
 
-    /** verifies a TCP/UDP checksum with the IPv4 pseudo-header; len = transport length */
-    public static boolean verifyTransport(byte[] b, int l3, int l4, int len) {
-        long acc = sum(b, l3 + 12, 8, 0);
-        acc += Ipv4.protocol(b, l3) + len;
-        acc = sum(b, l4, len, acc);
-        return fold(acc) == 0xffff;
+    /** folded sum of the IPv4 pseudo-header (source, destination, zero, protocol, L4 length) */
+    public static int pseudoHeader(int saddr, int daddr, int protocol, int len) {
+        return fold((saddr >>> 16) + (saddr & 0xffff) + (daddr >>> 16) + (daddr & 0xffff)
+                + (long) protocol + (len & 0xffff));
     }
 
-    public static boolean verifyIcmp(byte[] b, int off, int len) {
-        return fold(sum(b, off, len, 0)) == 0xffff;
+    // ---- IPv4 header ------------------------------------------------------------------------
+
+    /** the header checksum ip_send_check() would store (the current field does not count) */
+    public static int ipv4Header(byte[] b, int off) {
+        int ihl = Ipv4.ihlBytes(b, off);
+        int s = sum(b, off, Ipv4.CHECK, 0);
+        s = sum(b, off + Ipv4.CHECK + 2, ihl - Ipv4.CHECK - 2, s);
+        return ~s & 0xffff;
     }
 
-    /** csum_replace4(): the checksum after a 32-bit field changed from {@code from} to {@code to} */
+    public static void setIpv4Header(byte[] b, int off) {
+        Ipv4.setCheck(b, off, ipv4Header(b, off));
+    }
+
+    /** ip_fast_csum() == 0 over the whole header */
+    public static boolean ipv4HeaderValid(byte[] b, int off) {
+        return sum(b, off, Ipv4.ihlBytes(b, off), 0) == 0xffff;
+    }
+
+    // ---- transport (ipOff = offset of the IPv4 header; length from its total length) --------
+
+    /** offset of the transport protocol's checksum field within its header, -1 if not TCP/UDP/ICMP */
+    public static int checkOffset(int protocol) {
+        return switch (protocol) {
+            case Ipv4.PROTO_TCP -> Tcp.CHECK;
+            case Ipv4.PROTO_UDP -> Udp.CHECK;
+            case Ipv4.PROTO_ICMP -> Icmp.CHECK;
+            default -> -1;
+        };
+    }
+
+    /**
+     * The full checksum of the TCP, UDP or ICMP message in the datagram at {@code ipOff}: TCP
+     * and UDP include the pseudo-header, UDP's 0 becomes 0xFFFF. -1 for other protocols.
+     */
+    public static int transport(byte[] b, int ipOff) {
+        int proto = Ipv4.protocol(b, ipOff);
+        int rel = checkOffset(proto);
+        if (rel < 0) {
+            return -1;
+        }
+        int ihl = Ipv4.ihlBytes(b, ipOff);
+        int l4 = ipOff + ihl;
+        int len = Ipv4.totLen(b, ipOff) - ihl;
+        int s = proto == Ipv4.PROTO_ICMP ? 0 : pseudoHeader(Ipv4.saddr(b, ipOff), Ipv4.daddr(b, ipOff), proto, len);
+        s = sum(b, l4, rel, s);
+        s = sum(b, l4 + rel + 2, len - rel - 2, s);
+        int check = ~s & 0xffff;
+        return proto == Ipv4.PROTO_UDP && check == 0 ? MANGLED_0 : check;
+    }
+
+    /** stores {@link #transport}; returns false (and writes nothing) for other protocols */
+    public static boolean setTransport(byte[] b, int ipOff) {
+        int check = transport(b, ipOff);
+        if (check < 0) {
+            return false;
+        }
+        Ipv4.put16(b, ipOff + Ipv4.ihlBytes(b, ipOff) + checkOffset(Ipv4.protocol(b, ipOff)), check);
+        return true;
+    }
+
+    /**
+     * Whether the TCP/UDP/ICMP checksum verifies; a UDP checksum of 0 (none) does. False for
+     * other protocols.
+     */
+    public static boolean transportValid(byte[] b, int ipOff) {
+        int proto = Ipv4.protocol(b, ipOff);
+        int rel = checkOffset(proto);
+        if (rel < 0) {
+            return false;
+        }
+        int ihl = Ipv4.ihlBytes(b, ipOff);
+        int l4 = ipOff + ihl;
+        int len = Ipv4.totLen(b, ipOff) - ihl;
+        if (proto == Ipv4.PROTO_UDP && Udp.check(b, l4) == 0) {
+            return true;
+        }
+        int s = proto == Ipv4.PROTO_ICMP ? 0 : pseudoHeader(Ipv4.saddr(b, ipOff), Ipv4.daddr(b, ipOff), proto, len);
+        return sum(b, l4, len, s) == 0xffff;
+    }
+
+    /**
+     * Whether a TCP/UDP checksum field holds a CHECKSUM_PARTIAL value: only the folded
+     * pseudo-header sum, left for the device to complete (what the gateway's own sockets send,
+     * and what tcpdump reports as "incorrect").
+     */
+    public static boolean transportPartial(byte[] b, int ipOff) {
+        int proto = Ipv4.protocol(b, ipOff);
+        if (proto != Ipv4.PROTO_TCP && proto != Ipv4.PROTO_UDP) {
+            return false;
+        }
+        int ihl = Ipv4.ihlBytes(b, ipOff);
+        int len = Ipv4.totLen(b, ipOff) - ihl;
+        int field = Ipv4.u16(b, ipOff + ihl + checkOffset(proto));
+        return field == pseudoHeader(Ipv4.saddr(b, ipOff), Ipv4.daddr(b, ipOff), proto, len);
+    }
+
+    /**
+     * What skb_checksum_help() stores when it completes a CHECKSUM_PARTIAL TCP/UDP checksum:
+     * the sum from the transport header on, partial field included, complemented, and
+     * {@code ?: CSUM_MANGLED_0}. -1 for other protocols.
+     */
+    public static int completePartial(byte[] b, int ipOff) {
+        int proto = Ipv4.protocol(b, ipOff);
+        if (proto != Ipv4.PROTO_TCP && proto != Ipv4.PROTO_UDP) {
+            return -1;
+        }
+        int ihl = Ipv4.ihlBytes(b, ipOff);
+        int check = ~sum(b, ipOff + ihl, Ipv4.totLen(b, ipOff) - ihl, 0) & 0xffff;
+        return check == 0 ? MANGLED_0 : check;
+    }
+
+    // ---- incremental updates, as the kernel -------------------------------------------------
+
+    /** csum_replace4(): the checksum after a covered 32-bit word changed from {@code from} to {@code to} */
     public static int replace4(int check, int from, int to) {
-        long acc = (~check & 0xffff) + (~from >>> 16 & 0xffff) + (~from & 0xffff) + (to >>> 16 & 0xffff) + (to & 0xffff);
-        return ~fold(acc) & 0xffff;
+        int tmp = add32(~(check & 0xffff), ~from);  // csum_sub(~csum_unfold(*sum), from)
+        return csumFold(add32(tmp, to));
     }
 
-    /** csum_replace2(): the checksum after a 16-bit field changed */
+    /** csum_replace2(): the same for a covered 16-bit word, in 16-bit arithmetic */
     public static int replace2(int check, int from, int to) {
-        long acc = (~check & 0xffff) + (~from & 0xffff) + (to & 0xffff);
-        return ~fold(acc) & 0xffff;
+        return ~add16(add16(~check & 0xffff, ~from & 0xffff), to & 0xffff) & 0xffff;
     }
 
-    /** the checksum to store for a range (complement of the folded sum) */
+    /**
+     * inet_proto_csum_replace4(): a transport checksum after a covered word changed.
+     * {@code pseudohdr}: the word is part of the pseudo-header (an address), not the segment.
+     * {@code partial}: the skb is CHECKSUM_PARTIAL, the field holds only the pseudo-header sum,
+     * so only pseudo-header changes touch it (uncomplemented). CHECKSUM_COMPLETE's skb->csum is
+     * not modelled (it is not on the wire).
+     */
+    public static int protoReplace4(int check, int from, int to, boolean pseudohdr, boolean partial) {
+        if (!partial) {
+            return replace4(check, from, to);
+        }
+        if (pseudohdr) {
+            // ~csum_fold(csum_add(csum_sub(csum_unfold(*sum), from), to))
+            return ~csumFold(add32(add32(check & 0xffff, ~from), to)) & 0xffff;
+        }
+        return check;
+    }
+
+    /** inet_proto_csum_replace2(): protoReplace4 with 16-bit words zero-extended (ports, ids) */
+    public static int protoReplace2(int check, int from, int to, boolean pseudohdr, boolean partial) {
+        return protoReplace4(check, from & 0xffff, to & 0xffff, pseudohdr, partial);
+    }
+
+    /** in-place {@link #replace4} of the checksum field at {@code checkOff} */
+    public static void replace4(byte[] b, int checkOff, int from, int to) {
+        Ipv4.put16(b, checkOff, replace4(Ipv4.u16(b, checkOff), from, to));
+    }
+
+    /** in-place {@link #replace2} of the checksum field at {@code checkOff} */
+    public static void replace2(byte[] b, int checkOff, int from, int to) {
+        Ipv4.put16(b, checkOff, replace2(Ipv4.u16(b, checkOff), from, to));
+    }
+
+    /**
+     * tcp_manip_pkt()'s checksum work (nf_nat_proto.c): the address through the pseudo-header,
+     * then the port.
+     */
+    public static int natTcp(int check, int oldAddr, int newAddr, int oldPort, int newPort, boolean partial) {
+        int c = protoReplace4(check, oldAddr, newAddr, true, partial);
+        return protoReplace2(c, oldPort, newPort, false, partial);
+    }
+
+    /**
+     * __udp_manip_pkt()'s checksum work: a 0 checksum (none) is left alone; otherwise as TCP,
+     * and a result of 0 is sent as 0xFFFF.
+     */
+    public static int natUdp(int check, int oldAddr, int newAddr, int oldPort, int newPort, boolean partial) {
+        if (check == 0) {
+            return 0;
+        }
+        int c = natTcp(check, oldAddr, newAddr, oldPort, newPort, partial);
+        return c == 0 ? MANGLED_0 : c;
+    }
+
+    /** csum_add(): 32-bit add with end-around carry */
+    private static int add32(int a, int b) {
+        int r = a + b;
+        return Integer.compareUnsigned(r, b) < 0 ? r + 1 : r;
+    }
+
+    /** csum16_add(): 16-bit add with end-around carry */
+    private static int add16(int a, int b) {
+        int r = (a + b) & 0xffff;
+        return r + (r < b ? 1 : 0);
+    }
+
+    /** csum_fold(): fold a 32-bit sum to 16 bits and complement */
+    private static int csumFold(int s) {
+        int x = (s & 0xffff) + (s >>> 16);
+        x = (x & 0xffff) + (x >>> 16);
+        return ~x & 0xffff;
+    }
+
+    // ---- helpers over explicit lengths (the conntrack and NAT paths know their lengths) ----
+
+    /** verifies a TCP/UDP checksum with the IPv4 pseudo-header over {@code len} bytes at {@code l4} */
+    public static boolean verifyTransport(byte[] b, int l3, int l4, int len) {
+        int s = pseudoHeader(Ipv4.saddr(b, l3), Ipv4.daddr(b, l3), Ipv4.protocol(b, l3), len);
+        return sum(b, l4, len, s) == 0xffff;
+    }
+
+    /** verifies an ICMP checksum over {@code len} bytes */
+    public static boolean verifyIcmp(byte[] b, int off, int len) {
+        return sum(b, off, len, 0) == 0xffff;
+    }
+
+    /** the checksum field value for a range (complement of the folded sum) */
     public static int compute(byte[] b, int off, int len) {
-        return ~fold(sum(b, off, len, 0)) & 0xffff;
+        return ~sum(b, off, len, 0) & 0xffff;
     }
 
-    /** TCP/UDP checksum with the IPv4 pseudo-header over the transport range */
+    /** the TCP/UDP checksum field value over {@code len} bytes at {@code l4}, pseudo-header included */
     public static int transport(byte[] b, int l3, int l4, int len) {
-        long acc = sum(b, l3 + 12, 8, 0);
-        acc += Ipv4.protocol(b, l3) + len;
-        acc = sum(b, l4, len, acc);
-        return ~fold(acc) & 0xffff;
+        int s = pseudoHeader(Ipv4.saddr(b, l3), Ipv4.daddr(b, l3), Ipv4.protocol(b, l3), len);
+        return ~sum(b, l4, len, s) & 0xffff;
     }
 }

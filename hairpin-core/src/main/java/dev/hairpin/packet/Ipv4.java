@@ -92,6 +92,78 @@ public final class Ipv4 {
         return i32(b, off + DADDR);
     }
 
+    /** fragment offset in bytes (the 13-bit field counts 8-byte units) */
+    public static int fragOffsetBytes(byte[] b, int off) {
+        return (fragOff(b, off) & IP_OFFSET) << 3;
+    }
+
+    public static boolean moreFragments(byte[] b, int off) {
+        return (fragOff(b, off) & IP_MF) != 0;
+    }
+
+    public static boolean dontFragment(byte[] b, int off) {
+        return (fragOff(b, off) & IP_DF) != 0;
+    }
+
+    /** version 4 and the header length in bytes (a multiple of 4, 20..60) */
+    public static void setVersionIhl(byte[] b, int off, int ihlBytes) {
+        b[off] = (byte) (0x40 | (ihlBytes >>> 2));
+    }
+
+    public static void setTos(byte[] b, int off, int tos) {
+        b[off + TOS] = (byte) tos;
+    }
+
+    public static void setTotLen(byte[] b, int off, int len) {
+        put16(b, off + TOT_LEN, len);
+    }
+
+    public static void setId(byte[] b, int off, int id) {
+        put16(b, off + ID, id);
+    }
+
+    /** flags and fragment offset, as the 16-bit field */
+    public static void setFragOff(byte[] b, int off, int v) {
+        put16(b, off + FRAG, v);
+    }
+
+    public static void setTtl(byte[] b, int off, int ttl) {
+        b[off + TTL] = (byte) ttl;
+    }
+
+    public static void setProtocol(byte[] b, int off, int protocol) {
+        b[off + PROTOCOL] = (byte) protocol;
+    }
+
+    public static void setCheck(byte[] b, int off, int check) {
+        put16(b, off + CHECK, check);
+    }
+
+    public static void setSaddr(byte[] b, int off, int addr) {
+        put32(b, off + SADDR, addr);
+    }
+
+    public static void setDaddr(byte[] b, int off, int addr) {
+        put32(b, off + DADDR, addr);
+    }
+
+    /**
+     * ip_decrease_ttl() (include/net/ip.h): TTL - 1 with the checksum patched, not recomputed.
+     * The kernel adds htons(0x0100) to the checksum as a little-endian u16 on x86 and folds the
+     * carry with {@code check >= 0xFFFF}; done here on the same representation, so a checksum
+     * never comes out as 0xFFFF. Returns the new TTL.
+     */
+    public static int decreaseTtl(byte[] b, int off) {
+        int le = (b[off + CHECK] & 0xff) | (b[off + CHECK + 1] & 0xff) << 8;
+        le += 0x0001;
+        le = (le + (le >= 0xffff ? 1 : 0)) & 0xffff;
+        b[off + CHECK] = (byte) le;
+        b[off + CHECK + 1] = (byte) (le >>> 8);
+        int ttl = (b[off + TTL] - 1) & 0xff;
+        b[off + TTL] = (byte) ttl;
+        return ttl;
+    }
+
     public static int u16(byte[] b, int i) {
         return ((b[i] & 0xff) << 8) | (b[i + 1] & 0xff);
     }
