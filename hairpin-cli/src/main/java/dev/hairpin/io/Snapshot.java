@@ -1,0 +1,220 @@
+package dev.hairpin.io;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hairpin.conntrack.CtConfig;
+import dev.hairpin.conntrack.CtTimeout;
+import dev.hairpin.host.Host;
+import dev.hairpin.host.NetDevice;
+import dev.hairpin.host.Route;
+import dev.hairpin.packet.Ipv4;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A host snapshot directory: {@code ip-addr.json} ({@code ip -j addr show}), {@code ip-route.json}
+ * ({@code ip -j route show}), {@code ip-neigh.txt}, {@code sysctl.conf} ({@code key = value}) and
+ * {@code iptables-save.txt}. Loading fails with a {@link SnapshotException} naming the file and
+ * what was expected.
+ */
+public final class Snapshot {
+    public final Host host = new Host();
+    public final CtConfig ctConfig = new CtConfig();
+    public String iptablesSave = "";
+    public final Path dir;
+
+    private Snapshot(Path dir) {
+        this.dir = dir;
+    }
+
+    public static Snapshot load(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new SnapshotException(dir + ": not a snapshot directory (expected ip-addr.json, ip-route.json, sysctl.conf, iptables-save.txt)");
+        }
+        Snapshot s = new Snapshot(dir);
+        s.loadAddrs(dir.resolve("ip-addr.json"));
+        s.loadRoutes(dir.resolve("ip-route.json"));
+        s.loadSysctls(dir.resolve("sysctl.conf"));
+        s.loadNeigh(dir.resolve("ip-neigh.txt"));
+        Path ipt = dir.resolve("iptables-save.txt");
+        if (Files.exists(ipt)) {
+            s.iptablesSave = read(ipt);
+        }
+        s.host.addressesChanged();
+        return s;
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (IOException e) {
+            throw new SnapshotException(p + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    private static JsonNode json(Path p) {
+        try {
+            return new ObjectMapper().readTree(read(p));
+        } catch (IOException e) {
+            throw new SnapshotException(p + ": not valid JSON (expected the output of `ip -j`): " + e.getMessage(), e);
+        }
+    }
+
+    private void loadAddrs(Path p) {
+        if (!Files.exists(p)) {
+            throw new SnapshotException(p + ": missing (expected `ip -j addr show` output)");
+        }
+        JsonNode root = json(p);
+        if (!root.isArray()) {
+            throw new SnapshotException(p + ": expected a JSON array of interfaces");
+        }
+        int i = 0;
+        for (JsonNode d : root) {
+            i++;
+            String name = text(p, d, "ifname", i);
+            int ifindex = d.path("ifindex").asInt(-1);
+            if (ifindex < 0) {
+                throw new SnapshotException(p + ": interface " + i + " (" + name + "): expected an \"ifindex\" number");
+            }
+            String lt = d.path("link_type").asText("ether");
+            int type = switch (lt) {
+                case "loopback" -> NetDevice.ARPHRD_LOOPBACK;
+                case "none" -> NetDevice.ARPHRD_NONE;
+                default -> NetDevice.ARPHRD_ETHER;
+            };
+            byte[] mac = mac(d.path("address").asText("00:00:00:00:00:00"));
+            NetDevice dev = host.add(new NetDevice(name, ifindex, type, mac, d.path("mtu").asInt(1500)));
+            for (JsonNode a : d.path("addr_info")) {
+                if (!"inet".equals(a.path("family").asText())) {
+                    continue;
+                }
+                int local;
+                try {
+                    local = Ipv4.parse(a.path("local").asText());
+                } catch (IllegalArgumentException e) {
+                    throw new SnapshotException(p + ": interface " + name + ": bad \"local\" address: " + a.path("local").asText());
+                }
+                int scope = switch (a.path("scope").asText("global")) {
+                    case "host" -> Route.SCOPE_HOST;
+                    case "link" -> Route.SCOPE_LINK;
+                    default -> Route.SCOPE_UNIVERSE;
+                };
+                dev.addrs.add(new NetDevice.InAddr(local, a.path("prefixlen").asInt(32), scope, a.path("secondary").asBoolean(false)));
+            }
+        }
+    }
+
+    private static String text(Path p, JsonNode n, String field, int i) {
+        JsonNode v = n.get(field);
+        if (v == null || !v.isTextual()) {
+            throw new SnapshotException(p + ": entry " + i + ": expected a \"" + field + "\" string");
+        }
+        return v.asText();
+    }
+
+    static byte[] mac(String s) {
+        byte[] m = new byte[6];
+        String[] parts = s.split(":");
+        for (int i = 0; i < 6 && i < parts.length; i++) {
+            m[i] = (byte) Integer.parseInt(parts[i], 16);
+        }
+        return m;
+    }
+
+    private void loadRoutes(Path p) {
+        if (!Files.exists(p)) {
+            return;
+        }
+        JsonNode root = json(p);
+        int i = 0;
+        for (JsonNode r : root) {
+            i++;
+            String dst = text(p, r, "dst", i);
+            int addr = 0;
+            int plen = 0;
+            if (!dst.equals("default")) {
+                String[] parts = dst.split("/");
+                try {
+                    addr = Ipv4.parse(parts[0]);
+                } catch (IllegalArgumentException e) {
+                    throw new SnapshotException(p + ": route " + i + ": bad \"dst\": " + dst);
+                }
+                plen = parts.length > 1 ? Integer.parseInt(parts[1]) : 32;
+            }
+            int type = r.has("type") ? Route.typeOf(r.path("type").asText()) : Route.RTN_UNICAST;
+            NetDevice dev = r.has("dev") ? host.device(r.path("dev").asText()) : null;
+            if (r.has("dev") && dev == null) {
+                throw new SnapshotException(p + ": route " + i + ": device " + r.path("dev").asText() + " is not in ip-addr.json");
+            }
+            int gw = r.has("gateway") ? Ipv4.parse(r.path("gateway").asText()) : 0;
+            int prefsrc = r.has("prefsrc") ? Ipv4.parse(r.path("prefsrc").asText()) : 0;
+            int scope = "link".equals(r.path("scope").asText()) ? Route.SCOPE_LINK
+                    : "host".equals(r.path("scope").asText()) ? Route.SCOPE_HOST : Route.SCOPE_UNIVERSE;
+            host.fib.addMain(new Route(addr, plen, type, dev, gw, prefsrc, scope, r.path("metric").asInt(0), "main"));
+        }
+    }
+
+    private void loadSysctls(Path p) {
+        if (!Files.exists(p)) {
+            return;
+        }
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(p);
+        } catch (IOException e) {
+            throw new SnapshotException(p + ": cannot read: " + e.getMessage(), e);
+        }
+        int n = 0;
+        for (String line : lines) {
+            n++;
+            String l = line.replaceAll("\\s+#.*$", "").trim();
+            if (l.isEmpty() || l.startsWith("#") || l.startsWith(";")) {
+                continue;
+            }
+            int eq = l.indexOf('=');
+            if (eq <= 0) {
+                throw new SnapshotException(p + ":" + n + ": expected `key = value`, got: " + line);
+            }
+            host.sysctls.set(l.substring(0, eq).trim(), l.substring(eq + 1).trim());
+        }
+        applyConntrack(host, ctConfig);
+    }
+
+    /** Copies the net.netfilter.* sysctls into the conntrack configuration. */
+    public static void applyConntrack(Host host, CtConfig c) {
+        var s = host.sysctls;
+        c.max = (int) s.getLong("net.netfilter.nf_conntrack_max", c.max);
+        c.buckets = (int) s.getLong("net.netfilter.nf_conntrack_buckets", c.buckets);
+        c.acct = s.getLong("net.netfilter.nf_conntrack_acct", c.acct ? 1 : 0) != 0;
+        c.checksum = s.getLong("net.netfilter.nf_conntrack_checksum", 1) != 0;
+        c.events = (int) s.getLong("net.netfilter.nf_conntrack_events", c.events);
+        c.tcpLoose = s.getLong("net.netfilter.nf_conntrack_tcp_loose", 1) != 0;
+        c.tcpBeLiberal = s.getLong("net.netfilter.nf_conntrack_tcp_be_liberal", 0) != 0;
+        c.tcpIgnoreInvalidRst = s.getLong("net.netfilter.nf_conntrack_tcp_ignore_invalid_rst", 0) != 0;
+        c.tcpMaxRetrans = (int) s.getLong("net.netfilter.nf_conntrack_tcp_max_retrans", 3);
+        for (CtTimeout t : CtTimeout.values()) {
+            if (t.sysctl != null) {
+                c.setTimeoutSeconds(t, s.getLong("net.netfilter." + t.sysctl, c.timeoutSeconds(t)));
+            }
+        }
+    }
+
+    private void loadNeigh(Path p) {
+        if (!Files.exists(p)) {
+            return;
+        }
+        for (String line : read(p).split("\n")) {
+            String[] w = line.trim().split("\\s+");
+            int ll = java.util.Arrays.asList(w).indexOf("lladdr");
+            if (w.length > 0 && ll > 0 && ll + 1 < w.length) {
+                try {
+                    host.neighbours.put(Ipv4.parse(w[0]), mac(w[ll + 1]));
+                } catch (IllegalArgumentException e) {
+                    // an IPv6 neighbour or similar: not ours
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package dev.hairpin.tools;
+
+import dev.hairpin.conntrack.ConntrackTable;
+import dev.hairpin.conntrack.CtEvent;
+import dev.hairpin.conntrack.CtStats;
+import dev.hairpin.conntrack.CtStatus;
+import dev.hairpin.conntrack.Tuple;
+import dev.hairpin.packet.Ipv4;
+
+/**
+ * Entries and events as conntrack-tools 1.4.7 prints them (libnetfilter_conntrack's
+ * __snprintf_conntrack_default), byte for byte:
+ * {@code tcp      6 431999 ESTABLISHED src=.. dst=.. sport=.. dport=.. [packets= bytes=] [UNREPLIED] src=.. ... [ASSURED] mark=0 use=1}
+ */
+public final class ConntrackFormat {
+    private ConntrackFormat() {}
+
+    public static final String VERSION = "conntrack v1.4.7 (conntrack-tools)";
+
+    static final String[] TCP_STATES = {"NONE", "SYN_SENT", "SYN_RECV", "ESTABLISHED", "FIN_WAIT", "CLOSE_WAIT",
+        "LAST_ACK", "TIME_WAIT", "CLOSE", "SYN_SENT2"};
+
+    public static String protoName(int proto) {
+        return switch (proto) {
+            case 6 -> "tcp";
+            case 17 -> "udp";
+            case 1 -> "icmp";
+            case 136 -> "udplite";
+            case 132 -> "sctp";
+            case 47 -> "gre";
+            case 33 -> "dccp";
+            case 58 -> "icmpv6";
+            default -> "unknown";
+        };
+    }
+
+    /** One {@code conntrack -L} line (no newline). */
+    public static String entry(ConntrackTable t, int ct, boolean extended) {
+        StringBuilder sb = new StringBuilder(200);
+        if (extended) {
+            pad(sb, "ipv4", 8).append(" 2 ");
+        }
+        head(sb, t, ct);
+        sb.append(t.expiresSeconds(ct)).append(' ');
+        if (t.protocol(ct) == 6) {
+            sb.append(TCP_STATES[t.l4state(ct)]).append(' ');
+        }
+        tuples(sb, t, ct, true);
+        sb.append("mark=").append(Integer.toUnsignedString(t.mark(ct))).append(' ');
+        if (t.zone(ct) != 0) {
+            sb.append("zone=").append(t.zone(ct)).append(' ');
+        }
+        sb.append("use=1");
+        return sb.toString();
+    }
+
+    /** One {@code conntrack -E} line for the event bits delivered. */
+    public static String event(ConntrackTable t, int ct, int events, boolean extended) {
+        StringBuilder sb = new StringBuilder(200);
+        String tag = (events & CtEvent.DESTROY) != 0 ? "[DESTROY]"
+                : (events & (CtEvent.NEW | CtEvent.RELATED)) != 0 ? "[NEW]" : "[UPDATE]";
+        pad(sb, tag, -9).append(' ');
+        if (extended) {
+            pad(sb, "ipv4", 8).append(" 2 ");
+        }
+        head(sb, t, ct);
+        boolean destroy = (events & CtEvent.DESTROY) != 0;
+        long timeout = t.expiresSeconds(ct);
+        if (!destroy || timeout != 0) {
+            sb.append(timeout).append(' ');
+        }
+        if (t.protocol(ct) == 6 && (destroy || (events & CtEvent.PROTOINFO) != 0)) {
+            sb.append(TCP_STATES[t.l4state(ct)]).append(' ');
+        }
+        tuples(sb, t, ct, destroy);
+        if (t.mark(ct) != 0 || (events & CtEvent.MARK) != 0) {
+            sb.append("mark=").append(Integer.toUnsignedString(t.mark(ct))).append(' ');
+        }
+        if (t.zone(ct) != 0) {
+            sb.append("zone=").append(t.zone(ct)).append(' ');
+        }
+        sb.setLength(sb.length() - 1);
+        return sb.toString();
+    }
+
+    private static void head(StringBuilder sb, ConntrackTable t, int ct) {
+        int proto = t.protocol(ct);
+        pad(sb, protoName(proto), 8).append(' ').append(proto).append(' ');
+    }
+
+    private static void tuples(StringBuilder sb, ConntrackTable t, int ct, boolean counters) {
+        int st = t.status(ct);
+        tuple(sb, t.k1(ct, 0), t.k2(ct, 0));
+        if (counters) {
+            counters(sb, t, ct, 0);
+        }
+        if ((st & CtStatus.SEEN_REPLY) == 0) {
+            sb.append("[UNREPLIED] ");
+        }
+        tuple(sb, t.k1(ct, 1), t.k2(ct, 1));
+        if (counters) {
+            counters(sb, t, ct, 1);
+        }
+        if ((st & CtStatus.HW_OFFLOAD) != 0) {
+            sb.append("[HW_OFFLOAD] ");
+        } else if ((st & CtStatus.OFFLOAD) != 0) {
+            sb.append("[OFFLOAD] ");
+        } else if ((st & CtStatus.ASSURED) != 0) {
+            sb.append("[ASSURED] ");
+        }
+    }
+
+    private static void counters(StringBuilder sb, ConntrackTable t, int ct, int dir) {
+        long p = t.packets(ct, dir);
+        if (p >= 0) {
+            sb.append("packets=").append(p).append(" bytes=").append(t.bytes(ct, dir)).append(' ');
+        }
+    }
+
+    static void tuple(StringBuilder sb, long k1, long k2) {
+        sb.append("src=").append(Ipv4.toString(Tuple.src(k1))).append(" dst=").append(Ipv4.toString(Tuple.dst(k1))).append(' ');
+        int proto = Tuple.proto(k2);
+        switch (proto) {
+            case 6, 17, 136, 132, 33 -> sb.append("sport=").append(Tuple.sport(k2)).append(" dport=").append(Tuple.dport(k2)).append(' ');
+            case 1 -> sb.append("type=").append(Tuple.dport(k2) >>> 8).append(" code=").append(Tuple.dport(k2) & 0xff)
+                    .append(" id=").append(Tuple.sport(k2)).append(' ');
+            default -> { }
+        }
+    }
+
+    private static StringBuilder pad(StringBuilder sb, String s, int width) {
+        if (width < 0) {
+            sb.append(" ".repeat(Math.max(0, -width - s.length()))).append(s);
+        } else {
+            sb.append(s).append(" ".repeat(Math.max(0, width - s.length())));
+        }
+        return sb;
+    }
+
+    /** {@code conntrack -S}: one line (a single simulated CPU) */
+    public static String stats(CtStats s) {
+        StringBuilder sb = new StringBuilder("cpu=0   \t");
+        long[] v = s.values();
+        for (int i = 0; i < v.length; i++) {
+            sb.append(CtStats.NAMES[i]).append('=').append(v[i]).append(' ');
+        }
+        return sb.toString();
+    }
+}
