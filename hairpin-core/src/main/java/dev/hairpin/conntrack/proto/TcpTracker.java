@@ -76,7 +76,7 @@ public final class TcpTracker implements L4Tracker {
      * tcp_conntracks[dir][index][old state] of the modern kernel. Rows: syn, synack, fin, ack,
      * rst, none; columns: NO SS SR ES FW CW LA TW CL S2.
      */
-    private static final byte[][][] TRANSITIONS = {
+    private static final byte[][][] TABLE = {
         { // ORIGINAL
             {SS, SS, IG, IG, IG, IG, IG, SS, SS, S2}, // syn: TW/CL -> SS is a reopen (RFC 1122)
             {IV, IV, SR, IV, IV, IV, IV, IV, IV, SR}, // synack: only in simultaneous open
@@ -94,6 +94,21 @@ public final class TcpTracker implements L4Tracker {
             {IV, IV, IV, IV, IV, IV, IV, IV, IV, IV}, // none
         },
     };
+
+    /** {@link #TABLE} flattened: [dir * 60 + index * 10 + state] */
+    private static final byte[] TRANSITIONS = new byte[2 * 6 * TcpState.MAX];
+
+    static {
+        for (int dir = 0; dir < 2; dir++) {
+            for (int index = 0; index < 6; index++) {
+                System.arraycopy(TABLE[dir][index], 0, TRANSITIONS, (dir * 6 + index) * TcpState.MAX, TcpState.MAX);
+            }
+        }
+    }
+
+    private static int next(int dir, int index, int state) {
+        return TRANSITIONS[(dir * 6 + index) * TcpState.MAX + state];
+    }
 
     /**
      * tcp_valid_flags[]: bit n set when the flag byte n (with PSH, ECE and CWR masked out) is a
@@ -158,7 +173,7 @@ public final class TcpTracker implements L4Tracker {
 
     /** the state table, for tests and tools: -1 for invalid, -2 for ignore */
     static int transition(int dir, int index, int state) {
-        int s = TRANSITIONS[dir][index][state];
+        int s = next(dir, index, state);
         return s == IV ? -1 : s == IG ? -2 : s;
     }
 
@@ -196,7 +211,7 @@ public final class TcpTracker implements L4Tracker {
         byte[] b = skb.buf;
         int th = skb.l4;
         int flags = TcpHeader.flags(b, th);
-        int newState = TRANSITIONS[0][index(flags)][NONE];
+        int newState = next(0, index(flags), NONE);
         if (newState >= TcpState.MAX) {
             return false; // invalid new
         }
@@ -252,7 +267,7 @@ public final class TcpTracker implements L4Tracker {
         int oldState = state;
         int dir = CtInfo.dir(ctinfo);
         int index = index(flags);
-        int newState = TRANSITIONS[dir][index][oldState];
+        int newState = next(dir, index, oldState);
         boolean skipWindow = false;
 
         switch (newState) {
@@ -589,7 +604,7 @@ public final class TcpTracker implements L4Tracker {
         }
 
         if (!syn) {
-            win <<= 0; // RFC 7323: SYN windows are never scaled
+            win <<= sender.tdScale; // RFC 7323: SYN windows are never scaled
         }
 
         // update the sender
