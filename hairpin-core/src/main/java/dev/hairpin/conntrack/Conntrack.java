@@ -3,6 +3,7 @@ package dev.hairpin.conntrack;
 import dev.hairpin.conntrack.proto.GenericTracker;
 import dev.hairpin.conntrack.proto.IcmpTracker;
 import dev.hairpin.conntrack.proto.L4Tracker;
+import dev.hairpin.conntrack.proto.TcpTracker;
 import dev.hairpin.conntrack.proto.UdpTracker;
 import dev.hairpin.packet.CtInfo;
 import dev.hairpin.packet.Ipv4;
@@ -40,6 +41,7 @@ public final class Conntrack {
     public Conntrack(CtConfig config, long seed) {
         this.config = config;
         this.table = new ConntrackTable(config, seed);
+        register(new TcpTracker());
         register(new UdpTracker());
         register(new IcmpTracker());
     }
@@ -476,6 +478,9 @@ public final class Conntrack {
     /** nf_ct_deliver_cached_events() */
     public void deliverCachedEvents(int ct) {
         int ev = table.takeEvents(ct);
+        if ((table.status(ct) & CtStatus.DYING) != 0) {
+            return; // killed while a packet held it (TCP RST): DESTROY was the last word
+        }
         if (ev == 0 || listeners.isEmpty() || config.events == 0) {
             return;
         }

@@ -6,6 +6,20 @@ package dev.hairpin.conntrack;
  * per entry slot, reused when the slot is reused; {@link #reset()} clears it for a new entry.
  */
 public final class TcpConn {
+    /** {@link Seen#flags} and {@link #lastFlags} bits: IP_CT_TCP_FLAG_* (uapi nf_conntrack_tcp.h) */
+    public static final int FLAG_WINDOW_SCALE = 0x01;
+    public static final int FLAG_SACK_PERM = 0x02;
+    /** this sender sent the first FIN */
+    public static final int FLAG_CLOSE_INIT = 0x04;
+    public static final int FLAG_BE_LIBERAL = 0x08;
+    public static final int FLAG_DATA_UNACKNOWLEDGED = 0x10;
+    /** td_maxack holds a value */
+    public static final int FLAG_MAXACK_SET = 0x20;
+    /** IP_CT_EXP_CHALLENGE_ACK: an ignored SYN in LAST_ACK may draw an RFC 5961 challenge ACK */
+    public static final int EXP_CHALLENGE_ACK = 0x40;
+    /** IP_CT_TCP_SIMULTANEOUS_OPEN */
+    public static final int SIMULTANEOUS_OPEN = 0x80;
+
     /** per direction: struct ip_ct_tcp_state */
     public final Seen[] seen = {new Seen(), new Seen()};
     public int lastDir;
