@@ -39,7 +39,10 @@ public final class CaptureRecord {
     public int protocol;
     /** offset of the network header in {@link #data}, -1 when there is none */
     public int networkOffset;
-    /** bytes of network-layer data from {@link #networkOffset} */
+    /**
+     * bytes of network-layer data from {@link #networkOffset}; may include link padding (short
+     * Ethernet frames are padded to 60 bytes): the IPv4 total length says what is the datagram
+     */
     public int networkLength;
     /** interface index (SLL2), -1 unknown */
     public int ifindex;

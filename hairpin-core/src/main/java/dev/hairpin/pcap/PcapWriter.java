@@ -46,7 +46,10 @@ public final class PcapWriter extends CaptureWriter {
         write(tsNanos, b, off, len, origLen);
     }
 
-    /** Writes one record of the file's link type. */
+    /**
+     * Writes one record of the file's link type. pcap stores unsigned 32-bit seconds: times
+     * before 1970 or after 2106 do not fit.
+     */
     public void write(long tsNanos, byte[] b, int off, int len, int origLen) throws IOException {
         long sec = Math.floorDiv(tsNanos, 1_000_000_000L);
         long ns = Math.floorMod(tsNanos, 1_000_000_000L);
