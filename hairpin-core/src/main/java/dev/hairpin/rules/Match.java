@@ -23,4 +23,17 @@ public interface Match {
     default int hooks() {
         return 0x1f;
     }
+
+    /**
+     * {@code xt_match.proto}: the protocol the rule must name with a non-inverted {@code -p}
+     * for the kernel to accept this match (tcp, udp, icmp ...); 0 for any.
+     */
+    default int proto() {
+        return 0;
+    }
+
+    /** The match's {@code checkentry} against the rule's IP part: null when fine, else why not. */
+    default String checkEntry(IptIp ip) {
+        return null;
+    }
 }

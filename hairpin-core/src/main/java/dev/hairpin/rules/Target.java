@@ -26,4 +26,12 @@ public interface Target {
     default java.util.Set<String> tables() {
         return null;
     }
+
+    /**
+     * The target's {@code checkentry} against the rule's IP part (REJECT --reject-with tcp-reset
+     * needs {@code -p tcp}, TCPMSS a SYN match ...): null when fine, else why the kernel refuses.
+     */
+    default String checkEntry(IptIp ip, java.util.List<Match> matches) {
+        return null;
+    }
 }
