@@ -55,10 +55,15 @@ public final class Ruleset {
         return r;
     }
 
-    /** Installs the tables of an edit (built by the caller or here) in one swap. */
+    /** Compiles the tables of an edit and installs them in one swap. */
     public synchronized void commit(Edit e) {
+        commit(e, e.built());
+    }
+
+    /** Installs tables already compiled from {@code e} (by {@link Edit#built()}) in one swap. */
+    public synchronized void commit(Edit e, Map<TableDef, Table> built) {
         Table[] next = tables.clone();
-        for (Map.Entry<TableDef, Table> en : e.built().entrySet()) {
+        for (Map.Entry<TableDef, Table> en : built.entrySet()) {
             next[en.getKey().ordinal()] = en.getValue();
         }
         for (TableDef d : e.deleted) {
@@ -84,10 +89,13 @@ public final class Ruleset {
 
         /** The working copy of a table, created (empty) when it does not exist yet. */
         public TableEdit table(TableDef def) {
-            return edits.computeIfAbsent(def, d -> {
-                Table t = deleted.contains(d) ? null : base[d.ordinal()];
-                return t == null ? new TableEdit(d) : TableEdit.of(t);
-            });
+            TableEdit e = edits.get(def);
+            if (e == null) {
+                Table t = deleted.remove(def) ? null : base[def.ordinal()];
+                e = t == null ? new TableEdit(def) : TableEdit.of(t);
+                edits.put(def, e);
+            }
+            return e;
         }
 
         /** The working copy if the table exists, else null (without creating it). */
@@ -117,7 +125,7 @@ public final class Ruleset {
         /**
          * Compiles every touched table.
          *
-         * @throws RuleCheckException (with the table in {@link TableCheckException}) on refusal
+         * @throws RuleCheckException when the kernel would refuse a table
          */
         public Map<TableDef, Table> built() {
             Map<TableDef, Table> out = new EnumMap<>(TableDef.class);

@@ -9,8 +9,8 @@ import dev.hairpin.rules.ext.Opt;
 import dev.hairpin.rules.ext.ParseContext;
 import dev.hairpin.rules.ext.Xt;
 import dev.hairpin.rules.ext.XtError;
-import dev.hairpin.rules.match.TcpMatch;
-import dev.hairpin.rules.match.UdpMatch;
+import dev.hairpin.rules.matches.TcpMatch;
+import dev.hairpin.rules.matches.UdpMatch;
 
 import java.util.ArrayList;
 import java.util.List;

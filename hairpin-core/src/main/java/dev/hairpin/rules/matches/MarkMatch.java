@@ -1,4 +1,4 @@
-package dev.hairpin.rules.match;
+package dev.hairpin.rules.matches;
 
 import dev.hairpin.packet.Skb;
 import dev.hairpin.rules.Match;

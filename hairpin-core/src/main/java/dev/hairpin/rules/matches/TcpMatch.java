@@ -1,4 +1,4 @@
-package dev.hairpin.rules.match;
+package dev.hairpin.rules.matches;
 
 import dev.hairpin.packet.Ipv4;
 import dev.hairpin.packet.Skb;

@@ -1,4 +1,4 @@
-package dev.hairpin.rules.match;
+package dev.hairpin.rules.matches;
 
 import dev.hairpin.conntrack.CtStatus;
 import dev.hairpin.conntrack.CtView;

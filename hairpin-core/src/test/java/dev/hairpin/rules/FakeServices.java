@@ -1,0 +1,71 @@
+package dev.hairpin.rules;
+
+import dev.hairpin.conntrack.CtView;
+import dev.hairpin.host.NetDevice;
+import dev.hairpin.nat.NatRange;
+import dev.hairpin.packet.Skb;
+import dev.hairpin.packet.Verdict;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** An XtServices that records what targets asked for. */
+public final class FakeServices implements XtServices {
+    public long now;
+    public int nextRandom;
+    public final List<String> calls = new ArrayList<>();
+    public int addrTypeResult = 1;
+
+    @Override
+    public long nowNanos() {
+        return now;
+    }
+
+    @Override
+    public int random32() {
+        return nextRandom;
+    }
+
+    @Override
+    public CtView conntrack() {
+        return null;
+    }
+
+    @Override
+    public int natSetup(Skb skb, NatRange range, int manip) {
+        calls.add("nat " + manip + " " + range);
+        return Verdict.NF_ACCEPT;
+    }
+
+    @Override
+    public int masquerade(Skb skb, NatRange range) {
+        calls.add("masquerade");
+        return Verdict.NF_ACCEPT;
+    }
+
+    @Override
+    public int redirect(Skb skb, NatRange range) {
+        calls.add("redirect");
+        return Verdict.NF_ACCEPT;
+    }
+
+    @Override
+    public void reject(Skb skb, boolean tcpReset, int icmpCode) {
+        calls.add("reject " + tcpReset + " " + icmpCode);
+    }
+
+    @Override
+    public void notrack(Skb skb) {
+        calls.add("notrack");
+    }
+
+    @Override
+    public void log(int level, String line) {
+        calls.add("log " + level + " " + line);
+    }
+
+    @Override
+    public int addrType(int addr, NetDevice dev) {
+        return addrTypeResult;
+    }
+}
