@@ -32,6 +32,11 @@ public interface Match {
         return 0;
     }
 
+    /** Tables this match may be used in; null for any. */
+    default java.util.Set<String> tables() {
+        return null;
+    }
+
     /** The match's {@code checkentry} against the rule's IP part: null when fine, else why not. */
     default String checkEntry(IptIp ip) {
         return null;

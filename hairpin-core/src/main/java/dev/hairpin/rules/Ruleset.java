@@ -14,8 +14,17 @@ import java.util.function.Function;
  */
 public final class Ruleset {
     private volatile Table[] tables = new Table[TableDef.values().length];
+    private final java.util.Set<String> ipsets = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public Ruleset() {}
+
+    /**
+     * The names of the ipsets that exist on the host: {@code -m set} refuses others at parse time,
+     * as iptables asks the kernel. Whoever manages sets keeps this up to date.
+     */
+    public java.util.Set<String> ipsets() {
+        return ipsets;
+    }
 
     /** The snapshot of a table, or null when the table does not exist. */
     public Table table(TableDef def) {

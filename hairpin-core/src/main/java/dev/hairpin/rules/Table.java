@@ -405,6 +405,11 @@ public final class Table {
                     if (why != null) {
                         throw new RuleCheckException(c.name(), num, r, RuleCheckException.Errno.EINVAL, why);
                     }
+                    if (m.tables() != null && !m.tables().contains(def.tableName())) {
+                        throw new RuleCheckException(c.name(), num, r, RuleCheckException.Errno.EINVAL,
+                                m.name() + " match: only valid in " + String.join("/", m.tables()) + " table, not "
+                                        + def.tableName());
+                    }
                     if ((hooks & ~m.hooks()) != 0) {
                         throw new RuleCheckException(c.name(), num, r, RuleCheckException.Errno.EINVAL,
                                 m.name() + " match: used from hooks " + hookNames(hooks)
@@ -413,6 +418,10 @@ public final class Table {
                 }
                 Target t = r.target();
                 if (t != null) {
+                    if (t.proto() != 0 && (r.ip().proto() != t.proto() || r.ip().inverted(IptIp.INV_PROTO))) {
+                        throw new RuleCheckException(c.name(), num, r, RuleCheckException.Errno.EINVAL,
+                                t.name() + " target: only valid for protocol " + t.proto());
+                    }
                     String why = t.checkEntry(r.ip(), r.matches());
                     if (why != null) {
                         throw new RuleCheckException(c.name(), num, r, RuleCheckException.Errno.EINVAL, why);

@@ -27,6 +27,11 @@ public interface Target {
         return null;
     }
 
+    /** {@code xt_target.proto}: the -p the kernel requires (not inverted), 0 for any. */
+    default int proto() {
+        return 0;
+    }
+
     /**
      * The target's {@code checkentry} against the rule's IP part (REJECT --reject-with tcp-reset
      * needs {@code -p tcp}, TCPMSS a SYN match ...): null when fine, else why the kernel refuses.

@@ -52,12 +52,39 @@ public interface XtServices {
      */
     int addrType(int addr, NetDevice dev);
 
+    /**
+     * nf_conncount for {@code -m connlimit}: how many conntrack entries have the same source (or
+     * destination, {@code daddr}) address under {@code mask} as this packet, counting the packet's
+     * own connection. 0 when the stack cannot tell.
+     */
+    default int connCount(Skb skb, int mask, boolean daddr) {
+        return 0;
+    }
+
+    /**
+     * The reverse-path lookup of {@code -m rpfilter} (xt_rpfilter.c rpfilter_lookup_reverse): true
+     * when a route back to the packet's source leaves through its input device (any device with
+     * {@code loose}); {@code flags} are XT_RPFILTER_* (loose 1, validmark 2, accept-local 4).
+     */
+    default boolean rpfilterLookup(Skb skb, int flags) {
+        return true;
+    }
+
+    /** NFLOG (nf_tables log with a group): hand the packet to nfnetlink_log group {@code group}. */
+    default void nflog(Skb skb, int group, String prefix, int snaplen) {}
+
+    /** TRACE (nf_tables meta nftrace set 1): trace this packet through the rest of the hooks. */
+    default void nftrace(Skb skb) {}
+
     /** The named ipset, or null when no such set exists. */
     default IpSetView ipset(String name) {
         return null;
     }
 
-    /** Membership test of an ipset, for -m set. */
+    /**
+     * Membership test of an ipset, for -m set. {@code dirs[i]} is 1 when the i-th dimension of the
+     * set is taken from the packet's source, 0 from its destination (the "src,dst" flags).
+     */
     interface IpSetView {
         boolean test(Skb skb, int[] dirs);
     }

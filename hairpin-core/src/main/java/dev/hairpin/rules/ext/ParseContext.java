@@ -20,4 +20,9 @@ public interface ParseContext {
 
     /** consumes the word {@link #peekArg()} returned */
     void skipArg();
+
+    /** whether an ipset of that name exists on the host (-m set asks the kernel at parse time) */
+    default boolean ipsetExists(String name) {
+        return true;
+    }
 }

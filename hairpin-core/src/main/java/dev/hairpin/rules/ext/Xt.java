@@ -626,4 +626,13 @@ public final class Xt {
         // strncasecmp stops at the shorter string's NUL: len chars of a against full
         return a.regionMatches(true, 0, full, 0, len) && (len == full.length() || len <= full.length());
     }
+
+    /**
+     * What a C char buffer keeps of a string: its first {@code max} bytes (UTF-8), as an
+     * XTOPT_PUT string option silently truncates to the buffer size minus the NUL.
+     */
+    public static String cstr(String s, int max) {
+        byte[] b = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return b.length <= max ? s : new String(b, 0, max, java.nio.charset.StandardCharsets.UTF_8);
+    }
 }

@@ -96,6 +96,13 @@ final class CommandParser {
      * @param argv    the words, argv[0] the program name
      * @param restore true inside iptables-restore (which already put "-t table" in front)
      */
+    private java.util.function.Predicate<String> ipsets = n -> true;
+
+    CommandParser withIpsets(java.util.function.Predicate<String> known) {
+        this.ipsets = known;
+        return this;
+    }
+
     CommandParser(List<String> argv, boolean restore, int line, String program) {
         this.argv = argv;
         this.restore = restore;
@@ -129,6 +136,11 @@ final class CommandParser {
         @Override
         public void skipArg() {
             g.optind++;
+        }
+
+        @Override
+        public boolean ipsetExists(String name) {
+            return ipsets.test(name);
         }
     };
 

@@ -46,7 +46,7 @@ public final class Iptables {
         synchronized (rs) {
             Executor ex = new Executor(rs.edit());
             try {
-                ParsedCommand p = new CommandParser(argv, false, -1, program).parse();
+                ParsedCommand p = new CommandParser(argv, false, -1, program).withIpsets(rs.ipsets()::contains).parse();
                 Executor.tableDef(p.table);
                 ex.execute(p, 0);
                 if (isModifying(p.command)) {

@@ -273,7 +273,7 @@ public final class IptablesRestore {
                 parsestart = buffer.substring(close + 1);
             }
             addParams(argv, parsestart);
-            ParsedCommand p = new CommandParser(argv, true, line, PROG).parse();
+            ParsedCommand p = new CommandParser(argv, true, line, PROG).withIpsets(rs.ipsets()::contains).parse();
             Executor.tableDef(p.table);
             queue.add(new Cmd(line, "rule", null, null, null, p));
         }

@@ -8,8 +8,6 @@ import dev.hairpin.rules.ext.Opt;
 import dev.hairpin.rules.ext.ParseContext;
 import dev.hairpin.rules.ext.Xt;
 
-import java.nio.charset.StandardCharsets;
-
 /** {@code -m comment} (xt_comment.c): always matches; the text is kept (up to 255 bytes). */
 public final class CommentMatch implements Match {
     private final String comment;
@@ -59,21 +57,12 @@ public final class CommentMatch implements Match {
 
         @Override
         protected void parse(Opt o, String arg, boolean invert, ParseContext ctx) {
-            comment = truncate(arg, 255);
+            comment = Xt.cstr(arg, 255);
         }
 
         @Override
         protected Match build(ParseContext ctx) {
             return new CommentMatch(comment);
         }
-    }
-
-    /** the first {@code max} bytes of the UTF-8 form (a C buffer keeps bytes, not characters) */
-    static String truncate(String s, int max) {
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        if (b.length <= max) {
-            return s;
-        }
-        return new String(b, 0, max, StandardCharsets.UTF_8);
     }
 }

@@ -12,7 +12,6 @@ import dev.hairpin.rules.ext.ParseContext;
 import dev.hairpin.rules.ext.Xt;
 import dev.hairpin.rules.ext.XtError;
 
-import java.nio.charset.StandardCharsets;
 
 /**
  * {@code -j LOG} (xt_LOG.c, nf_log_syslog.c, libxt_LOG.c): builds the kernel's log line and
@@ -404,7 +403,7 @@ public final class LogTarget implements Target {
                     if (arg.indexOf('\n') >= 0) {
                         throw XtError.param("Newlines not allowed in --log-prefix");
                     }
-                    prefix = bytes(arg, 29);
+                    prefix = Xt.cstr(arg, 29);
                 }
                 default -> flags |= 1 << o.id();
             }
@@ -414,11 +413,5 @@ public final class LogTarget implements Target {
         protected Target build(ParseContext ctx) {
             return new LogTarget(level, flags, prefix);
         }
-    }
-
-    /** the first {@code max} bytes (a 30-byte C buffer keeps 29 and the NUL) */
-    static String bytes(String s, int max) {
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        return b.length <= max ? s : new String(b, 0, max, StandardCharsets.UTF_8);
     }
 }

@@ -42,7 +42,7 @@ class IptablesCorpusTest {
                     continue;
                 }
                 tests.add(DynamicTest.dynamicTest(dir.getFileName() + " " + file, () -> {
-                    Ruleset rs = new Ruleset();
+                    Ruleset rs = load(dir);
                     Iptables.Result r = IptablesRestore.restore(rs, Corpus.read(dir.resolve("input.rules")));
                     int[] c = PASS.computeIfAbsent(file, k -> new int[2]);
                     c[1]++;
@@ -55,6 +55,21 @@ class IptablesCorpusTest {
             }
         }
         return tests;
+    }
+
+    /** a ruleset with the case's ipsets created (ipsets.txt: "ipset create NAME TYPE ...") */
+    static Ruleset load(Path dir) {
+        Ruleset rs = new Ruleset();
+        Path sets = dir.resolve("ipsets.txt");
+        if (Files.exists(sets)) {
+            for (String l : Corpus.read(sets).split("\n")) {
+                String[] w = l.trim().split("\\s+");
+                if (w.length >= 3 && w[0].equals("ipset") && (w[1].equals("create") || w[1].equals("-N"))) {
+                    rs.ipsets().add(w[2]);
+                }
+            }
+        }
+        return rs;
     }
 
     @AfterAll

@@ -1,0 +1,320 @@
+package dev.hairpin.rules.matches;
+
+import dev.hairpin.packet.Ipv4;
+import dev.hairpin.packet.Skb;
+import dev.hairpin.rules.Match;
+import dev.hairpin.rules.XtParam;
+import dev.hairpin.rules.ext.ExtParser;
+import dev.hairpin.rules.ext.Opt;
+import dev.hairpin.rules.ext.ParseContext;
+import dev.hairpin.rules.ext.Xt;
+import dev.hairpin.rules.ext.XtError;
+
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * {@code -m recent} revision 1 (xt_recent.c): named lists of addresses with the times they were
+ * seen. A list is shared by every rule naming it (the kernel keeps them per network namespace;
+ * here one set of lists per JVM) and holds at most 200 addresses, each with as many timestamps as
+ * the largest --hitcount rounded up to a power of two (32 without one).
+ */
+public final class RecentMatch implements Match {
+    public static final int CHECK = 1;
+    public static final int SET = 2;
+    public static final int UPDATE = 4;
+    public static final int REMOVE = 8;
+    public static final int TTL = 16;
+    public static final int REAP = 32;
+    public static final int SOURCE = 0;
+    public static final int DEST = 1;
+
+    /** ip_list_tot, the module's default number of addresses per list */
+    static final int LIST_TOT = 200;
+    /** XT_RECENT_MAX_NSTAMPS of Linux 6.x: --hitcount must stay below it */
+    static final int MAX_NSTAMPS = 65536;
+
+    /** One address of a list. */
+    private static final class Entry {
+        final ArrayDeque<Long> stamps = new ArrayDeque<>();
+        int ttl;
+    }
+
+    /** A named list; LRU order; timestamps kept per address (a power of two, at least 32). */
+    static final class RecentTable {
+        final LinkedHashMap<Integer, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
+        final int mask;
+        int nstamps;
+
+        RecentTable(int mask, int nstamps) {
+            this.mask = mask;
+            this.nstamps = nstamps;
+        }
+    }
+
+    private static final Map<String, RecentTable> TABLES = new HashMap<>();
+
+    /** recent_mt_check(): a later rule wanting more timestamps flushes and widens the list */
+    static synchronized RecentTable table(String name, int mask, int hitCount) {
+        int nstamps = hitCount > 0 ? Integer.highestOneBit(Math.max(1, hitCount - 1)) << 1 : 32;
+        if (hitCount == 1) {
+            nstamps = 1;
+        }
+        RecentTable t = TABLES.get(name);
+        if (t == null) {
+            t = new RecentTable(mask, nstamps);
+            TABLES.put(name, t);
+        } else if (nstamps > t.nstamps) {
+            synchronized (t) {
+                t.entries.clear();
+                t.nstamps = nstamps;
+            }
+        }
+        return t;
+    }
+
+    private final int seconds;
+    private final int hitCount;
+    private final int checkSet;
+    private final boolean invert;
+    private final String listName;
+    private final int side;
+    private final int mask;
+    private final RecentTable table;
+
+    public RecentMatch(int seconds, int hitCount, int checkSet, boolean invert, String name, int side, int mask) {
+        this.seconds = seconds;
+        this.hitCount = hitCount;
+        this.checkSet = checkSet;
+        this.invert = invert;
+        this.listName = name;
+        this.side = side;
+        this.mask = mask;
+        this.table = table(name, mask, hitCount);
+    }
+
+    @Override
+    public String name() {
+        return "recent";
+    }
+
+    @Override
+    public String checkEntry(dev.hairpin.rules.IptIp ip) {
+        int ops = checkSet & (SET | REMOVE | CHECK | UPDATE);
+        if (Integer.bitCount(ops) != 1) {
+            return "recent: exactly one of --set, --rcheck, --update, --remove";
+        }
+        if ((checkSet & (SET | REMOVE)) != 0 && (seconds != 0 || hitCount != 0 || (checkSet & (TTL | REAP)) != 0)) {
+            return "recent: --seconds/--hitcount/--rttl/--reap only with --rcheck or --update";
+        }
+        if ((checkSet & REAP) != 0 && seconds == 0) {
+            return "recent: --reap needs --seconds";
+        }
+        if (Integer.toUnsignedLong(hitCount) >= MAX_NSTAMPS) {
+            return "hitcount (" + Integer.toUnsignedString(hitCount) + ") is larger than allowed maximum ("
+                    + (MAX_NSTAMPS - 1) + ")";
+        }
+        return null;
+    }
+
+    @Override
+    public boolean matches(Skb skb, XtParam par) {
+        int addr = (side == DEST ? skb.daddr() : skb.saddr()) & table.mask;
+        int ttl = Ipv4.ttl(skb.buf, skb.l3);
+        if (par.out != null) {
+            // the TTL as seen before forwarding decremented it
+            ttl++;
+        }
+        long now = par.services.nowNanos();
+        boolean ret = invert;
+        synchronized (table) {
+            Entry e = table.entries.get(addr);
+            if (e != null && (checkSet & TTL) != 0 && e.ttl != ttl) {
+                e = null;
+            }
+            if (e == null) {
+                if ((checkSet & SET) == 0) {
+                    return ret;
+                }
+                if (table.entries.size() >= LIST_TOT) {
+                    Integer oldest = table.entries.keySet().iterator().next();
+                    table.entries.remove(oldest);
+                }
+                e = new Entry();
+                e.ttl = ttl;
+                e.stamps.add(now);
+                table.entries.put(addr, e);
+                return !ret;
+            }
+            if ((checkSet & SET) != 0) {
+                ret = !ret;
+            } else if ((checkSet & REMOVE) != 0) {
+                table.entries.remove(addr);
+                return !ret;
+            } else if ((checkSet & (CHECK | UPDATE)) != 0) {
+                long time = now - seconds * 1_000_000_000L;
+                int hits = 0;
+                for (long stamp : e.stamps) {
+                    if (seconds != 0 && time > stamp) {
+                        continue;
+                    }
+                    if (hitCount == 0 || ++hits >= hitCount) {
+                        ret = !ret;
+                        break;
+                    }
+                }
+                if ((checkSet & REAP) != 0) {
+                    e.stamps.removeIf(st -> st < time);
+                    if (e.stamps.isEmpty()) {
+                        table.entries.remove(addr);
+                        return ret;
+                    }
+                }
+            }
+            if ((checkSet & SET) != 0 || ((checkSet & UPDATE) != 0 && ret)) {
+                if (e.stamps.size() >= table.nstamps) {
+                    e.stamps.removeFirst();
+                }
+                e.stamps.add(now);
+                e.ttl = ttl;
+            }
+        }
+        return ret;
+    }
+
+    @Override
+    public void save(StringBuilder sb) {
+        if (invert) {
+            sb.append(" !");
+        }
+        if ((checkSet & SET) != 0) {
+            sb.append(" --set");
+        }
+        if ((checkSet & CHECK) != 0) {
+            sb.append(" --rcheck");
+        }
+        if ((checkSet & UPDATE) != 0) {
+            sb.append(" --update");
+        }
+        if ((checkSet & REMOVE) != 0) {
+            sb.append(" --remove");
+        }
+        if (seconds != 0) {
+            sb.append(" --seconds ").append(seconds);
+        }
+        if ((checkSet & REAP) != 0) {
+            sb.append(" --reap");
+        }
+        if (hitCount != 0) {
+            sb.append(" --hitcount ").append(hitCount);
+        }
+        if ((checkSet & TTL) != 0) {
+            sb.append(" --rttl");
+        }
+        sb.append(" --name ").append(listName);
+        sb.append(" --mask ").append(Xt.ipToString(mask));
+        sb.append(side == SOURCE ? " --rsource" : " --rdest");
+    }
+
+    @Override
+    public void print(StringBuilder sb, boolean numeric) {
+        if (invert) {
+            sb.append(" !");
+        }
+        sb.append(" recent:");
+        if ((checkSet & SET) != 0) {
+            sb.append(" SET");
+        }
+        if ((checkSet & CHECK) != 0) {
+            sb.append(" CHECK");
+        }
+        if ((checkSet & UPDATE) != 0) {
+            sb.append(" UPDATE");
+        }
+        if ((checkSet & REMOVE) != 0) {
+            sb.append(" REMOVE");
+        }
+        if (seconds != 0) {
+            sb.append(" seconds: ").append(seconds);
+        }
+        if ((checkSet & REAP) != 0) {
+            sb.append(" reap");
+        }
+        if (hitCount != 0) {
+            sb.append(" hit_count: ").append(hitCount);
+        }
+        if ((checkSet & TTL) != 0) {
+            sb.append(" TTL-Match");
+        }
+        sb.append(" name: ").append(listName);
+        sb.append(side == SOURCE ? " side: source" : " side: dest");
+        sb.append(" mask: ").append(Xt.ipToString(mask));
+    }
+
+    /** libxt_recent.c revision 1 */
+    public static final class Parser extends ExtParser<Match> {
+        private static final int ANY_OP = 0xf;
+        private static final Opt[] OPTS = {
+            Opt.flag("set", 0, Opt.INVERT).excl(ANY_OP), Opt.flag("rcheck", 1, Opt.INVERT).excl(ANY_OP),
+            Opt.flag("update", 2, Opt.INVERT).excl(ANY_OP), Opt.flag("remove", 3, Opt.INVERT).excl(ANY_OP),
+            Opt.arg("seconds", 4), Opt.flag("reap", 5).also(1 << 4), Opt.arg("hitcount", 6),
+            Opt.flag("rttl", 7).excl(1 | 1 << 3), Opt.arg("name", 8), Opt.flag("rsource", 9), Opt.flag("rdest", 10),
+            Opt.arg("mask", 11),
+        };
+        private int seconds;
+        private int hitCount;
+        private int checkSet;
+        private boolean invert;
+        private String name = "DEFAULT";
+        private int side = SOURCE;
+        private int mask = -1;
+
+        public Parser() {
+            super("recent");
+        }
+
+        @Override
+        public Opt[] options() {
+            return OPTS;
+        }
+
+        @Override
+        protected void parse(Opt o, String arg, boolean inv, ParseContext ctx) {
+            switch (o.id()) {
+                case 0 -> op(SET, inv);
+                case 1 -> op(CHECK, inv);
+                case 2 -> op(UPDATE, inv);
+                case 3 -> op(REMOVE, inv);
+                case 4 -> seconds = (int) Xt.parseInt(extName, o.name(), arg, 1, 0xffffffffL);
+                case 5 -> checkSet |= REAP;
+                case 6 -> hitCount = (int) Xt.parseInt(extName, o.name(), arg, 0, 0xffffffffL);
+                case 7 -> checkSet |= TTL;
+                case 8 -> name = Xt.cstr(arg, 199);
+                case 9 -> side = SOURCE;
+                case 10 -> side = DEST;
+                default -> mask = Xt.parseHost(arg);
+            }
+        }
+
+        private void op(int flag, boolean inv) {
+            checkSet |= flag;
+            if (inv) {
+                invert = true;
+            }
+        }
+
+        @Override
+        protected void finalCheck(ParseContext ctx) {
+            if ((xflags & ANY_OP) == 0) {
+                throw XtError.param("recent: you must specify one of `--set', `--rcheck' `--update' or `--remove'");
+            }
+        }
+
+        @Override
+        protected Match build(ParseContext ctx) {
+            return new RecentMatch(seconds, hitCount, checkSet, invert, name, side, mask);
+        }
+    }
+}
