@@ -84,6 +84,7 @@ final class Executor {
                     }
                     c.rules().add(r);
                     origin.put(r, new int[] {lineno, 0});
+                    verbose(p, r);
                 }
             }
             case ParsedCommand.CMD_INSERT -> {
@@ -106,6 +107,7 @@ final class Executor {
                     }
                     c.rules().add(idx, r);
                     origin.put(r, new int[] {lineno, type});
+                    verbose(p, r);
                 }
             }
             case ParsedCommand.CMD_REPLACE -> {
@@ -121,6 +123,7 @@ final class Executor {
                 }
                 c.rules().set(idx, r);
                 origin.put(r, new int[] {lineno, 2});
+                verbose(p, r);
             }
             case ParsedCommand.CMD_DELETE, ParsedCommand.CMD_CHECK -> {
                 boolean check = p.command == ParsedCommand.CMD_CHECK;
@@ -137,6 +140,7 @@ final class Executor {
                     if (i < 0) {
                         throw new NftError(fn, NftError.ENOENT, lineno);
                     }
+                    verbose(p, c.rules().get(i));
                     if (!check) {
                         c.rules().remove(i);
                     }
@@ -179,6 +183,13 @@ final class Executor {
             case ParsedCommand.CMD_NONE -> {
             }
             default -> throw new CommandParser.TryHelp(2);
+        }
+    }
+
+    /** with -v, iptables-nft prints each rule it adds, deletes or finds */
+    private void verbose(ParsedCommand p, Rule r) {
+        if (p.has(ParsedCommand.OPT_VERBOSE)) {
+            RuleFormat.list(out, 0, r, RuleFormat.FMT_PRINT_RULE);
         }
     }
 

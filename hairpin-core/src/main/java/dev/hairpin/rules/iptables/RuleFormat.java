@@ -196,12 +196,16 @@ public final class RuleFormat {
         sb.append('\n');
     }
 
-    /** nft_ipv4_print_rule() as -L prints it (format without FMT_NOTABLE). */
+    /** FMT_PRINT_RULE: how -v shows a rule it adds, deletes or checks */
+    public static final int FMT_PRINT_RULE = FMT_NOCOUNTS | FMT_OPTIONS | FMT_VIA | FMT_NUMERIC | FMT_NOTABLE;
+
+    /** nft_ipv4_print_rule(): a -L row, or with FMT_NOTABLE the one-line form -v prints. */
     public static void list(StringBuilder sb, int num, Rule r, int format) {
         IptIp ip = r.ip();
         boolean numeric = (format & FMT_NUMERIC) != 0;
+        boolean notable = (format & FMT_NOTABLE) != 0;
         if ((format & FMT_LINENUMBERS) != 0) {
-            pad(sb, Integer.toString(num), 4, true);
+            pad(sb, Integer.toString(num), notable ? 0 : 4, true);
             sb.append(' ');
         }
         if ((format & FMT_NOCOUNTS) == 0) {
@@ -209,18 +213,21 @@ public final class RuleFormat {
             num(sb, r.counter().bytes(), format);
         }
         if ((format & FMT_NOTARGET) == 0) {
-            pad(sb, r.targetName(), 9, true);
+            pad(sb, r.targetName(), notable ? 0 : 9, true);
             sb.append(' ');
         }
         sb.append(ip.inverted(IptIp.INV_PROTO) ? '!' : ' ');
         String pname = Xt.protoName(ip.proto(), numeric);
-        if (numeric || pname == null) {
-            pad(sb, Integer.toString(ip.proto()), 4, true);
+        if ((numeric && !notable) || pname == null) {
+            pad(sb, Integer.toString(ip.proto()), notable ? 0 : 4, true);
         } else {
-            pad(sb, pname, 4, true);
+            pad(sb, pname, notable ? 0 : 4, true);
         }
         sb.append(' ');
         if ((format & FMT_OPTIONS) != 0) {
+            if (notable) {
+                sb.append("opt ");
+            }
             sb.append(ip.inverted(IptIp.INV_FRAG) ? '!' : '-');
             sb.append((ip.flags() & IptIp.F_FRAG) != 0 ? 'f' : '-');
             sb.append(' ');
@@ -229,18 +236,27 @@ public final class RuleFormat {
             String any = numeric ? "*" : "any";
             String in = (ip.inverted(IptIp.INV_VIA_IN) ? "!" : "") + (ip.iniface().isEmpty() ? any : ip.iniface());
             String out = (ip.inverted(IptIp.INV_VIA_OUT) ? "!" : "") + (ip.outiface().isEmpty() ? any : ip.outiface());
-            sb.append(' ');
-            pad(sb, in, 6, true);
-            sb.append(' ');
-            pad(sb, out, 6, true);
-            sb.append(' ');
+            if (notable) {
+                sb.append("in ").append(in).append(" out ").append(out).append(' ');
+            } else {
+                sb.append(' ');
+                pad(sb, in, 6, true);
+                sb.append(' ');
+                pad(sb, out, 6, true);
+                sb.append(' ');
+            }
         }
         sb.append(ip.inverted(IptIp.INV_SRCIP) ? '!' : ' ');
-        pad(sb, addr(ip.src(), ip.smsk(), numeric), 19, true);
+        pad(sb, addr(ip.src(), ip.smsk(), numeric), notable ? 0 : 19, true);
         sb.append(' ');
         sb.append(ip.inverted(IptIp.INV_DSTIP) ? '!' : ' ');
-        pad(sb, addr(ip.dst(), ip.dmsk(), numeric), 19, true);
-        sb.append(' ');
+        if (notable) {
+            sb.append("-> ").append(addr(ip.dst(), ip.dmsk(), numeric));
+            sb.append("  ");
+        } else {
+            pad(sb, addr(ip.dst(), ip.dmsk(), numeric), 19, true);
+            sb.append(' ');
+        }
         if (r.ip().isGoto()) {
             sb.append("[goto] ");
         }
