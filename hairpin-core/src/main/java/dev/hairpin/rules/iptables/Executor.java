@@ -173,12 +173,12 @@ final class Executor {
             case ParsedCommand.CMD_LIST, ParsedCommand.CMD_LIST | ParsedCommand.CMD_ZERO,
                  ParsedCommand.CMD_LIST | ParsedCommand.CMD_ZERO_NUM -> {
                 list(def, p, lineno);
-                zeroAfter(def, p);
+                zeroAfter(def, p, lineno);
             }
             case ParsedCommand.CMD_LIST_RULES, ParsedCommand.CMD_LIST_RULES | ParsedCommand.CMD_ZERO,
                  ParsedCommand.CMD_LIST_RULES | ParsedCommand.CMD_ZERO_NUM -> {
                 listRules(def, p, lineno);
-                zeroAfter(def, p);
+                zeroAfter(def, p, lineno);
             }
             case ParsedCommand.CMD_NONE -> {
             }
@@ -193,9 +193,9 @@ final class Executor {
         }
     }
 
-    private void zeroAfter(TableDef def, ParsedCommand p) {
+    private void zeroAfter(TableDef def, ParsedCommand p, int lineno) {
         if ((p.command & ParsedCommand.CMD_ZERO) != 0) {
-            zero(def, p.chain, 0);
+            zero(def, p.chain, lineno);
         }
         if ((p.command & ParsedCommand.CMD_ZERO_NUM) != 0) {
             zeroNum(def, p.chain, p.rulenum);
@@ -273,6 +273,11 @@ final class Executor {
         if (chain != null) {
             TableEdit.EditChain c = t == null ? null : t.chain(chain);
             if (c == null) {
+                int hook = Hooks.ofChain(chain);
+                if (t == null && hook >= 0 && def.hasHook(hook)) {
+                    // a built-in chain of a table not created yet: all its counters are zero anyway
+                    return;
+                }
                 throw new NftError(NftError.Fn.OTHER, NftError.ENOENT, lineno);
             }
             zeroChain(c);
