@@ -108,6 +108,16 @@ public final class Xt {
         return v;
     }
 
+    /** XTTYPE_UINT64: the full unsigned 64-bit range (the result may read negative as a long) */
+    public static long parseU64(String ext, String opt, String arg) {
+        Num n = strtoulPrefix(arg, 0, 0, 0);
+        if (n == null || n.end() != arg.length()) {
+            throw XtError.param(ext + ": bad value for option \"--" + opt + "\", or out of range (0-"
+                    + Long.toUnsignedString(-1L) + ").\n");
+        }
+        return n.value();
+    }
+
     /** XTTYPE_UINT*RC: "a[:b]", missing first is 0, missing second is max; up to two values. */
     public static long[] parseRange(String ext, String opt, String arg, long max) {
         long[] vals = new long[2];

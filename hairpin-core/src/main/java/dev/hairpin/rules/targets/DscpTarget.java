@@ -80,6 +80,13 @@ public final class DscpTarget implements Target {
         }
 
         @Override
+        protected void finalCheck(ParseContext ctx) {
+            if (xflags == 0) {
+                throw dev.hairpin.rules.ext.XtError.param("DSCP target: Parameter --set-dscp is required");
+            }
+        }
+
+        @Override
         protected Target build(ParseContext ctx) {
             return new DscpTarget(dscp);
         }

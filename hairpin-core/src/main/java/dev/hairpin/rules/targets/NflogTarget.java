@@ -14,7 +14,7 @@ import dev.hairpin.rules.matches.CommentMatch;
 /**
  * {@code -j NFLOG}: iptables-nft 1.8.9 turns it into nf_tables' {@code log group N} expression
  * (add_log()) and reads it back, so only what that expression keeps survives: the group, the
- * prefix (up to 127 bytes), the snap length when given as --nflog-size, the queue threshold.
+ * prefix (up to 127 bytes), the snap length when given as --nflog-size, the queue threshold (default 0).
  * Evaluation hands the packet to {@link dev.hairpin.rules.XtServices#nflog}.
  */
 public final class NflogTarget implements Target {
@@ -53,7 +53,7 @@ public final class NflogTarget implements Target {
         if (size >= 0) {
             sb.append(' ').append(p).append("nflog-size ").append(size);
         }
-        if (threshold != 1) {
+        if (threshold != 0) {
             sb.append(' ').append(p).append("nflog-threshold ").append(threshold);
         }
     }
@@ -77,7 +77,7 @@ public final class NflogTarget implements Target {
         private int group;
         private String prefix = "";
         private long size = -1;
-        private int threshold = 1;
+        private int threshold;
 
         public Parser() {
             super("NFLOG");
@@ -109,8 +109,7 @@ public final class NflogTarget implements Target {
 
         @Override
         protected Target build(ParseContext ctx) {
-            // a threshold of 0 is not sent to the kernel, which reads back as the default 1
-            return new NflogTarget(group, prefix, size, threshold == 0 ? 1 : threshold);
+            return new NflogTarget(group, prefix, size, threshold);
         }
     }
 }

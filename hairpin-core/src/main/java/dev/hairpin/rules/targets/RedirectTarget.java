@@ -81,6 +81,13 @@ public final class RedirectTarget implements Target {
         }
 
         @Override
+        protected void finalCheck(ParseContext ctx) {
+            if ((r.flags & NatRange.PROTO_OFFSET) != 0) {
+                throw dev.hairpin.rules.ext.XtError.param("Shifted portmap ranges not supported with this kernel");
+            }
+        }
+
+        @Override
         protected Target build(ParseContext ctx) {
             return new RedirectTarget(r.toRange());
         }

@@ -113,6 +113,13 @@ public final class TosTarget implements Target {
         }
 
         @Override
+        protected void finalCheck(ParseContext ctx) {
+            if ((xflags & ANY) == 0) {
+                throw dev.hairpin.rules.ext.XtError.param("TOS: An action is required");
+            }
+        }
+
+        @Override
         protected Target build(ParseContext ctx) {
             return new TosTarget(value, mask);
         }
