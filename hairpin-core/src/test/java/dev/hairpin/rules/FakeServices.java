@@ -15,6 +15,9 @@ public final class FakeServices implements XtServices {
     public int nextRandom;
     public final List<String> calls = new ArrayList<>();
     public int addrTypeResult = 1;
+    /** When set, reject only counts (no string building), for allocation tests. */
+    public boolean quiet;
+    public int rejects;
 
     @Override
     public long nowNanos() {
@@ -51,7 +54,10 @@ public final class FakeServices implements XtServices {
 
     @Override
     public void reject(Skb skb, boolean tcpReset, int icmpCode) {
-        calls.add("reject " + tcpReset + " " + icmpCode);
+        rejects++;
+        if (!quiet) {
+            calls.add("reject " + tcpReset + " " + icmpCode);
+        }
     }
 
     @Override

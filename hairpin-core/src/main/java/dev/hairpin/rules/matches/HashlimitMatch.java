@@ -10,9 +10,6 @@ import dev.hairpin.rules.ext.ParseContext;
 import dev.hairpin.rules.ext.Xt;
 import dev.hairpin.rules.ext.XtError;
 
-import java.util.HashMap;
-import java.util.Iterator;
-import java.util.Map;
 
 /**
  * {@code -m hashlimit} revision 3 (xt_hashlimit.c, libxt_hashlimit.c): one token bucket per
@@ -42,7 +39,10 @@ public final class HashlimitMatch implements Match {
 
     private final Cfg cfg;
     private final String hname;
-    private final Map<Long, long[]> buckets = new HashMap<>();
+    /** open-addressing table flow key -> bucket {credit, cap, prev jiffies, expires jiffies} */
+    private long[] keys = new long[64];
+    private long[][] vals = new long[64][];
+    private int size;
     private long lastGc = Long.MIN_VALUE;
 
     public HashlimitMatch(Cfg cfg, String name) {
@@ -87,15 +87,14 @@ public final class HashlimitMatch implements Match {
     public boolean matches(Skb skb, XtParam par) {
         long now = par.services.nowNanos() / (1_000_000_000L / HZ);
         long cost = (cfg.mode() & BYTES) != 0 ? byteCost(skb.len) : credits(cfg.avg());
-        synchronized (buckets) {
+        synchronized (this) {
             gc(now);
             long k = key(skb);
-            long[] b = buckets.get(k);
+            long[] b = get(k);
             if (b == null) {
-                // {credit, credit_cap, prev jiffies, expires jiffies}
                 long cap = (cfg.mode() & BYTES) != 0 ? cost * Math.max(1, cfg.burst()) : credits(cfg.avg() * cfg.burst());
                 b = new long[] {cap, cap, now, 0};
-                buckets.put(k, b);
+                put(k, b);
             } else {
                 long delta = now - b[2];
                 if (delta > 0) {
@@ -116,17 +115,63 @@ public final class HashlimitMatch implements Match {
         return Math.max(1, len >> BYTE_SHIFT) * Math.max(1, cfg.avg());
     }
 
+    private static int slot(long k, int n) {
+        long h = k * 0x9e3779b97f4a7c15L;
+        return (int) (h ^ h >>> 32) & (n - 1);
+    }
+
+    private long[] get(long k) {
+        int n = keys.length;
+        for (int i = slot(k, n); vals[i] != null; i = (i + 1) & (n - 1)) {
+            if (keys[i] == k) {
+                return vals[i];
+            }
+        }
+        return null;
+    }
+
+    private void put(long k, long[] v) {
+        if ((size + 1) * 2 > keys.length) {
+            rebuild(keys.length * 2, Long.MIN_VALUE);
+        }
+        int n = keys.length;
+        int i = slot(k, n);
+        while (vals[i] != null) {
+            i = (i + 1) & (n - 1);
+        }
+        keys[i] = k;
+        vals[i] = v;
+        size++;
+    }
+
+    /** re-inserts every bucket not expired before {@code now} into tables of {@code n} slots */
+    private void rebuild(int n, long now) {
+        long[] ok = keys;
+        long[][] ov = vals;
+        keys = new long[n];
+        vals = new long[n][];
+        size = 0;
+        for (int i = 0; i < ok.length; i++) {
+            if (ov[i] != null && ov[i][3] >= now) {
+                int j = slot(ok[i], n);
+                while (vals[j] != null) {
+                    j = (j + 1) & (n - 1);
+                }
+                keys[j] = ok[i];
+                vals[j] = ov[i];
+                size++;
+            }
+        }
+    }
+
+    /** the htable's garbage collector: every gcinterval, drop buckets idle past their expiry */
     private void gc(long now) {
         long every = Math.max(1, cfg.gcInterval() * HZ / 1000);
         if (lastGc != Long.MIN_VALUE && now - lastGc < every) {
             return;
         }
         lastGc = now;
-        for (Iterator<long[]> it = buckets.values().iterator(); it.hasNext(); ) {
-            if (it.next()[3] < now) {
-                it.remove();
-            }
-        }
+        rebuild(keys.length, now);
     }
 
     // ---------------------------------------------------------------- printing

@@ -8,7 +8,6 @@ import dev.hairpin.rules.ext.Opt;
 import dev.hairpin.rules.ext.ParseContext;
 import dev.hairpin.rules.ext.XtError;
 
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -71,12 +70,24 @@ public final class TimeMatch implements Match {
                 stamp -= 86400;
             }
         }
-        LocalDateTime t = LocalDateTime.ofEpochSecond(stamp, 0, ZoneOffset.UTC);
-        int weekday = t.getDayOfWeek().getValue();
+        long days = Math.floorDiv(stamp, 86400L);
+        // 1970-01-01 was a Thursday (4); Monday is 1
+        int weekday = (int) Math.floorMod(days + 3, 7L) + 1;
         if ((weekdays & (1 << weekday)) == 0) {
             return false;
         }
-        return monthdays == ALL_MONTHDAYS || (monthdays & (1 << t.getDayOfMonth())) != 0;
+        return monthdays == ALL_MONTHDAYS || (monthdays & (1 << dayOfMonth(days))) != 0;
+    }
+
+    /** the day of the month of a day count since 1970-01-01 (civil calendar, no allocation) */
+    static int dayOfMonth(long days) {
+        long z = days + 719468;
+        long era = Math.floorDiv(z, 146097L);
+        long doe = z - era * 146097;
+        long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+        long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        long mp = (5 * doy + 2) / 153;
+        return (int) (doy - (153 * mp + 2) / 5 + 1);
     }
 
     private static String hms(int t) {
@@ -348,10 +359,5 @@ public final class TimeMatch implements Match {
         protected Match build(ParseContext ctx) {
             return new TimeMatch(dateStart, dateStop, daytimeStart, daytimeStop, monthdays, weekdays, flags);
         }
-    }
-
-    /** for tests: the match's date window bounds as instants */
-    Instant[] window() {
-        return new Instant[] {Instant.ofEpochSecond(dateStart), Instant.ofEpochSecond(dateStop)};
     }
 }
