@@ -76,6 +76,12 @@ public interface XtServices {
     /** TRACE (nf_tables meta nftrace set 1): trace this packet through the rest of the hooks. */
     default void nftrace(Skb skb) {}
 
+    /**
+     * CLASSIFY: {@code skb->priority = priority} (the tc class a qdisc will pick). The packet model
+     * has no priority field, so the stack keeps it wherever its egress queueing looks.
+     */
+    default void setPriority(Skb skb, int priority) {}
+
     /** The named ipset, or null when no such set exists. */
     default IpSetView ipset(String name) {
         return null;

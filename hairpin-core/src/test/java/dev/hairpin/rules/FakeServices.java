@@ -29,9 +29,19 @@ public final class FakeServices implements XtServices {
         return nextRandom;
     }
 
+    /** what conntrack() returns */
+    public CtView ct;
+    /** the last CLASSIFY priority */
+    public int priority = -1;
+
     @Override
     public CtView conntrack() {
-        return null;
+        return ct;
+    }
+
+    @Override
+    public void setPriority(Skb skb, int priority) {
+        this.priority = priority;
     }
 
     @Override

@@ -3,6 +3,8 @@ package dev.hairpin.rules.ext;
 import dev.hairpin.rules.Match;
 import dev.hairpin.rules.Target;
 import dev.hairpin.rules.matches.AddrtypeMatch;
+import dev.hairpin.rules.matches.ConnbytesMatch;
+import dev.hairpin.rules.matches.EcnMatch;
 import dev.hairpin.rules.matches.ConnlimitMatch;
 import dev.hairpin.rules.matches.ConnmarkMatch;
 import dev.hairpin.rules.matches.DscpMatch;
@@ -37,6 +39,9 @@ import dev.hairpin.rules.matches.TcpMatch;
 import dev.hairpin.rules.matches.TcpmssMatch;
 import dev.hairpin.rules.matches.UdpMatch;
 import dev.hairpin.rules.targets.AuditTarget;
+import dev.hairpin.rules.targets.ClassifyTarget;
+import dev.hairpin.rules.targets.EcnTarget;
+import dev.hairpin.rules.targets.TtlTarget;
 import dev.hairpin.rules.targets.ChecksumTarget;
 import dev.hairpin.rules.targets.ConnmarkTarget;
 import dev.hairpin.rules.targets.CtTarget;
@@ -110,6 +115,8 @@ public final class Extensions {
         MATCHES.put("ah", () -> new EspMatch.Parser(true));
         MATCHES.put("quota", QuotaMatch.Parser::new);
         MATCHES.put("tcpmss", TcpmssMatch.Parser::new);
+        MATCHES.put("connbytes", ConnbytesMatch.Parser::new);
+        MATCHES.put("ecn", EcnMatch.Parser::new);
 
         TARGETS.put("REJECT", RejectTarget.Parser::new);
         TARGETS.put("LOG", LogTarget.Parser::new);
@@ -131,6 +138,9 @@ public final class Extensions {
         TARGETS.put("NFQUEUE", NfqueueTarget.Parser::new);
         TARGETS.put("TRACE", TraceTarget.Parser::new);
         TARGETS.put("AUDIT", AuditTarget.Parser::new);
+        TARGETS.put("TTL", TtlTarget.Parser::new);
+        TARGETS.put("ECN", EcnTarget.Parser::new);
+        TARGETS.put("CLASSIFY", ClassifyTarget.Parser::new);
     }
 
     /** A fresh parser for {@code -m name}, or null when there is no such match. */

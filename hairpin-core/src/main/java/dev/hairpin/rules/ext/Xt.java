@@ -136,7 +136,7 @@ public final class Xt {
                 Num r = strtoulPrefix(arg, pos, 0, max);
                 if (r == null) {
                     throw XtError.param(ext + ": bad value for option \"--" + opt + "\" near \""
-                            + arg.substring(pos) + "\", or out of range (0-" + max + ").\n");
+                            + arg.substring(pos) + "\", or out of range (0-" + Long.toUnsignedString(max) + ").\n");
                 }
                 end = r.end();
                 value = r.value();
