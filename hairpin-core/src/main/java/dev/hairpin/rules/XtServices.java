@@ -82,6 +82,17 @@ public interface XtServices {
      */
     default void setPriority(Skb skb, int priority) {}
 
+    /**
+     * {@code -m socket} (xt_socket.c socket_match): look up the local socket this packet belongs
+     * to (established, else listening), ignore one listening on 0.0.0.0 unless {@code flags} has
+     * XT_SOCKET_NOWILDCARD (2) and a non-transparent one when it has XT_SOCKET_TRANSPARENT (1).
+     * Returns the socket's mark (0..0xffffffff) when one is left, -1 when none: the default, for
+     * a stack without local sockets.
+     */
+    default long socketLookup(Skb skb, int flags) {
+        return -1;
+    }
+
     /** The named ipset, or null when no such set exists. */
     default IpSetView ipset(String name) {
         return null;

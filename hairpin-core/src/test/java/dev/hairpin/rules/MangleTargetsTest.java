@@ -163,4 +163,61 @@ class MangleTargetsTest {
                 -A FORWARD -m connbytes ! --connbytes 100 --connbytes-mode avgpkt --connbytes-dir original -j REJECT --reject-with icmp-port-unreachable
                 """);
     }
+
+    @Test
+    void tcpoptstripTurnsTheListedOptionsIntoNops() {
+        Ruleset rs = load("""
+                *mangle
+                -A FORWARD -p tcp -j TCPOPTSTRIP --strip-options mss,timestamp
+                COMMIT
+                """);
+        // a SYN with MSS 1460, SACK-permitted, timestamps, NOP, window scale 7
+        byte[] opts = {2, 4, 0x05, (byte) 0xb4, 4, 2, 8, 10, 1, 2, 3, 4, 0, 0, 0, 0, 1, 3, 3, 7};
+        byte[] b = new byte[40 + opts.length];
+        Skb syn = Packets.tcp("10.0.0.1", 1, "10.0.0.9", 2, 0x02);
+        System.arraycopy(syn.buf, 0, b, 0, 40);
+        System.arraycopy(opts, 0, b, 40, opts.length);
+        b[32] = (byte) ((20 + opts.length) / 4 << 4);
+        Ipv4.put16(b, 2, b.length);
+        Skb skb = new Skb(b, 0, b.length);
+        skb.l4 = 20;
+        fixIpCheck(skb);
+        fixTcpCheck(skb);
+        XtParam par = new XtParam();
+        par.services = new FakeServices();
+        rs.table("mangle").doTable(Hooks.FORWARD, skb, par);
+        byte[] expect = {1, 1, 1, 1, 4, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 3, 3, 7};
+        assertThat(java.util.Arrays.copyOfRange(b, 40, b.length)).isEqualTo(expect);
+        assertThat(sum(b, 20, skb.len - 20, pseudo(skb))).isEqualTo(0xffff);
+        assertThat(Iptables.run(rs, "-t", "mangle", "-L", "FORWARD", "-n").stdout()).contains(
+                "TCPOPTSTRIP  6    --  0.0.0.0/0            0.0.0.0/0            TCPOPTSTRIP options 2,8");
+    }
+
+    @Test
+    void dccpMatchesPortsAndPacketTypes() {
+        Ruleset rs = load("""
+                *filter
+                -A INPUT -p dccp -m dccp --dport 5004 --dccp-types REQUEST,INVALID -j DROP
+                COMMIT
+                """);
+        byte[] b = new byte[20 + 16];
+        Ipv4.put16(b, 2, b.length);
+        b[0] = 0x45;
+        b[9] = 33;
+        Ipv4.put16(b, 22, 5004);
+        b[24] = 4;
+        b[28] = 0 << 1 | 1;
+        Skb skb = new Skb(b, 0, b.length);
+        skb.l4 = 20;
+        XtParam par = new XtParam();
+        par.services = new FakeServices();
+        Table t = rs.table("filter");
+        assertThat(t.doTable(Hooks.LOCAL_IN, skb, par)).isEqualTo(dev.hairpin.packet.Verdict.NF_DROP);
+        b[28] = 2 << 1 | 1;
+        assertThat(t.doTable(Hooks.LOCAL_IN, skb, par)).isEqualTo(dev.hairpin.packet.Verdict.NF_ACCEPT);
+        b[28] = 13 << 1 | 1;
+        assertThat(t.doTable(Hooks.LOCAL_IN, skb, par)).isEqualTo(dev.hairpin.packet.Verdict.NF_DROP);
+        assertThat(Iptables.run(rs, "-S", "INPUT").stdout())
+                .endsWith("-A INPUT -p dccp -m dccp --dport 5004 --dccp-types REQUEST,INVALID -j DROP\n");
+    }
 }

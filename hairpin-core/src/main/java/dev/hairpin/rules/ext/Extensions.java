@@ -3,6 +3,12 @@ package dev.hairpin.rules.ext;
 import dev.hairpin.rules.Match;
 import dev.hairpin.rules.Target;
 import dev.hairpin.rules.matches.AddrtypeMatch;
+import dev.hairpin.rules.matches.CgroupMatch;
+import dev.hairpin.rules.matches.CpuMatch;
+import dev.hairpin.rules.matches.DccpMatch;
+import dev.hairpin.rules.matches.IpcompMatch;
+import dev.hairpin.rules.matches.RealmMatch;
+import dev.hairpin.rules.matches.SocketMatch;
 import dev.hairpin.rules.matches.ConnbytesMatch;
 import dev.hairpin.rules.matches.EcnMatch;
 import dev.hairpin.rules.matches.ConnlimitMatch;
@@ -39,6 +45,7 @@ import dev.hairpin.rules.matches.TcpMatch;
 import dev.hairpin.rules.matches.TcpmssMatch;
 import dev.hairpin.rules.matches.UdpMatch;
 import dev.hairpin.rules.targets.AuditTarget;
+import dev.hairpin.rules.targets.TcpoptstripTarget;
 import dev.hairpin.rules.targets.ClassifyTarget;
 import dev.hairpin.rules.targets.EcnTarget;
 import dev.hairpin.rules.targets.TtlTarget;
@@ -117,6 +124,12 @@ public final class Extensions {
         MATCHES.put("tcpmss", TcpmssMatch.Parser::new);
         MATCHES.put("connbytes", ConnbytesMatch.Parser::new);
         MATCHES.put("ecn", EcnMatch.Parser::new);
+        MATCHES.put("dccp", DccpMatch.Parser::new);
+        MATCHES.put("socket", SocketMatch.Parser::new);
+        MATCHES.put("cpu", CpuMatch.Parser::new);
+        MATCHES.put("ipcomp", IpcompMatch.Parser::new);
+        MATCHES.put("realm", RealmMatch.Parser::new);
+        MATCHES.put("cgroup", CgroupMatch.Parser::new);
 
         TARGETS.put("REJECT", RejectTarget.Parser::new);
         TARGETS.put("LOG", LogTarget.Parser::new);
@@ -141,6 +154,7 @@ public final class Extensions {
         TARGETS.put("TTL", TtlTarget.Parser::new);
         TARGETS.put("ECN", EcnTarget.Parser::new);
         TARGETS.put("CLASSIFY", ClassifyTarget.Parser::new);
+        TARGETS.put("TCPOPTSTRIP", TcpoptstripTarget.Parser::new);
     }
 
     /** A fresh parser for {@code -m name}, or null when there is no such match. */
