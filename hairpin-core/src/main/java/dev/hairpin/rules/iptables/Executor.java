@@ -129,9 +129,7 @@ final class Executor {
                 boolean check = p.command == ParsedCommand.CMD_CHECK;
                 NftError.Fn fn = check ? NftError.Fn.RULE_CHECK : NftError.Fn.RULE_DELETE;
                 for (Rule r : p.rules()) {
-                    if (!check) {
-                        assertJumpTarget(def, p);
-                    }
+                    assertJumpTarget(def, p);
                     TableEdit.EditChain c = chain(def, p.chain);
                     if (c == null) {
                         throw new NftError(fn, NftError.ENOENT, lineno);
@@ -157,7 +155,7 @@ final class Executor {
                 c.rules().remove(p.rulenum - 1);
             }
             case ParsedCommand.CMD_FLUSH -> flush(def, p, lineno);
-            case ParsedCommand.CMD_ZERO -> zero(def, p.chain, lineno);
+            case ParsedCommand.CMD_ZERO -> zero(def, p.chain, p.verbose > 0, lineno);
             case ParsedCommand.CMD_ZERO_NUM -> zeroNum(def, p.chain, p.rulenum);
             case ParsedCommand.CMD_NEW_CHAIN -> {
                 TableEdit t = edit.table(def);
@@ -195,7 +193,7 @@ final class Executor {
 
     private void zeroAfter(TableDef def, ParsedCommand p, int lineno) {
         if ((p.command & ParsedCommand.CMD_ZERO) != 0) {
-            zero(def, p.chain, lineno);
+            zero(def, p.chain, p.verbose > 0, lineno);
         }
         if ((p.command & ParsedCommand.CMD_ZERO_NUM) != 0) {
             zeroNum(def, p.chain, p.rulenum);
@@ -268,7 +266,8 @@ final class Executor {
         return builtins;
     }
 
-    private void zero(TableDef def, String chain, int lineno) {
+    /** nft_chain_zero_counters(): with -v, "Zeroing chain `X'" per chain, in listing order */
+    private void zero(TableDef def, String chain, boolean verbose, int lineno) {
         TableEdit t = edit.existing(def);
         if (chain != null) {
             TableEdit.EditChain c = t == null ? null : t.chain(chain);
@@ -276,16 +275,25 @@ final class Executor {
                 int hook = Hooks.ofChain(chain);
                 if (t == null && hook >= 0 && def.hasHook(hook)) {
                     // a built-in chain of a table not created yet: all its counters are zero anyway
+                    if (verbose) {
+                        out.append("Zeroing chain `").append(chain).append("'\n");
+                    }
                     return;
                 }
                 throw new NftError(NftError.Fn.OTHER, NftError.ENOENT, lineno);
+            }
+            if (verbose) {
+                out.append("Zeroing chain `").append(chain).append("'\n");
             }
             zeroChain(c);
             return;
         }
         if (t != null) {
-            for (TableEdit.EditChain c : t.chains()) {
-                zeroChain(c);
+            for (String name : sortedNames(t)) {
+                if (verbose) {
+                    out.append("Zeroing chain `").append(name).append("'\n");
+                }
+                zeroChain(t.chain(name));
             }
         }
     }
@@ -338,6 +346,30 @@ final class Executor {
             TableEdit.EditChain c = t.chain(n);
             if (!c.builtin()) {
                 deleteUser(t, c, lineno);
+            }
+        }
+    }
+
+    /**
+     * nft_cmd_table_flush() of a verbose iptables-restore: flush every chain, then delete every
+     * chain (user chains with "Deleting chain", built-ins silently unless their policy is not
+     * ACCEPT, which nft_may_delete_chain() keeps), instead of dropping the table wholesale.
+     */
+    void tableFlushVerbose(TableDef def) {
+        TableEdit t = edit.table(def);
+        List<String> names = sortedNames(t);
+        for (String n : names) {
+            out.append("Flushing chain `").append(n).append("'\n");
+            t.chain(n).rules().clear();
+        }
+        for (String n : names) {
+            TableEdit.EditChain c = t.chain(n);
+            if (!c.builtin()) {
+                out.append("Deleting chain `").append(n).append("'\n");
+                t.removeChain(n);
+            } else if (c.policy() == Verdict.NF_ACCEPT) {
+                // deleted and made again on demand: a fresh counter
+                c.policyCounter().zero();
             }
         }
     }

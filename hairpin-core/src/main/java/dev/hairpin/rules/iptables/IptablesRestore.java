@@ -33,15 +33,115 @@ public final class IptablesRestore {
      * @param noflush  {@code -n}: add to the tables instead of replacing them
      * @param test     {@code -t}: only check the input
      * @param table    {@code -T}: restore only this table, null for all
+     * @param verbose  {@code -v}: echo comment lines, each flushed and deleted chain and (without
+     *                 --noflush) each rule, as iptables-restore -v does
      */
-    public record Options(boolean counters, boolean noflush, boolean test, String table) {
+    public record Options(boolean counters, boolean noflush, boolean test, String table, boolean verbose) {
+        public Options(boolean counters, boolean noflush, boolean test, String table) {
+            this(counters, noflush, test, table, false);
+        }
+
         public static Options defaults() {
-            return new Options(false, false, false, null);
+            return new Options(false, false, false, null, false);
         }
     }
 
     /** A queued action of a table, carried out at its COMMIT (nft_cmd). */
     private record Cmd(int line, String kind, String chain, String policy, long[] counters, ParsedCommand rule) {}
+
+    private static final List<ToolGetopt.Long> LONG_OPTS = List.of(
+            new ToolGetopt.Long("counters", Getopt.NO_ARG, 'c'), new ToolGetopt.Long("verbose", Getopt.NO_ARG, 'v'),
+            new ToolGetopt.Long("version", Getopt.NO_ARG, 'V'), new ToolGetopt.Long("test", Getopt.NO_ARG, 't'),
+            new ToolGetopt.Long("help", Getopt.NO_ARG, 'h'), new ToolGetopt.Long("noflush", Getopt.NO_ARG, 'n'),
+            new ToolGetopt.Long("modprobe", Getopt.REQUIRED, 'M'), new ToolGetopt.Long("table", Getopt.REQUIRED, 'T'),
+            new ToolGetopt.Long("ipv4", Getopt.NO_ARG, '4'), new ToolGetopt.Long("ipv6", Getopt.NO_ARG, '6'),
+            new ToolGetopt.Long("wait", Getopt.OPTIONAL, 'w'),
+            new ToolGetopt.Long("wait-interval", Getopt.OPTIONAL, 'W'));
+
+    /**
+     * The {@code iptables-restore} command line (xtables_restore_main): options as it takes them
+     * (arguments after the program name), the input from the file named, else {@code stdin}.
+     */
+    public static Iptables.Result command(Ruleset rs, List<String> args, String stdin) {
+        StringBuilder out = new StringBuilder();
+        StringBuilder err = new StringBuilder();
+        boolean counters = false;
+        boolean verbose = false;
+        boolean test = false;
+        boolean noflush = false;
+        String table = null;
+        ToolGetopt g = new ToolGetopt(PROG, args, "bcvVthnM:T:wW", LONG_OPTS, err);
+        for (int c; (c = g.next()) != -1; ) {
+            switch (c) {
+                case 'b' -> err.append("-b/--binary option is not implemented\n");
+                case 'c' -> counters = true;
+                case 'v' -> verbose = true;
+                case 'V' -> {
+                    return new Iptables.Result(PROG + " v" + Iptables.VERSION + "\n", err.toString(), 0);
+                }
+                case 't' -> test = true;
+                case 'h' -> {
+                    err.append(USAGE);
+                    return new Iptables.Result("", err.toString(), 0);
+                }
+                case 'n' -> noflush = true;
+                case 'M' -> {
+                    // the modprobe program: nothing to load here
+                }
+                case 'T' -> table = g.optarg;
+                case 'w', 'W' -> {
+                    // ignored by xtables-restore, with its optional argument given apart
+                    if (g.optarg == null && g.nextIsArgument()) {
+                        g.skip();
+                    }
+                }
+                default -> {
+                    err.append("Try `").append(PROG).append(" -h' for more information.\n");
+                    return new Iptables.Result("", err.toString(), 1);
+                }
+            }
+        }
+        String input = stdin;
+        if (g.operands.size() == 1) {
+            String file = g.operands.get(0);
+            try {
+                input = java.nio.file.Files.readString(java.nio.file.Path.of(file));
+            } catch (java.io.IOException | RuntimeException e) {
+                err.append("Can't open ").append(file).append(": ").append(strerror(e)).append('\n');
+                return new Iptables.Result("", err.toString(), 1);
+            }
+        } else if (g.operands.size() > 1) {
+            err.append("Unknown arguments found on commandline\n");
+            return new Iptables.Result("", err.toString(), 1);
+        }
+        Iptables.Result r = restore(rs, input == null ? "" : input,
+                new Options(counters, noflush, test, table, verbose));
+        return new Iptables.Result(r.stdout(), err + r.stderr(), r.exitCode());
+    }
+
+    private static String strerror(Exception e) {
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "No such file or directory";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "Permission denied";
+        }
+        return e instanceof java.io.IOException && e.getMessage() != null
+                && e.getMessage().contains("Is a directory") ? "Is a directory" : "Input/output error";
+    }
+
+    private static final String USAGE = "Usage: " + PROG
+            + " [-c] [-v] [-V] [-t] [-h] [-n] [-T table] [-M command] [-4] [-6] [file]\n"
+            + "\t   [ --counters ]\n"
+            + "\t   [ --verbose ]\n"
+            + "\t   [ --version]\n"
+            + "\t   [ --test ]\n"
+            + "\t   [ --help ]\n"
+            + "\t   [ --noflush ]\n"
+            + "\t   [ --table=<TABLE> ]\n"
+            + "\t   [ --modprobe=<command> ]\n"
+            + "\t   [ --ipv4 ]\n"
+            + "\t   [ --ipv6 ]\n";
 
     public static Iptables.Result restore(Ruleset rs, String input) {
         return restore(rs, input, Options.defaults());
@@ -91,7 +191,7 @@ public final class IptablesRestore {
                 if (!o.test()) {
                     rs.commit(edit, ex.build());
                 }
-                out.append(ex.out);
+                drain();
                 return 0;
             } catch (XtError e) {
                 return Iptables.render(err, e, PROG, line);
@@ -116,7 +216,15 @@ public final class IptablesRestore {
             } catch (CommandParser.HelpRequested e) {
                 out.append(Help.text(PROG));
                 return 0;
+            } finally {
+                drain();
             }
+        }
+
+        /** what the commands carried out so far printed, in order with the echoed comments */
+        private void drain() {
+            out.append(ex.out);
+            ex.out.setLength(0);
         }
 
         /** what fgets() returns line by line, newline included */
@@ -143,6 +251,10 @@ public final class IptablesRestore {
                 return true;
             }
             if (buffer.startsWith("#")) {
+                if (o.verbose()) {
+                    drain();
+                    out.append(buffer);
+                }
                 return true;
             }
             if (inTable && buffer.startsWith("COMMIT") && (buffer.length() == 6 || buffer.charAt(6) == '\n')) {
@@ -168,7 +280,7 @@ public final class IptablesRestore {
                     return true;
                 }
                 if (!o.noflush()) {
-                    queue.add(new Cmd(line, "flush", null, null, null, null));
+                    queue.add(new Cmd(line, o.verbose() ? "flushv" : "flush", null, null, null, null));
                 }
                 inTable = true;
                 return true;
@@ -249,6 +361,9 @@ public final class IptablesRestore {
             argv.add(PROG);
             argv.add("-t");
             argv.add(curtable.tableName());
+            if (o.verbose() && !o.noflush()) {
+                argv.add("-v");
+            }
             String parsestart = buffer;
             if (buffer.startsWith("[")) {
                 int close = buffer.indexOf(']');
@@ -334,6 +449,7 @@ public final class IptablesRestore {
                 for (Cmd c : queue) {
                     switch (c.kind()) {
                         case "flush" -> edit.delete(curtable);
+                        case "flushv" -> ex.tableFlushVerbose(curtable);
                         case "policy" -> ex.setPolicy(curtable, c.chain(), c.policy(), c.counters(), c.line());
                         case "chain" -> {
                             TableEdit t = edit.table(curtable);

@@ -9,6 +9,7 @@ import dev.hairpin.rules.TableDef;
 
 import java.time.ZonedDateTime;
 import java.time.format.TextStyle;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
 
@@ -30,6 +31,61 @@ public final class IptablesSave {
         public static Options defaults() {
             return new Options(false, null, () -> IptablesSave.ctime(ZonedDateTime.now()));
         }
+    }
+
+    private static final String PROG = "iptables-save";
+    private static final List<ToolGetopt.Long> LONG_OPTS = List.of(
+            new ToolGetopt.Long("counters", Getopt.NO_ARG, 'c'), new ToolGetopt.Long("version", Getopt.NO_ARG, 'V'),
+            new ToolGetopt.Long("dump", Getopt.NO_ARG, 'd'), new ToolGetopt.Long("table", Getopt.REQUIRED, 't'),
+            new ToolGetopt.Long("modprobe", Getopt.REQUIRED, 'M'), new ToolGetopt.Long("file", Getopt.REQUIRED, 'f'));
+
+    /**
+     * The {@code iptables-save} command line (xtables_save_main): arguments after the program
+     * name. {@code -f FILE} writes the output to that file instead of stdout, as the tool does.
+     *
+     * @param ctime the date for the header comments, as {@link Options#ctime()}
+     */
+    public static Iptables.Result command(Ruleset rs, List<String> args, Supplier<String> ctime) {
+        StringBuilder err = new StringBuilder();
+        boolean counters = false;
+        String table = null;
+        String file = null;
+        ToolGetopt g = new ToolGetopt(PROG, args, "bcdt:M:f:V", LONG_OPTS, err);
+        for (int c; (c = g.next()) != -1; ) {
+            switch (c) {
+                case 'b' -> err.append("-b/--binary option is not implemented\n");
+                case 'c' -> counters = true;
+                case 't' -> table = g.optarg;
+                case 'M', 'd' -> {
+                    // no modules to load; --dump only changes the exit status path
+                }
+                case 'f' -> file = g.optarg;
+                case 'V' -> {
+                    return new Iptables.Result(PROG + " v" + Iptables.VERSION + "\n", err.toString(), 0);
+                }
+                default -> {
+                    err.append("Look at manual page `").append(PROG).append(".8' for more information.\n");
+                    return new Iptables.Result("", err.toString(), 1);
+                }
+            }
+        }
+        if (!g.operands.isEmpty()) {
+            err.append("Unknown arguments found on commandline\n");
+            return new Iptables.Result("", err.toString(), 1);
+        }
+        Iptables.Result r = save(rs, new Options(counters, table, ctime));
+        String stdout = r.stdout();
+        if (file != null) {
+            try {
+                java.nio.file.Files.writeString(java.nio.file.Path.of(file), stdout);
+            } catch (java.io.IOException | RuntimeException e) {
+                err.append("Failed to open file, error: ").append(e instanceof java.nio.file.AccessDeniedException
+                        ? "Permission denied" : "No such file or directory").append('\n');
+                return new Iptables.Result("", err.toString(), 1);
+            }
+            stdout = "";
+        }
+        return new Iptables.Result(stdout, err + r.stderr(), r.exitCode());
     }
 
     /** The output of {@code iptables-save} with default options and the current time. */
