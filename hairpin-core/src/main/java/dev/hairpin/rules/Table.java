@@ -43,6 +43,19 @@ public final class Table {
     private static final class Entry {
         final IptIp ip;
         final boolean ipAny;
+        // the ipt_ip fields copied in, so the hot loop reads one object per rule
+        final int src;
+        final int smsk;
+        final int dst;
+        final int dmsk;
+        final int proto;
+        final boolean invSrc;
+        final boolean invDst;
+        final boolean invProto;
+        /** -i / -o given: checked by IptIp's interface code */
+        final boolean ifaces;
+        /** -f (or ! -f) given */
+        final boolean frag;
         final Match[] matches;
         final Counter counter;
         final int kind;
@@ -60,6 +73,16 @@ public final class Table {
             this.rule = rule;
             this.ip = ip;
             this.ipAny = ip.matchesAll();
+            this.src = ip.src();
+            this.smsk = ip.smsk();
+            this.dst = ip.dst();
+            this.dmsk = ip.dmsk();
+            this.proto = ip.proto();
+            this.invSrc = ip.inverted(IptIp.INV_SRCIP);
+            this.invDst = ip.inverted(IptIp.INV_DSTIP);
+            this.invProto = ip.inverted(IptIp.INV_PROTO);
+            this.ifaces = !ip.iniface().isEmpty() || !ip.outiface().isEmpty();
+            this.frag = (ip.flags() & IptIp.F_FRAG) != 0 || ip.inverted(IptIp.INV_FRAG);
             this.matches = matches;
             this.counter = counter;
             this.kind = kind;
@@ -75,6 +98,20 @@ public final class Table {
     private final Map<String, Chain> byName;
     private final Map<String, Integer> references;
     private final Entry[] entries;
+    /**
+     * The quick IP test of every entry as parallel arrays (the skip loop reads these in order,
+     * not one object per rule): addresses and masks, protocol, and Q_* flags.
+     */
+    private final int[] qsrc;
+    private final int[] qsmsk;
+    private final int[] qdst;
+    private final int[] qdmsk;
+    private final int[] qproto;
+    private final int[] qflags;
+    private static final int Q_ANY = 1;
+    private static final int Q_INV_SRC = 2;
+    private static final int Q_INV_DST = 4;
+    private static final int Q_INV_PROTO = 8;
     private final int[] hookEntry = new int[Hooks.COUNT];
     private final int[] underflow = new int[Hooks.COUNT];
     private final int stackSize;
@@ -123,6 +160,23 @@ public final class Table {
         checkHooks(all, names);
         this.stackSize = Math.max(1, users.size());
         this.entries = layout(all);
+        int n = entries.length;
+        qsrc = new int[n];
+        qsmsk = new int[n];
+        qdst = new int[n];
+        qdmsk = new int[n];
+        qproto = new int[n];
+        qflags = new int[n];
+        for (int k = 0; k < n; k++) {
+            Entry e = entries[k];
+            qsrc[k] = e.src;
+            qsmsk[k] = e.smsk;
+            qdst[k] = e.dst;
+            qdmsk[k] = e.dmsk;
+            qproto[k] = e.proto;
+            qflags[k] = (e.ipAny ? Q_ANY : 0) | (e.invSrc ? Q_INV_SRC : 0) | (e.invDst ? Q_INV_DST : 0)
+                    | (e.invProto ? Q_INV_PROTO : 0);
+        }
     }
 
     /** An empty table: built-in chains with policy ACCEPT and no rules. */
@@ -186,11 +240,41 @@ public final class Table {
             par.jumpStack = stack;
         }
         final RuleTrace trace = par.trace;
+        // ip_packet_match() reads the header per rule; only a target can change it, so it is
+        // read once here and again after each target that lets the packet go on
+        final byte[] b = skb.buf;
+        int saddr = Ipv4.saddr(b, skb.l3);
+        int daddr = Ipv4.daddr(b, skb.l3);
+        int protocol = Ipv4.protocol(b, skb.l3);
+        final int[] qf = qflags;
+        final int[] qs = qsrc;
+        final int[] qsm = qsmsk;
+        final int[] qd = qdst;
+        final int[] qdm = qdmsk;
+        final int[] qp = qproto;
         int sp = 0;
         int i = hookEntry[hook];
         for (;;) {
+            if (trace == null) {
+                // the common case, rules whose addresses or protocol differ, in a loop of its
+                // own over flat arrays: kept tight whatever gets inlined below (chain ends,
+                // which match any packet, always stop it)
+                for (;;) {
+                    int fl = qf[i];
+                    if ((fl & Q_ANY) != 0
+                            || ((saddr & qsm[i]) == qs[i]) != ((fl & Q_INV_SRC) != 0)
+                            && ((daddr & qdm[i]) == qd[i]) != ((fl & Q_INV_DST) != 0)
+                            && (qp[i] == 0 || (protocol == qp[i]) != ((fl & Q_INV_PROTO) != 0))) {
+                        break;
+                    }
+                    i++;
+                }
+            }
             final Entry e = es[i];
-            if (!matches(e, skb, par, in, out, fragment)) {
+            boolean hit = e.ipAny
+                    || ipQuick(e, saddr, daddr, protocol)
+                    && (!e.ifaces && !e.frag || e.ip.matches(skb, in, out, fragment));
+            if (!hit || !extMatches(e.matches, skb, par)) {
                 if (trace != null && e.rule != null) {
                     trace.rule(this, e.chain, e.num, e.rule, false);
                 }
@@ -255,6 +339,9 @@ public final class Table {
                         }
                         return v;
                     }
+                    saddr = Ipv4.saddr(b, skb.l3);
+                    daddr = Ipv4.daddr(b, skb.l3);
+                    protocol = Ipv4.protocol(b, skb.l3);
                     i++;
                 }
                 default -> i++;
@@ -262,11 +349,15 @@ public final class Table {
         }
     }
 
-    private static boolean matches(Entry e, Skb skb, XtParam par, NetDevice in, NetDevice out, boolean fragment) {
-        if (!e.ipAny && !e.ip.matches(skb, in, out, fragment)) {
-            return false;
-        }
-        for (Match m : e.matches) {
+    /** the source, destination and protocol tests of ip_packet_match() */
+    private static boolean ipQuick(Entry e, int saddr, int daddr, int protocol) {
+        return ((saddr & e.smsk) == e.src) != e.invSrc
+                && ((daddr & e.dmsk) == e.dst) != e.invDst
+                && (e.proto == 0 || (protocol == e.proto) != e.invProto);
+    }
+
+    private static boolean extMatches(Match[] ms, Skb skb, XtParam par) {
+        for (Match m : ms) {
             if (!m.matches(skb, par)) {
                 return false;
             }
