@@ -20,6 +20,9 @@ class TableAllocationTest {
             :in_tcp - [0:0]
             :in_udp - [0:0]
             -A INPUT -i lo -j ACCEPT
+            -A INPUT -p tcp -m tcp --dport 22 -m recent --set --name ALLOC_SSH --rsource
+            -A INPUT -p tcp -m tcp --dport 22 -m recent --update --seconds 60 --hitcount 4 --name ALLOC_SSH --rsource -j DROP
+            -A INPUT -m hashlimit --hashlimit-upto 50/sec --hashlimit-mode srcip --hashlimit-name ALLOC -j CONNMARK --set-mark 1
             -A INPUT -m state --state RELATED,ESTABLISHED -j ACCEPT
             -A INPUT -p icmp -m icmp --icmp-type 8 -m limit --limit 10/sec -j ACCEPT
             -A INPUT -p tcp -m tcp --tcp-flags FIN,SYN,RST,ACK SYN -j in_tcp

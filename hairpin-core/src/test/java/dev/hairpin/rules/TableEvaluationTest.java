@@ -244,4 +244,66 @@ class TableEvaluationTest {
         rs.table("filter").doTable(Hooks.LOCAL_IN, Packets.tcp("1.1.1.1", 1, "2.2.2.2", 2, 2), par);
         assertThat(steps).containsExactly("INPUT#1-", "INPUT#2+", "jump a", "policy INPUT");
     }
+
+    @Test
+    void recentDropsTheFourthNewSshConnectionWithinAMinute() {
+        Ruleset rs = load("""
+                *filter
+                -A INPUT -p tcp -m tcp --dport 22 -m conntrack --ctstate NEW -m recent --set --name EVAL_SSH --rsource
+                -A INPUT -p tcp -m tcp --dport 22 -m conntrack --ctstate NEW -m recent --update --seconds 60 --hitcount 4 --name EVAL_SSH --rsource -j DROP
+                COMMIT
+                """);
+        Table t = rs.table("filter");
+        List<Integer> verdicts = new ArrayList<>();
+        long[] times = {0, 1, 2, 3, 4, 70, 71};
+        for (long sec : times) {
+            svc.now = sec * 1_000_000_000L;
+            Skb skb = Packets.tcp("198.51.100.7", 40000, "10.0.0.1", 22, 0x02);
+            skb.ct = 1;
+            skb.ctinfo = dev.hairpin.packet.CtInfo.NEW;
+            verdicts.add(t.doTable(Hooks.LOCAL_IN, skb, par));
+        }
+        int a = Verdict.NF_ACCEPT;
+        int d = Verdict.NF_DROP;
+        // --set stamps every packet (and --update the dropped ones): the 4th and 5th see 4+ stamps
+        // within 60 s; at 70 s and 71 s only the stamps of 70 (and 71) are that recent
+        assertThat(verdicts).containsExactly(a, a, a, d, d, a, a);
+        Skb other = Packets.tcp("198.51.100.8", 40000, "10.0.0.1", 22, 0x02);
+        other.ct = 2;
+        other.ctinfo = dev.hairpin.packet.CtInfo.NEW;
+        assertThat(t.doTable(Hooks.LOCAL_IN, other, par)).isEqualTo(a);
+    }
+
+    @Test
+    void hashlimitGarbageCollectionKeepsLiveFlowsAndDropsIdleOnes() {
+        Ruleset rs = load("""
+                *filter
+                :INPUT DROP [0:0]
+                -A INPUT -m hashlimit --hashlimit-upto 1/sec --hashlimit-burst 1 --hashlimit-mode srcip --hashlimit-name EVAL_GC --hashlimit-htable-expire 1000 --hashlimit-htable-gcinterval 100 -j ACCEPT
+                COMMIT
+                """);
+        Table t = rs.table("filter");
+        int n = 300;
+        java.util.function.IntFunction<Skb> from = k -> Packets.udp("10." + (k >> 8) + "." + (k & 0xff) + ".1",
+                1000, "10.255.0.1", 53);
+        svc.now = 0;
+        for (int k = 0; k < n; k++) {
+            assertThat(t.doTable(Hooks.LOCAL_IN, from.apply(k), par)).as("first of %d", k).isEqualTo(Verdict.NF_ACCEPT);
+        }
+        // garbage collections run at 0.2 s, 0.4 s ...: every flow is still live, none has credit
+        for (int step = 1; step <= 4; step++) {
+            svc.now = step * 200_000_000L;
+            for (int k = 0; k < n; k++) {
+                assertThat(t.doTable(Hooks.LOCAL_IN, from.apply(k), par)).as("%d at step %d", k, step)
+                        .isEqualTo(Verdict.NF_DROP);
+            }
+        }
+        // long idle: the buckets expired and were collected; flows start again with a full bucket
+        svc.now = 10_000_000_000L;
+        t.doTable(Hooks.LOCAL_IN, from.apply(n), par);
+        svc.now = 10_000_000_001L;
+        for (int k = 0; k < n; k++) {
+            assertThat(t.doTable(Hooks.LOCAL_IN, from.apply(k), par)).as("again %d", k).isEqualTo(Verdict.NF_ACCEPT);
+        }
+    }
 }

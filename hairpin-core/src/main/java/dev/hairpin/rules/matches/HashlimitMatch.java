@@ -92,6 +92,11 @@ public final class HashlimitMatch implements Match {
             long k = key(skb);
             long[] b = get(k);
             if (b == null) {
+                if (Integer.toUnsignedLong(size) >= Integer.toUnsignedLong(maxEntries())) {
+                    // dsthash_alloc_init(): "max count of N reached", and the packet is dropped
+                    par.hotdrop = true;
+                    return false;
+                }
                 long cap = (cfg.mode() & BYTES) != 0 ? cost * Math.max(1, cfg.burst()) : credits(cfg.avg() * cfg.burst());
                 b = new long[] {cap, cap, now, 0};
                 put(k, b);
@@ -132,7 +137,7 @@ public final class HashlimitMatch implements Match {
 
     private void put(long k, long[] v) {
         if ((size + 1) * 2 > keys.length) {
-            rebuild(keys.length * 2, Long.MIN_VALUE);
+            rebuild(keys.length * 2);
         }
         int n = keys.length;
         int i = slot(k, n);
@@ -144,34 +149,69 @@ public final class HashlimitMatch implements Match {
         size++;
     }
 
-    /** re-inserts every bucket not expired before {@code now} into tables of {@code n} slots */
-    private void rebuild(int n, long now) {
+    /** re-inserts every bucket into tables of {@code n} slots (growing) */
+    private void rebuild(int n) {
         long[] ok = keys;
         long[][] ov = vals;
         keys = new long[n];
         vals = new long[n][];
-        size = 0;
         for (int i = 0; i < ok.length; i++) {
-            if (ov[i] != null && ov[i][3] >= now) {
+            if (ov[i] != null) {
                 int j = slot(ok[i], n);
                 while (vals[j] != null) {
                     j = (j + 1) & (n - 1);
                 }
                 keys[j] = ok[i];
                 vals[j] = ov[i];
-                size++;
             }
         }
     }
 
-    /** the htable's garbage collector: every gcinterval, drop buckets idle past their expiry */
+    /**
+     * Empties slot {@code i} and moves later entries of its probe run back so every entry stays
+     * reachable from its home slot (deletion under linear probing, without tombstones).
+     */
+    private void delete(int i) {
+        int n = keys.length - 1;
+        vals[i] = null;
+        size--;
+        for (int j = (i + 1) & n; vals[j] != null; j = (j + 1) & n) {
+            int home = slot(keys[j], n + 1);
+            // move j back to i unless its home lies cyclically in (i, j]
+            boolean stays = i <= j ? i < home && home <= j : i < home || home <= j;
+            if (!stays) {
+                keys[i] = keys[j];
+                vals[i] = vals[j];
+                vals[j] = null;
+                i = j;
+            }
+        }
+    }
+
+    /**
+     * htable_gc(): every gcinterval, drop the buckets idle past their expiry. In place: a bucket
+     * shifted over the scan may wait for the next round.
+     */
     private void gc(long now) {
         long every = Math.max(1, cfg.gcInterval() * HZ / 1000);
         if (lastGc != Long.MIN_VALUE && now - lastGc < every) {
             return;
         }
         lastGc = now;
-        rebuild(keys.length, now);
+        for (int i = 0; i < keys.length; i++) {
+            while (vals[i] != null && vals[i][3] < now) {
+                delete(i);
+            }
+        }
+    }
+
+    /** htable_create(): the table size (8192 buckets by default on a machine of over 1 GB) */
+    private int maxEntries() {
+        int sz = cfg.size() != 0 ? cfg.size() : 8192;
+        if (cfg.max() == 0) {
+            return 8 * sz;
+        }
+        return Integer.compareUnsigned(cfg.max(), sz) < 0 ? sz : cfg.max();
     }
 
     // ---------------------------------------------------------------- printing

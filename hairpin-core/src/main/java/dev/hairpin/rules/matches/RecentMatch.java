@@ -10,15 +10,13 @@ import dev.hairpin.rules.ext.ParseContext;
 import dev.hairpin.rules.ext.Xt;
 import dev.hairpin.rules.ext.XtError;
 
-import java.util.ArrayDeque;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * {@code -m recent} revision 1 (xt_recent.c): named lists of addresses with the times they were
  * seen. A list is shared by every rule naming it (the kernel keeps them per network namespace;
- * here one set of lists per JVM) and holds at most 200 addresses, each with as many timestamps as
+ * here one set of lists per JVM) and holds at most 100 addresses (ip_list_tot), each with as many timestamps as
  * the largest --hitcount rounded up to a power of two (32 without one).
  */
 public final class RecentMatch implements Match {
@@ -31,45 +29,25 @@ public final class RecentMatch implements Match {
     public static final int SOURCE = 0;
     public static final int DEST = 1;
 
-    /** ip_list_tot, the module's default number of addresses per list */
-    static final int LIST_TOT = 200;
     /** XT_RECENT_MAX_NSTAMPS of Linux 6.x: --hitcount must stay below it */
     static final int MAX_NSTAMPS = 65536;
 
-    /** One address of a list. */
-    private static final class Entry {
-        final ArrayDeque<Long> stamps = new ArrayDeque<>();
-        int ttl;
-    }
-
-    /** A named list; LRU order; timestamps kept per address (a power of two, at least 32). */
-    static final class RecentTable {
-        final LinkedHashMap<Integer, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
-        final int mask;
-        int nstamps;
-
-        RecentTable(int mask, int nstamps) {
-            this.mask = mask;
-            this.nstamps = nstamps;
-        }
-    }
-
     private static final Map<String, RecentTable> TABLES = new HashMap<>();
 
-    /** recent_mt_check(): a later rule wanting more timestamps flushes and widens the list */
+    /**
+     * recent_mt_check(): the list of that name, made with this rule's mask if new; a rule wanting
+     * more timestamps per address than the list keeps flushes it and widens it.
+     */
     static synchronized RecentTable table(String name, int mask, int hitCount) {
-        int nstamps = hitCount > 0 ? Integer.highestOneBit(Math.max(1, hitCount - 1)) << 1 : 32;
-        if (hitCount == 1) {
-            nstamps = 1;
-        }
+        // roundup_pow_of_two(hit_count), 32 without --hitcount
+        int nstamps = hitCount > 0 ? Integer.highestOneBit(Math.max(1, hitCount - 1)) << (hitCount > 1 ? 1 : 0) : 32;
         RecentTable t = TABLES.get(name);
         if (t == null) {
             t = new RecentTable(mask, nstamps);
             TABLES.put(name, t);
         } else if (nstamps > t.nstamps) {
             synchronized (t) {
-                t.entries.clear();
-                t.nstamps = nstamps;
+                t.flush(nstamps);
             }
         }
         return t;
@@ -125,39 +103,30 @@ public final class RecentMatch implements Match {
         int ttl = Ipv4.ttl(skb.buf, skb.l3);
         if (par.out != null) {
             // the TTL as seen before forwarding decremented it
-            ttl++;
+            ttl = ttl + 1 & 0xff;
         }
         long now = par.services.nowNanos();
         boolean ret = invert;
         synchronized (table) {
-            Entry e = table.entries.get(addr);
-            if (e != null && (checkSet & TTL) != 0 && e.ttl != ttl) {
-                e = null;
-            }
+            RecentTable.Entry e = table.lookup(addr, (checkSet & TTL) != 0 ? ttl : 0);
             if (e == null) {
                 if ((checkSet & SET) == 0) {
                     return ret;
                 }
-                if (table.entries.size() >= LIST_TOT) {
-                    Integer oldest = table.entries.keySet().iterator().next();
-                    table.entries.remove(oldest);
-                }
-                e = new Entry();
-                e.ttl = ttl;
-                e.stamps.add(now);
-                table.entries.put(addr, e);
+                table.init(addr, ttl, now);
                 return !ret;
             }
             if ((checkSet & SET) != 0) {
                 ret = !ret;
             } else if ((checkSet & REMOVE) != 0) {
-                table.entries.remove(addr);
+                table.remove(e);
                 return !ret;
             } else if ((checkSet & (CHECK | UPDATE)) != 0) {
                 long time = now - seconds * 1_000_000_000L;
                 int hits = 0;
-                for (long stamp : e.stamps) {
-                    if (seconds != 0 && time > stamp) {
+                for (int k = 0; k < e.nstamps; k++) {
+                    // time_after(time, stamp)
+                    if (seconds != 0 && time - e.stamps[k] > 0) {
                         continue;
                     }
                     if (hitCount == 0 || ++hits >= hitCount) {
@@ -166,18 +135,16 @@ public final class RecentMatch implements Match {
                     }
                 }
                 if ((checkSet & REAP) != 0) {
-                    e.stamps.removeIf(st -> st < time);
-                    if (e.stamps.isEmpty()) {
-                        table.entries.remove(addr);
+                    boolean update = (checkSet & UPDATE) != 0 && ret;
+                    table.reap(time, e, update);
+                    if (!update && e.lruNext == null) {
+                        // reaped: nothing left to update
                         return ret;
                     }
                 }
             }
             if ((checkSet & SET) != 0 || ((checkSet & UPDATE) != 0 && ret)) {
-                if (e.stamps.size() >= table.nstamps) {
-                    e.stamps.removeFirst();
-                }
-                e.stamps.add(now);
+                table.update(e, now);
                 e.ttl = ttl;
             }
         }
