@@ -93,6 +93,23 @@ public interface XtServices {
         return -1;
     }
 
+    /**
+     * TEE (xt_TEE.c, nf_dup_ipv4): send a copy of the packet, as it is now, to {@code gateway}
+     * (routed, through device {@code oif} when not null); the original goes on. Nothing by
+     * default.
+     */
+    default void dup(Skb skb, int hook, int gateway, String oif) {}
+
+    /**
+     * SYNPROXY (ipt_SYNPROXY.c) for a client's SYN ({@code syn} true: answer with a cookie
+     * SYN-ACK) or its ACK (check the cookie, open the connection to the server). Returns
+     * NF_STOLEN when handled, NF_DROP when refused; {@code options} are XT_SYNPROXY_OPT_* with
+     * {@code wscale} and {@code mss}. A stack without SYN proxying drops, as for a bad cookie.
+     */
+    default int synproxy(Skb skb, boolean syn, int options, int wscale, int mss) {
+        return dev.hairpin.packet.Verdict.NF_DROP;
+    }
+
     /** The named ipset, or null when no such set exists. */
     default IpSetView ipset(String name) {
         return null;

@@ -40,6 +40,11 @@ public final class FakeServices implements XtServices {
     }
 
     @Override
+    public void dup(Skb skb, int hook, int gateway, String oif) {
+        calls.add("dup " + dev.hairpin.packet.Ipv4.toString(gateway) + " " + oif);
+    }
+
+    @Override
     public void setPriority(Skb skb, int priority) {
         this.priority = priority;
     }

@@ -306,4 +306,41 @@ class TableEvaluationTest {
             assertThat(t.doTable(Hooks.LOCAL_IN, from.apply(k), par)).as("again %d", k).isEqualTo(Verdict.NF_ACCEPT);
         }
     }
+
+    @Test
+    void withoutIpvsSynproxyOrTeeMachineryTheKernelsAnswersHold() {
+        Ruleset rs = load("""
+                *filter
+                -A INPUT -m ipvs --ipvs -j DROP
+                -A INPUT -m ipvs --vproto 6 -j DROP
+                -A INPUT -p tcp -m tcp --dport 80 -j SYNPROXY --sack-perm --timestamp --wscale 7 --mss 1460
+                -A INPUT -m ipvs ! --ipvs -j ACCEPT
+                COMMIT
+                *mangle
+                -A PREROUTING -j TEE --gateway 10.9.9.9 --oif eth1
+                COMMIT
+                """);
+        Table t = rs.table("filter");
+        // no IPVS: only "! --ipvs" matches; SYNPROXY without a proxy drops a SYN and an ACK (with
+        // or without PSH: a cookie it cannot check), lets a FIN or RST on
+        assertThat(t.doTable(Hooks.LOCAL_IN, Packets.tcp("1.1.1.1", 1000, "2.2.2.2", 80, 0x02), par))
+                .isEqualTo(Verdict.NF_DROP);
+        assertThat(t.doTable(Hooks.LOCAL_IN, Packets.tcp("1.1.1.1", 1000, "2.2.2.2", 80, 0x18), par))
+                .isEqualTo(Verdict.NF_DROP);
+        assertThat(t.doTable(Hooks.LOCAL_IN, Packets.tcp("1.1.1.1", 1000, "2.2.2.2", 80, 0x11), par))
+                .isEqualTo(Verdict.NF_ACCEPT);
+        assertThat(rule(rs, "filter", "INPUT", 1).counter().packets()).isZero();
+        assertThat(rule(rs, "filter", "INPUT", 2).counter().packets()).isZero();
+        assertThat(rule(rs, "filter", "INPUT", 4).counter().packets()).isEqualTo(1);
+        rs.table("mangle").doTable(Hooks.PRE_ROUTING, Packets.udp("1.1.1.1", 1, "2.2.2.2", 2), par);
+        assertThat(svc.calls).contains("dup 10.9.9.9 eth1");
+        assertThat(Iptables.run(rs, "-S", "INPUT").stdout()).isEqualTo("""
+                -P INPUT ACCEPT
+                -A INPUT -m ipvs --ipvs -j DROP
+                -A INPUT -m ipvs --vproto 6 -j DROP
+                -A INPUT -p tcp -m tcp --dport 80 -j SYNPROXY --sack-perm --timestamp --wscale 7 --mss 1460
+                -A INPUT -m ipvs ! --ipvs -j ACCEPT
+                """);
+        assertThat(Iptables.run(rs, "-A", "INPUT", "-j", "SYNPROXY").exitCode()).isNotZero();
+    }
 }

@@ -3,6 +3,7 @@ package dev.hairpin.rules.ext;
 import dev.hairpin.rules.Match;
 import dev.hairpin.rules.Target;
 import dev.hairpin.rules.matches.AddrtypeMatch;
+import dev.hairpin.rules.matches.IpvsMatch;
 import dev.hairpin.rules.matches.CgroupMatch;
 import dev.hairpin.rules.matches.CpuMatch;
 import dev.hairpin.rules.matches.DccpMatch;
@@ -45,6 +46,8 @@ import dev.hairpin.rules.matches.TcpMatch;
 import dev.hairpin.rules.matches.TcpmssMatch;
 import dev.hairpin.rules.matches.UdpMatch;
 import dev.hairpin.rules.targets.AuditTarget;
+import dev.hairpin.rules.targets.SynproxyTarget;
+import dev.hairpin.rules.targets.TeeTarget;
 import dev.hairpin.rules.targets.TcpoptstripTarget;
 import dev.hairpin.rules.targets.ClassifyTarget;
 import dev.hairpin.rules.targets.EcnTarget;
@@ -130,6 +133,7 @@ public final class Extensions {
         MATCHES.put("ipcomp", IpcompMatch.Parser::new);
         MATCHES.put("realm", RealmMatch.Parser::new);
         MATCHES.put("cgroup", CgroupMatch.Parser::new);
+        MATCHES.put("ipvs", IpvsMatch.Parser::new);
 
         TARGETS.put("REJECT", RejectTarget.Parser::new);
         TARGETS.put("LOG", LogTarget.Parser::new);
@@ -155,6 +159,8 @@ public final class Extensions {
         TARGETS.put("ECN", EcnTarget.Parser::new);
         TARGETS.put("CLASSIFY", ClassifyTarget.Parser::new);
         TARGETS.put("TCPOPTSTRIP", TcpoptstripTarget.Parser::new);
+        TARGETS.put("TEE", TeeTarget.Parser::new);
+        TARGETS.put("SYNPROXY", SynproxyTarget.Parser::new);
     }
 
     /** A fresh parser for {@code -m name}, or null when there is no such match. */

@@ -26,9 +26,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ExtensionTestFilesTest {
     /** extensions not implemented: their lines fail to load, as with a missing libxt_*.so */
     private static final Set<String> UNSUPPORTED = Set.of(
-            "libxt_ipvs.t", "libxt_rateest.t", "libxt_RATEEST.t", "libxt_connlabel.t", "libxt_HMARK.t",
+            "libxt_rateest.t", "libxt_RATEEST.t", "libxt_connlabel.t", "libxt_HMARK.t",
             "libxt_LED.t", "libxt_IDLETIMER.t", "libxt_CONNSECMARK.t", "libxt_SECMARK.t", "libxt_osf.t",
-            "libxt_cluster.t", "libxt_bpf.t", "libxt_TEE.t", "libxt_SYNPROXY.t");
+            "libxt_cluster.t", "libxt_bpf.t");
 
     /**
      * Lines where the answer here deliberately differs from the file: the kernel's recent match
