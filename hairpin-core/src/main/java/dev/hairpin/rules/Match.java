@@ -41,4 +41,14 @@ public interface Match {
     default String checkEntry(IptIp ip) {
         return null;
     }
+
+    /**
+     * The rule holding this match entered a ruleset (the kernel's checkentry, when the rule is
+     * added): take a reference on per-namespace state (named lists, tables). Called once per
+     * installed rule, before the rules it replaces are {@linkplain #detach detached}.
+     */
+    default void attach(dev.hairpin.rules.ext.NetState ns) {}
+
+    /** The rule left the ruleset (the kernel's destroy): drop what {@link #attach} took. */
+    default void detach(dev.hairpin.rules.ext.NetState ns) {}
 }

@@ -15,6 +15,7 @@ import java.util.function.Function;
 public final class Ruleset {
     private volatile Table[] tables = new Table[TableDef.values().length];
     private final java.util.Set<String> ipsets = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final dev.hairpin.rules.ext.NetState netState = new dev.hairpin.rules.ext.NetState();
 
     public Ruleset() {}
 
@@ -24,6 +25,11 @@ public final class Ruleset {
      */
     public java.util.Set<String> ipsets() {
         return ipsets;
+    }
+
+    /** What extensions keep for this host as a whole (xt_recent's lists ...). */
+    public dev.hairpin.rules.ext.NetState netState() {
+        return netState;
     }
 
     /** The snapshot of a table, or null when the table does not exist. */
@@ -78,7 +84,40 @@ public final class Ruleset {
         for (TableDef d : e.deleted) {
             next[d.ordinal()] = null;
         }
+        // as an nf_tables transaction: the new rules' extensions are checked (attached) before
+        // the old ones are destroyed (detached), so state both refer to lives on
+        java.util.Set<Rule> before = rules(tables);
+        java.util.Set<Rule> after = rules(next);
+        for (Rule r : after) {
+            if (!before.contains(r)) {
+                r.matches().forEach(m -> m.attach(netState));
+                if (r.target() != null) {
+                    r.target().attach(netState);
+                }
+            }
+        }
         tables = next;
+        for (Rule r : before) {
+            if (!after.contains(r)) {
+                r.matches().forEach(m -> m.detach(netState));
+                if (r.target() != null) {
+                    r.target().detach(netState);
+                }
+            }
+        }
+    }
+
+    /** every rule of the tables, by identity */
+    private static java.util.Set<Rule> rules(Table[] ts) {
+        java.util.Set<Rule> out = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (Table t : ts) {
+            if (t != null) {
+                for (Chain c : t.chains()) {
+                    out.addAll(c.rules());
+                }
+            }
+        }
+        return out;
     }
 
     /** A transaction over all tables: tables are copied into {@link TableEdit}s on first touch. */

@@ -343,4 +343,29 @@ class TableEvaluationTest {
                 """);
         assertThat(Iptables.run(rs, "-A", "INPUT", "-j", "SYNPROXY").exitCode()).isNotZero();
     }
+
+    @Test
+    void recentListsBelongToTheirRulesetAndLiveWhileARuleUsesThem() {
+        String rules = """
+                *filter
+                -A INPUT -m recent --rcheck --name SHARED -j DROP
+                -A INPUT -m recent --set --name SHARED
+                COMMIT
+                """;
+        Ruleset a = load(rules);
+        Ruleset b = load(rules);
+        Skb p1 = Packets.udp("192.0.2.1", 1, "10.0.0.1", 2);
+        assertThat(a.table("filter").doTable(Hooks.LOCAL_IN, p1, par)).isEqualTo(Verdict.NF_ACCEPT);
+        assertThat(a.table("filter").doTable(Hooks.LOCAL_IN, p1, par)).isEqualTo(Verdict.NF_DROP);
+        // another host, same list name: its own list
+        assertThat(b.table("filter").doTable(Hooks.LOCAL_IN, p1, par)).isEqualTo(Verdict.NF_ACCEPT);
+        // iptables-restore replaces the rules in one transaction: the list lives on
+        assertThat(IptablesRestore.restore(a, rules).exitCode()).isZero();
+        assertThat(a.table("filter").doTable(Hooks.LOCAL_IN, p1, par)).isEqualTo(Verdict.NF_DROP);
+        // flushed by one command, added by another: the list was destroyed in between
+        assertThat(Iptables.run(a, "-F").exitCode()).isZero();
+        assertThat(Iptables.run(a, "-A", "INPUT", "-m", "recent", "--rcheck", "--name", "SHARED", "-j", "DROP")
+                .exitCode()).isZero();
+        assertThat(a.table("filter").doTable(Hooks.LOCAL_IN, p1, par)).isEqualTo(Verdict.NF_ACCEPT);
+    }
 }

@@ -5,6 +5,7 @@ import dev.hairpin.packet.Skb;
 import dev.hairpin.rules.Match;
 import dev.hairpin.rules.XtParam;
 import dev.hairpin.rules.ext.ExtParser;
+import dev.hairpin.rules.ext.NetState;
 import dev.hairpin.rules.ext.Opt;
 import dev.hairpin.rules.ext.ParseContext;
 import dev.hairpin.rules.ext.Xt;
@@ -15,9 +16,10 @@ import java.util.Map;
 
 /**
  * {@code -m recent} revision 1 (xt_recent.c): named lists of addresses with the times they were
- * seen. A list is shared by every rule naming it (the kernel keeps them per network namespace;
- * here one set of lists per JVM) and holds at most 100 addresses (ip_list_tot), each with as many timestamps as
- * the largest --hitcount rounded up to a power of two (32 without one).
+ * seen. A list is shared by every rule naming it in one network namespace (one
+ * {@link dev.hairpin.rules.Ruleset}), lives while a rule uses it, and holds at most 100 addresses
+ * (ip_list_tot), each with as many timestamps as the largest --hitcount rounded up to a power of
+ * two (32 without one).
  */
 public final class RecentMatch implements Match {
     public static final int CHECK = 1;
@@ -32,25 +34,38 @@ public final class RecentMatch implements Match {
     /** XT_RECENT_MAX_NSTAMPS of Linux 6.x: --hitcount must stay below it */
     static final int MAX_NSTAMPS = 65536;
 
-    private static final Map<String, RecentTable> TABLES = new HashMap<>();
+    /** the lists of one network namespace, by name, each with its count of rules using it */
+    static final class Lists {
+        private final Map<String, RecentTable> byName = new HashMap<>();
 
-    /**
-     * recent_mt_check(): the list of that name, made with this rule's mask if new; a rule wanting
-     * more timestamps per address than the list keeps flushes it and widens it.
-     */
-    static synchronized RecentTable table(String name, int mask, int hitCount) {
-        // roundup_pow_of_two(hit_count), 32 without --hitcount
-        int nstamps = hitCount > 0 ? Integer.highestOneBit(Math.max(1, hitCount - 1)) << (hitCount > 1 ? 1 : 0) : 32;
-        RecentTable t = TABLES.get(name);
-        if (t == null) {
-            t = new RecentTable(mask, nstamps);
-            TABLES.put(name, t);
-        } else if (nstamps > t.nstamps) {
-            synchronized (t) {
-                t.flush(nstamps);
+        /**
+         * recent_mt_check(): the list of that name, made with this rule's mask if new; a rule
+         * wanting more timestamps per address than the list keeps flushes it and widens it.
+         */
+        synchronized RecentTable acquire(String name, int mask, int hitCount) {
+            // roundup_pow_of_two(hit_count), 32 without --hitcount
+            int nstamps = hitCount > 0 ? Integer.highestOneBit(Math.max(1, hitCount - 1)) << (hitCount > 1 ? 1 : 0)
+                    : 32;
+            RecentTable t = byName.get(name);
+            if (t == null) {
+                t = new RecentTable(mask, nstamps);
+                byName.put(name, t);
+            } else if (nstamps > t.nstamps) {
+                synchronized (t) {
+                    t.flush(nstamps);
+                }
+            }
+            t.refcnt++;
+            return t;
+        }
+
+        /** recent_mt_destroy(): the last rule gone, the list goes */
+        synchronized void release(String name) {
+            RecentTable t = byName.get(name);
+            if (t != null && --t.refcnt <= 0) {
+                byName.remove(name);
             }
         }
-        return t;
     }
 
     private final int seconds;
@@ -60,7 +75,8 @@ public final class RecentMatch implements Match {
     private final String listName;
     private final int side;
     private final int mask;
-    private final RecentTable table;
+    /** the list, once the rule is installed (or first evaluated) */
+    private volatile RecentTable table;
 
     public RecentMatch(int seconds, int hitCount, int checkSet, boolean invert, String name, int side, int mask) {
         this.seconds = seconds;
@@ -70,7 +86,16 @@ public final class RecentMatch implements Match {
         this.listName = name;
         this.side = side;
         this.mask = mask;
-        this.table = table(name, mask, hitCount);
+    }
+
+    @Override
+    public void attach(NetState ns) {
+        table = ns.get("xt_recent", Lists::new).acquire(listName, mask, hitCount);
+    }
+
+    @Override
+    public void detach(NetState ns) {
+        ns.get("xt_recent", Lists::new).release(listName);
     }
 
     @Override
@@ -99,6 +124,12 @@ public final class RecentMatch implements Match {
 
     @Override
     public boolean matches(Skb skb, XtParam par) {
+        RecentTable table = this.table;
+        if (table == null) {
+            // evaluated without having been installed in a ruleset
+            attach(NetState.GLOBAL);
+            table = this.table;
+        }
         int addr = (side == DEST ? skb.daddr() : skb.saddr()) & table.mask;
         int ttl = Ipv4.ttl(skb.buf, skb.l3);
         if (par.out != null) {

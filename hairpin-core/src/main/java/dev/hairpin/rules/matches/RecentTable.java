@@ -25,6 +25,8 @@ final class RecentTable {
     }
 
     final int mask;
+    /** how many installed rules use the list */
+    int refcnt;
     /** nstamps_max_mask + 1: timestamps per address, a power of two */
     int nstamps;
     private final Entry[] buckets = new Entry[BUCKETS];
