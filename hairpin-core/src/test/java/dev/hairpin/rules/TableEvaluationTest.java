@@ -368,4 +368,34 @@ class TableEvaluationTest {
                 .exitCode()).isZero();
         assertThat(a.table("filter").doTable(Hooks.LOCAL_IN, p1, par)).isEqualTo(Verdict.NF_ACCEPT);
     }
+
+    @Test
+    void hashlimitBurstThenRateAndTablesSharedByNameSurviveARestore() {
+        String rules = """
+                *filter
+                :INPUT DROP [0:0]
+                -A INPUT -p udp -m hashlimit --hashlimit-upto 10/sec --hashlimit-burst 5 --hashlimit-mode srcip --hashlimit-name EVAL_HL -j ACCEPT
+                COMMIT
+                """;
+        Ruleset rs = load(rules);
+        Skb p = Packets.udp("192.0.2.1", 1, "10.0.0.1", 2);
+        svc.now = 0;
+        List<Integer> got = new ArrayList<>();
+        for (int k = 0; k < 7; k++) {
+            got.add(rs.table("filter").doTable(Hooks.LOCAL_IN, p, par));
+        }
+        int a = Verdict.NF_ACCEPT;
+        int d = Verdict.NF_DROP;
+        assertThat(got).containsExactly(a, a, a, a, a, d, d);
+        // 100 ms = 25 jiffies earn one packet at 10/s
+        svc.now = 100_000_000L;
+        assertThat(rs.table("filter").doTable(Hooks.LOCAL_IN, p, par)).isEqualTo(a);
+        assertThat(rs.table("filter").doTable(Hooks.LOCAL_IN, p, par)).isEqualTo(d);
+        // a reload keeps the table (and its empty bucket), as the kernel does
+        assertThat(IptablesRestore.restore(rs, rules).exitCode()).isZero();
+        assertThat(rs.table("filter").doTable(Hooks.LOCAL_IN, p, par)).isEqualTo(d);
+        // another source has its own bucket
+        assertThat(rs.table("filter").doTable(Hooks.LOCAL_IN, Packets.udp("192.0.2.2", 1, "10.0.0.1", 2), par))
+                .isEqualTo(a);
+    }
 }

@@ -5,6 +5,7 @@ import dev.hairpin.packet.Skb;
 import dev.hairpin.rules.Match;
 import dev.hairpin.rules.XtParam;
 import dev.hairpin.rules.ext.ExtParser;
+import dev.hairpin.rules.ext.NetState;
 import dev.hairpin.rules.ext.Opt;
 import dev.hairpin.rules.ext.ParseContext;
 import dev.hairpin.rules.ext.Xt;
@@ -13,9 +14,11 @@ import dev.hairpin.rules.ext.XtError;
 
 /**
  * {@code -m hashlimit} revision 3 (xt_hashlimit.c, libxt_hashlimit.c): one token bucket per
- * flow key (masked source/destination address and ports, as --hashlimit-mode says). Buckets are
- * kept per rule here and expire after --hashlimit-htable-expire milliseconds idle; credits are
- * counted in jiffies of a HZ=250 kernel, as the kernel's are.
+ * flow key (masked source/destination address and ports, as --hashlimit-mode says), or with
+ * --hashlimit-rate-match a rate per interval. The flows live in the named table of the host
+ * ({@link HashlimitTable}, shared by rules of the same name) and expire after
+ * --hashlimit-htable-expire milliseconds idle; credits are counted in jiffies of a HZ=250 kernel,
+ * as the kernel's are.
  */
 public final class HashlimitMatch implements Match {
     public static final int HASH_DIP = 1;
@@ -32,6 +35,8 @@ public final class HashlimitMatch implements Match {
     private static final long HZ = 250;
     /** CREDITS_PER_JIFFY of the 64-bit revisions: POW2_BELOW64(2^64 / (HZ * 86400)) */
     private static final long CREDITS_PER_JIFFY = Long.highestOneBit(Long.divideUnsigned(-1L, HZ * 86400));
+    /** CREDITS_PER_JIFFY_BYTES: POW2_BELOW32(0xFFFFFFFF / HZ) */
+    private static final long CREDITS_PER_JIFFY_BYTES = Long.highestOneBit(0xffffffffL / HZ);
 
     /** struct hashlimit_cfg3 */
     public record Cfg(int mode, long avg, long burst, int size, int max, int gcInterval, int expire, int srcmask,
@@ -39,11 +44,8 @@ public final class HashlimitMatch implements Match {
 
     private final Cfg cfg;
     private final String hname;
-    /** open-addressing table flow key -> bucket {credit, cap, prev jiffies, expires jiffies} */
-    private long[] keys = new long[64];
-    private long[][] vals = new long[64][];
-    private int size;
-    private long lastGc = Long.MIN_VALUE;
+    /** the htable of --hashlimit-name, once the rule is installed (or first evaluated) */
+    private volatile HashlimitTable ht;
 
     public HashlimitMatch(Cfg cfg, String name) {
         this.cfg = cfg;
@@ -55,163 +57,183 @@ public final class HashlimitMatch implements Match {
         return "hashlimit";
     }
 
-    /** user2credits() of revision 3 */
-    private static long credits(long user) {
-        if (Long.compareUnsigned(user, Long.divideUnsigned(-1L, HZ * CREDITS_PER_JIFFY)) > 0) {
-            return user / SCALE_V2 * HZ * CREDITS_PER_JIFFY;
-        }
-        return user * HZ * CREDITS_PER_JIFFY / SCALE_V2;
+    @Override
+    public void attach(NetState ns) {
+        ht = ns.get("xt_hashlimit", HashlimitTable.Registry::new).acquire(hname, cfg);
     }
 
-    private long key(Skb skb) {
+    @Override
+    public void detach(NetState ns) {
+        ns.get("xt_hashlimit", HashlimitTable.Registry::new).release(hname);
+    }
+
+    /** user2credits() of revision 3: the constant operands divided first, as the kernel does */
+    static long user2credits(long user) {
+        long hzCpj = HZ * CREDITS_PER_JIFFY;
+        if (Long.compareUnsigned(SCALE_V2, hzCpj) >= 0) {
+            return Long.divideUnsigned(user, Long.divideUnsigned(SCALE_V2, hzCpj));
+        }
+        return user * Long.divideUnsigned(hzCpj, SCALE_V2);
+    }
+
+    /** user2credits_byte() */
+    static long user2creditsByte(long user) {
+        return (user & 0xffffffffL) * HZ * CREDITS_PER_JIFFY_BYTES >>> 32 & 0xffffffffL;
+    }
+
+    /** hashlimit_init_dst() for IPv4, folded into one long: the fields the table's mode hashes */
+    private static long key(HashlimitTable t, Skb skb) {
+        Cfg c = t.cfg;
         long k = 0;
-        int sm = cfg.srcmask() == 0 ? 0 : -1 << (32 - cfg.srcmask());
-        int dm = cfg.dstmask() == 0 ? 0 : -1 << (32 - cfg.dstmask());
-        if ((cfg.mode() & HASH_SIP) != 0) {
-            k = skb.saddr() & sm;
+        if ((c.mode() & HASH_SIP) != 0) {
+            k = maskl(skb.saddr(), c.srcmask()) & 0xffffffffL;
         }
-        if ((cfg.mode() & HASH_DIP) != 0) {
-            k = k << 32 ^ (skb.daddr() & dm & 0xffffffffL);
+        if ((c.mode() & HASH_DIP) != 0) {
+            k = k << 32 ^ (maskl(skb.daddr(), c.dstmask()) & 0xffffffffL);
         }
-        if ((cfg.mode() & (HASH_SPT | HASH_DPT)) != 0) {
+        if ((c.mode() & (HASH_SPT | HASH_DPT)) != 0) {
             int p = Ipv4.protocol(skb.buf, skb.l3);
-            boolean ports = (p == 6 || p == 17 || p == 132 || p == 33 || p == 136) && skb.l4 + 4 <= skb.l3 + skb.len;
-            int sp = ports && (cfg.mode() & HASH_SPT) != 0 ? Ipv4.u16(skb.buf, skb.l4) : 0;
-            int dp = ports && (cfg.mode() & HASH_DPT) != 0 ? Ipv4.u16(skb.buf, skb.l4 + 2) : 0;
+            // proto_ports_offset(): ports of TCP, UDP, UDP-Lite, SCTP, DCCP; none for others
+            boolean ports = p == 6 || p == 17 || p == 132 || p == 33 || p == 136;
+            if (ports && skb.l4 + 4 > skb.l3 + skb.len) {
+                return Long.MIN_VALUE;
+            }
+            int sp = ports && (c.mode() & HASH_SPT) != 0 ? Ipv4.u16(skb.buf, skb.l4) : 0;
+            int dp = ports && (c.mode() & HASH_DPT) != 0 ? Ipv4.u16(skb.buf, skb.l4 + 2) : 0;
             k = k * 31 + ((long) sp << 16 | dp) * 1_000_003L;
         }
         return k;
     }
 
+    private static int maskl(int a, int l) {
+        return l == 0 ? 0 : a & -1 << (32 - l);
+    }
+
     @Override
     public boolean matches(Skb skb, XtParam par) {
+        HashlimitTable t = ht;
+        if (t == null) {
+            // evaluated without having been installed in a ruleset
+            attach(NetState.GLOBAL);
+            t = ht;
+        }
         long now = par.services.nowNanos() / (1_000_000_000L / HZ);
-        long cost = (cfg.mode() & BYTES) != 0 ? byteCost(skb.len) : credits(cfg.avg());
-        synchronized (this) {
-            gc(now);
-            long k = key(skb);
-            long[] b = get(k);
-            if (b == null) {
-                if (Integer.toUnsignedLong(size) >= Integer.toUnsignedLong(maxEntries())) {
+        Cfg hc = t.cfg;
+        long k = key(t, skb);
+        if (k == Long.MIN_VALUE) {
+            // the ports could not be read
+            par.hotdrop = true;
+            return false;
+        }
+        synchronized (t) {
+            t.gc(now, HZ);
+            long[] dh = t.get(k);
+            if (dh == null) {
+                if (Integer.toUnsignedLong(t.size()) >= Integer.toUnsignedLong(t.max)) {
                     // dsthash_alloc_init(): "max count of N reached", and the packet is dropped
                     par.hotdrop = true;
                     return false;
                 }
-                long cap = (cfg.mode() & BYTES) != 0 ? cost * Math.max(1, cfg.burst()) : credits(cfg.avg() * cfg.burst());
-                b = new long[] {cap, cap, now, 0};
-                put(k, b);
+                dh = new long[HashlimitTable.FIELDS];
+                t.put(k, dh);
+                dh[HashlimitTable.EXPIRES] = now + hc.expire() * HZ / 1000;
+                init(dh, hc, now);
             } else {
-                long delta = now - b[2];
-                if (delta > 0) {
-                    b[2] = now;
-                    b[0] = Math.min(b[1], b[0] + delta * ((cfg.mode() & BYTES) != 0 ? cost : CREDITS_PER_JIFFY));
-                }
+                dh[HashlimitTable.EXPIRES] = now + hc.expire() * HZ / 1000;
+                recalc(dh, now, hc.mode());
             }
-            b[3] = now + cfg.expire() * HZ / 1000;
-            if (b[0] >= cost) {
-                b[0] -= cost;
+            if ((cfg.mode() & RATE_MATCH) != 0) {
+                long cost = (cfg.mode() & BYTES) != 0 ? skb.len : 1;
+                dh[HashlimitTable.CURRENT_RATE] += cost;
+                if (dh[HashlimitTable.PREV_WINDOW] == 0
+                        && Long.compareUnsigned(dh[HashlimitTable.CURRENT_RATE], dh[HashlimitTable.BURST]) <= 0) {
+                    return (cfg.mode() & INVERT) == 0;
+                }
+                return (cfg.mode() & INVERT) != 0;
+            }
+            long cost = (cfg.mode() & BYTES) != 0 ? byteCost(skb.len, dh) : dh[HashlimitTable.COST];
+            if (Long.compareUnsigned(dh[HashlimitTable.CREDIT], cost) >= 0) {
+                dh[HashlimitTable.CREDIT] -= cost;
                 return (cfg.mode() & INVERT) == 0;
             }
             return (cfg.mode() & INVERT) != 0;
         }
     }
 
-    private long byteCost(int len) {
-        return Math.max(1, len >> BYTE_SHIFT) * Math.max(1, cfg.avg());
-    }
-
-    private static int slot(long k, int n) {
-        long h = k * 0x9e3779b97f4a7c15L;
-        return (int) (h ^ h >>> 32) & (n - 1);
-    }
-
-    private long[] get(long k) {
-        int n = keys.length;
-        for (int i = slot(k, n); vals[i] != null; i = (i + 1) & (n - 1)) {
-            if (keys[i] == k) {
-                return vals[i];
+    /** rateinfo_init(), with the table's configuration */
+    private static void init(long[] dh, Cfg c, long now) {
+        dh[HashlimitTable.PREV] = now;
+        if ((c.mode() & RATE_MATCH) != 0) {
+            if ((c.mode() & BYTES) != 0) {
+                long r = c.avg() & 0xffffffffL;
+                long rate = ((r != 0 ? 0xffffffffL / r : 0xffffffffL) - 1) << BYTE_SHIFT;
+                dh[HashlimitTable.RATE] = rate;
+                dh[HashlimitTable.BURST] = c.burst() != 0 ? c.burst() * rate : rate;
+            } else {
+                long rate = c.avg() != 0 ? Long.divideUnsigned(SCALE_V2, c.avg()) : 0;
+                dh[HashlimitTable.RATE] = rate;
+                dh[HashlimitTable.BURST] = c.burst() + rate;
             }
-        }
-        return null;
-    }
-
-    private void put(long k, long[] v) {
-        if ((size + 1) * 2 > keys.length) {
-            rebuild(keys.length * 2);
-        }
-        int n = keys.length;
-        int i = slot(k, n);
-        while (vals[i] != null) {
-            i = (i + 1) & (n - 1);
-        }
-        keys[i] = k;
-        vals[i] = v;
-        size++;
-    }
-
-    /** re-inserts every bucket into tables of {@code n} slots (growing) */
-    private void rebuild(int n) {
-        long[] ok = keys;
-        long[][] ov = vals;
-        keys = new long[n];
-        vals = new long[n][];
-        for (int i = 0; i < ok.length; i++) {
-            if (ov[i] != null) {
-                int j = slot(ok[i], n);
-                while (vals[j] != null) {
-                    j = (j + 1) & (n - 1);
-                }
-                keys[j] = ok[i];
-                vals[j] = ov[i];
-            }
+            dh[HashlimitTable.INTERVAL] = c.interval() & 0xffffffffL;
+        } else if ((c.mode() & BYTES) != 0) {
+            dh[HashlimitTable.CREDIT] = CREDITS_PER_JIFFY_BYTES * HZ;
+            dh[HashlimitTable.COST] = user2creditsByte(c.avg());
+            dh[HashlimitTable.CREDIT_CAP] = c.burst();
+        } else {
+            dh[HashlimitTable.CREDIT] = user2credits(c.avg() * c.burst());
+            dh[HashlimitTable.COST] = user2credits(c.avg());
+            dh[HashlimitTable.CREDIT_CAP] = dh[HashlimitTable.CREDIT];
         }
     }
 
-    /**
-     * Empties slot {@code i} and moves later entries of its probe run back so every entry stays
-     * reachable from its home slot (deletion under linear probing, without tombstones).
-     */
-    private void delete(int i) {
-        int n = keys.length - 1;
-        vals[i] = null;
-        size--;
-        for (int j = (i + 1) & n; vals[j] != null; j = (j + 1) & n) {
-            int home = slot(keys[j], n + 1);
-            // move j back to i unless its home lies cyclically in (i, j]
-            boolean stays = i <= j ? i < home && home <= j : i < home || home <= j;
-            if (!stays) {
-                keys[i] = keys[j];
-                vals[i] = vals[j];
-                vals[j] = null;
-                i = j;
-            }
-        }
-    }
-
-    /**
-     * htable_gc(): every gcinterval, drop the buckets idle past their expiry. In place: a bucket
-     * shifted over the scan may wait for the next round.
-     */
-    private void gc(long now) {
-        long every = Math.max(1, cfg.gcInterval() * HZ / 1000);
-        if (lastGc != Long.MIN_VALUE && now - lastGc < every) {
+    /** rateinfo_recalc() */
+    private static void recalc(long[] dh, long now, int mode) {
+        long delta = now - dh[HashlimitTable.PREV];
+        if (delta == 0) {
             return;
         }
-        lastGc = now;
-        for (int i = 0; i < keys.length; i++) {
-            while (vals[i] != null && vals[i][3] < now) {
-                delete(i);
+        if ((mode & RATE_MATCH) != 0) {
+            long interval = dh[HashlimitTable.INTERVAL] * HZ;
+            if (Long.compareUnsigned(delta, interval) < 0) {
+                return;
             }
+            dh[HashlimitTable.PREV] = now;
+            dh[HashlimitTable.PREV_WINDOW] = Long.compareUnsigned(dh[HashlimitTable.CURRENT_RATE] * interval,
+                    delta * dh[HashlimitTable.RATE]) > 0 ? 1 : 0;
+            dh[HashlimitTable.CURRENT_RATE] = 0;
+            return;
+        }
+        dh[HashlimitTable.PREV] = now;
+        long cap;
+        if ((mode & BYTES) != 0) {
+            long tmp = dh[HashlimitTable.CREDIT];
+            dh[HashlimitTable.CREDIT] += CREDITS_PER_JIFFY_BYTES * delta;
+            cap = CREDITS_PER_JIFFY_BYTES * HZ;
+            if (Long.compareUnsigned(tmp, dh[HashlimitTable.CREDIT]) >= 0) {
+                dh[HashlimitTable.CREDIT] = cap;
+                return;
+            }
+        } else {
+            dh[HashlimitTable.CREDIT] += delta * CREDITS_PER_JIFFY;
+            cap = dh[HashlimitTable.CREDIT_CAP];
+        }
+        if (Long.compareUnsigned(dh[HashlimitTable.CREDIT], cap) > 0) {
+            dh[HashlimitTable.CREDIT] = cap;
         }
     }
 
-    /** htable_create(): the table size (8192 buckets by default on a machine of over 1 GB) */
-    private int maxEntries() {
-        int sz = cfg.size() != 0 ? cfg.size() : 8192;
-        if (cfg.max() == 0) {
-            return 8 * sz;
+    /** hashlimit_byte_cost(): 16-byte chunks times the cost, a refill from credit_cap when short */
+    private static long byteCost(int len, long[] dh) {
+        long tmp = ((len & 0xffffffffL) >>> BYTE_SHIFT) + 1;
+        tmp = tmp * dh[HashlimitTable.COST];
+        if (Long.compareUnsigned(tmp, CREDITS_PER_JIFFY_BYTES * HZ) > 0) {
+            tmp = CREDITS_PER_JIFFY_BYTES * HZ;
         }
-        return Integer.compareUnsigned(cfg.max(), sz) < 0 ? sz : cfg.max();
+        if (Long.compareUnsigned(dh[HashlimitTable.CREDIT], tmp) < 0 && dh[HashlimitTable.CREDIT_CAP] != 0) {
+            dh[HashlimitTable.CREDIT_CAP]--;
+            dh[HashlimitTable.CREDIT] = CREDITS_PER_JIFFY_BYTES * HZ;
+        }
+        return tmp & 0xffffffffL;
     }
 
     // ---------------------------------------------------------------- printing
