@@ -44,7 +44,15 @@ class RestoreFuzzTest {
             "iprange", "pkttype", "connlimit", "rpfilter", "LOG", "REJECT", "SNAT", "DNAT", "MASQUERADE", "REDIRECT",
             "MARK", "CONNMARK", "CT", "NOTRACK", "TCPMSS", "CHECKSUM", "NFQUEUE", "NFLOG", "TPROXY", "NETMAP",
             "--queue-balance", "0:3", "--on-port", "--clamp-mss-to-pmtu", "=", "--dport=80", "-jACCEPT", "-ptcp",
-            "-nvL", "\\", "\"", "[1:2]", "*nat", ":X", "COMMIT", "#", "\t", "ä", "-", "--x", "---", "--d");
+            "-nvL", "\\", "\"", "[1:2]", "*nat", ":X", "COMMIT", "#", "\t", "ä", "-", "--x", "---", "--d",
+            "ecn", "--ecn-tcp-cwr", "--ecn-ip-ect", "ECN", "--ecn-tcp-remove", "TTL", "--ttl-dec", "--ttl-set",
+            "CLASSIFY", "--set-class", "1:10", "connbytes", "--connbytes", "10:", "--connbytes-mode", "avgpkt",
+            "--connbytes-dir", "both", "dccp", "--dccp-types", "REQUEST,INVALID", "--dccp-option", "socket",
+            "--transparent", "--restore-skmark", "cpu", "--cpu", "ipcomp", "--ipcompspi", "realm", "--realm",
+            "cgroup", "--path", "TCPOPTSTRIP", "--strip-options", "mss,sack", "ipvs", "--vaddr", "--vport",
+            "--vdir", "REPLY", "--vmethod", "GATE", "TEE", "--gateway", "--oif", "SYNPROXY", "--wscale", "--mss",
+            "--sack-perm", "--hashlimit-rate-match", "--hashlimit-rate-interval", "--hashlimit-mode",
+            "srcip,dstport", "--hashlimit-htable-max", "--reap", "--rttl", "--mask", "255.255.0.0");
 
     private static List<String> seeds() {
         List<String> out = new ArrayList<>();
