@@ -36,4 +36,17 @@ public interface CtView {
     int tcpState(int ct);
 
     int zone(int ct);
+
+    /**
+     * The nf_conn_acct packet counter of direction {@code dir}, or -1 when the entry carries no
+     * accounting extension (net.netfilter.nf_conntrack_acct was off when it was created).
+     */
+    default long packets(int ct, int dir) {
+        return -1;
+    }
+
+    /** The nf_conn_acct byte counter of direction {@code dir}, or -1 without accounting. */
+    default long bytes(int ct, int dir) {
+        return -1;
+    }
 }

@@ -23,4 +23,32 @@ public interface Match {
     default int hooks() {
         return 0x1f;
     }
+
+    /**
+     * {@code xt_match.proto}: the protocol the rule must name with a non-inverted {@code -p}
+     * for the kernel to accept this match (tcp, udp, icmp ...); 0 for any.
+     */
+    default int proto() {
+        return 0;
+    }
+
+    /** Tables this match may be used in; null for any. */
+    default java.util.Set<String> tables() {
+        return null;
+    }
+
+    /** The match's {@code checkentry} against the rule's IP part: null when fine, else why not. */
+    default String checkEntry(IptIp ip) {
+        return null;
+    }
+
+    /**
+     * The rule holding this match entered a ruleset (the kernel's checkentry, when the rule is
+     * added): take a reference on per-namespace state (named lists, tables). Called once per
+     * installed rule, before the rules it replaces are {@linkplain #detach detached}.
+     */
+    default void attach(dev.hairpin.rules.ext.NetState ns) {}
+
+    /** The rule left the ruleset (the kernel's destroy): drop what {@link #attach} took. */
+    default void detach(dev.hairpin.rules.ext.NetState ns) {}
 }

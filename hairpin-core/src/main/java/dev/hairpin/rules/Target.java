@@ -26,4 +26,27 @@ public interface Target {
     default java.util.Set<String> tables() {
         return null;
     }
+
+    /** {@code xt_target.proto}: the -p the kernel requires (not inverted), 0 for any. */
+    default int proto() {
+        return 0;
+    }
+
+    /**
+     * The target's {@code checkentry} against the rule's IP part (REJECT --reject-with tcp-reset
+     * needs {@code -p tcp}, TCPMSS a SYN match ...): null when fine, else why the kernel refuses.
+     */
+    default String checkEntry(IptIp ip, java.util.List<Match> matches) {
+        return null;
+    }
+
+    /**
+     * The rule holding this target entered a ruleset (the kernel's checkentry, when the rule is
+     * added): take a reference on per-namespace state (named lists, tables). Called once per
+     * installed rule, before the rules it replaces are {@linkplain #detach detached}.
+     */
+    default void attach(dev.hairpin.rules.ext.NetState ns) {}
+
+    /** The rule left the ruleset (the kernel's destroy): drop what {@link #attach} took. */
+    default void detach(dev.hairpin.rules.ext.NetState ns) {}
 }

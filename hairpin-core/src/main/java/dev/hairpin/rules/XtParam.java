@@ -15,4 +15,12 @@ public final class XtParam {
     /** fragment offset != 0: transport header matches do not match */
     public boolean fragment;
     public boolean hotdrop;
+    /** the processor handling the packet ({@code smp_processor_id()} for -m cpu); 0 by default */
+    public int cpu;
+
+    /** optional listener for traversals (null: none; the evaluator then pays one null check) */
+    public RuleTrace trace;
+
+    /** the jump stack {@link Table#doTable} uses, grown to a table's depth once and reused */
+    int[] jumpStack = new int[16];
 }

@@ -52,12 +52,73 @@ public interface XtServices {
      */
     int addrType(int addr, NetDevice dev);
 
+    /**
+     * nf_conncount for {@code -m connlimit}: how many conntrack entries have the same source (or
+     * destination, {@code daddr}) address under {@code mask} as this packet, counting the packet's
+     * own connection. 0 when the stack cannot tell.
+     */
+    default int connCount(Skb skb, int mask, boolean daddr) {
+        return 0;
+    }
+
+    /**
+     * The reverse-path lookup of {@code -m rpfilter} (xt_rpfilter.c rpfilter_lookup_reverse): true
+     * when a route back to the packet's source leaves through its input device (any device with
+     * {@code loose}); {@code flags} are XT_RPFILTER_* (loose 1, validmark 2, accept-local 4).
+     */
+    default boolean rpfilterLookup(Skb skb, int flags) {
+        return true;
+    }
+
+    /** NFLOG (nf_tables log with a group): hand the packet to nfnetlink_log group {@code group}. */
+    default void nflog(Skb skb, int group, String prefix, int snaplen) {}
+
+    /** TRACE (nf_tables meta nftrace set 1): trace this packet through the rest of the hooks. */
+    default void nftrace(Skb skb) {}
+
+    /**
+     * CLASSIFY: {@code skb->priority = priority} (the tc class a qdisc will pick). The packet model
+     * has no priority field, so the stack keeps it wherever its egress queueing looks.
+     */
+    default void setPriority(Skb skb, int priority) {}
+
+    /**
+     * {@code -m socket} (xt_socket.c socket_match): look up the local socket this packet belongs
+     * to (established, else listening), ignore one listening on 0.0.0.0 unless {@code flags} has
+     * XT_SOCKET_NOWILDCARD (2) and a non-transparent one when it has XT_SOCKET_TRANSPARENT (1).
+     * Returns the socket's mark (0..0xffffffff) when one is left, -1 when none: the default, for
+     * a stack without local sockets.
+     */
+    default long socketLookup(Skb skb, int flags) {
+        return -1;
+    }
+
+    /**
+     * TEE (xt_TEE.c, nf_dup_ipv4): send a copy of the packet, as it is now, to {@code gateway}
+     * (routed, through device {@code oif} when not null); the original goes on. Nothing by
+     * default.
+     */
+    default void dup(Skb skb, int hook, int gateway, String oif) {}
+
+    /**
+     * SYNPROXY (ipt_SYNPROXY.c) for a client's SYN ({@code syn} true: answer with a cookie
+     * SYN-ACK) or its ACK (check the cookie, open the connection to the server). Returns
+     * NF_STOLEN when handled, NF_DROP when refused; {@code options} are XT_SYNPROXY_OPT_* with
+     * {@code wscale} and {@code mss}. A stack without SYN proxying drops, as for a bad cookie.
+     */
+    default int synproxy(Skb skb, boolean syn, int options, int wscale, int mss) {
+        return dev.hairpin.packet.Verdict.NF_DROP;
+    }
+
     /** The named ipset, or null when no such set exists. */
     default IpSetView ipset(String name) {
         return null;
     }
 
-    /** Membership test of an ipset, for -m set. */
+    /**
+     * Membership test of an ipset, for -m set. {@code dirs[i]} is 1 when the i-th dimension of the
+     * set is taken from the packet's source, 0 from its destination (the "src,dst" flags).
+     */
     interface IpSetView {
         boolean test(Skb skb, int[] dirs);
     }

@@ -1,0 +1,572 @@
+package dev.hairpin.rules;
+
+import dev.hairpin.host.NetDevice;
+import dev.hairpin.packet.Hooks;
+import dev.hairpin.packet.Ipv4;
+import dev.hairpin.packet.Skb;
+import dev.hairpin.packet.Verdict;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An immutable snapshot of one table, compiled for evaluation the way the kernel lays out an
+ * {@code ipt_replace} blob: every chain's rules in one flat array, each built-in chain closed by
+ * its policy entry (the hook's "underflow"), each user chain by an implicit RETURN, and jumps
+ * resolved to array indices. {@link #doTable} walks that array with an explicit return stack:
+ * no recursion, no allocation.
+ *
+ * <pre>
+ *  entries: [INPUT rules..][INPUT policy][FORWARD ..][policy][OUTPUT ..][policy][userA ..][RETURN]..
+ *            ^hookEntry[IN] ^underflow[IN]
+ * </pre>
+ *
+ * Counters live in the {@link Rule} and {@link Counter} objects, so a replaced snapshot that keeps
+ * a rule keeps its counts.
+ */
+public final class Table {
+    private static final int K_NONE = 0;
+    private static final int K_VERDICT = 1;
+    private static final int K_RETURN = 2;
+    private static final int K_JUMP = 3;
+    private static final int K_GOTO = 4;
+    private static final int K_TARGET = 5;
+    /** end of a built-in chain: the policy, counted in the chain's policy counter */
+    private static final int K_POLICY = 6;
+    /** end of a user chain: an implicit RETURN nobody sees counted */
+    private static final int K_CHAIN_END = 7;
+
+    /** One slot of the flat layout. */
+    private static final class Entry {
+        final IptIp ip;
+        final boolean ipAny;
+        // the ipt_ip fields copied in, so the hot loop reads one object per rule
+        final int src;
+        final int smsk;
+        final int dst;
+        final int dmsk;
+        final int proto;
+        final boolean invSrc;
+        final boolean invDst;
+        final boolean invProto;
+        /** -i / -o given: checked by IptIp's interface code */
+        final boolean ifaces;
+        /** -f (or ! -f) given */
+        final boolean frag;
+        final Match[] matches;
+        final Counter counter;
+        final int kind;
+        final int verdict;
+        int jump = -1;
+        final Target target;
+        final Rule rule;
+        final Chain chain;
+        final int num;
+
+        Entry(Chain chain, int num, Rule rule, IptIp ip, Match[] matches, Counter counter, int kind, int verdict,
+              Target target) {
+            this.chain = chain;
+            this.num = num;
+            this.rule = rule;
+            this.ip = ip;
+            this.ipAny = ip.matchesAll();
+            this.src = ip.src();
+            this.smsk = ip.smsk();
+            this.dst = ip.dst();
+            this.dmsk = ip.dmsk();
+            this.proto = ip.proto();
+            this.invSrc = ip.inverted(IptIp.INV_SRCIP);
+            this.invDst = ip.inverted(IptIp.INV_DSTIP);
+            this.invProto = ip.inverted(IptIp.INV_PROTO);
+            this.ifaces = !ip.iniface().isEmpty() || !ip.outiface().isEmpty();
+            this.frag = (ip.flags() & IptIp.F_FRAG) != 0 || ip.inverted(IptIp.INV_FRAG);
+            this.matches = matches;
+            this.counter = counter;
+            this.kind = kind;
+            this.verdict = verdict;
+            this.target = target;
+        }
+    }
+
+    private static final Match[] NO_MATCHES = new Match[0];
+
+    private final TableDef def;
+    private final List<Chain> chains;
+    private final Map<String, Chain> byName;
+    private final Map<String, Integer> references;
+    private final Entry[] entries;
+    /**
+     * The quick IP test of every entry as parallel arrays (the skip loop reads these in order,
+     * not one object per rule): addresses and masks, protocol, and Q_* flags.
+     */
+    private final int[] qsrc;
+    private final int[] qsmsk;
+    private final int[] qdst;
+    private final int[] qdmsk;
+    private final int[] qproto;
+    private final int[] qflags;
+    private static final int Q_ANY = 1;
+    private static final int Q_INV_SRC = 2;
+    private static final int Q_INV_DST = 4;
+    private static final int Q_INV_PROTO = 8;
+    private final int[] hookEntry = new int[Hooks.COUNT];
+    private final int[] underflow = new int[Hooks.COUNT];
+    private final int stackSize;
+
+    /**
+     * Checks and compiles a table. {@code chains} must hold every built-in chain of the table
+     * (missing ones are added with policy ACCEPT) and the user chains, in any order.
+     *
+     * @throws RuleCheckException when the kernel would refuse the table
+     */
+    public Table(TableDef def, List<Chain> chains) {
+        this.def = def;
+        List<Chain> builtins = new ArrayList<>();
+        List<Chain> users = new ArrayList<>();
+        Map<String, Chain> names = new HashMap<>();
+        for (Chain c : chains) {
+            if (names.put(c.name(), c) != null) {
+                throw new IllegalArgumentException("chain " + c.name() + " twice in table " + def.tableName());
+            }
+            if (c.builtin()) {
+                if (!def.hasHook(c.hook()) || !Hooks.chainName(c.hook()).equals(c.name())) {
+                    throw new IllegalArgumentException("no built-in chain " + c.name() + " in " + def.tableName());
+                }
+            } else {
+                users.add(c);
+            }
+        }
+        for (int h = 0; h < Hooks.COUNT; h++) {
+            if (def.hasHook(h)) {
+                Chain c = names.get(Hooks.chainName(h));
+                if (c == null) {
+                    c = Chain.builtin(h);
+                    names.put(c.name(), c);
+                }
+                builtins.add(c);
+            }
+        }
+        // user chains in the order iptables-nft lists them (nft_cache_sort_chains: strcmp)
+        users.sort((a, b) -> compareNames(a.name(), b.name()));
+        List<Chain> all = new ArrayList<>(builtins);
+        all.addAll(users);
+        this.chains = Collections.unmodifiableList(all);
+        this.byName = Map.copyOf(names);
+        this.references = countReferences(all);
+        checkJumps(all, names);
+        checkHooks(all, names);
+        this.stackSize = Math.max(1, users.size());
+        this.entries = layout(all);
+        int n = entries.length;
+        qsrc = new int[n];
+        qsmsk = new int[n];
+        qdst = new int[n];
+        qdmsk = new int[n];
+        qproto = new int[n];
+        qflags = new int[n];
+        for (int k = 0; k < n; k++) {
+            Entry e = entries[k];
+            qsrc[k] = e.src;
+            qsmsk[k] = e.smsk;
+            qdst[k] = e.dst;
+            qdmsk[k] = e.dmsk;
+            qproto[k] = e.proto;
+            qflags[k] = (e.ipAny ? Q_ANY : 0) | (e.invSrc ? Q_INV_SRC : 0) | (e.invDst ? Q_INV_DST : 0)
+                    | (e.invProto ? Q_INV_PROTO : 0);
+        }
+    }
+
+    /** An empty table: built-in chains with policy ACCEPT and no rules. */
+    public static Table empty(TableDef def) {
+        return new Table(def, List.of());
+    }
+
+    public TableDef def() {
+        return def;
+    }
+
+    public String name() {
+        return def.tableName();
+    }
+
+    /** Built-in chains in hook order, then user chains sorted by name. */
+    public List<Chain> chains() {
+        return chains;
+    }
+
+    /** null when no chain of that name */
+    public Chain chain(String name) {
+        return byName.get(name);
+    }
+
+    /** The number of -j/-g rules naming {@code chain} (what -L shows as "N references"). */
+    public int references(String chain) {
+        return references.getOrDefault(chain, 0);
+    }
+
+    /** Whether this table has a chain attached to {@code hook}. */
+    public boolean hasHook(int hook) {
+        return def.hasHook(hook);
+    }
+
+    /**
+     * {@code ipt_do_table()}: runs the packet through the chain attached to {@code hook}. The
+     * first matching rule's counters are bumped (1 packet, skb.len bytes) before its target runs;
+     * non-terminating targets continue with the next rule; -j pushes a return point, -g does not;
+     * RETURN or the end of a user chain pops it; with nothing to pop, the hook's policy entry runs
+     * and counts the packet in the built-in chain's policy counters.
+     *
+     * @return NF_ACCEPT, NF_DROP, NF_STOLEN or NF_QUEUE
+     */
+    public int doTable(int hook, Skb skb, XtParam par) {
+        if (!def.hasHook(hook)) {
+            return Verdict.NF_ACCEPT;
+        }
+        final Entry[] es = entries;
+        final NetDevice in = skb.in;
+        final NetDevice out = skb.out;
+        final boolean fragment = (Ipv4.fragOff(skb.buf, skb.l3) & Ipv4.IP_OFFSET) != 0;
+        par.hook = hook;
+        par.in = in;
+        par.out = out;
+        par.fragment = fragment;
+        par.hotdrop = false;
+        int[] stack = par.jumpStack;
+        if (stack.length < stackSize) {
+            stack = new int[stackSize];
+            par.jumpStack = stack;
+        }
+        final RuleTrace trace = par.trace;
+        // ip_packet_match() reads the header per rule; only a target can change it, so it is
+        // read once here and again after each target that lets the packet go on
+        final byte[] b = skb.buf;
+        int saddr = Ipv4.saddr(b, skb.l3);
+        int daddr = Ipv4.daddr(b, skb.l3);
+        int protocol = Ipv4.protocol(b, skb.l3);
+        final int[] qf = qflags;
+        final int[] qs = qsrc;
+        final int[] qsm = qsmsk;
+        final int[] qd = qdst;
+        final int[] qdm = qdmsk;
+        final int[] qp = qproto;
+        int sp = 0;
+        int i = hookEntry[hook];
+        for (;;) {
+            if (trace == null) {
+                // the common case, rules whose addresses or protocol differ, in a loop of its
+                // own over flat arrays: kept tight whatever gets inlined below (chain ends,
+                // which match any packet, always stop it)
+                for (;;) {
+                    int fl = qf[i];
+                    if ((fl & Q_ANY) != 0
+                            || ((saddr & qsm[i]) == qs[i]) != ((fl & Q_INV_SRC) != 0)
+                            && ((daddr & qdm[i]) == qd[i]) != ((fl & Q_INV_DST) != 0)
+                            && (qp[i] == 0 || (protocol == qp[i]) != ((fl & Q_INV_PROTO) != 0))) {
+                        break;
+                    }
+                    i++;
+                }
+            }
+            final Entry e = es[i];
+            boolean hit = e.ipAny
+                    || ipQuick(e, saddr, daddr, protocol)
+                    && (!e.ifaces && !e.frag || e.ip.matches(skb, in, out, fragment));
+            if (!hit || !extMatches(e.matches, skb, par)) {
+                if (trace != null && e.rule != null) {
+                    trace.rule(this, e.chain, e.num, e.rule, false);
+                }
+                if (par.hotdrop) {
+                    return Verdict.NF_DROP;
+                }
+                i++;
+                continue;
+            }
+            e.counter.add(skb.len);
+            if (trace != null && e.rule != null) {
+                trace.rule(this, e.chain, e.num, e.rule, true);
+            }
+            switch (e.kind) {
+                case K_VERDICT -> {
+                    if (trace != null) {
+                        trace.verdict(this, e.chain, e.num, e.rule, e.verdict);
+                    }
+                    return e.verdict;
+                }
+                case K_POLICY -> {
+                    if (trace != null) {
+                        trace.policy(this, e.chain, e.verdict);
+                    }
+                    return e.verdict;
+                }
+                case K_RETURN, K_CHAIN_END -> {
+                    if (sp == 0) {
+                        i = underflow[hook];
+                    } else {
+                        int from = stack[--sp];
+                        if (trace != null) {
+                            trace.ret(this, e.chain, es[from].chain);
+                        }
+                        i = from + 1;
+                    }
+                }
+                case K_JUMP -> {
+                    if (sp >= stack.length) {
+                        return Verdict.NF_DROP;
+                    }
+                    if (trace != null) {
+                        trace.jump(this, e.chain, e.num, es[e.jump].chain, false);
+                    }
+                    stack[sp++] = i;
+                    i = e.jump;
+                }
+                case K_GOTO -> {
+                    if (trace != null) {
+                        trace.jump(this, e.chain, e.num, es[e.jump].chain, true);
+                    }
+                    i = e.jump;
+                }
+                case K_TARGET -> {
+                    int v = e.target.target(skb, par);
+                    if (par.hotdrop) {
+                        return Verdict.NF_DROP;
+                    }
+                    if (v != Verdict.XT_CONTINUE) {
+                        if (trace != null) {
+                            trace.verdict(this, e.chain, e.num, e.rule, v);
+                        }
+                        return v;
+                    }
+                    saddr = Ipv4.saddr(b, skb.l3);
+                    daddr = Ipv4.daddr(b, skb.l3);
+                    protocol = Ipv4.protocol(b, skb.l3);
+                    i++;
+                }
+                default -> i++;
+            }
+        }
+    }
+
+    /** the source, destination and protocol tests of ip_packet_match() */
+    private static boolean ipQuick(Entry e, int saddr, int daddr, int protocol) {
+        return ((saddr & e.smsk) == e.src) != e.invSrc
+                && ((daddr & e.dmsk) == e.dst) != e.invDst
+                && (e.proto == 0 || (protocol == e.proto) != e.invProto);
+    }
+
+    private static boolean extMatches(Match[] ms, Skb skb, XtParam par) {
+        for (Match m : ms) {
+            if (!m.matches(skb, par)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // ---------------------------------------------------------------- compilation
+
+    private Entry[] layout(List<Chain> all) {
+        List<Entry> list = new ArrayList<>();
+        Map<String, Integer> start = new HashMap<>();
+        for (Chain c : all) {
+            start.put(c.name(), list.size());
+            if (c.builtin()) {
+                hookEntry[c.hook()] = list.size();
+            }
+            int num = 0;
+            for (Rule r : c.rules()) {
+                num++;
+                Match[] ms = r.matches().toArray(NO_MATCHES);
+                int kind;
+                int verdict = 0;
+                switch (r.kind()) {
+                    case NONE -> kind = K_NONE;
+                    case ACCEPT, DROP, QUEUE -> {
+                        kind = K_VERDICT;
+                        verdict = r.standardVerdict();
+                    }
+                    case RETURN -> kind = K_RETURN;
+                    case JUMP -> kind = K_JUMP;
+                    case GOTO -> kind = K_GOTO;
+                    default -> kind = K_TARGET;
+                }
+                list.add(new Entry(c, num, r, r.ip(), ms, r.counter(), kind, verdict, r.target()));
+            }
+            if (c.builtin()) {
+                underflow[c.hook()] = list.size();
+                list.add(new Entry(c, 0, null, IptIp.ANY, NO_MATCHES, c.policyCounter(), K_POLICY, c.policy(), null));
+            } else {
+                list.add(new Entry(c, 0, null, IptIp.ANY, NO_MATCHES, new Counter(), K_CHAIN_END, 0, null));
+            }
+        }
+        Entry[] es = list.toArray(new Entry[0]);
+        for (Entry e : es) {
+            if (e.kind == K_JUMP || e.kind == K_GOTO) {
+                e.jump = start.get(e.rule.chain());
+            }
+        }
+        return es;
+    }
+
+    private static Map<String, Integer> countReferences(List<Chain> all) {
+        Map<String, Integer> refs = new HashMap<>();
+        for (Chain c : all) {
+            for (Rule r : c.rules()) {
+                if (r.chain() != null) {
+                    refs.merge(r.chain(), 1, Integer::sum);
+                }
+            }
+        }
+        return Map.copyOf(refs);
+    }
+
+    /** Every jump names an existing user chain, and no chain reaches itself. */
+    private static void checkJumps(List<Chain> all, Map<String, Chain> names) {
+        for (Chain c : all) {
+            int num = 0;
+            for (Rule r : c.rules()) {
+                num++;
+                if (r.chain() == null) {
+                    continue;
+                }
+                Chain to = names.get(r.chain());
+                if (to == null) {
+                    throw new RuleCheckException(c.name(), num, r, RuleCheckException.Errno.ENOENT,
+                            "Chain '" + r.chain() + "' does not exist");
+                }
+                if (to.builtin()) {
+                    throw new RuleCheckException(c.name(), num, r, RuleCheckException.Errno.EINVAL,
+                            "cannot jump to built-in chain " + to.name());
+                }
+            }
+        }
+        // depth-first search for a cycle, as mark_source_chains() refuses loops
+        Map<String, Integer> state = new HashMap<>();
+        for (Chain c : all) {
+            findLoop(c, names, state);
+        }
+    }
+
+    private static void findLoop(Chain c, Map<String, Chain> names, Map<String, Integer> state) {
+        Integer s = state.get(c.name());
+        if (s != null && s == 2) {
+            return;
+        }
+        state.put(c.name(), 1);
+        int num = 0;
+        for (Rule r : c.rules()) {
+            num++;
+            if (r.chain() == null) {
+                continue;
+            }
+            Integer ts = state.get(r.chain());
+            if (ts != null && ts == 1) {
+                throw new RuleCheckException(c.name(), num, r, RuleCheckException.Errno.ELOOP,
+                        "Loop found in table: chain " + c.name() + " jumps back to " + r.chain());
+            }
+            findLoop(names.get(r.chain()), names, state);
+        }
+        state.put(c.name(), 2);
+    }
+
+    /**
+     * xt_check_match/xt_check_target: every extension must support every hook its chain is
+     * reachable from, and the table it is in.
+     */
+    private void checkHooks(List<Chain> all, Map<String, Chain> names) {
+        Map<String, Integer> reach = new HashMap<>();
+        for (Chain c : all) {
+            if (c.builtin()) {
+                propagate(c, 1 << c.hook(), names, reach);
+            }
+        }
+        for (Chain c : all) {
+            int hooks = reach.getOrDefault(c.name(), 0);
+            int num = 0;
+            for (Rule r : c.rules()) {
+                num++;
+                for (Match m : r.matches()) {
+                    if (m.proto() != 0 && (r.ip().proto() != m.proto() || r.ip().inverted(IptIp.INV_PROTO))) {
+                        throw new RuleCheckException(c.name(), num, r, RuleCheckException.Errno.EINVAL,
+                                m.name() + " match: only valid for protocol " + m.proto());
+                    }
+                    String why = m.checkEntry(r.ip());
+                    if (why != null) {
+                        throw new RuleCheckException(c.name(), num, r, RuleCheckException.Errno.EINVAL, why);
+                    }
+                    if (m.tables() != null && !m.tables().contains(def.tableName())) {
+                        throw new RuleCheckException(c.name(), num, r, RuleCheckException.Errno.EINVAL,
+                                m.name() + " match: only valid in " + String.join("/", m.tables()) + " table, not "
+                                        + def.tableName());
+                    }
+                    if ((hooks & ~m.hooks()) != 0) {
+                        throw new RuleCheckException(c.name(), num, r, RuleCheckException.Errno.EINVAL,
+                                m.name() + " match: used from hooks " + hookNames(hooks)
+                                        + ", but only valid from " + hookNames(m.hooks()));
+                    }
+                }
+                Target t = r.target();
+                if (t != null) {
+                    if (t.proto() != 0 && (r.ip().proto() != t.proto() || r.ip().inverted(IptIp.INV_PROTO))) {
+                        throw new RuleCheckException(c.name(), num, r, RuleCheckException.Errno.EINVAL,
+                                t.name() + " target: only valid for protocol " + t.proto());
+                    }
+                    String why = t.checkEntry(r.ip(), r.matches());
+                    if (why != null) {
+                        throw new RuleCheckException(c.name(), num, r, RuleCheckException.Errno.EINVAL, why);
+                    }
+                    if ((hooks & ~t.hooks()) != 0) {
+                        throw new RuleCheckException(c.name(), num, r, RuleCheckException.Errno.EINVAL,
+                                t.name() + " target: used from hooks " + hookNames(hooks)
+                                        + ", but only usable from " + hookNames(t.hooks()));
+                    }
+                    if (t.tables() != null && !t.tables().contains(def.tableName())) {
+                        throw new RuleCheckException(c.name(), num, r, RuleCheckException.Errno.EINVAL,
+                                t.name() + " target: only valid in " + String.join("/", t.tables())
+                                        + " table, not " + def.tableName());
+                    }
+                }
+            }
+        }
+    }
+
+    private static void propagate(Chain c, int hooks, Map<String, Chain> names, Map<String, Integer> reach) {
+        int old = reach.getOrDefault(c.name(), 0);
+        if ((old | hooks) == old && reach.containsKey(c.name())) {
+            return;
+        }
+        reach.put(c.name(), old | hooks);
+        for (Rule r : c.rules()) {
+            if (r.chain() != null) {
+                propagate(names.get(r.chain()), old | hooks, names, reach);
+            }
+        }
+    }
+
+    private static String hookNames(int mask) {
+        StringBuilder sb = new StringBuilder();
+        for (int h = 0; h < Hooks.COUNT; h++) {
+            if ((mask & (1 << h)) != 0) {
+                if (!sb.isEmpty()) {
+                    sb.append('/');
+                }
+                sb.append(Hooks.chainName(h));
+            }
+        }
+        return sb.toString();
+    }
+
+    /** strcmp() order on the names' bytes, as the nft cache sorts chains */
+    public static int compareNames(String a, String b) {
+        byte[] x = a.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] y = b.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return java.util.Arrays.compareUnsigned(x, y);
+    }
+
+    @Override
+    public String toString() {
+        return "Table[" + def.tableName() + ", " + chains.size() + " chains]";
+    }
+}

@@ -1,0 +1,546 @@
+package dev.hairpin.rules.iptables;
+
+import dev.hairpin.packet.Hooks;
+import dev.hairpin.packet.Verdict;
+import dev.hairpin.rules.Chain;
+import dev.hairpin.rules.Counter;
+import dev.hairpin.rules.Rule;
+import dev.hairpin.rules.RuleCheckException;
+import dev.hairpin.rules.Ruleset;
+import dev.hairpin.rules.Table;
+import dev.hairpin.rules.TableDef;
+import dev.hairpin.rules.TableEdit;
+import dev.hairpin.rules.ext.XtError;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Carries out parsed iptables commands on a {@link Ruleset.Edit}, as iptables-nft 1.8.9's
+ * {@code nft_prepare()} does them one after the other: the same chain lookups, the same errno
+ * for the same failure. Listing commands write to {@link #out}. The caller compiles and commits
+ * the edit ({@link #build}), which is where the kernel's own checks run.
+ */
+final class Executor {
+    private final Ruleset.Edit edit;
+    final StringBuilder out = new StringBuilder();
+    /** where each added rule came from: {line, batch type index} */
+    private final Map<Rule, int[]> origin = new IdentityHashMap<>();
+    private static final String[] BATCH_TYPES = {"RULE_APPEND", "RULE_INSERT", "RULE_REPLACE"};
+
+    Executor(Ruleset.Edit edit) {
+        this.edit = edit;
+    }
+
+    Ruleset.Edit edit() {
+        return edit;
+    }
+
+    static TableDef tableDef(String name) {
+        TableDef d = TableDef.byName(name);
+        if (d == null) {
+            throw new XtError(XtError.VERSION_PROBLEM, "table '" + name + "' does not exist");
+        }
+        return d;
+    }
+
+    /** nft_chain_exists(): a built-in chain of the table, or an existing user chain */
+    private boolean chainExists(TableDef def, String name) {
+        int hook = Hooks.ofChain(name);
+        if (hook >= 0 && def.hasHook(hook)) {
+            return true;
+        }
+        TableEdit t = edit.existing(def);
+        return t != null && t.hasChain(name);
+    }
+
+    private TableEdit.EditChain chain(TableDef def, String name) {
+        TableEdit t = edit.existing(def);
+        if (t == null) {
+            return null;
+        }
+        return t.chain(name);
+    }
+
+    /**
+     * Executes one command.
+     *
+     * @param lineno input line (restore) or 0
+     * @throws NftError when iptables-nft would report a failure
+     * @throws XtError  for the xtables_error() raised while preparing (missing jump target)
+     */
+    void execute(ParsedCommand p, int lineno) {
+        TableDef def = tableDef(p.table);
+        switch (p.command) {
+            case ParsedCommand.CMD_APPEND -> {
+                for (Rule r : p.rules()) {
+                    assertJumpTarget(def, p);
+                    TableEdit t = edit.table(def);
+                    TableEdit.EditChain c = t.chain(p.chain);
+                    if (c == null) {
+                        throw new NftError(NftError.Fn.OTHER, NftError.ENOENT, lineno);
+                    }
+                    c.rules().add(r);
+                    origin.put(r, new int[] {lineno, 0});
+                    verbose(p, r);
+                }
+            }
+            case ParsedCommand.CMD_INSERT -> {
+                for (Rule r : p.rules()) {
+                    assertJumpTarget(def, p);
+                    TableEdit t = edit.table(def);
+                    TableEdit.EditChain c = t.chain(p.chain);
+                    if (c == null) {
+                        throw new NftError(NftError.Fn.RULE_INSERT, NftError.ENOENT, lineno);
+                    }
+                    int idx = p.rulenum - 1;
+                    int type = 1;
+                    if (idx > 0 && idx >= c.rules().size()) {
+                        if (idx - 1 < c.rules().size()) {
+                            idx = c.rules().size();
+                            type = 0;
+                        } else {
+                            throw new NftError(NftError.Fn.RULE_INSERT, NftError.E2BIG, lineno);
+                        }
+                    }
+                    c.rules().add(idx, r);
+                    origin.put(r, new int[] {lineno, type});
+                    verbose(p, r);
+                }
+            }
+            case ParsedCommand.CMD_REPLACE -> {
+                Rule r = p.rules().getFirst();
+                assertJumpTarget(def, p);
+                TableEdit.EditChain c = chain(def, p.chain);
+                if (c == null) {
+                    throw new NftError(NftError.Fn.RULE_REPLACE, NftError.ENOENT, lineno);
+                }
+                int idx = p.rulenum - 1;
+                if (idx >= c.rules().size()) {
+                    throw new NftError(NftError.Fn.RULE_REPLACE, NftError.E2BIG, lineno);
+                }
+                c.rules().set(idx, r);
+                origin.put(r, new int[] {lineno, 2});
+                verbose(p, r);
+            }
+            case ParsedCommand.CMD_DELETE, ParsedCommand.CMD_CHECK -> {
+                boolean check = p.command == ParsedCommand.CMD_CHECK;
+                NftError.Fn fn = check ? NftError.Fn.RULE_CHECK : NftError.Fn.RULE_DELETE;
+                for (Rule r : p.rules()) {
+                    assertJumpTarget(def, p);
+                    TableEdit.EditChain c = chain(def, p.chain);
+                    if (c == null) {
+                        throw new NftError(fn, NftError.ENOENT, lineno);
+                    }
+                    int i = find(c.rules(), r);
+                    if (i < 0) {
+                        throw new NftError(fn, NftError.ENOENT, lineno);
+                    }
+                    verbose(p, c.rules().get(i));
+                    if (!check) {
+                        c.rules().remove(i);
+                    }
+                }
+            }
+            case ParsedCommand.CMD_DELETE_NUM -> {
+                TableEdit.EditChain c = chain(def, p.chain);
+                if (c == null) {
+                    throw new NftError(NftError.Fn.RULE_DELETE_NUM, NftError.ENOENT, lineno);
+                }
+                if (p.rulenum - 1 >= c.rules().size()) {
+                    throw new NftError(NftError.Fn.RULE_DELETE_NUM, NftError.E2BIG, lineno);
+                }
+                c.rules().remove(p.rulenum - 1);
+            }
+            case ParsedCommand.CMD_FLUSH -> flush(def, p, lineno);
+            case ParsedCommand.CMD_ZERO -> zero(def, p.chain, p.verbose > 0, lineno);
+            case ParsedCommand.CMD_ZERO_NUM -> zeroNum(def, p.chain, p.rulenum);
+            case ParsedCommand.CMD_NEW_CHAIN -> {
+                TableEdit t = edit.table(def);
+                if (chainExists(def, p.chain)) {
+                    throw new NftError(NftError.Fn.CHAIN_USER_ADD, NftError.EEXIST, lineno);
+                }
+                t.addUserChain(p.chain);
+            }
+            case ParsedCommand.CMD_DELETE_CHAIN -> deleteChain(def, p, lineno);
+            case ParsedCommand.CMD_RENAME_CHAIN -> rename(def, p.chain, p.newname, lineno);
+            case ParsedCommand.CMD_SET_POLICY -> setPolicy(def, p.chain, p.policy,
+                    p.countersSet ? new long[] {p.pcnt, p.bcnt} : null, lineno);
+            case ParsedCommand.CMD_LIST, ParsedCommand.CMD_LIST | ParsedCommand.CMD_ZERO,
+                 ParsedCommand.CMD_LIST | ParsedCommand.CMD_ZERO_NUM -> {
+                list(def, p, lineno);
+                zeroAfter(def, p, lineno);
+            }
+            case ParsedCommand.CMD_LIST_RULES, ParsedCommand.CMD_LIST_RULES | ParsedCommand.CMD_ZERO,
+                 ParsedCommand.CMD_LIST_RULES | ParsedCommand.CMD_ZERO_NUM -> {
+                listRules(def, p, lineno);
+                zeroAfter(def, p, lineno);
+            }
+            case ParsedCommand.CMD_NONE -> {
+            }
+            default -> throw new CommandParser.TryHelp(2);
+        }
+    }
+
+    /** with -v, iptables-nft prints each rule it adds, deletes or finds */
+    private void verbose(ParsedCommand p, Rule r) {
+        if (p.has(ParsedCommand.OPT_VERBOSE)) {
+            RuleFormat.list(out, 0, r, RuleFormat.FMT_PRINT_RULE);
+        }
+    }
+
+    private void zeroAfter(TableDef def, ParsedCommand p, int lineno) {
+        if ((p.command & ParsedCommand.CMD_ZERO) != 0) {
+            zero(def, p.chain, p.verbose > 0, lineno);
+        }
+        if ((p.command & ParsedCommand.CMD_ZERO_NUM) != 0) {
+            zeroNum(def, p.chain, p.rulenum);
+        }
+    }
+
+    /** assert_chain_exists() for a -j/-g naming a chain */
+    private void assertJumpTarget(TableDef def, ParsedCommand p) {
+        if (p.target == null && !p.jumpto.isEmpty() && (p.gotoSet || !dev.hairpin.rules.ext.Extensions.STANDARD
+                .contains(p.jumpto))) {
+            if (!chainExists(def, p.jumpto)) {
+                throw XtError.param("Chain '" + p.jumpto + "' does not exist");
+            }
+        }
+    }
+
+    /** the first rule that is the same as {@code r} (nft_rule_cmp: same IP part, matches, target) */
+    static int find(List<Rule> rules, Rule r) {
+        String want = key(r);
+        for (int i = 0; i < rules.size(); i++) {
+            if (key(rules.get(i)).equals(want)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static String key(Rule r) {
+        StringBuilder sb = new StringBuilder();
+        RuleFormat.save(sb, "", r, 0);
+        return sb.toString();
+    }
+
+    private void flush(TableDef def, ParsedCommand p, int lineno) {
+        if (p.chain != null || p.verbose > 0) {
+            edit.table(def);
+        } else if (edit.existing(def) == null) {
+            return;
+        }
+        TableEdit t = edit.table(def);
+        if (p.chain != null) {
+            TableEdit.EditChain c = t.chain(p.chain);
+            if (c == null) {
+                throw new NftError(NftError.Fn.OTHER, NftError.ENOENT, lineno);
+            }
+            if (p.verbose > 0) {
+                out.append("Flushing chain `").append(p.chain).append("'\n");
+            }
+            c.rules().clear();
+            return;
+        }
+        for (String name : sortedNames(t)) {
+            if (p.verbose > 0) {
+                out.append("Flushing chain `").append(name).append("'\n");
+            }
+            t.chain(name).rules().clear();
+        }
+    }
+
+    /** chain names as nft_chain_foreach() walks them: built-ins by hook, then user chains sorted */
+    private static List<String> sortedNames(TableEdit t) {
+        List<String> builtins = new ArrayList<>();
+        List<String> users = new ArrayList<>();
+        for (TableEdit.EditChain c : t.chains()) {
+            (c.builtin() ? builtins : users).add(c.name());
+        }
+        builtins.sort((a, b) -> Integer.compare(Hooks.ofChain(a), Hooks.ofChain(b)));
+        users.sort(Table::compareNames);
+        builtins.addAll(users);
+        return builtins;
+    }
+
+    /** nft_chain_zero_counters(): with -v, "Zeroing chain `X'" per chain, in listing order */
+    private void zero(TableDef def, String chain, boolean verbose, int lineno) {
+        TableEdit t = edit.existing(def);
+        if (chain != null) {
+            TableEdit.EditChain c = t == null ? null : t.chain(chain);
+            if (c == null) {
+                int hook = Hooks.ofChain(chain);
+                if (t == null && hook >= 0 && def.hasHook(hook)) {
+                    // a built-in chain of a table not created yet: all its counters are zero anyway
+                    if (verbose) {
+                        out.append("Zeroing chain `").append(chain).append("'\n");
+                    }
+                    return;
+                }
+                throw new NftError(NftError.Fn.OTHER, NftError.ENOENT, lineno);
+            }
+            if (verbose) {
+                out.append("Zeroing chain `").append(chain).append("'\n");
+            }
+            zeroChain(c);
+            return;
+        }
+        if (t != null) {
+            for (String name : sortedNames(t)) {
+                if (verbose) {
+                    out.append("Zeroing chain `").append(name).append("'\n");
+                }
+                zeroChain(t.chain(name));
+            }
+        }
+    }
+
+    private static void zeroChain(TableEdit.EditChain c) {
+        c.policyCounter().zero();
+        for (Rule r : c.rules()) {
+            r.counter().zero();
+        }
+    }
+
+    private void zeroNum(TableDef def, String chain, int rulenum) {
+        TableEdit.EditChain c = chain(def, chain);
+        if (c == null || rulenum - 1 >= c.rules().size()) {
+            return;
+        }
+        c.rules().get(rulenum - 1).counter().zero();
+    }
+
+    private void deleteChain(TableDef def, ParsedCommand p, int lineno) {
+        TableEdit t = edit.existing(def);
+        if (p.chain != null) {
+            TableEdit.EditChain c = t == null ? null : t.chain(p.chain);
+            if (c == null) {
+                throw new NftError(NftError.Fn.CHAIN_DEL, NftError.ENOENT, lineno);
+            }
+            if (c.builtin()) {
+                if (c.policy() != Verdict.NF_ACCEPT || !c.rules().isEmpty()) {
+                    throw new NftError(NftError.Fn.CHAIN_DEL, NftError.EBUSY, lineno);
+                }
+                return;
+            }
+            if (p.verbose > 0) {
+                out.append("Deleting chain `").append(p.chain).append("'\n");
+            }
+            deleteUser(t, c, lineno);
+            return;
+        }
+        if (t == null) {
+            return;
+        }
+        List<String> names = sortedNames(t);
+        for (String n : names) {
+            TableEdit.EditChain c = t.chain(n);
+            if (!c.builtin() && p.verbose > 0) {
+                out.append("Deleting chain `").append(n).append("'\n");
+            }
+        }
+        for (String n : names) {
+            TableEdit.EditChain c = t.chain(n);
+            if (!c.builtin()) {
+                deleteUser(t, c, lineno);
+            }
+        }
+    }
+
+    /**
+     * nft_cmd_table_flush() of a verbose iptables-restore: flush every chain, then delete every
+     * chain (user chains with "Deleting chain", built-ins silently unless their policy is not
+     * ACCEPT, which nft_may_delete_chain() keeps), instead of dropping the table wholesale.
+     */
+    void tableFlushVerbose(TableDef def) {
+        TableEdit t = edit.table(def);
+        List<String> names = sortedNames(t);
+        for (String n : names) {
+            out.append("Flushing chain `").append(n).append("'\n");
+            t.chain(n).rules().clear();
+        }
+        for (String n : names) {
+            TableEdit.EditChain c = t.chain(n);
+            if (!c.builtin()) {
+                out.append("Deleting chain `").append(n).append("'\n");
+                t.removeChain(n);
+            } else if (c.policy() == Verdict.NF_ACCEPT) {
+                // deleted and made again on demand: a fresh counter
+                c.policyCounter().zero();
+            }
+        }
+    }
+
+    /** the kernel refuses to delete a chain that has rules or is jumped to */
+    private static void deleteUser(TableEdit t, TableEdit.EditChain c, int lineno) {
+        if (!c.rules().isEmpty() || t.references(c.name()) > 0) {
+            throw new NftError("CHAIN_DEL", "Device or resource busy", "chain " + c.name(), lineno);
+        }
+        t.removeChain(c.name());
+    }
+
+    private void rename(TableDef def, String from, String to, int lineno) {
+        if (chainExists(def, to)) {
+            throw new NftError(NftError.Fn.CHAIN_USER_RENAME, NftError.EEXIST, lineno);
+        }
+        TableEdit t = edit.existing(def);
+        TableEdit.EditChain c = t == null ? null : t.chain(from);
+        if (c == null || c.builtin()) {
+            throw new NftError(NftError.Fn.CHAIN_USER_RENAME, NftError.ENOENT, lineno);
+        }
+        t.renameChain(from, to);
+        // the rules jumping there follow the chain (nf_tables keeps them by handle)
+        for (TableEdit.EditChain ec : t.chains()) {
+            List<Rule> rules = ec.rules();
+            for (int i = 0; i < rules.size(); i++) {
+                Rule r = rules.get(i);
+                if (from.equals(r.chain())) {
+                    Rule n = new Rule(r.ip(), r.matches(), r.kind(), to, null, r.counter());
+                    rules.set(i, n);
+                }
+            }
+        }
+    }
+
+    void setPolicy(TableDef def, String chain, String policy, long[] counters, int lineno) {
+        int v;
+        if ("DROP".equals(policy)) {
+            v = Verdict.NF_DROP;
+        } else if ("ACCEPT".equals(policy)) {
+            v = Verdict.NF_ACCEPT;
+        } else if ("-".equals(policy)) {
+            v = -1;
+        } else {
+            throw new NftError(NftError.Fn.CHAIN_SET, NftError.EINVAL, lineno);
+        }
+        int hook = Hooks.ofChain(chain);
+        TableEdit t = edit.table(def);
+        if (hook < 0 || !def.hasHook(hook)) {
+            throw new NftError(NftError.Fn.CHAIN_SET, NftError.ENOENT, lineno);
+        }
+        TableEdit.EditChain c = t.chain(chain);
+        if (v >= 0) {
+            c.setPolicy(v);
+        }
+        if (counters != null) {
+            t.setPolicyCounters(chain, counters[0], counters[1]);
+        }
+    }
+
+    /** The table as the listing commands see it: fake built-ins when it does not exist. */
+    private Table snapshot(TableDef def) {
+        TableEdit t = edit.existing(def);
+        return t == null ? Table.empty(def) : t.build();
+    }
+
+    private void list(TableDef def, ParsedCommand p, int lineno) {
+        int format = RuleFormat.FMT_OPTIONS;
+        if (!p.has(ParsedCommand.OPT_VERBOSE)) {
+            format |= RuleFormat.FMT_NOCOUNTS;
+        } else {
+            format |= RuleFormat.FMT_VIA;
+        }
+        if (p.has(ParsedCommand.OPT_NUMERIC)) {
+            format |= RuleFormat.FMT_NUMERIC;
+        }
+        if (!p.has(ParsedCommand.OPT_EXPANDED)) {
+            format |= RuleFormat.FMT_KILOMEGAGIGA;
+        }
+        if (p.has(ParsedCommand.OPT_LINENUMBERS)) {
+            format |= RuleFormat.FMT_LINENUMBERS;
+        }
+        Table t = snapshot(def);
+        if (p.chain != null) {
+            Chain c = t.chain(p.chain);
+            if (c == null) {
+                throw new NftError(NftError.Fn.OTHER, NftError.ENOENT, lineno);
+            }
+            if (p.rulenum != 0) {
+                if (p.rulenum <= c.rules().size()) {
+                    RuleFormat.list(out, p.rulenum, c.rules().get(p.rulenum - 1), format);
+                }
+                return;
+            }
+            RuleFormat.header(out, format, c, t.references(c.name()));
+            listRules(c, format);
+            return;
+        }
+        boolean first = true;
+        for (Chain c : t.chains()) {
+            if (!first) {
+                out.append('\n');
+            }
+            first = false;
+            RuleFormat.header(out, format, c, t.references(c.name()));
+            listRules(c, format);
+        }
+    }
+
+    private void listRules(Chain c, int format) {
+        int n = 0;
+        for (Rule r : c.rules()) {
+            RuleFormat.list(out, ++n, r, format);
+        }
+    }
+
+    private void listRules(TableDef def, ParsedCommand p, int lineno) {
+        int counters = p.has(ParsedCommand.OPT_VERBOSE) ? RuleFormat.SAVE_COUNTERS_C : 0;
+        Table t = snapshot(def);
+        if (p.chain != null) {
+            Chain c = t.chain(p.chain);
+            if (c == null) {
+                throw new NftError(NftError.Fn.OTHER, NftError.ENOENT, lineno);
+            }
+            if (p.rulenum == 0) {
+                chainLine(out, c, counters != 0);
+                for (Rule r : c.rules()) {
+                    RuleFormat.save(out, c.name(), r, counters);
+                }
+            } else if (p.rulenum <= c.rules().size()) {
+                RuleFormat.save(out, c.name(), c.rules().get(p.rulenum - 1), counters);
+            }
+            return;
+        }
+        for (Chain c : t.chains()) {
+            chainLine(out, c, counters != 0);
+        }
+        for (Chain c : t.chains()) {
+            for (Rule r : c.rules()) {
+                RuleFormat.save(out, c.name(), r, counters);
+            }
+        }
+    }
+
+    /** nft_rule_list_chain_save(): "-P NAME POLICY [-c p b]" or "-N NAME" */
+    static void chainLine(StringBuilder sb, Chain c, boolean counters) {
+        if (!c.builtin()) {
+            sb.append("-N ").append(c.name()).append('\n');
+            return;
+        }
+        sb.append("-P ").append(c.name()).append(' ').append(c.policyName());
+        if (counters) {
+            Counter k = c.policyCounter();
+            sb.append(" -c ").append(Long.toUnsignedString(k.packets())).append(' ')
+                    .append(Long.toUnsignedString(k.bytes()));
+        }
+        sb.append('\n');
+    }
+
+    /**
+     * Compiles every touched table, turning the kernel's refusal into the batch error iptables-nft
+     * prints for the rule that caused it.
+     */
+    Map<TableDef, Table> build() {
+        try {
+            return edit.built();
+        } catch (RuleCheckException e) {
+            int[] o = e.rule() == null ? null : origin.get(e.rule());
+            int line = o == null ? 0 : o[0];
+            String type = o == null ? "RULE_APPEND" : BATCH_TYPES[o[1]];
+            throw new NftError(type, e.errno().text, "rule in chain " + e.chain(), line);
+        }
+    }
+}

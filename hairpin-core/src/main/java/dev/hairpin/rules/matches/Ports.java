@@ -1,0 +1,44 @@
+package dev.hairpin.rules.matches;
+
+import dev.hairpin.rules.ext.Xt;
+
+/** The " spt:22" / " dpts:1024:65535" text tcp and udp print in -L. */
+final class Ports {
+    private Ports() {}
+
+    static void print(StringBuilder sb, String name, int min, int max, boolean invert, boolean numeric) {
+        if (min == 0 && max == 0xffff && !invert) {
+            return;
+        }
+        sb.append(' ').append(name);
+        String inv = invert ? "!" : "";
+        if (min == max) {
+            sb.append(':').append(inv);
+            port(sb, min, numeric);
+        } else {
+            sb.append("s:").append(inv);
+            port(sb, min, numeric);
+            sb.append(':');
+            port(sb, max, numeric);
+        }
+    }
+
+    static void port(StringBuilder sb, int port, boolean numeric) {
+        String s = numeric ? null : Xt.portToService(port);
+        sb.append(s != null ? s : Integer.toString(port));
+    }
+
+    /** " --sport 22" / " ! --dport 1:2" as tcp/udp save them */
+    static void save(StringBuilder sb, String opt, int min, int max, boolean invert) {
+        if (min == 0 && max == 0xffff) {
+            return;
+        }
+        if (invert) {
+            sb.append(" !");
+        }
+        sb.append(" --").append(opt).append(' ').append(min);
+        if (min != max) {
+            sb.append(':').append(max);
+        }
+    }
+}
