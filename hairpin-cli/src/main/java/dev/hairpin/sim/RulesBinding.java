@@ -1,20 +1,41 @@
 package dev.hairpin.sim;
 
+import dev.hairpin.io.SnapshotException;
+import dev.hairpin.pipeline.RulesetTables;
 import dev.hairpin.pipeline.Stack;
+import dev.hairpin.rules.Ruleset;
+import dev.hairpin.rules.iptables.Iptables;
+import dev.hairpin.rules.iptables.IptablesRestore;
+import dev.hairpin.rules.iptables.IptablesSave;
+import java.util.Arrays;
+import java.util.List;
 
 /** Binds the rule model and its iptables front end to a replay's stack. */
 final class RulesBinding {
-    private final Stack stack;
+    final Ruleset ruleset = new Ruleset();
 
     RulesBinding(Stack stack) {
-        this.stack = stack;
+        stack.tables = new RulesetTables(ruleset);
     }
 
+    /** Loads the snapshot's iptables-save; a ruleset iptables-restore refuses is a snapshot error. */
     void restore(String text, String file) {
-        // bound to the rule model in the next step
+        if (text.isBlank()) {
+            return;
+        }
+        Iptables.Result r = IptablesRestore.restore(ruleset, text);
+        if (r.exitCode() != 0) {
+            throw new SnapshotException(file + ": refused by iptables-restore: " + r.stderr().trim());
+        }
     }
 
     String command(String[] argv) {
-        return "";
+        List<String> args = Arrays.asList(argv).subList(1, argv.length);
+        Iptables.Result r = switch (argv[0]) {
+            case "iptables-save" -> IptablesSave.command(ruleset, args, () -> "Sat Jan  1 00:00:00 2000");
+            case "iptables-restore" -> IptablesRestore.command(ruleset, args, "");
+            default -> Iptables.run(ruleset, args);
+        };
+        return r.stdout() + r.stderr();
     }
 }

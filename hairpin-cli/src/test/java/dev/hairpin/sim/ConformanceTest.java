@@ -21,7 +21,10 @@ import org.junit.jupiter.api.TestFactory;
 class ConformanceTest {
     /** Scenarios the engine does not match yet, and why. */
     static final Map<String, String> KNOWN_DIVERGENT = Map.ofEntries(
-            Map.entry("*", "the iptables front end (rule model + iptables-restore) is not merged yet, so no rule of the scenario's ruleset is loaded"));
+            Map.entry("statistic-random", "-m statistic --mode random draws its own numbers: the replay does not yet adopt the "
+                    + "kernel's per-flow choice from the capture (only the 117/83 split is meaningful, and tcpdump lost 10 frames)"),
+            Map.entry("router-local-access", "the gateway's own TCP connections through lo and OUTPUT DNAT end in CLOSE instead of "
+                    + "ESTABLISHED/TIME_WAIT: not diagnosed yet"));
 
     static Path shared() {
         String p = System.getProperty("hairpin.shared", "../shared");
@@ -41,7 +44,7 @@ class ConformanceTest {
             Replay r = new Replay(Scenario.load(d)).run();
             Check c = Check.of(r);
             String name = d.getFileName().toString();
-            String known = KNOWN_DIVERGENT.getOrDefault(name, KNOWN_DIVERGENT.get("*"));
+            String known = KNOWN_DIVERGENT.get(name);
             if (known != null) {
                 assertThat(c.matches()).as(name + " matches now: take it off KNOWN_DIVERGENT").isFalse();
                 Assumptions.abort(name + ": known divergence (" + known + "); differs in " + c.diffs.keySet());

@@ -284,7 +284,11 @@ public final class Table {
                 i++;
                 continue;
             }
-            e.counter.add(skb.len);
+            // iptables-nft (the recorded 1.8.9 backend) counts a base chain's policy only when it
+            // drops: every recorded ACCEPT policy stays [0:0] under traffic, FORWARD DROP counts
+            if (e.kind != K_POLICY || e.verdict == dev.hairpin.packet.Verdict.NF_DROP) {
+                e.counter.add(skb.len);
+            }
             if (trace != null && e.rule != null) {
                 trace.rule(this, e.chain, e.num, e.rule, true);
             }
