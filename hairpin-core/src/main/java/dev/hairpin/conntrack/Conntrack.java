@@ -161,12 +161,8 @@ public final class Conntrack {
             default -> { }
         }
         out[0] = Tuple.k1(src, dst);
-        out[1] = Tuple.k2(sport, dport, proto, zoneOf(skb));
+        out[1] = Tuple.k2(sport, dport, proto, 0) /* zone 0: CT --zone templates are not applied yet */;
         return true;
-    }
-
-    private static int zoneOf(Skb skb) {
-        return 0;
     }
 
     private final long[] tup = new long[2];

@@ -194,11 +194,6 @@ public final class ConntrackTable implements CtView {
         }
     }
 
-    /** Issues a cache prefetch-like touch of the index slot of a tuple (batched lookups). */
-    public int homeSlot(long k1, long k2) {
-        return home(k1, k2);
-    }
-
     void insert(int e) {
         if ((confirmed + 1) * 4 > slots.length) {
             rehash(slots.length * 2);

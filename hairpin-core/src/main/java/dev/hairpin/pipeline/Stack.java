@@ -1,7 +1,6 @@
 package dev.hairpin.pipeline;
 
 import dev.hairpin.conntrack.Conntrack;
-import dev.hairpin.conntrack.CtStatus;
 import dev.hairpin.conntrack.CtView;
 import dev.hairpin.host.Host;
 import dev.hairpin.host.NetDevice;
@@ -234,7 +233,7 @@ public final class Stack implements XtServices {
             dropped(skb, "ip_forward: fragmentation needed");
             return;
         }
-        decreaseTtl(b, skb.l3);
+        Ipv4.decreaseTtl(b, skb.l3);
         int hook = Hooks.FORWARD;
         setHook(skb, hook, skb.in, skb.out);
         int v = tables.run(Tables.MANGLE, hook, skb, par);
@@ -249,16 +248,6 @@ public final class Stack implements XtServices {
             return;
         }
         postRouting(skb);
-    }
-
-    /** ip_decrease_ttl(): TTL - 1 with the kernel's incremental checksum (done in LE space) */
-    static void decreaseTtl(byte[] b, int iph) {
-        int stored = Ipv4.u16(b, iph + Ipv4.CHECK);
-        int le = Integer.reverseBytes(stored) >>> 16; // the value as a little-endian CPU loads it
-        le += 0x0001; // htons(0x0100)
-        le = (le + (le >= 0xffff ? 1 : 0)) & 0xffff;
-        Ipv4.put16(b, iph + Ipv4.CHECK, Integer.reverseBytes(le) >>> 16);
-        b[iph + Ipv4.TTL]--;
     }
 
     /** ip_output(): POSTROUTING, then out on skb.out (or back in through lo). */
@@ -633,9 +622,5 @@ public final class Stack implements XtServices {
 
     static boolean isZeronet(int a) {
         return (a & 0xff000000) == 0;
-    }
-
-    public boolean isConfirmedDnat(int ct) {
-        return (conntrack.status(ct) & CtStatus.DST_NAT) != 0;
     }
 }
