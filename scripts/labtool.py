@@ -10,6 +10,9 @@
   labtool.py udp-sink BIND PORT SECS    counts datagrams for SECS seconds, prints "received N"
   labtool.py udp-blast HOST PORT FLOWS SECS   sends 18-byte datagrams round robin from FLOWS source ports
   labtool.py tcp-conns HOST PORT SECS PARALLEL  connect+close as fast as possible; prints "connections N"
+  labtool.py udp-hold BIND PORT SECS    binds and never reads (datagrams are counted on the device, no ICMP back)
+  labtool.py tcp-accept BIND PORT       asyncio server: accepts, closes on the client's EOF
+  labtool.py tcp-burst HOST PORT N      opens N connections at once; prints "connections N seconds T"
 """
 import os, select, socket, struct, sys, threading, time
 
@@ -186,11 +189,59 @@ def tcp_conns(host, port, secs, parallel):
     print("connections %d" % sum(counts), flush=True)
 
 
+def udp_hold(bind, port, secs):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind((bind, int(port)))
+    print("ready", flush=True)
+    time.sleep(float(secs))
+
+
+def tcp_accept(bind, port):
+    import asyncio
+
+    async def handle(r, w):
+        await r.read()
+        w.close()
+
+    async def main():
+        srv = await asyncio.start_server(handle, bind, int(port), backlog=4096)
+        print("ready", flush=True)
+        await srv.serve_forever()
+
+    asyncio.run(main())
+
+
+def tcp_burst(host, port, n):
+    import asyncio
+
+    async def one():
+        for _ in range(3):
+            try:
+                r, w = await asyncio.wait_for(asyncio.open_connection(host, int(port)), 10)
+                return w
+            except (OSError, asyncio.TimeoutError):
+                await asyncio.sleep(0.1)
+        return None
+
+    async def main():
+        t0 = time.time()
+        ws = await asyncio.gather(*[one() for _ in range(int(n))])
+        t = time.time() - t0
+        ok = [w for w in ws if w]
+        print("connections %d seconds %.3f" % (len(ok), t), flush=True)
+        for w in ok:
+            w.close()
+        await asyncio.sleep(0.5)
+
+    asyncio.run(main())
+
+
 if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
     fn = {"ping": lambda: ping(args[0], int(args[1]) if len(args) > 1 else 3),
           "udp-echo": lambda: udp_echo(*args), "http-serve": lambda: http_serve(*args), "udp-send": lambda: udp_send(*args),
           "tcp-echo": lambda: tcp_echo(*args), "tcp-session": lambda: tcp_session(*args),
           "udp-sink": lambda: udp_sink(*args), "udp-blast": lambda: udp_blast(*args),
-          "tcp-conns": lambda: tcp_conns(*args)}[cmd]
+          "tcp-conns": lambda: tcp_conns(*args), "udp-hold": lambda: udp_hold(*args),
+          "tcp-accept": lambda: tcp_accept(*args), "tcp-burst": lambda: tcp_burst(*args)}[cmd]
     sys.exit(fn() or 0)
