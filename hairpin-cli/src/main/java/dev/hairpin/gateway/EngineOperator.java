@@ -216,7 +216,12 @@ final class EngineOperator implements Operator {
             Snapshot.applyConntrack(stack.host, stack.conntrack.config);
         }
         for (String k : reads) {
-            String v = stack.host.sysctls.get(k);
+            String v = switch (k) { // the live values the kernel computes rather than stores
+                case "net.netfilter.nf_conntrack_count" -> Integer.toString(stack.conntrack.table.count());
+                case "net.netfilter.nf_conntrack_max" -> Integer.toString(stack.conntrack.config.max);
+                case "net.netfilter.nf_conntrack_buckets" -> Integer.toString(stack.conntrack.config.buckets);
+                default -> stack.host.sysctls.get(k);
+            };
             if (v == null) {
                 err.append("sysctl: cannot stat /proc/sys/").append(k.replace('.', '/')).append(": No such file or directory\n");
             } else {
