@@ -51,6 +51,7 @@ public final class Replay {
         this.conntrack = new Conntrack(snap.ctConfig, 0x1234_5678_9abcL);
         this.stack = new Stack(snap.host, conntrack, new SplittableRandom(42));
         this.commands = new Commands(stack);
+        notes.addAll(s.notes);
         commands.loadRules(snap.iptablesSave, s.dir.resolve("host/iptables-save.txt").toString());
         this.epoch0 = s.input.isEmpty() ? 0 : s.input.getFirst().epoch();
         stack.kernelLog = kernelLog::add;
@@ -93,11 +94,17 @@ public final class Replay {
             while (ei < expected.size() && expected.get(ei).epoch() < next) {
                 pendingExpected.add(expected.get(ei++));
             }
-            while (li < scenario.local.size() && scenario.local.get(li).n() < f.n()) {
-                injectLocal(scenario.local.get(li++));
-            }
-            while (ai < scenario.actions.size() && scenario.actions.get(ai).afterInput() < f.n()) {
-                runAction(scenario.actions.get(ai++));
+            // the gateway's own packets and the admin commands due before this frame, in time order
+            while (true) {
+                boolean l = li < scenario.local.size() && scenario.local.get(li).n() < f.n();
+                boolean a = ai < scenario.actions.size() && scenario.actions.get(ai).afterInput() < f.n();
+                if (l && (!a || scenario.local.get(li).epoch() <= scenario.actions.get(ai).epoch())) {
+                    injectLocal(scenario.local.get(li++));
+                } else if (a) {
+                    runAction(scenario.actions.get(ai++));
+                } else {
+                    break;
+                }
             }
             conntrack.advance(clock(f.epoch()));
             NetDevice in = stack.host.device(f.iface());
@@ -111,11 +118,13 @@ public final class Replay {
             skb.seq = f.n();
             stack.receive(skb);
         }
-        while (li < scenario.local.size()) {
-            injectLocal(scenario.local.get(li++));
-        }
-        while (ai < scenario.actions.size()) {
-            runAction(scenario.actions.get(ai++));
+        while (li < scenario.local.size() || ai < scenario.actions.size()) {
+            boolean a = ai < scenario.actions.size();
+            if (li < scenario.local.size() && (!a || scenario.local.get(li).epoch() <= scenario.actions.get(ai).epoch())) {
+                injectLocal(scenario.local.get(li++));
+            } else {
+                runAction(scenario.actions.get(ai++));
+            }
         }
         return this;
     }
@@ -124,9 +133,29 @@ public final class Replay {
         conntrack.advance(clock(f.epoch()));
         NetDevice dev = stack.host.device(f.iface());
         byte[] buf = f.ip().clone();
+        learnSocket(buf);
         Skb skb = new Skb(buf, 0, buf.length);
         skb.seq = -f.n();
         stack.localOut(skb, dev, 0);
+    }
+
+    /**
+     * A TCP/UDP packet of the gateway's own processes shows a connected socket: what comes back
+     * to it is that socket's, not the stack's to answer (no RST, no port unreachable). Its own
+     * RST closes it.
+     */
+    private void learnSocket(byte[] p) {
+        int proto = Ipv4.protocol(p, 0);
+        int l4 = Ipv4.ihlBytes(p, 0);
+        if ((proto != Ipv4.PROTO_TCP && proto != Ipv4.PROTO_UDP) || p.length < l4 + 8) {
+            return;
+        }
+        int s = Ipv4.saddr(p, 0), d = Ipv4.daddr(p, 0), sp = Ipv4.u16(p, l4), dp = Ipv4.u16(p, l4 + 2);
+        if (proto == Ipv4.PROTO_TCP && p.length >= l4 + 14 && (p[l4 + 13] & 0x04) != 0) {
+            stack.host.sockets.close(proto, s, sp, d, dp);
+        } else {
+            stack.host.sockets.sent(proto, s, sp, d, dp);
+        }
     }
 
     private void runAction(Scenario.Action a) {
