@@ -20,9 +20,7 @@ import org.junit.jupiter.api.TestFactory;
  */
 class ConformanceTest {
     /** Scenarios the engine does not match yet, and why. */
-    static final Map<String, String> KNOWN_DIVERGENT = Map.ofEntries(
-            Map.entry("statistic-random", "-m statistic --mode random draws its own numbers: the replay does not yet adopt the "
-                    + "kernel's per-flow choice from the capture (only the 117/83 split is meaningful, and tcpdump lost 10 frames)"));
+    static final Map<String, String> KNOWN_DIVERGENT = Map.of();
 
     static Path shared() {
         String p = System.getProperty("hairpin.shared", "../shared");
