@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 
 /** The {@code hairpin} command. */
 @Command(name = "hairpin", mixinStandardHelpOptions = true, version = "hairpin 0.1.0",
-        subcommands = {BenchCommand.class, DemoCommand.class, ReplayCommand.class},
+        subcommands = {BenchCommand.class, DemoCommand.class, ReplayCommand.class, TraceCommand.class},
         description = "Linux netfilter, conntrack and NAT rebuilt in Java, byte-exact with the kernel.")
 public final class Main implements Runnable {
     public static void main(String[] args) {

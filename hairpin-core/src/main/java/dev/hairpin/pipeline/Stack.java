@@ -16,6 +16,7 @@ import dev.hairpin.packet.Skb;
 import dev.hairpin.packet.Verdict;
 import dev.hairpin.rules.XtParam;
 import dev.hairpin.rules.XtServices;
+import dev.hairpin.trace.Tracer;
 import java.util.random.RandomGenerator;
 
 /**
@@ -50,6 +51,8 @@ public final class Stack implements XtServices {
     public java.util.function.Consumer<String> kernelLog = s -> {};
 
     private final XtParam par = new XtParam();
+    /** the packet tracer; null when off, and then each call site costs one null check */
+    private Tracer trace;
 
     public Stack(Host host, Conntrack conntrack, RandomGenerator random) {
         this.host = host;
@@ -60,6 +63,12 @@ public final class Stack implements XtServices {
         this.ipIds = (skb) -> random.nextInt(65536);
         par.services = this;
         conntrack.kernelLog = s -> kernelLog.accept(s);
+    }
+
+    /** Turns packet tracing on ({@code t}) or off (null). */
+    public void trace(Tracer t) {
+        trace = t;
+        par.trace = t;
     }
 
     /** Chooses the IP id of a packet the stack generated. */
@@ -76,6 +85,9 @@ public final class Stack implements XtServices {
 
     /** ip_rcv(): a datagram arrived on {@code skb.in}. */
     public void receive(Skb skb) {
+        if (trace != null) {
+            trace.begin(skb);
+        }
         byte[] b = skb.buf;
         int avail = skb.len;
         if (avail < Ipv4.MIN_HEADER || Ipv4.version(b, skb.l3) != 4) {
@@ -110,6 +122,9 @@ public final class Stack implements XtServices {
             return v;
         }
         v = conntrack.in(skb, hook);
+        if (trace != null) {
+            trace.conntrack(skb, hook, v);
+        }
         if (v != Verdict.NF_ACCEPT) {
             return v;
         }
@@ -199,6 +214,9 @@ public final class Stack implements XtServices {
     // ================================================================= local delivery
 
     private void localDeliver(Skb skb) {
+        if (trace != null) {
+            trace.route(skb, "local");
+        }
         int hook = Hooks.LOCAL_IN;
         setHook(skb, hook, skb.in, null);
         int v = tables.run(Tables.MANGLE, hook, skb, par);
@@ -218,6 +236,9 @@ public final class Stack implements XtServices {
             finish(skb, v, "INPUT");
             return;
         }
+        if (trace != null) {
+            trace.deliver(skb);
+        }
         if (output != null) {
             output.deliver(skb);
         }
@@ -228,6 +249,9 @@ public final class Stack implements XtServices {
     // ================================================================= forwarding
 
     private void forward(Skb skb) {
+        if (trace != null) {
+            trace.route(skb, "forward");
+        }
         byte[] b = skb.buf;
         if (Ipv4.ttl(b, skb.l3) <= 1) {
             icmpSend(skb, 11, 0, 0);
@@ -286,6 +310,9 @@ public final class Stack implements XtServices {
             localDeliver(skb);
             return;
         }
+        if (trace != null) {
+            trace.transmit(skb, out);
+        }
         if (output != null) {
             output.transmit(skb, out, skb.nexthop);
         }
@@ -299,6 +326,9 @@ public final class Stack implements XtServices {
      * route chose (null: route it here by destination).
      */
     public void localOut(Skb skb, NetDevice routed, int nexthop) {
+        if (trace != null) {
+            trace.begin(skb);
+        }
         byte[] b = skb.buf;
         skb.l4 = skb.l3 + Ipv4.ihlBytes(b, skb.l3);
         skb.local = true;
@@ -320,6 +350,9 @@ public final class Stack implements XtServices {
         int v = tables.run(Tables.RAW, hook, skb, par);
         if (v == Verdict.NF_ACCEPT) {
             v = conntrack.in(skb, hook);
+            if (trace != null) {
+                trace.conntrack(skb, hook, v);
+            }
         }
         if (v == Verdict.NF_ACCEPT) {
             v = tables.run(Tables.MANGLE, hook, skb, par);
@@ -373,8 +406,18 @@ public final class Stack implements XtServices {
 
     // ================================================================= NAT hook functions
 
-    /** nf_nat_ipv4_fn() / nf_nat_inet_fn() for the hook's manip type. */
     private int natHook(Skb skb, int hook) {
+        if (trace == null) {
+            return natFn(skb, hook);
+        }
+        trace.natBefore(skb, hook);
+        int v = natFn(skb, hook);
+        trace.natAfter(skb, hook, v);
+        return v;
+    }
+
+    /** nf_nat_ipv4_fn() / nf_nat_inet_fn() for the hook's manip type. */
+    private int natFn(Skb skb, int hook) {
         int ct = skb.ct;
         if (ct < 0) {
             return Verdict.NF_ACCEPT;
@@ -608,9 +651,15 @@ public final class Stack implements XtServices {
         par.out = out;
         par.fragment = (Ipv4.fragOff(skb.buf, skb.l3) & Ipv4.IP_OFFSET) != 0;
         par.hotdrop = false;
+        if (trace != null) {
+            trace.hook(skb, hook);
+        }
     }
 
     private void finish(Skb skb, int verdict, String where) {
+        if (trace != null) {
+            trace.finish(skb, verdict, where);
+        }
         if (verdict == Verdict.NF_DROP) {
             dropped(skb, "dropped in " + where);
         } else {
@@ -619,6 +668,9 @@ public final class Stack implements XtServices {
     }
 
     private void dropped(Skb skb, String reason) {
+        if (trace != null) {
+            trace.dropped(skb, reason);
+        }
         if (output != null) {
             output.drop(skb, reason);
         }

@@ -288,7 +288,7 @@ public final class Table {
             boolean hit = e.ipAny
                     || ipQuick(e, saddr, daddr, protocol)
                     && (!e.ifaces && !e.frag || e.ip.matches(skb, in, out, fragment));
-            if (!hit || !extMatches(e.matches, skb, par)) {
+            if (!hit || !(trace == null ? extMatches(e.matches, skb, par) : tracedMatches(e.matches, skb, par, trace))) {
                 if (trace != null && e.rule != null) {
                     trace.rule(this, e.chain, e.num, e.rule, false);
                 }
@@ -372,6 +372,17 @@ public final class Table {
         return ((saddr & e.smsk) == e.src) != e.invSrc
                 && ((daddr & e.dmsk) == e.dst) != e.invDst
                 && (e.proto == 0 || (protocol == e.proto) != e.invProto);
+    }
+
+    /** extMatches() that tells the trace which match failed */
+    private static boolean tracedMatches(Match[] ms, Skb skb, XtParam par, RuleTrace trace) {
+        for (int k = 0; k < ms.length; k++) {
+            if (!ms[k].matches(skb, par)) {
+                trace.matchFailed(k);
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean extMatches(Match[] ms, Skb skb, XtParam par) {
