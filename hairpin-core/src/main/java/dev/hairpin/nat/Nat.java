@@ -249,8 +249,8 @@ public final class Nat {
         } else {
             return set(k1, k2);
         }
-        // a replay first tries the key the kernel was seen to choose
-        if (adopter != null) {
+        // a replay first tries the key the kernel was seen to choose (a one-port range is no choice)
+        if (adopter != null && size > 1) {
             int a = adopter.adopt(ct, manip, k1, k2);
             if (a >= 0) {
                 long ak2 = withKey(k2, icmp, manip, a);
