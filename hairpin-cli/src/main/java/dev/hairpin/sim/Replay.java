@@ -119,7 +119,7 @@ public final class Replay {
                     break;
                 }
             }
-            conntrack.advance(clock(f.epoch()));
+            stack.advance(clock(f.epoch()));
             NetDevice in = stack.host.device(f.iface());
             if (in == null) {
                 notes.add("input " + f.n() + ": unknown interface " + f.iface());
@@ -147,7 +147,7 @@ public final class Replay {
     }
 
     private void injectLocal(Scenario.Frame f) {
-        conntrack.advance(clock(f.epoch()));
+        stack.advance(clock(f.epoch()));
         NetDevice dev = stack.host.device(f.iface());
         byte[] buf = f.ip().clone();
         learnSocket(buf);
@@ -176,7 +176,7 @@ public final class Replay {
     }
 
     private void runAction(Scenario.Action a) {
-        conntrack.advance(clock(a.epoch()));
+        stack.advance(clock(a.epoch()));
         actionOutput.add(commands.run(a.cmd()));
     }
 
