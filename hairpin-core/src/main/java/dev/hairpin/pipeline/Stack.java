@@ -213,13 +213,13 @@ public final class Stack implements XtServices {
 
     /** fib_validate_source(): a local address as source, and rp_filter */
     private boolean validSource(Skb skb, NetDevice in, int saddr) {
+        int rp = host.sysctls.rpFilter(in);
+        if (rp == 0) { // no reverse route needed: only whether the source is one of ours
+            return !host.fib.isLocal(saddr) || host.sysctls.acceptLocal(in);
+        }
         Route back = host.fib.lookup(saddr);
         if (back != null && back.type() == Route.RTN_LOCAL && !host.sysctls.acceptLocal(in)) {
             return false;
-        }
-        int rp = host.sysctls.rpFilter(in);
-        if (rp == 0) {
-            return true;
         }
         if (back == null) {
             return false;

@@ -112,6 +112,14 @@ public final class Table {
     private static final int Q_INV_SRC = 2;
     private static final int Q_INV_DST = 4;
     private static final int Q_INV_PROTO = 8;
+    /** in a run of exact-destination rules indexed by destination ({@link DstRun}) */
+    private static final int Q_RUN = 16;
+    /** shortest run worth an index: below this the linear skip is as fast */
+    static final int RUN_MIN = 8;
+    /** per entry in a run: its run; null outside runs */
+    private final DstRun[] runOf;
+    /** per entry in a run: the next entry of the same run with the same destination, or the run's end */
+    private final int[] nextSame;
     private final int[] hookEntry = new int[Hooks.COUNT];
     private final int[] underflow = new int[Hooks.COUNT];
     private final int stackSize;
@@ -182,6 +190,9 @@ public final class Table {
             qflags[k] = (e.ipAny ? Q_ANY : 0) | (e.invSrc ? Q_INV_SRC : 0) | (e.invDst ? Q_INV_DST : 0)
                     | (e.invProto ? Q_INV_PROTO : 0);
         }
+        runOf = new DstRun[n];
+        nextSame = new int[n];
+        indexRuns();
     }
 
     /** An empty table: built-in chains with policy ACCEPT and no rules. */
@@ -275,6 +286,12 @@ public final class Table {
                 // which match any packet, always stop it)
                 for (;;) {
                     int fl = qf[i];
+                    if ((fl & Q_RUN) != 0 && qd[i] != daddr) {
+                        // a long run of -d x/32 rules (kube-proxy's): go straight to the next
+                        // one for this destination; those between cannot match
+                        i = runNext(i, daddr);
+                        fl = qf[i];
+                    }
                     if ((fl & Q_ANY) != 0
                             || ((saddr & qsm[i]) == qs[i]) != ((fl & Q_INV_SRC) != 0)
                             && ((daddr & qdm[i]) == qd[i]) != ((fl & Q_INV_DST) != 0)
@@ -365,6 +382,89 @@ public final class Table {
                 default -> i++;
             }
         }
+    }
+
+    /**
+     * A run of consecutive entries of one chain that all test an exact destination ({@code -d a/32},
+     * not inverted), indexed by that address: the first entry for each address, then
+     * {@link #nextSame} links, in rule order. Skipping to the next entry for the packet's address
+     * passes over only rules that cannot match, so first-match order and counters are untouched.
+     */
+    private static final class DstRun {
+        final int end;
+        final int[] keys;
+        final int[] first;
+        final int mask;
+
+        DstRun(int start, int end, int[] qdst, int[] nextSame) {
+            this.end = end;
+            int cap = Integer.highestOneBit(Math.max(4, (end - start) * 2 - 1)) * 2;
+            keys = new int[cap];
+            first = new int[cap];
+            java.util.Arrays.fill(first, -1);
+            mask = cap - 1;
+            int[] last = new int[cap];
+            for (int k = start; k < end; k++) {
+                nextSame[k] = end;
+                int slot = slot(qdst[k]);
+                if (first[slot] < 0) {
+                    keys[slot] = qdst[k];
+                    first[slot] = k;
+                } else {
+                    nextSame[last[slot]] = k;
+                }
+                last[slot] = k;
+            }
+        }
+
+        /** the slot holding {@code addr}, or the free slot where it would go */
+        int slot(int addr) {
+            int h = addr * 0x9e3779b1;
+            for (int i = (h ^ h >>> 16) & mask;; i = (i + 1) & mask) {
+                if (first[i] < 0 || keys[i] == addr) {
+                    return i;
+                }
+            }
+        }
+    }
+
+    /** the first entry at or after {@code i} (in a run) whose destination is {@code daddr}, else the run's end */
+    private int runNext(int i, int daddr) {
+        DstRun r = runOf[i];
+        int p = r.first[r.slot(daddr)];
+        if (p < 0) {
+            return r.end;
+        }
+        while (p < i) {
+            p = nextSame[p];
+        }
+        return p;
+    }
+
+    private void indexRuns() {
+        int n = entries.length;
+        int k = 0;
+        while (k < n) {
+            if (!exactDst(k)) {
+                k++;
+                continue;
+            }
+            int start = k;
+            while (k < n && exactDst(k) && entries[k].chain == entries[start].chain) {
+                k++;
+            }
+            if (k - start >= RUN_MIN) {
+                DstRun r = new DstRun(start, k, qdst, nextSame);
+                for (int j = start; j < k; j++) {
+                    runOf[j] = r;
+                    qflags[j] |= Q_RUN;
+                }
+            }
+        }
+    }
+
+    private boolean exactDst(int k) {
+        return (qflags[k] & (Q_ANY | Q_INV_DST)) == 0 && qdmsk[k] == -1;
     }
 
     /** the source, destination and protocol tests of ip_packet_match() */
