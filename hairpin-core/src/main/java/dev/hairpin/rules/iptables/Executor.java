@@ -13,7 +13,6 @@ import dev.hairpin.rules.TableEdit;
 import dev.hairpin.rules.ext.XtError;
 
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -26,9 +25,12 @@ import java.util.Map;
 final class Executor {
     private final Ruleset.Edit edit;
     final StringBuilder out = new StringBuilder();
-    /** where each added rule came from: {line, batch type index} */
-    private final Map<Rule, int[]> origin = new IdentityHashMap<>();
+    /** the rules added so far, in batch order: what the kernel blames when it refuses the table */
+    private final List<Added> added = new ArrayList<>();
     private static final String[] BATCH_TYPES = {"RULE_APPEND", "RULE_INSERT", "RULE_REPLACE"};
+
+    /** one rule-adding batch object: the chain it went to, its input line, its BATCH_TYPES index */
+    record Added(String chain, int line, int type) {}
 
     Executor(Ruleset.Edit edit) {
         this.edit = edit;
@@ -83,7 +85,7 @@ final class Executor {
                         throw new NftError(NftError.Fn.OTHER, NftError.ENOENT, lineno);
                     }
                     c.rules().add(r);
-                    origin.put(r, new int[] {lineno, 0});
+                    added.add(new Added(p.chain, lineno, 0));
                     verbose(p, r);
                 }
             }
@@ -106,7 +108,7 @@ final class Executor {
                         }
                     }
                     c.rules().add(idx, r);
-                    origin.put(r, new int[] {lineno, type});
+                    added.add(new Added(p.chain, lineno, type));
                     verbose(p, r);
                 }
             }
@@ -122,7 +124,7 @@ final class Executor {
                     throw new NftError(NftError.Fn.RULE_REPLACE, NftError.E2BIG, lineno);
                 }
                 c.rules().set(idx, r);
-                origin.put(r, new int[] {lineno, 2});
+                added.add(new Added(p.chain, lineno, 2));
                 verbose(p, r);
             }
             case ParsedCommand.CMD_DELETE, ParsedCommand.CMD_CHECK -> {
@@ -530,17 +532,29 @@ final class Executor {
     }
 
     /**
-     * Compiles every touched table, turning the kernel's refusal into the batch error iptables-nft
-     * prints for the rule that caused it.
+     * Compiles every touched table. When the kernel would refuse one, every rule this executor
+     * added is blamed, as nf_tables validates the table again at each rule added once it is
+     * invalid (right for one command; iptables-restore narrows the blame, see {@link #refused}).
      */
     Map<TableDef, Table> build() {
         try {
             return edit.built();
         } catch (RuleCheckException e) {
-            int[] o = e.rule() == null ? null : origin.get(e.rule());
-            int line = o == null ? 0 : o[0];
-            String type = o == null ? "RULE_APPEND" : BATCH_TYPES[o[1]];
-            throw new NftError(type, e.errno().text, "rule in chain " + e.chain(), line);
+            throw refused(e, 0);
         }
+    }
+
+    /** the kernel's errors for the rules added from input line {@code fromLine} on */
+    NftError refused(RuleCheckException e, int fromLine) {
+        List<NftError.Failure> fs = new ArrayList<>();
+        for (Added a : added) {
+            if (a.line() >= fromLine) {
+                fs.add(new NftError.Failure(BATCH_TYPES[a.type()], e.errno().text, "rule in chain " + a.chain(), a.line()));
+            }
+        }
+        if (fs.isEmpty()) {
+            fs.add(new NftError.Failure("RULE_APPEND", e.errno().text, "rule in chain " + e.chain(), 0));
+        }
+        return new NftError(fs);
     }
 }

@@ -1,6 +1,7 @@
 package dev.hairpin.rules.iptables;
 
 import dev.hairpin.packet.Hooks;
+import dev.hairpin.rules.RuleCheckException;
 import dev.hairpin.rules.Ruleset;
 import dev.hairpin.rules.Table;
 import dev.hairpin.rules.TableDef;
@@ -160,8 +161,8 @@ public final class IptablesRestore {
     private static final class Run {
         final Ruleset rs;
         final Options o;
-        final Ruleset.Edit edit;
-        final Executor ex;
+        /** the executor of the table being committed (its output is drained into {@link #out}) */
+        Executor ex;
         final StringBuilder out = new StringBuilder();
         final List<Cmd> queue = new ArrayList<>();
         TableDef curtable;
@@ -171,8 +172,7 @@ public final class IptablesRestore {
         Run(Ruleset rs, Options o) {
             this.rs = rs;
             this.o = o;
-            this.edit = rs.edit();
-            this.ex = new Executor(edit);
+            this.ex = new Executor(rs.edit());
         }
 
         int run(String input, StringBuilder err) {
@@ -187,9 +187,6 @@ public final class IptablesRestore {
                 if (inTable) {
                     err.append(PROG).append(": COMMIT expected at line ").append(line + 1).append('\n');
                     return 1;
-                }
-                if (!o.test()) {
-                    rs.commit(edit, ex.build());
                 }
                 drain();
                 return 0;
@@ -325,7 +322,9 @@ public final class IptablesRestore {
             String policy = t[1];
             int hook = Hooks.ofChain(chain);
             if (hook >= 0 && curtable.hasHook(hook)) {
-                long[] counters = null;
+                // xtables-restore passes the policy's counters, zero without -c: a restore
+                // (even with --noflush) resets them
+                long[] counters = {0, 0};
                 if (o.counters()) {
                     counters = t.length > 2 ? parseCounters(t[2]) : null;
                     if (counters == null) {
@@ -443,32 +442,83 @@ public final class IptablesRestore {
             }
         }
 
-        /** nft_commit(): the table's queued actions in order */
+        /**
+         * nft_commit() at each COMMIT: the table's queued actions go to the kernel as one batch,
+         * so a table is installed whole or not at all, and the tables before it stay installed.
+         */
         private void commit() {
+            List<Cmd> batch = List.copyOf(queue);
+            queue.clear();
+            drain();
+            Ruleset.Edit edit = rs.edit();
+            ex = new Executor(edit);
             try {
-                for (Cmd c : queue) {
-                    switch (c.kind()) {
-                        case "flush" -> edit.delete(curtable);
-                        case "flushv" -> ex.tableFlushVerbose(curtable);
-                        case "policy" -> ex.setPolicy(curtable, c.chain(), c.policy(), c.counters(), c.line());
-                        case "chain" -> {
-                            TableEdit t = edit.table(curtable);
-                            TableEdit.EditChain ec = t.chain(c.chain());
-                            if (ec == null) {
-                                t.addUserChain(c.chain());
-                            } else {
-                                ec.rules().clear();
-                            }
-                        }
-                        default -> ex.execute(c.rule(), c.line());
-                    }
+                apply(ex, batch);
+                Map<TableDef, Table> built;
+                try {
+                    built = edit.built();
+                } catch (RuleCheckException e) {
+                    throw refused(batch);
                 }
+                rs.commit(edit, built);
             } finally {
-                queue.clear();
+                drain();
             }
-            // the kernel checks the table when the batch is sent
-            Map<TableDef, Table> ignored = ex.build();
-            assert ignored != null;
+        }
+
+        private void apply(Executor x, List<Cmd> batch) {
+            for (Cmd c : batch) {
+                switch (c.kind()) {
+                    case "flush" -> x.edit().delete(curtable);
+                    case "flushv" -> x.tableFlushVerbose(curtable);
+                    case "policy" -> x.setPolicy(curtable, c.chain(), c.policy(), c.counters(), c.line());
+                    case "chain" -> {
+                        TableEdit t = x.edit().table(curtable);
+                        TableEdit.EditChain ec = t.chain(c.chain());
+                        if (ec == null) {
+                            t.addUserChain(c.chain());
+                        } else {
+                            ec.rules().clear();
+                        }
+                    }
+                    default -> x.execute(c.rule(), c.line());
+                }
+            }
+        }
+
+        /**
+         * The errors nf_tables reports for a batch that leaves the table invalid: the first
+         * object after which the table no longer validates, and every rule added after it (the
+         * kernel validates the whole table again at each rule once it is invalid). Found by
+         * bisecting the batch, as adding rules does not make an invalid table valid again.
+         */
+        private NftError refused(List<Cmd> batch) {
+            int lo = 0;
+            int hi = batch.size() - 1;
+            RuleCheckException first = invalidAfter(batch, hi);
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                RuleCheckException e = invalidAfter(batch, mid);
+                if (e != null) {
+                    hi = mid;
+                    first = e;
+                } else {
+                    lo = mid + 1;
+                }
+            }
+            return ex.refused(first, batch.get(lo).line());
+        }
+
+        /** the kernel's refusal of the table after the batch's actions 0..k, null when it validates */
+        private RuleCheckException invalidAfter(List<Cmd> batch, int k) {
+            Ruleset.Edit edit = rs.edit();
+            apply(new Executor(edit), batch.subList(0, k + 1));
+            try {
+                edit.built();
+                return null;
+            } catch (RuleCheckException e) {
+                return e;
+            }
         }
     }
 }
