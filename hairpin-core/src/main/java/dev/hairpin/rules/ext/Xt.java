@@ -465,8 +465,15 @@ public final class Xt {
         return addr;
     }
 
-    /** A host name to an address, as far as a host without DNS knows: localhost only. */
+    /**
+     * A host name to an address as getaddrinfo() finds it without DNS: what inet_aton() reads
+     * (hex, octal, short forms such as 0x0a000001), else localhost.
+     */
     public static long hostToAddr(String name) {
+        long a = inetAton(name);
+        if (a >= 0) {
+            return a;
+        }
         if (name.equals("localhost") || name.equals("localhost.localdomain")) {
             return 0x7f000001L;
         }

@@ -161,6 +161,8 @@ public final class IptablesRestore {
     private static final class Run {
         final Ruleset rs;
         final Options o;
+        /** stderr, where the parsers' warnings go as lines are read */
+        StringBuilder warnings = new StringBuilder();
         /** the executor of the table being committed (its output is drained into {@link #out}) */
         Executor ex;
         final StringBuilder out = new StringBuilder();
@@ -176,6 +178,7 @@ public final class IptablesRestore {
         }
 
         int run(String input, StringBuilder err) {
+            warnings = err;
             try {
                 for (String buffer : lines(input)) {
                     line++;
@@ -387,7 +390,8 @@ public final class IptablesRestore {
                 parsestart = buffer.substring(close + 1);
             }
             addParams(argv, parsestart);
-            ParsedCommand p = new CommandParser(argv, true, line, PROG).withIpsets(rs.ipsets()::contains).parse();
+            ParsedCommand p = new CommandParser(argv, true, line, PROG).withIpsets(rs.ipsets()::contains)
+                    .withWarnings(warnings).parse();
             Executor.tableDef(p.table);
             queue.add(new Cmd(line, "rule", null, null, null, p));
         }
