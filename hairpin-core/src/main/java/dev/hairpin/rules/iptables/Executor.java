@@ -309,8 +309,12 @@ final class Executor {
 
     private void zeroNum(TableDef def, String chain, int rulenum) {
         TableEdit.EditChain c = chain(def, chain);
-        if (c == null || rulenum - 1 >= c.rules().size()) {
+        if (c == null) {
             return;
+        }
+        if (rulenum - 1 >= c.rules().size()) {
+            // nft_rule_zero_counters() finds no such rule
+            throw new NftError(NftError.Fn.RULE_DELETE, NftError.ENOENT, 0);
         }
         c.rules().get(rulenum - 1).counter().zero();
     }
@@ -458,7 +462,7 @@ final class Executor {
         if (p.chain != null) {
             Chain c = t.chain(p.chain);
             if (c == null) {
-                throw new NftError(NftError.Fn.OTHER, NftError.ENOENT, lineno);
+                throw missingListed(def, p.chain, lineno);
             }
             if (p.rulenum != 0) {
                 if (p.rulenum <= c.rules().size()) {
@@ -481,6 +485,18 @@ final class Executor {
         }
     }
 
+    /**
+     * Listing a chain that does not exist: iptables-nft 1.8.9 asks nft_is_table_compatible()
+     * first, which fails for a missing chain of an existing table.
+     */
+    private RuntimeException missingListed(TableDef def, String chain, int lineno) {
+        if (edit.existing(def) == null) {
+            return new NftError(NftError.Fn.OTHER, NftError.ENOENT, lineno);
+        }
+        return new XtError(XtError.OTHER_PROBLEM, "chain `" + chain + "' in table `" + def.tableName()
+                + "' is incompatible, use 'nft' tool.");
+    }
+
     private void listRules(Chain c, int format) {
         int n = 0;
         for (Rule r : c.rules()) {
@@ -494,7 +510,7 @@ final class Executor {
         if (p.chain != null) {
             Chain c = t.chain(p.chain);
             if (c == null) {
-                throw new NftError(NftError.Fn.OTHER, NftError.ENOENT, lineno);
+                throw missingListed(def, p.chain, lineno);
             }
             if (p.rulenum == 0) {
                 chainLine(out, c, counters != 0);

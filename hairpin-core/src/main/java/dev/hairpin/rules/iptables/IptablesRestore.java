@@ -397,6 +397,8 @@ public final class IptablesRestore {
         }
 
         /** add_param_to_argv(): split on blanks, with "double quotes" and \ escapes inside them */
+        private static final int MAX_ARGC = 255;
+
         static void addParams(List<String> argv, String s) {
             StringBuilder param = new StringBuilder();
             boolean quoteOpen = false;
@@ -412,7 +414,10 @@ public final class IptablesRestore {
                         escaped = true;
                         continue;
                     } else if (c == '"') {
+                        // the closing quote ends the word, even an empty one ("")
                         quoteOpen = false;
+                        addArg(argv, param);
+                        continue;
                     } else {
                         add(param, c);
                         continue;
@@ -428,15 +433,23 @@ public final class IptablesRestore {
                     if (param.isEmpty()) {
                         continue;
                     }
-                    argv.add(param.toString());
-                    param.setLength(0);
+                    addArg(argv, param);
                     continue;
                 }
                 add(param, c);
             }
             if (!param.isEmpty()) {
-                argv.add(param.toString());
+                addArg(argv, param);
             }
+        }
+
+        /** add_argv(): iptables-restore keeps at most MAX_ARGC - 1 words, program name included */
+        private static void addArg(List<String> argv, StringBuilder param) {
+            if (argv.size() + 1 >= MAX_ARGC) {
+                throw XtError.param("Parser cannot handle more arguments");
+            }
+            argv.add(param.toString());
+            param.setLength(0);
         }
 
         private static void add(StringBuilder param, char c) {
