@@ -18,6 +18,10 @@ final class Commands {
         this.rules = new RulesBinding(stack);
     }
 
+    dev.hairpin.rules.Ruleset ruleset() {
+        return rules.ruleset;
+    }
+
     void loadRules(String iptablesSave, String file) {
         rules.restore(iptablesSave, file);
     }

@@ -20,11 +20,7 @@ import org.junit.jupiter.api.TestFactory;
  */
 class ConformanceTest {
     /** Scenarios the engine does not match yet, and why. */
-    static final Map<String, String> KNOWN_DIVERGENT = Map.ofEntries(
-            Map.entry("statistic-random", "-m statistic --mode random draws its own numbers: the replay does not yet adopt the "
-                    + "kernel's per-flow choice from the capture (only the 117/83 split is meaningful, and tcpdump lost 10 frames)"),
-            Map.entry("router-local-access", "the gateway's own TCP connections through lo and OUTPUT DNAT end in CLOSE instead of "
-                    + "ESTABLISHED/TIME_WAIT: not diagnosed yet"));
+    static final Map<String, String> KNOWN_DIVERGENT = Map.of();
 
     static Path shared() {
         String p = System.getProperty("hairpin.shared", "../shared");
@@ -37,7 +33,7 @@ class ConformanceTest {
         Assumptions.assumeTrue(Files.isDirectory(root), "no conformance scenarios at " + root + " (shared/ is not beside the clone)");
         List<Path> dirs;
         try (Stream<Path> s = Files.list(root)) {
-            dirs = s.filter(d -> Files.exists(d.resolve("input.jsonl"))).sorted().toList();
+            dirs = s.filter(d -> Files.exists(d.resolve("capture.pcap"))).sorted().toList();
         }
         assertThat(dirs).isNotEmpty();
         return dirs.stream().map(d -> DynamicTest.dynamicTest(d.getFileName().toString(), () -> {

@@ -12,18 +12,22 @@ import java.util.List;
 public final class Fib {
     private final List<Route> local = new ArrayList<>();
     private final List<Route> main = new ArrayList<>();
+    /** the two tables compiled for lookups, rebuilt on every change */
+    private LpmTable localLpm = LpmTable.EMPTY;
+    private LpmTable mainLpm = LpmTable.EMPTY;
 
     public void addMain(Route r) {
         main.add(r);
         main.sort(ORDER);
+        mainLpm = new LpmTable(main);
     }
 
     public List<Route> mainRoutes() {
-        return main;
+        return java.util.Collections.unmodifiableList(main);
     }
 
     public List<Route> localRoutes() {
-        return local;
+        return java.util.Collections.unmodifiableList(local);
     }
 
     private static final Comparator<Route> ORDER =
@@ -46,21 +50,13 @@ public final class Fib {
             }
         }
         local.sort(ORDER);
+        localLpm = new LpmTable(local);
     }
 
     /** fib_lookup(): the route for a destination, or null when there is none. */
     public Route lookup(int daddr) {
-        for (Route r : local) {
-            if (r.contains(daddr)) {
-                return r;
-            }
-        }
-        for (Route r : main) {
-            if (r.contains(daddr)) {
-                return r;
-            }
-        }
-        return null;
+        Route r = localLpm.lookup(daddr);
+        return r != null ? r : mainLpm.lookup(daddr);
     }
 
     /** fib_lookup() restricted to routes through one device (addrtype --limit-iface) */
@@ -77,11 +73,6 @@ public final class Fib {
 
     /** A lookup in the local table only (inet_addr_type / inet_dev_addr_type). */
     public Route lookupLocal(int daddr) {
-        for (Route r : local) {
-            if (r.contains(daddr)) {
-                return r;
-            }
-        }
-        return null;
+        return localLpm.lookup(daddr);
     }
 }

@@ -45,6 +45,8 @@ public final class Stack implements XtServices {
     public final LocalStack localStack;
     /** IP ids of packets the stack makes itself; a replay adopts the kernel's from the capture */
     public IpIdSource ipIds;
+    /** random draws of -m statistic; a replay adopts the kernel's (null: the PRNG) */
+    public RandomDraws randomDraws;
     /** kernel log lines (LOG target, conntrack "table full") */
     public java.util.function.Consumer<String> kernelLog = s -> {};
 
@@ -72,6 +74,11 @@ public final class Stack implements XtServices {
     /** Chooses the IP id of a packet the stack generated. */
     public interface IpIdSource {
         int ipId(Skb generated);
+    }
+
+    /** Decides a random draw instead of the PRNG: 1 true, 0 false, -1 no opinion. */
+    public interface RandomDraws {
+        int draw(dev.hairpin.rules.Match by, Skb skb, int probability);
     }
 
     // ================================================================= input
@@ -460,6 +467,12 @@ public final class Stack implements XtServices {
     @Override
     public int random32() {
         return random.nextInt();
+    }
+
+    @Override
+    public boolean randomDraw(dev.hairpin.rules.Match by, Skb skb, int probability) {
+        int d = randomDraws == null ? -1 : randomDraws.draw(by, skb, probability);
+        return d < 0 ? XtServices.super.randomDraw(by, skb, probability) : d == 1;
     }
 
     @Override

@@ -115,6 +115,7 @@ public final class Table {
     private final int[] hookEntry = new int[Hooks.COUNT];
     private final int[] underflow = new int[Hooks.COUNT];
     private final int stackSize;
+    private final boolean[] acceptsAll = new boolean[Hooks.COUNT];
 
     /**
      * Checks and compiles a table. {@code chains} must hold every built-in chain of the table
@@ -160,6 +161,10 @@ public final class Table {
         checkHooks(all, names);
         this.stackSize = Math.max(1, users.size());
         this.entries = layout(all);
+        for (int h = 0; h < Hooks.COUNT; h++) {
+            Entry first = def.hasHook(h) ? entries[hookEntry[h]] : null;
+            acceptsAll[h] = first != null && first.kind == K_POLICY && first.verdict == Verdict.NF_ACCEPT;
+        }
         int n = entries.length;
         qsrc = new int[n];
         qsmsk = new int[n];
@@ -210,6 +215,15 @@ public final class Table {
     /** Whether this table has a chain attached to {@code hook}. */
     public boolean hasHook(int hook) {
         return def.hasHook(hook);
+    }
+
+    /**
+     * Whether the hook's chain has no rule and an ACCEPT policy: running it would accept without
+     * touching a counter (iptables-nft counts an ACCEPT policy never, see doTable), so the hook
+     * may skip it when nobody traces.
+     */
+    public boolean acceptsAll(int hook) {
+        return acceptsAll[hook];
     }
 
     /**
