@@ -69,11 +69,11 @@ final class DemoCommand implements Callable<Integer> {
     static final int PUBLIC = DemoNet.ROUTER_WAN;
 
     PrintStream out = System.out;
-    private String scene = "";
+    private DemoNet net;
 
     @Override
     public Integer call() throws Exception {
-        DemoNet net = new DemoNet(CT_MAX, RULES);
+        net = new DemoNet(CT_MAX, RULES);
         Tracer tracer = new Tracer(net.conntrack);
         net.stack.trace(tracer);
         net.host.listening.add("tcp:43000"); // the router's own client socket (router-local access)
@@ -172,6 +172,9 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private void scene(int k, int n, String what) {
+        if (net != null) {
+            net.advance(1.0); // a second between scenes, so the timeline reads as one
+        }
         out.println();
         out.println("[" + k + "/" + n + "] " + what);
     }
