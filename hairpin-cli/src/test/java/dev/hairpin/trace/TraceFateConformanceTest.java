@@ -46,6 +46,30 @@ class TraceFateConformanceTest {
         return dirs.stream().map(d -> DynamicTest.dynamicTest(d.getFileName().toString(), () -> check(d)));
     }
 
+    /**
+     * icmp-error-related: the far end's port unreachable (input 2) quotes the datagram as it left
+     * the gateway (after MASQUERADE); conntrack finds the entry through that quoted tuple, and NAT
+     * translates the error back to the LAN host, as the kernel's output frame shows.
+     */
+    @org.junit.jupiter.api.Test
+    void anIcmpErrorIsRelatedThroughTheTupleItQuotes() {
+        Path dir = shared().resolve("icmp-error-related");
+        Assumptions.assumeTrue(Files.isDirectory(dir), "no scenario at " + dir);
+        Replay r = new Replay(Scenario.load(dir));
+        Tracer tracer = new Tracer(r.conntrack);
+        r.stack.trace(tracer);
+        r.run();
+        PacketTrace err = tracer.traces().stream().filter(t -> t.seq == 2 && t.parent == 0).findFirst().orElseThrow();
+        Step.Conntrack c = err.of(Step.Conntrack.class).getFirst();
+        assertThat(c.result()).isEqualTo("related");
+        assertThat(c.ctstate()).isEqualTo("RELATED (reply)");
+        assertThat(c.embedded()).isEqualTo("udp src=203.0.113.1 dst=198.51.100.20 sport=33000 dport=9999");
+        assertThat(err.of(Step.Nat.class)).extracting(Step.Nat::binding).containsOnly("icmp");
+        Replay.Sent out = r.sent.stream().filter(s -> s.afterInput() == 2).findFirst().orElseThrow();
+        assertThat(err.fate.dev()).isEqualTo(out.iface());
+        assertThat(err.last).isEqualTo(Header.of(new Skb(out.ip(), 0, out.ip().length)));
+    }
+
     private static void check(Path dir) {
         Replay r = new Replay(Scenario.load(dir));
         Tracer tracer = new Tracer(r.conntrack);
