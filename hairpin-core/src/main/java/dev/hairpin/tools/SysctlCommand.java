@@ -126,7 +126,7 @@ public final class SysctlCommand {
             return ToolResult.ok(out.toString());
         }
         if (vars.isEmpty()) {
-            if (write) {
+            if (!argv.isEmpty()) {
                 return new ToolResult("", "sysctl: no variables specified\nTry `sysctl --help' for more information.\n", 1);
             }
             return new ToolResult("", USAGE, 1);
@@ -134,9 +134,9 @@ public final class SysctlCommand {
         for (String v : vars) {
             int eq = v.indexOf('=');
             if (write && eq < 0) {
+                // procps reports the first malformed setting and writes nothing after it
                 err.append("sysctl: command line(0): invalid syntax, continuing...\n");
-                rc = 1;
-                continue;
+                return new ToolResult(out.toString(), err.toString(), 1);
             }
             if (eq >= 0) {
                 rc |= write(host, c, keys, v.substring(0, eq), v.substring(eq + 1), quiet, ignore, values, out, err);
