@@ -162,4 +162,19 @@ public final class CtNetlink {
         t.timerAdd(ct);
         return ct;
     }
+
+    /** Reports an entry's events to the listeners now (a lab replaying kept events). */
+    public static void report(Conntrack c, int ct, int events, boolean userspace) {
+        c.table.clearStatus(ct, CtStatus.DYING);
+        c.table.cacheEvent(ct, events);
+        c.deliverCachedEvents(ct, userspace);
+    }
+
+    /** Takes an entry out of the table without any event (the counterpart of restore). */
+    public static void forget(Conntrack c, int ct) {
+        ConntrackTable t = c.table;
+        t.timerDel(ct);
+        t.unlink(ct);
+        t.free(ct);
+    }
 }
