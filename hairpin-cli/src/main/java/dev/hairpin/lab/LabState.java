@@ -27,8 +27,8 @@ import java.util.stream.Stream;
  * sysctl.conf, iptables-save.txt, so the directory is itself a snapshot a replay can use) plus
  * what a running kernel would remember between two commands: the conntrack table with its
  * timers ({@code conntrack.state}), the simulated clock ({@code clock}), conntrack's counters,
- * the events no {@code conntrack -E} has shown yet, and the TCP sequence numbers of the lab's
- * own endpoints. Loaded before a command and saved after it; every file is plain text.
+ * the events no {@code conntrack -E} has shown yet, the ipsets ({@code ipset.save}, as
+ * {@code ipset save} prints them) and the TCP sequence numbers of the lab's own endpoints. Loaded before a command and saved after it; every file is plain text.
  */
 public final class LabState {
     static final String[] HOST_FILES = {"ip-addr.json", "ip-route.json", "ip-neigh.txt", "sysctl.conf", "iptables-save.txt"};
@@ -54,6 +54,13 @@ public final class LabState {
         conntrack.table.setNow(clock);
         this.stack = new Stack(snapshot.host, conntrack, new SplittableRandom(clock));
         this.engine = new EngineState(stack, ruleset);
+        Path sets = dir.resolve("ipset.save");
+        if (Files.exists(sets)) {
+            dev.hairpin.tools.ToolResult r = dev.hairpin.tools.OperatorCommands.run(engine, List.of("ipset", "restore"), read(sets));
+            if (r.exitCode() != 0) {
+                throw new LabException(sets + ": refused by ipset restore: " + r.stderr().trim());
+            }
+        }
         String rules = snapshot.iptablesSave;
         if (!rules.isBlank()) {
             Iptables.Result r = IptablesRestore.restore(ruleset, rules, new IptablesRestore.Options(true, false, false, null));
@@ -61,6 +68,7 @@ public final class LabState {
                 throw new SnapshotException(dir.resolve("iptables-save.txt") + ": refused by iptables-restore: " + r.stderr().trim());
             }
         }
+        loadNthCounters();
         loadTable();
         loadStats();
         loadLines("tcp-seq", l -> {
@@ -87,7 +95,7 @@ public final class LabState {
     public static void init(Path dir, Path from) {
         try {
             Files.createDirectories(dir);
-            for (String f : List.of("conntrack.state", "conntrack.stats", "clock", "tcp-seq", "events.pending")) {
+            for (String f : List.of("conntrack.state", "conntrack.stats", "clock", "tcp-seq", "events.pending", "ipset.save", "statistic-nth")) {
                 Files.deleteIfExists(dir.resolve(f));
             }
             if (from == null) {
@@ -147,6 +155,41 @@ public final class LabState {
             }
         }
         conntrack.advance(conntrack.now()); // reap what expired while saved (none: the clock stood still)
+    }
+
+    /** every -m statistic --mode nth match, in rule order: their counters are rule state the kernel keeps */
+    private List<dev.hairpin.rules.matches.StatisticMatch> nthMatches() {
+        List<dev.hairpin.rules.matches.StatisticMatch> l = new ArrayList<>();
+        for (dev.hairpin.rules.Table t : ruleset.snapshot()) {
+            if (t == null) {
+                continue;
+            }
+            for (dev.hairpin.rules.Chain c : t.chains()) {
+                for (dev.hairpin.rules.Rule r : c.rules()) {
+                    for (dev.hairpin.rules.Match m : r.matches()) {
+                        if (m instanceof dev.hairpin.rules.matches.StatisticMatch sm) {
+                            l.add(sm);
+                        }
+                    }
+                }
+            }
+        }
+        return l;
+    }
+
+    private void loadNthCounters() {
+        Path p = dir.resolve("statistic-nth");
+        if (!Files.exists(p)) {
+            return;
+        }
+        String[] w = read(p).trim().split("\\s+");
+        List<dev.hairpin.rules.matches.StatisticMatch> ms = nthMatches();
+        if (w.length != ms.size() || read(p).isBlank()) {
+            return; // the rules changed since: counters start afresh, as a kernel reload does
+        }
+        for (int i = 0; i < w.length; i++) {
+            ms.get(i).setNthCount(Integer.parseInt(w[i]));
+        }
     }
 
     private void loadStats() {
@@ -213,7 +256,13 @@ public final class LabState {
         write("iptables-save.txt", IptablesSave.save(ruleset, new IptablesSave.Options(true, null,
                 () -> IptablesSave.ctime(java.time.ZonedDateTime.now()))).stdout());
         write("conntrack.state", table.toString());
+        write("ipset.save", dev.hairpin.tools.OperatorCommands.run(engine, List.of("ipset", "save")).stdout());
         write("conntrack.stats", stats.toString());
+        StringBuilder nth = new StringBuilder();
+        for (var m : nthMatches()) {
+            nth.append(m.nthCount()).append(' ');
+        }
+        write("statistic-nth", nth.toString().trim() + "\n");
         write("clock", conntrack.now() + "\n");
         write("tcp-seq", seq.toString());
         write("events.pending", pendingEvents.isEmpty() ? "" : String.join("\n", pendingEvents) + "\n");

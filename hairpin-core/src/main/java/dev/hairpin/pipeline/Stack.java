@@ -46,6 +46,8 @@ public final class Stack implements XtServices {
     public IpIdSource ipIds;
     /** kernel log lines (LOG target, conntrack "table full") */
     public java.util.function.Consumer<String> kernelLog = s -> {};
+    /** the host's ipsets by name, for -m set (null: no such set) */
+    public java.util.function.Function<String, IpSetView> ipsets = n -> null;
 
     private final XtParam par = new XtParam();
 
@@ -412,6 +414,11 @@ public final class Stack implements XtServices {
     @Override
     public long nowNanos() {
         return conntrack.now();
+    }
+
+    @Override
+    public IpSetView ipset(String name) {
+        return ipsets.apply(name);
     }
 
     @Override
