@@ -53,7 +53,7 @@ public final class Gateway {
         SecureRandom seeds = new SecureRandom();
         Conntrack conntrack = new Conntrack(snap.ctConfig, seeds.nextLong());
         Stack stack = new Stack(snap.host, conntrack, new SplittableRandom(seeds.nextLong()));
-        stack.kernelLog = line -> log.warn("kernel: {}", line);
+        stack.kernelLog = new RateLimitedLog(log, 1_000_000_000L)::warn; // net_ratelimit(): a flood must not flood the log
         Ruleset ruleset = new Ruleset();
         EngineState state = new EngineState(stack, ruleset); // binds the rules (and ipsets) to the hooks
         if (!snap.iptablesSave.isBlank()) {
