@@ -15,6 +15,7 @@
   labtool.py tcp-accept BIND PORT       asyncio server: accepts, closes on the client's EOF
   labtool.py tcp-burst HOST PORT N      opens N connections at once; prints "connections N seconds T"
   labtool.py syn-flood SRC0 NSRC DST DPORT COUNT   COUNT SYNs from NSRC addresses from SRC0 up, every source port
+  labtool.py bad-frames IFACE DSTMAC SRC DST COUNT  malformed Ethernet/ARP/IPv4/L4 frames, then COUNT random ones
 """
 import os, select, socket, struct, sys, threading, time
 
@@ -215,6 +216,57 @@ def syn_flood(src0, nsrc, dst, dport, count):
     print("sent %d" % sent, flush=True)
 
 
+def bad_frames(iface, dstmac, src, dst, count):
+    import random
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+    s.bind((iface, 0))
+    dmac = bytes.fromhex(dstmac.replace(":", ""))
+    smac = s.getsockname()[4][:6]
+    sa, da = socket.inet_aton(src), socket.inet_aton(dst)
+
+    def ip(proto, payload, ihl=5, tot=None, check=True, frag=0, opts=b""):
+        tot = 20 + len(opts) + len(payload) if tot is None else tot
+        h = struct.pack("!BBHHHBBH4s4s", 0x40 | ihl, 0, tot, 1, frag, 64, proto, 0, sa, da) + opts
+        if check:
+            h = h[:10] + struct.pack("!H", csum(h)) + h[12:]
+        return h + payload
+
+    eth = lambda t, p: dmac + smac + struct.pack("!H", t) + p
+    frames = [
+        dmac + smac,                                         # runt: no ethertype
+        eth(0x0800, b"\x45"),                                # 1-byte IPv4
+        eth(0x0800, ip(17, b"x" * 8, ihl=15)),                 # ihl past the end
+        eth(0x0800, ip(17, b"x" * 8, ihl=4)),                  # ihl below 5
+        eth(0x0800, ip(17, b"x" * 8, tot=1400)),               # tot_len past the frame
+        eth(0x0800, ip(17, b"x" * 8, tot=10)),                 # tot_len below the header
+        eth(0x0800, ip(17, b"x" * 8, check=False)),            # bad header checksum
+        eth(0x0800, ip(6, b"\x00\x50")),                      # TCP cut after 2 bytes
+        eth(0x0800, ip(6, struct.pack("!HHIIBBHHH", 1, 80, 0, 0, 0xF0, 0x02, 0, 0, 0))),  # doff 15 past the end
+        eth(0x0800, ip(17, b"\x00\x35\x00")),                # UDP cut after 3 bytes
+        eth(0x0800, ip(17, struct.pack("!HHHH", 1, 53, 400, 0))),  # UDP length past the datagram
+        eth(0x0800, ip(1, b"\x03")),                           # ICMP cut after 1 byte
+        eth(0x0800, ip(1, struct.pack("!BBHI", 3, 3, 0, 0) + b"\x45\x00")),  # ICMP error quoting 2 bytes
+        eth(0x0800, ip(1, struct.pack("!BBHI", 11, 0, 0, 0) + ip(6, b"\x00"))),  # ICMP error quoting a cut TCP
+        eth(0x0800, ip(17, b"x" * 8, frag=0x2000)),             # first fragment, MF
+        eth(0x0800, ip(17, b"x" * 8, frag=0x0001)),             # a later fragment alone
+        eth(0x0800, ip(17, b"x" * 8, ihl=7, opts=b"\x44\x02\x00\x00\x07\xff\x00\x00")),  # broken options
+        eth(0x0806, b"\x00\x01\x08\x00\x06"),                 # ARP cut short
+        eth(0x0806, struct.pack("!HHBBH", 1, 0x0800, 6, 4, 9) + smac + sa + b"\0" * 6 + da),  # ARP op 9
+        eth(0x86DD, b"\x60" + b"\0" * 39),                     # IPv6: not ours
+    ]
+    rnd = random.Random(42)
+    for _ in range(int(count)):
+        frames.append(eth(0x0800, bytes([0x45]) + bytes(rnd.getrandbits(8) for _ in range(rnd.randrange(0, 120)))))
+    sent = 0
+    for f in frames:
+        try:
+            s.send(f)
+            sent += 1
+        except OSError:
+            pass  # the kernel refuses frames shorter than an Ethernet header
+    print("sent %d" % sent, flush=True)
+
+
 def udp_hold(bind, port, secs):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.bind((bind, int(port)))
@@ -270,5 +322,5 @@ if __name__ == "__main__":
           "udp-sink": lambda: udp_sink(*args), "udp-blast": lambda: udp_blast(*args),
           "tcp-conns": lambda: tcp_conns(*args), "udp-hold": lambda: udp_hold(*args),
           "tcp-accept": lambda: tcp_accept(*args), "tcp-burst": lambda: tcp_burst(*args),
-          "syn-flood": lambda: syn_flood(*args)}[cmd]
+          "syn-flood": lambda: syn_flood(*args), "bad-frames": lambda: bad_frames(*args)}[cmd]
     sys.exit(fn() or 0)

@@ -309,6 +309,21 @@ class GatewayNetnsTest {
     }
 
     @Test
+    @Order(10)
+    void malformedFramesAreDroppedAndCountedAndTheLoopGoesOn() throws Exception {
+        String mac = run(10, "ip", "-n", gw, "link", "show", "gwlan").out.replaceAll("(?s).*link/ether (\\S+).*", "$1").trim();
+        Result bad = run(30, "ip", "netns", "exec", lan, "python3", labtool.toString(), "bad-frames", "lan0", mac, "10.0.1.2", "203.0.113.2", "500");
+        assertThat(bad.out).as(bad.err).matches("sent \\d{3}\n");
+        Result ping = run(20, "ip", "netns", "exec", lan, "python3", labtool.toString(), "ping", "203.0.113.2", "1");
+        assertThat(ping.out).as("still forwarding: %s", ping.err).contains("reply from 203.0.113.2 ttl=63");
+        String m = run(20, "ip", "netns", "exec", gw, "curl", "-sS", "-m", "10", "http://127.0.0.1:9469/metrics").out;
+        assertThat(metric(m, "hairpin_interface_rx_errors_total{interface=\"gwlan\"}")).isPositive();
+        assertThat(metric(m, "hairpin_stack_drops_total{reason=\"ip_rcv: bad header length\"}")).isPositive();
+        assertThat(metric(m, "hairpin_stack_drops_total{reason=\"ip_rcv: bad header checksum\"}")).isPositive();
+        assertThat(log()).doesNotContain("the engine failed");
+    }
+
+    @Test
     @Order(100)
     void controlSocketIsOwnerOnlyAndSigtermExitsCleanly() throws Exception {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(socket))).isEqualTo("rw-------");
