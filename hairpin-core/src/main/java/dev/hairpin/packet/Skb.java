@@ -50,6 +50,8 @@ public final class Skb {
     public long seq;
     /** IPCB(skb)->frag_max_size: set when nf_defrag reassembled it; output re-fragments to it (0: not reassembled) */
     public int fragMaxSize;
+    /** the data lengths of the fragments it was reassembled from, in order (its frag_list); null otherwise */
+    public int[] fragList;
 
     public Skb() {}
 
@@ -75,6 +77,7 @@ public final class Skb {
         this.rtType = 0;
         this.local = false;
         this.fragMaxSize = 0;
+        this.fragList = null;
         return this;
     }
 

@@ -107,6 +107,7 @@ public final class Stack implements XtServices {
         skb.len = tot; // trim link-layer padding
         skb.l4 = skb.l3 + ihl;
         skb.fragMaxSize = 0;
+        skb.fragList = null;
         if (Ipv4.isFragment(b, skb.l3) && !gatherFrags(skb, DEFRAG_IN)) {
             return;
         }
@@ -339,6 +340,7 @@ public final class Stack implements XtServices {
         skb.len = d.length;
         skb.l4 = Ipv4.ihlBytes(d, 0);
         skb.fragMaxSize = defrag.maxSize();
+        skb.fragList = defrag.fragLengths();
         return true;
     }
 
