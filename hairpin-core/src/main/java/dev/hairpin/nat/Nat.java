@@ -31,6 +31,7 @@ public final class Nat {
     private int[] bysrcHead = new int[1024];
     private int[] bysrcNext = new int[1024];
     private boolean[] inBysrc = new boolean[1024];
+    private int bysrcCount;
 
     public Nat(Conntrack conntrack, RandomGenerator random) {
         this.conntrack = conntrack;
@@ -362,12 +363,44 @@ public final class Nat {
 
     private void bysrcAdd(int ct) {
         ensure(ct);
+        if (++bysrcCount > bysrcHead.length) {
+            bysrcGrow();
+        }
         long k1 = table.origK1(ct);
         long k2 = table.origK2(ct);
         int h = bysrcHash(Tuple.src(k1), Tuple.sport(k2), Tuple.proto(k2), Tuple.zone(k2));
         bysrcNext[ct] = bysrcHead[h];
         bysrcHead[h] = ct;
         inBysrc[ct] = true;
+    }
+
+    /**
+     * Doubles the buckets when they are fewer than the entries (the kernel sizes nf_nat_bysource
+     * as the conntrack hash, so chains stay short). A new bucket takes entries from one old
+     * bucket only; each chain is copied in order, so "newest first" holds in every chain.
+     */
+    private void bysrcGrow() {
+        int[] old = bysrcHead;
+        int[] head = new int[old.length * 2];
+        Arrays.fill(head, -1);
+        int[] tail = new int[head.length];
+        Arrays.fill(tail, -1);
+        bysrcHead = head;
+        for (int b = 0; b < old.length; b++) {
+            for (int e = old[b], next; e >= 0; e = next) {
+                next = bysrcNext[e];
+                long k1 = table.origK1(e);
+                long k2 = table.origK2(e);
+                int h = bysrcHash(Tuple.src(k1), Tuple.sport(k2), Tuple.proto(k2), Tuple.zone(k2));
+                bysrcNext[e] = -1;
+                if (tail[h] < 0) {
+                    head[h] = e;
+                } else {
+                    bysrcNext[tail[h]] = e;
+                }
+                tail[h] = e;
+            }
+        }
     }
 
     private void ensure(int ct) {
@@ -384,6 +417,7 @@ public final class Nat {
             return;
         }
         inBysrc[ct] = false;
+        bysrcCount--;
         long k1 = table.origK1(ct);
         long k2 = table.origK2(ct);
         int h = bysrcHash(Tuple.src(k1), Tuple.sport(k2), Tuple.proto(k2), Tuple.zone(k2));

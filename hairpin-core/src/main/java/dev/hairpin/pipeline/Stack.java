@@ -17,6 +17,7 @@ import dev.hairpin.packet.Skb;
 import dev.hairpin.packet.Verdict;
 import dev.hairpin.rules.XtParam;
 import dev.hairpin.rules.XtServices;
+import dev.hairpin.trace.Tracer;
 import java.util.random.RandomGenerator;
 
 /**
@@ -51,6 +52,8 @@ public final class Stack implements XtServices {
     public java.util.function.Consumer<String> kernelLog = s -> {};
 
     private final XtParam par = new XtParam();
+    /** the packet tracer; null when off, and then each call site costs one null check */
+    private Tracer trace;
     /** nf_defrag_ipv4's queues (IP_DEFRAG_CONNTRACK_IN / _OUT) */
     public final Defrag defrag = new Defrag();
     static final int DEFRAG_IN = 1;
@@ -74,6 +77,12 @@ public final class Stack implements XtServices {
         defrag.expire(now);
     }
 
+    /** Turns packet tracing on ({@code t}) or off (null). */
+    public void trace(Tracer t) {
+        trace = t;
+        par.trace = t;
+    }
+
     /** Chooses the IP id of a packet the stack generated. */
     public interface IpIdSource {
         int ipId(Skb generated);
@@ -88,6 +97,9 @@ public final class Stack implements XtServices {
 
     /** ip_rcv(): a datagram arrived on {@code skb.in}. */
     public void receive(Skb skb) {
+        if (trace != null) {
+            trace.begin(skb);
+        }
         byte[] b = skb.buf;
         int avail = skb.len;
         if (avail < Ipv4.MIN_HEADER || Ipv4.version(b, skb.l3) != 4) {
@@ -127,6 +139,9 @@ public final class Stack implements XtServices {
             return v;
         }
         v = conntrack.in(skb, hook);
+        if (trace != null) {
+            trace.conntrack(skb, hook, v);
+        }
         if (v != Verdict.NF_ACCEPT) {
             return v;
         }
@@ -199,13 +214,13 @@ public final class Stack implements XtServices {
 
     /** fib_validate_source(): a local address as source, and rp_filter */
     private boolean validSource(Skb skb, NetDevice in, int saddr) {
+        int rp = host.sysctls.rpFilter(in);
+        if (rp == 0) { // no reverse route needed: only whether the source is one of ours
+            return !host.fib.isLocal(saddr) || host.sysctls.acceptLocal(in);
+        }
         Route back = host.fib.lookup(saddr);
         if (back != null && back.type() == Route.RTN_LOCAL && !host.sysctls.acceptLocal(in)) {
             return false;
-        }
-        int rp = host.sysctls.rpFilter(in);
-        if (rp == 0) {
-            return true;
         }
         if (back == null) {
             return false;
@@ -216,6 +231,9 @@ public final class Stack implements XtServices {
     // ================================================================= local delivery
 
     private void localDeliver(Skb skb) {
+        if (trace != null) {
+            trace.route(skb, "local");
+        }
         int hook = Hooks.LOCAL_IN;
         setHook(skb, hook, skb.in, null);
         int v = tables.run(Tables.MANGLE, hook, skb, par);
@@ -235,6 +253,9 @@ public final class Stack implements XtServices {
             finish(skb, v, "INPUT");
             return;
         }
+        if (trace != null) {
+            trace.deliver(skb);
+        }
         if (output != null) {
             output.deliver(skb);
         }
@@ -245,6 +266,9 @@ public final class Stack implements XtServices {
     // ================================================================= forwarding
 
     private void forward(Skb skb) {
+        if (trace != null) {
+            trace.route(skb, "forward");
+        }
         byte[] b = skb.buf;
         if (Ipv4.ttl(b, skb.l3) <= 1) {
             icmpSend(skb, 11, 0, 0);
@@ -302,6 +326,9 @@ public final class Stack implements XtServices {
             skb.rtType = Route.RTN_LOCAL;
             localDeliver(skb);
             return;
+        }
+        if (trace != null) {
+            trace.transmit(skb, out);
         }
         if (skb.len > out.mtu || skb.fragMaxSize != 0) {
             Fragmenter.fragment(this, skb, out, out.mtu); // ip_fragment()
@@ -367,6 +394,9 @@ public final class Stack implements XtServices {
      * route chose (null: route it here by destination).
      */
     public void localOut(Skb skb, NetDevice routed, int nexthop) {
+        if (trace != null) {
+            trace.begin(skb);
+        }
         byte[] b = skb.buf;
         skb.l4 = skb.l3 + Ipv4.ihlBytes(b, skb.l3);
         skb.local = true;
@@ -391,6 +421,9 @@ public final class Stack implements XtServices {
         int v = tables.run(Tables.RAW, hook, skb, par);
         if (v == Verdict.NF_ACCEPT) {
             v = conntrack.in(skb, hook);
+            if (trace != null) {
+                trace.conntrack(skb, hook, v);
+            }
         }
         if (v == Verdict.NF_ACCEPT) {
             v = tables.run(Tables.MANGLE, hook, skb, par);
@@ -444,8 +477,18 @@ public final class Stack implements XtServices {
 
     // ================================================================= NAT hook functions
 
-    /** nf_nat_ipv4_fn() / nf_nat_inet_fn() for the hook's manip type. */
     private int natHook(Skb skb, int hook) {
+        if (trace == null) {
+            return natFn(skb, hook);
+        }
+        trace.natBefore(skb, hook);
+        int v = natFn(skb, hook);
+        trace.natAfter(skb, hook, v);
+        return v;
+    }
+
+    /** nf_nat_ipv4_fn() / nf_nat_inet_fn() for the hook's manip type. */
+    private int natFn(Skb skb, int hook) {
         int ct = skb.ct;
         if (ct < 0) {
             return Verdict.NF_ACCEPT;
@@ -679,9 +722,15 @@ public final class Stack implements XtServices {
         par.out = out;
         par.fragment = (Ipv4.fragOff(skb.buf, skb.l3) & Ipv4.IP_OFFSET) != 0;
         par.hotdrop = false;
+        if (trace != null) {
+            trace.hook(skb, hook);
+        }
     }
 
     private void finish(Skb skb, int verdict, String where) {
+        if (trace != null) {
+            trace.finish(skb, verdict, where);
+        }
         if (verdict == Verdict.NF_DROP) {
             dropped(skb, "dropped in " + where);
         } else {
@@ -690,6 +739,9 @@ public final class Stack implements XtServices {
     }
 
     private void dropped(Skb skb, String reason) {
+        if (trace != null) {
+            trace.dropped(skb, reason);
+        }
         if (output != null) {
             output.drop(skb, reason);
         }
