@@ -120,6 +120,7 @@ public final class Stack implements XtServices {
         skb.l4 = skb.l3 + ihl;
         skb.fragMaxSize = 0;
         skb.fragList = null;
+        skb.zone = 0;
         if (Ipv4.isFragment(b, skb.l3) && !gatherFrags(skb, DEFRAG_IN)) {
             return;
         }
