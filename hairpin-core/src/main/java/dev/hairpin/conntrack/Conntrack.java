@@ -487,6 +487,11 @@ public final class Conntrack {
 
     /** nf_ct_deliver_cached_events() */
     public void deliverCachedEvents(int ct) {
+        deliverCachedEvents(ct, false);
+    }
+
+    /** the same, for a change a userspace request made (ctnetlink reports its portid) */
+    public void deliverCachedEvents(int ct, boolean userspace) {
         int ev = table.takeEvents(ct);
         if ((table.status(ct) & CtStatus.DYING) != 0) {
             return; // killed while a packet held it (TCP RST): DESTROY was the last word
@@ -495,7 +500,7 @@ public final class Conntrack {
             return;
         }
         for (CtEvent.Listener l : listeners) {
-            l.event(table, ct, ev, false);
+            l.event(table, ct, ev, userspace);
         }
     }
 

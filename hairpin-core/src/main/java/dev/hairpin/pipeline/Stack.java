@@ -50,6 +50,8 @@ public final class Stack implements XtServices {
     public RandomDraws randomDraws;
     /** kernel log lines (LOG target, conntrack "table full") */
     public java.util.function.Consumer<String> kernelLog = s -> {};
+    /** the host's ipsets by name, for -m set (null: no such set) */
+    public java.util.function.Function<String, IpSetView> ipsets = n -> null;
 
     private final XtParam par = new XtParam();
     /** the packet tracer; null when off, and then each call site costs one null check */
@@ -534,6 +536,11 @@ public final class Stack implements XtServices {
     @Override
     public long nowNanos() {
         return conntrack.now();
+    }
+
+    @Override
+    public IpSetView ipset(String name) {
+        return ipsets.apply(name);
     }
 
     @Override
