@@ -48,6 +48,8 @@ public final class Stack implements XtServices {
     public java.util.function.Consumer<String> kernelLog = s -> {};
 
     private final XtParam par = new XtParam();
+    /** the last range MASQUERADE built */
+    private NatRange masqRange;
 
     public Stack(Host host, Conntrack conntrack, RandomGenerator random) {
         this.host = host;
@@ -444,8 +446,13 @@ public final class Stack implements XtServices {
             return Verdict.NF_DROP;
         }
         conntrack.table.setMasqIndex(ct, skb.out.ifindex);
-        NatRange r = new NatRange(range.flags() | NatRange.MAP_IPS, newsrc, newsrc, range.minProto(), range.maxProto(),
-                range.baseProto());
+        NatRange r = masqRange;
+        if (r == null || r.minAddr() != newsrc || r.flags() != (range.flags() | NatRange.MAP_IPS)
+                || r.minProto() != range.minProto() || r.maxProto() != range.maxProto() || r.baseProto() != range.baseProto()) {
+            r = new NatRange(range.flags() | NatRange.MAP_IPS, newsrc, newsrc, range.minProto(), range.maxProto(),
+                    range.baseProto());
+            masqRange = r; // immutable: the next connection out of the same address reuses it
+        }
         return nat.setupInfo(ct, r, Manip.SRC);
     }
 
