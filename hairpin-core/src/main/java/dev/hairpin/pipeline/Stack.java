@@ -60,6 +60,8 @@ public final class Stack implements XtServices {
     public final Defrag defrag = new Defrag();
     static final int DEFRAG_IN = 1;
     static final int DEFRAG_OUT = 2;
+    /** the last range MASQUERADE built */
+    private NatRange masqRange;
 
     public Stack(Host host, Conntrack conntrack, RandomGenerator random) {
         this.host = host;
@@ -579,8 +581,13 @@ public final class Stack implements XtServices {
             return Verdict.NF_DROP;
         }
         conntrack.table.setMasqIndex(ct, skb.out.ifindex);
-        NatRange r = new NatRange(range.flags() | NatRange.MAP_IPS, newsrc, newsrc, range.minProto(), range.maxProto(),
-                range.baseProto());
+        NatRange r = masqRange;
+        if (r == null || r.minAddr() != newsrc || r.flags() != (range.flags() | NatRange.MAP_IPS)
+                || r.minProto() != range.minProto() || r.maxProto() != range.maxProto() || r.baseProto() != range.baseProto()) {
+            r = new NatRange(range.flags() | NatRange.MAP_IPS, newsrc, newsrc, range.minProto(), range.maxProto(),
+                    range.baseProto());
+            masqRange = r; // immutable: the next connection out of the same address reuses it
+        }
         return nat.setupInfo(ct, r, Manip.SRC);
     }
 
