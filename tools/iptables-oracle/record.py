@@ -103,8 +103,9 @@ def main():
         ok = []
         for r in grp["rules"]:
             n_rules += 1
-            if c.run(["iptables", "-t", t, "-A", ch] + r) == 0:
-                ok.append(r)
+            rch, r = (r[0][1:], r[1:]) if r and r[0].startswith("@") else (ch, r)
+            if c.run(["iptables", "-t", t, "-A", rch] + r) == 0:
+                ok.append((rch, r))
         c.listings([t])
         n_steps += c.write(); n_cases += 1
         n_acc += len(ok)
@@ -115,9 +116,10 @@ def main():
             lines.append(":%s %s %s" % (b, R.choice(["ACCEPT", "DROP"]), counters()))
         for u in users:
             lines.append(":%s - [0:0]" % u)
-        for r in ok:
-            lines.append("%s -A %s %s" % (counters(), ch, " ".join(quote(a) for a in r)))
-            lines.append("-A %s %s" % (users[-1], " ".join(quote(a) for a in r)))
+        for rch, r in ok:
+            lines.append("%s -A %s %s" % (counters(), rch, " ".join(quote(a) for a in r)))
+            if rch not in users:
+                lines.append("-A %s %s" % (users[-1], " ".join(quote(a) for a in r)))
         lines.append("[3:180] -A %s -g %s" % (ch, users[-1]))
         lines.append("COMMIT")
         rules = "\n".join(lines) + "\n"

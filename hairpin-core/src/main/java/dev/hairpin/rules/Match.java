@@ -25,6 +25,15 @@ public interface Match {
     }
 
     /**
+     * Whether {@link #hooks()} comes from the match's checkentry (which nf_tables runs once, when
+     * the rule is added, with the hook of its own base chain, none for a user chain) rather than
+     * from the xt_match's hooks field (which the table's validation checks wherever it is reached).
+     */
+    default boolean hooksAtEntry() {
+        return false;
+    }
+
+    /**
      * {@code xt_match.proto}: the protocol the rule must name with a non-inverted {@code -p}
      * for the kernel to accept this match (tcp, udp, icmp ...); 0 for any.
      */

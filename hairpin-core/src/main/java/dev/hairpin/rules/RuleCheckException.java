@@ -26,13 +26,28 @@ public final class RuleCheckException extends RuntimeException {
     private final int ruleNum;
     private final transient Rule rule;
     private final Errno errno;
+    private final boolean validation;
 
     public RuleCheckException(String chain, int ruleNum, Rule rule, Errno errno, String message) {
+        this(chain, ruleNum, rule, errno, message, false);
+    }
+
+    /**
+     * @param validation whether the table's validation found it (every rule added afterwards
+     *                   is refused too), rather than the rule's own checks when it was added
+     */
+    public RuleCheckException(String chain, int ruleNum, Rule rule, Errno errno, String message, boolean validation) {
         super(message);
         this.chain = chain;
         this.ruleNum = ruleNum;
         this.rule = rule;
         this.errno = errno;
+        this.validation = validation;
+    }
+
+    /** found by the table's validation, not by the rule's own checks */
+    public boolean validation() {
+        return validation;
     }
 
     public String chain() {

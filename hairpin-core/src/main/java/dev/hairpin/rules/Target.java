@@ -22,6 +22,15 @@ public interface Target {
         return 0x1f;
     }
 
+    /**
+     * Whether {@link #hooks()} comes from the target's checkentry (which nf_tables runs once, when
+     * the rule is added, with the hook of its own base chain, none for a user chain) rather than
+     * from the xt_target's hooks field (which the table's validation checks wherever it is reached).
+     */
+    default boolean hooksAtEntry() {
+        return false;
+    }
+
     /** Tables this target may be used in; null for any. */
     default java.util.Set<String> tables() {
         return null;
