@@ -18,6 +18,11 @@ public interface Target {
     void print(StringBuilder sb, boolean numeric);
 
     /** Hooks this target may be used in (bit mask of 1 &lt;&lt; hook); all by default. */
+    /** the name in the target column of {@code iptables -L}: the kernel's target, not an alias */
+    default String listName() {
+        return name();
+    }
+
     default int hooks() {
         return 0x1f;
     }

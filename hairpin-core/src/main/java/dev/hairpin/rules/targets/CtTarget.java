@@ -56,6 +56,12 @@ public final class CtTarget implements Target {
         return (flags & NOTRACK_ALIAS) != 0 ? "NOTRACK" : "CT";
     }
 
+    /** -L names the kernel's target: NOTRACK is CT there (recorded) */
+    @Override
+    public String listName() {
+        return "CT";
+    }
+
     @Override
     public int hooks() {
         return (1 << Hooks.PRE_ROUTING) | (1 << Hooks.LOCAL_OUT);
