@@ -46,6 +46,14 @@ public interface Match {
         return null;
     }
 
+    /**
+     * A refusal checkentry reports with an errno other than EINVAL (a helper or module the
+     * kernel does not have: ENOENT; a rate it cannot count: ERANGE); null when none.
+     */
+    default RuleCheckException.Refusal refusal() {
+        return null;
+    }
+
     /** The match's {@code checkentry} against the rule's IP part: null when fine, else why not. */
     default String checkEntry(IptIp ip) {
         return null;

@@ -13,7 +13,8 @@ public final class RuleCheckException extends RuntimeException {
         ELOOP("Too many levels of symbolic links"),
         EMLINK("Too many links"),
         EOPNOTSUPP("Operation not supported"),
-        ENOENT("No such file or directory");
+        ENOENT("No such file or directory"),
+        ERANGE("Numerical result out of range");
 
         public final String text;
 
@@ -21,6 +22,9 @@ public final class RuleCheckException extends RuntimeException {
             this.text = text;
         }
     }
+
+    /** a checkentry failure with its errno, as an extension reports it */
+    public record Refusal(Errno errno, String why) {}
 
     private final String chain;
     private final int ruleNum;

@@ -459,6 +459,10 @@ public final class Table {
                     "negated address with a zero mask");
         }
         int hooks = c.builtin() ? 1 << c.hook() : 0;
+        if (r.kind() == Rule.Kind.QUEUE) {
+            // iptables-nft asks for an xt QUEUE target, which no current kernel has (recorded)
+            throw new RuleCheckException(c.name(), num, r, RuleCheckException.Errno.ENOENT, "no QUEUE target");
+        }
         for (Match m : r.matches()) {
             if (m.proto() != 0 && (ip.proto() != m.proto() || ip.inverted(IptIp.INV_PROTO))) {
                 throw new RuleCheckException(c.name(), num, r, RuleCheckException.Errno.EINVAL,
@@ -467,6 +471,10 @@ public final class Table {
             String why = m.checkEntry(ip);
             if (why != null) {
                 throw new RuleCheckException(c.name(), num, r, RuleCheckException.Errno.EINVAL, why);
+            }
+            RuleCheckException.Refusal no = m.refusal();
+            if (no != null) {
+                throw new RuleCheckException(c.name(), num, r, no.errno(), no.why());
             }
             if (m.tables() != null && !m.tables().contains(def.tableName())) {
                 throw new RuleCheckException(c.name(), num, r, RuleCheckException.Errno.EINVAL,
@@ -484,6 +492,10 @@ public final class Table {
             String why = t.checkEntry(ip, r.matches());
             if (why != null) {
                 throw new RuleCheckException(c.name(), num, r, RuleCheckException.Errno.EINVAL, why);
+            }
+            RuleCheckException.Refusal no = t.refusal();
+            if (no != null) {
+                throw new RuleCheckException(c.name(), num, r, no.errno(), no.why());
             }
             checkTargetHooks(c, num, r, t, hooks, false);
             if (t.tables() != null && !t.tables().contains(def.tableName())) {

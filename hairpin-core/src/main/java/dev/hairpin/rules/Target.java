@@ -47,6 +47,14 @@ public interface Target {
     }
 
     /**
+     * A refusal checkentry reports with an errno other than EINVAL (a helper or module the
+     * kernel does not have: ENOENT; a rate it cannot count: ERANGE); null when none.
+     */
+    default RuleCheckException.Refusal refusal() {
+        return null;
+    }
+
+    /**
      * The target's {@code checkentry} against the rule's IP part (REJECT --reject-with tcp-reset
      * needs {@code -p tcp}, TCPMSS a SYN match ...): null when fine, else why the kernel refuses.
      */

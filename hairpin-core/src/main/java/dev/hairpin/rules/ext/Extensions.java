@@ -6,6 +6,7 @@ import dev.hairpin.rules.matches.AddrtypeMatch;
 import dev.hairpin.rules.matches.IpvsMatch;
 import dev.hairpin.rules.matches.DevgroupMatch;
 import dev.hairpin.rules.targets.ConnsecmarkTarget;
+import dev.hairpin.rules.targets.UlogTarget;
 import dev.hairpin.rules.matches.CgroupMatch;
 import dev.hairpin.rules.matches.CpuMatch;
 import dev.hairpin.rules.matches.DccpMatch;
@@ -165,6 +166,7 @@ public final class Extensions {
         TARGETS.put("TEE", TeeTarget.Parser::new);
         TARGETS.put("SYNPROXY", SynproxyTarget.Parser::new);
         TARGETS.put("CONNSECMARK", ConnsecmarkTarget.Parser::new);
+        TARGETS.put("ULOG", UlogTarget.Parser::new);
     }
 
     /** A fresh parser for {@code -m name}, or null when there is no such match. */
