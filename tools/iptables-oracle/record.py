@@ -44,6 +44,9 @@ class Case:
             self.run(["iptables", "-t", t, "-L", "-n", "-v", "--line-numbers"])
             self.run(["iptables", "-t", t, "-L", "-n", "-v", "-x", "--line-numbers"])
             self.run(["iptables", "-t", t, "-L", "-n"])
+            self.run(["iptables", "-t", t, "-L"])
+            self.run(["iptables", "-t", t, "-L", "-v", "--line-numbers"])
+            self.run(["iptables", "-t", t, "-S", "-v"])
 
     def write(self):
         os.makedirs(self.dir, exist_ok=True)

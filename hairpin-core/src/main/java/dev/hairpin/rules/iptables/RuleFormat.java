@@ -276,7 +276,21 @@ public final class RuleFormat {
         if (mask == 0 && !numeric) {
             return "anywhere";
         }
-        return Xt.ipToString(a) + Xt.maskToNumeric(mask);
+        return (numeric ? Xt.ipToString(a) : anyname(a)) + Xt.maskToNumeric(mask);
+    }
+
+    /**
+     * xtables_ipaddr_to_anyname(): the host name (gethostbyaddr: /etc/hosts, as DNS answers
+     * nothing here), else the network name (getnetbyaddr: Debian's /etc/networks), else numeric.
+     */
+    static String anyname(int a) {
+        return switch (a) {
+            case 0x7f000001 -> "localhost";
+            case 0 -> "default";
+            case 0x7f000000 -> "loopback";
+            case 0xa9fe0000 -> "link-local";
+            default -> Xt.ipToString(a);
+        };
     }
 
     /**
