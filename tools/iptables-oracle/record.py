@@ -109,7 +109,19 @@ def main():
             rch, r = (r[0][1:], r[1:]) if r and r[0].startswith("@") else (ch, r)
             if c.run(["iptables", "-t", t, "-A", rch] + r) == 0:
                 ok.append((rch, r))
+        for i, (rch, r) in enumerate(ok[:6]):
+            # -I and -R with positions, as scripts edit rules in place
+            c.run(["iptables", "-t", t, "-I", rch, "1"] + r)
+            c.run(["iptables", "-t", t, "-R", rch, "1"] + r)
+            c.run(["iptables", "-t", t, "-D", rch, "1"])
         c.listings([t])
+        # every accepted rule found again by -C and removed by -D with its own spelling (the
+        # kernel compares rules as listed back), then the empty table
+        for rch, r in ok:
+            c.run(["iptables", "-t", t, "-C", rch] + r)
+        for rch, r in reversed(ok):
+            c.run(["iptables", "-t", t, "-D", rch] + r)
+        c.run(["iptables-save", "-t", t])
         n_steps += c.write(); n_cases += 1
         n_acc += len(ok)
         # the accepted rules as an iptables-restore -c file, with counters, user chains and jumps
