@@ -69,6 +69,9 @@ public final class Stack implements XtServices {
     public void trace(Tracer t) {
         trace = t;
         par.trace = t;
+        if (t != null) {
+            t.attach(host);
+        }
     }
 
     /** Chooses the IP id of a packet the stack generated. */
