@@ -9,6 +9,9 @@ import picocli.CommandLine.Command;
         description = "Linux netfilter, conntrack and NAT rebuilt in Java, byte-exact with the kernel.")
 public final class Main implements Runnable {
     public static void main(String[] args) {
+        if (args.length > 0 && (args[0].equals("--state") || args[0].startsWith("--state="))) {
+            System.exit(LabCli.run(args));
+        }
         Integer forwarded = dev.hairpin.gateway.GatewayClient.forward(args); // operator command for a running gateway
         if (forwarded != null) {
             System.exit(forwarded);

@@ -26,6 +26,6 @@ public final class Lab {
 
     /** an admin command as a scenario's actions run it (conntrack -L, iptables -t nat -L -n -v ...) */
     public String run(String cmd) {
-        return commands.run(cmd);
+        return commands.run(cmd).merged();
     }
 }

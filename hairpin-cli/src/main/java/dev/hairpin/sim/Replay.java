@@ -46,8 +46,10 @@ public final class Replay {
     public final List<String> events = new ArrayList<>();
     public final List<String> notes = new ArrayList<>();
     public final List<String> kernelLog = new ArrayList<>();
-    /** what each action printed, in order */
+    /** what each action printed (stdout then stderr), in order */
     public final List<String> actionOutput = new ArrayList<>();
+    /** each action's full result, in order */
+    public final List<dev.hairpin.tools.ToolResult> actionResults = new ArrayList<>();
     private final Commands commands;
 
     /** the kernel's outputs not yet matched to one of ours (for adopting its choices) */
@@ -75,7 +77,7 @@ public final class Replay {
             }
         };
         conntrack.addListener((table, ct, ev, user) -> events.add(ConntrackFormat.event(table, ct, ev, false)
-                + (user && (ev & CtEvent.DESTROY) != 0 ? " [USERSPACE]" : "")));
+                + (user ? " [USERSPACE]" : "")));
         stack.nat.adopter = new Nat.Adopter() {
             @Override
             public int adopt(int ct, int manip, long k1, long k2) {
@@ -119,7 +121,7 @@ public final class Replay {
                     break;
                 }
             }
-            conntrack.advance(clock(f.epoch()));
+            stack.advance(clock(f.epoch()));
             NetDevice in = stack.host.device(f.iface());
             if (in == null) {
                 notes.add("input " + f.n() + ": unknown interface " + f.iface());
@@ -147,7 +149,7 @@ public final class Replay {
     }
 
     private void injectLocal(Scenario.Frame f) {
-        conntrack.advance(clock(f.epoch()));
+        stack.advance(clock(f.epoch()));
         NetDevice dev = stack.host.device(f.iface());
         byte[] buf = f.ip().clone();
         learnSocket(buf);
@@ -176,8 +178,10 @@ public final class Replay {
     }
 
     private void runAction(Scenario.Action a) {
-        conntrack.advance(clock(a.epoch()));
-        actionOutput.add(commands.run(a.cmd()));
+        stack.advance(clock(a.epoch()));
+        dev.hairpin.tools.ToolResult r = commands.run(a.cmd());
+        actionResults.add(r);
+        actionOutput.add(r.merged());
     }
 
     /** The final table as {@code conntrack -L} prints it (stdout lines only). */
@@ -209,7 +213,7 @@ public final class Replay {
     }
 
     public String iptablesSaveCounters() {
-        return commands.run("iptables-save -c");
+        return commands.run("iptables-save -c").merged();
     }
 
     public String stats() {

@@ -29,7 +29,7 @@ public final class Scenario {
     public record Frame(int n, double epoch, String iface, byte[] ip, String origin) {}
 
     /** An admin command run after input frame {@code afterInput}. */
-    public record Action(int afterInput, double epoch, String cmd, String output) {}
+    public record Action(int afterInput, double epoch, String cmd, String output, int rc) {}
 
     public final Path dir;
     public final Snapshot snapshot;
@@ -261,6 +261,7 @@ public final class Scenario {
         int after = 0;
         double epoch = 0;
         String cmd = null;
+        int rc = 0;
         for (String line : lines) {
             ln++;
             if (line.startsWith("#")) {
@@ -268,22 +269,23 @@ public final class Scenario {
             }
             if (line.startsWith("t=")) {
                 if (cmd != null) {
-                    actions.add(new Action(after, epoch, cmd, outText.toString()));
+                    actions.add(new Action(after, epoch, cmd, outText.toString(), rc));
                 }
-                var m = java.util.regex.Pattern.compile("epoch=(\\S+) after_input=(\\d+) rc=\\S+ cmd=(.*)$").matcher(line);
+                var m = java.util.regex.Pattern.compile("epoch=(\\S+) after_input=(\\d+) rc=(-?\\d+) cmd=(.*)$").matcher(line);
                 if (!m.find()) {
                     throw new SnapshotException(p + ":" + ln + ": expected `t=... epoch=... after_input=N rc=... cmd=...`");
                 }
                 epoch = Double.parseDouble(m.group(1));
                 after = Integer.parseInt(m.group(2));
-                cmd = m.group(3);
+                rc = Integer.parseInt(m.group(3));
+                cmd = m.group(4);
                 outText = new StringBuilder();
             } else if (outText != null) {
                 outText.append(line.replaceFirst("^    \\| ?", "")).append('\n');
             }
         }
         if (cmd != null) {
-            actions.add(new Action(after, epoch, cmd, outText.toString()));
+            actions.add(new Action(after, epoch, cmd, outText.toString(), rc));
         }
     }
 }

@@ -59,6 +59,18 @@ public final class Fib {
         return r != null ? r : mainLpm.lookup(daddr);
     }
 
+    /**
+     * Whether {@link #lookup} gives a RTN_LOCAL route for {@code addr}: usually the local table
+     * alone answers (inet_lookup_ifaddr's question, as fib_validate_source asks it without rp_filter).
+     */
+    public boolean isLocal(int addr) {
+        Route r = localLpm.lookup(addr);
+        if (r != null) {
+            return r.type() == Route.RTN_LOCAL;
+        }
+        return mainLpm.hasLocalType && (r = mainLpm.lookup(addr)) != null && r.type() == Route.RTN_LOCAL;
+    }
+
     /** fib_lookup() restricted to routes through one device (addrtype --limit-iface) */
     public Route lookup(int daddr, NetDevice dev) {
         for (List<Route> t : List.of(local, main)) {

@@ -10,6 +10,7 @@ import dev.hairpin.nat.Nat;
 import dev.hairpin.nat.NatRange;
 import dev.hairpin.packet.Checksum;
 import dev.hairpin.packet.CtInfo;
+import dev.hairpin.packet.Defrag;
 import dev.hairpin.packet.Hooks;
 import dev.hairpin.packet.Ipv4;
 import dev.hairpin.packet.Skb;
@@ -49,10 +50,16 @@ public final class Stack implements XtServices {
     public RandomDraws randomDraws;
     /** kernel log lines (LOG target, conntrack "table full") */
     public java.util.function.Consumer<String> kernelLog = s -> {};
+    /** the host's ipsets by name, for -m set (null: no such set) */
+    public java.util.function.Function<String, IpSetView> ipsets = n -> null;
 
     private final XtParam par = new XtParam();
     /** the packet tracer; null when off, and then each call site costs one null check */
     private Tracer trace;
+    /** nf_defrag_ipv4's queues (IP_DEFRAG_CONNTRACK_IN / _OUT) */
+    public final Defrag defrag = new Defrag();
+    static final int DEFRAG_IN = 1;
+    static final int DEFRAG_OUT = 2;
 
     public Stack(Host host, Conntrack conntrack, RandomGenerator random) {
         this.host = host;
@@ -63,6 +70,13 @@ public final class Stack implements XtServices {
         this.ipIds = (skb) -> random.nextInt(65536);
         par.services = this;
         conntrack.kernelLog = s -> kernelLog.accept(s);
+        defrag.onExpire = this::fragmentsExpired;
+    }
+
+    /** The simulated clock moved to {@code now}: conntrack timers, then fragment queues (ip_expire). */
+    public void advance(long now) {
+        conntrack.advance(now);
+        defrag.expire(now);
     }
 
     /** Turns packet tracing on ({@code t}) or off (null). */
@@ -109,6 +123,10 @@ public final class Stack implements XtServices {
         }
         skb.len = tot; // trim link-layer padding
         skb.l4 = skb.l3 + ihl;
+        skb.fragMaxSize = 0;
+        if (Ipv4.isFragment(b, skb.l3) && !gatherFrags(skb, DEFRAG_IN)) {
+            return;
+        }
         int v = preRouting(skb);
         if (v != Verdict.NF_ACCEPT) {
             finish(skb, v, "PREROUTING");
@@ -200,13 +218,13 @@ public final class Stack implements XtServices {
 
     /** fib_validate_source(): a local address as source, and rp_filter */
     private boolean validSource(Skb skb, NetDevice in, int saddr) {
+        int rp = host.sysctls.rpFilter(in);
+        if (rp == 0) { // no reverse route needed: only whether the source is one of ours
+            return !host.fib.isLocal(saddr) || host.sysctls.acceptLocal(in);
+        }
         Route back = host.fib.lookup(saddr);
         if (back != null && back.type() == Route.RTN_LOCAL && !host.sysctls.acceptLocal(in)) {
             return false;
-        }
-        int rp = host.sysctls.rpFilter(in);
-        if (rp == 0) {
-            return true;
         }
         if (back == null) {
             return false;
@@ -262,7 +280,7 @@ public final class Stack implements XtServices {
             return;
         }
         int mtu = skb.out.mtu;
-        if (skb.len > mtu && (Ipv4.fragOff(b, skb.l3) & Ipv4.IP_DF) != 0) {
+        if (exceedsMtu(skb, mtu)) {
             icmpSend(skb, 3, 4, mtu);
             dropped(skb, "ip_forward: fragmentation needed");
             return;
@@ -316,10 +334,60 @@ public final class Stack implements XtServices {
         if (trace != null) {
             trace.transmit(skb, out);
         }
-        if (output != null) {
+        if (skb.len > out.mtu || skb.fragMaxSize != 0) {
+            Fragmenter.fragment(this, skb, out, out.mtu); // ip_fragment()
+        } else if (output != null) {
             output.transmit(skb, out, skb.nexthop);
         }
         conntrack.put(skb);
+    }
+
+    /** ip_exceeds_mtu(): a reassembled datagram is judged by its largest fragment */
+    private static boolean exceedsMtu(Skb skb, int mtu) {
+        if (skb.len <= mtu || (Ipv4.fragOff(skb.buf, skb.l3) & Ipv4.IP_DF) == 0) {
+            return false;
+        }
+        return skb.fragMaxSize == 0 || skb.fragMaxSize > mtu; // reassembled: ignore_df
+    }
+
+    // ================================================================= fragments
+
+    /**
+     * nf_defrag_ipv4 (hook priority -400, before raw): a fragment is held until its datagram is
+     * complete (NF_STOLEN, false); the reassembled datagram then goes on in its place.
+     */
+    private boolean gatherFrags(Skb skb, int user) {
+        defrag.setLimits(host.sysctls.getLong("net.ipv4.ipfrag_time", 30) * 1_000_000_000L,
+                host.sysctls.getLong("net.ipv4.ipfrag_high_thresh", Defrag.DEFAULT_HIGH_THRESH));
+        byte[] d = defrag.offer(skb.buf, skb.l3, skb.len, user, skb.in == null ? 0 : skb.in.ifindex, conntrack.now());
+        if (d == null) {
+            if (defrag.outcome() != Defrag.Outcome.QUEUED) {
+                dropped(skb, "nf_defrag: " + defrag.outcome().name().toLowerCase(java.util.Locale.ROOT));
+            }
+            return false;
+        }
+        skb.buf = d;
+        skb.l3 = 0;
+        skb.len = d.length;
+        skb.l4 = Ipv4.ihlBytes(d, 0);
+        skb.fragMaxSize = defrag.maxSize();
+        return true;
+    }
+
+    /**
+     * ip_expire(): a queue timed out. Only an end host answers (RFC 792): for conntrack's
+     * queues the error goes out only when the datagram was for this host, and only when its
+     * first fragment had come (ICMP time exceeded, fragment reassembly).
+     */
+    private void fragmentsExpired(byte[] head, int user, int ifindex) {
+        Route r = host.fib.lookup(Ipv4.daddr(head, 0));
+        if (r == null || r.type() != Route.RTN_LOCAL) {
+            return;
+        }
+        Skb h = new Skb(head, 0, head.length);
+        h.in = host.device(ifindex);
+        h.rtType = Route.RTN_LOCAL;
+        icmpSend(h, 11, 1, 0);
     }
 
     // ================================================================= local output
@@ -335,6 +403,9 @@ public final class Stack implements XtServices {
         byte[] b = skb.buf;
         skb.l4 = skb.l3 + Ipv4.ihlBytes(b, skb.l3);
         skb.local = true;
+        if (Ipv4.isFragment(b, skb.l3) && !gatherFrags(skb, DEFRAG_OUT)) {
+            return;
+        }
         if (routed == null) {
             Route r = host.fib.lookup(skb.daddr());
             if (r == null) {
@@ -465,6 +536,11 @@ public final class Stack implements XtServices {
     @Override
     public long nowNanos() {
         return conntrack.now();
+    }
+
+    @Override
+    public IpSetView ipset(String name) {
+        return ipsets.apply(name);
     }
 
     @Override

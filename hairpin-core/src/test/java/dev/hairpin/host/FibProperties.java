@@ -28,7 +28,8 @@ class FibProperties {
             int len = s % 33;
             int dst = (s & 0x0300ff0f) | 0x0a000000;
             int metric = (s >>> 8) % 3;
-            Route r = new Route(dst, len, Route.RTN_UNICAST, (s & 1) == 0 ? A : B, 0, 0, 0, metric, "main");
+            int type = (s >>> 12) % 5 == 0 ? Route.RTN_LOCAL : Route.RTN_UNICAST;
+            Route r = new Route(dst, len, type, (s & 1) == 0 ? A : B, 0, 0, 0, metric, "main");
             fib.addMain(r);
             scan.add(r);
         }
@@ -49,6 +50,7 @@ class FibProperties {
                 }
             }
             assertThat(fib.lookup(addr)).as("lookup %08x", addr).isSameAs(want);
+            assertThat(fib.isLocal(addr)).isEqualTo(want != null && want.type() == Route.RTN_LOCAL);
         }
     }
 

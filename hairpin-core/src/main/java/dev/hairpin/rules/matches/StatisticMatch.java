@@ -60,6 +60,11 @@ public final class StatisticMatch implements Match {
         return count.get();
     }
 
+    /** puts back a saved nth counter (a lab state reloading the same rules) */
+    public void setNthCount(int v) {
+        count.set(v);
+    }
+
     @Override
     public String name() {
         return "statistic";
