@@ -363,6 +363,8 @@ public final class Stack implements XtServices {
         if (d == null) {
             if (defrag.outcome() != Defrag.Outcome.QUEUED) {
                 dropped(skb, "nf_defrag: " + defrag.outcome().name().toLowerCase(java.util.Locale.ROOT));
+            } else if (trace != null) {
+                trace.queued(skb);
             }
             return false;
         }

@@ -266,8 +266,28 @@ public final class Tracer implements RuleTrace {
             return;
         }
         t.last = Header.of(skb);
-        fate(t, new Fate(Fate.Kind.SENT, "POSTROUTING", dev.name, null, null, 0, null,
-                t.origin.startsWith("in ") ? "forwarded" : null, 0));
+        String how = t.origin.startsWith("in ") ? "forwarded" : "sent";
+        if (skb.len > dev.mtu || skb.fragMaxSize != 0) {
+            // ip_fragment() follows: DF forbids it unless a reassembled datagram's fragments fit
+            boolean df = (Ipv4.fragOff(skb.buf, skb.l3) & Ipv4.IP_DF) != 0;
+            if (df && (skb.fragMaxSize == 0 || skb.fragMaxSize > dev.mtu)) {
+                fate(t, new Fate(Fate.Kind.DROPPED_BY_STACK, "POSTROUTING", dev.name, null, null, 0, null,
+                        "ip_fragment: DF set, fragmentation needed (mtu " + dev.mtu + " of " + dev.name + ")", 0));
+                return;
+            }
+            how += ", fragmented to at most " + (skb.fragMaxSize != 0 ? Math.min(dev.mtu, skb.fragMaxSize) : dev.mtu) + " bytes";
+        }
+        fate(t, new Fate(Fate.Kind.SENT, "POSTROUTING", dev.name, null, null, 0, null, how, 0));
+    }
+
+    /** a fragment is held by nf_defrag_ipv4 until its datagram is complete */
+    public void queued(Skb skb) {
+        PacketTrace t = select(skb);
+        if (t == null) {
+            return;
+        }
+        fate(t, new Fate(Fate.Kind.STOLEN, "nf_defrag_ipv4", null, null, null, 0, null,
+                "a fragment held for reassembly; the datagram goes on with its last fragment", 0));
     }
 
     /** the packet is delivered to the local stack (after INPUT) */
