@@ -32,6 +32,9 @@ public final class SysctlKeys {
         add(m, "net.ipv4.icmp_errors_use_inbound_ifaddr", "0", Kind.BOOL);
         add(m, "net.ipv4.icmp_echo_ignore_all", "0", Kind.BOOL);
         add(m, "net.ipv4.icmp_ratelimit", "1000", Kind.INT);
+        add(m, "net.ipv4.ipfrag_time", "30", Kind.INT); // nf_defrag / ip_fragment.c
+        add(m, "net.ipv4.ipfrag_high_thresh", "4194304", Kind.INT);
+        add(m, "net.ipv4.ipfrag_low_thresh", "3145728", Kind.INT);
         add(m, "net.ipv4.ip_local_port_range", "32768\t60999", Kind.RANGE);
         add(m, "net.netfilter.nf_conntrack_max", "262144", Kind.INT);
         add(m, "net.nf_conntrack_max", "262144", Kind.INT);
