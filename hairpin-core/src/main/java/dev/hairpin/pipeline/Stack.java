@@ -85,6 +85,9 @@ public final class Stack implements XtServices {
     public void trace(Tracer t) {
         trace = t;
         par.trace = t;
+        if (t != null) {
+            t.attach(host);
+        }
     }
 
     /** Chooses the IP id of a packet the stack generated. */
@@ -364,6 +367,8 @@ public final class Stack implements XtServices {
         if (d == null) {
             if (defrag.outcome() != Defrag.Outcome.QUEUED) {
                 dropped(skb, "nf_defrag: " + defrag.outcome().name().toLowerCase(java.util.Locale.ROOT));
+            } else if (trace != null) {
+                trace.queued(skb);
             }
             return false;
         }
