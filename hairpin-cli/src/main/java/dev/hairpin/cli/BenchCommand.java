@@ -1,146 +1,345 @@
 package dev.hairpin.cli;
 
-import dev.hairpin.conntrack.Conntrack;
-import dev.hairpin.conntrack.CtConfig;
-import dev.hairpin.host.Host;
-import dev.hairpin.host.NetDevice;
-import dev.hairpin.host.Route;
-import dev.hairpin.packet.Checksum;
-import dev.hairpin.packet.Ipv4;
-import dev.hairpin.packet.Skb;
-import dev.hairpin.pipeline.RulesetTables;
-import dev.hairpin.pipeline.Stack;
-import dev.hairpin.rules.Ruleset;
-import dev.hairpin.rules.iptables.IptablesRestore;
-import java.util.SplittableRandom;
+import dev.hairpin.workload.Driver;
+import dev.hairpin.workload.Gateway;
+import dev.hairpin.workload.TcpMix;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code hairpin bench}: UDP flows from the LAN through the full pipeline (PREROUTING, routing,
- * FORWARD, POSTROUTING, conntrack, NAT) on one thread. An untimed pass creates the connections
- * (timed separately as the creation rate), then timed passes send one packet per connection,
- * round robin, over the established entries.
+ * {@code hairpin bench}: the workloads of issue 4 through the full pipeline, on reused buffers in
+ * batches of 32 ({@link Driver}), with a simulated clock. Every figure is measured here, none is
+ * derived from another run.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Measure the packet path: established UDP flows, with or without SNAT (MASQUERADE).")
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Measure the packet path (PREROUTING with conntrack and NAT, routing, FORWARD, POSTROUTING with",
+            "SNAT and confirm) on synthetic traffic, in batches of 32 packets over reused buffers.",
+            "",
+            "Workloads (--workload):",
+            "  udp     established UDP flows: --connections flows are created and answered (untimed),",
+            "          swept once more (warm-up), then --packets packets are timed, round robin over the flows.",
+            "  create  new UDP connections: the first packet of --connections flows into an empty table",
+            "          (after an untimed JIT warm-up on a throwaway table); reports connections_per_sec.",
+            "  tcp     short TCP connections, 8 packets each (handshake, request, ACK, FIN, FIN, ACK), the",
+            "          clock moving 1 ms per connection so TIME_WAIT entries expire on the timer wheel.",
+            "  filter  1000 established UDP flows without NAT through a FORWARD chain of --rules rules no",
+            "          packet matches (kube-proxy style -d 172.16.x.y/32 -p udp --dport 53 -j DROP).",
+            "  table   the issue's table: udp at 1, 1k, 100k, 1M connections with SNAT, create at 1M,",
+            "          tcp, filter with 10 and 10000 rules (each run as above).",
+            "",
+            "Reported: ns_per_packet and mpps (wall clock), cpu_ns_per_packet (the worker threads' CPU",
+            "time: less sensitive to a busy machine), connections_per_sec (create, tcp), bytes_per_entry",
+            "(heap growth after a GC divided by conntrack entries), p50/p99 latency of a 32-packet batch.",
+            "With --threads T, flows are split into T shards (flow k to shard k mod T; both directions of",
+            "a flow stay in its shard), each with its own gateway and conntrack on its own thread.",
+            ""})
 final class BenchCommand implements Callable<Integer> {
-    @Option(names = "--connections", defaultValue = "1000", description = "concurrent UDP connections (default ${DEFAULT-VALUE})")
-    int connections;
+    @Option(names = "--workload", defaultValue = "udp", description = "udp, create, tcp, filter or table (default ${DEFAULT-VALUE})")
+    String workload;
 
-    @Option(names = "--no-snat", description = "no NAT rule (default: MASQUERADE on the WAN device)")
-    boolean noSnat;
+    @Option(names = "--connections", description = "UDP connections (udp default 1000, create default 1000000)")
+    Integer connections;
 
-    @Option(names = "--packets", defaultValue = "20000000", description = "packets in the timed run (default ${DEFAULT-VALUE})")
+    @Option(names = "--snat", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "MASQUERADE out of the WAN device (default on; --no-snat: no nat rule)")
+    boolean snat;
+
+    @Option(names = "--threads", defaultValue = "1", description = "worker threads, each owning a shard of the flows (default ${DEFAULT-VALUE})")
+    int threads;
+
+    @Option(names = "--rules", defaultValue = "10000", description = "filter workload: rules in the FORWARD chain (default ${DEFAULT-VALUE})")
+    int rules;
+
+    @Option(names = "--packets", defaultValue = "20000000", description = "packets in a timed run, over all threads (default ${DEFAULT-VALUE})")
     long packets;
 
-    @Option(names = "--json", description = "one JSON object per workload")
+    @Option(names = "--prefetch", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "touch every packet's conntrack slot before running a batch (default on)")
+    boolean prefetch;
+
+    @Option(names = "--json", description = "print one JSON object per workload")
     boolean json;
+
+    private static final long T0 = 1_000_000_000_000L;
 
     @Override
     public Integer call() {
-        boolean snat = !noSnat;
-        Host host = new Host();
-        host.add(new NetDevice("lo", 1, NetDevice.ARPHRD_LOOPBACK, new byte[6], 65536)).addrs
-                .add(new NetDevice.InAddr(0x7f000001, 8, Route.SCOPE_HOST, false));
-        NetDevice eth0 = host.add(new NetDevice("eth0", 2, NetDevice.ARPHRD_ETHER, new byte[6], 1500));
-        eth0.addrs.add(new NetDevice.InAddr(Ipv4.parse("10.0.0.1"), 8, 0, false));
-        NetDevice eth1 = host.add(new NetDevice("eth1", 3, NetDevice.ARPHRD_ETHER, new byte[6], 1500));
-        eth1.addrs.add(new NetDevice.InAddr(Ipv4.parse("203.0.113.1"), 24, 0, false));
-        host.addressesChanged();
-        host.fib.addMain(new Route(0, 0, Route.RTN_UNICAST, eth1, Ipv4.parse("203.0.113.254"), 0, 0, 0, "main"));
-        host.fib.addMain(new Route(Ipv4.parse("10.0.0.0"), 8, Route.RTN_UNICAST, eth0, 0, Ipv4.parse("10.0.0.1"), Route.SCOPE_LINK, 0, "main"));
-        host.sysctls.set("net.ipv4.ip_forward", "1");
-        CtConfig cfg = new CtConfig();
-        cfg.max = Math.max(cfg.max, connections * 2);
-        Conntrack ct = new Conntrack(cfg, 1);
-        Stack stack = new Stack(host, ct, new SplittableRandom(1));
-        Ruleset rs = new Ruleset();
-        if (snat) {
-            IptablesRestore.restore(rs, "*nat\n-A POSTROUTING -o eth1 -j MASQUERADE\nCOMMIT\n");
+        if (threads < 1 || threads > 64) {
+            System.err.println("bench: --threads must be 1..64, not " + threads);
+            return 2;
         }
-        stack.tables = new RulesetTables(rs);
-        long[] sent = {0};
-        stack.output = (skb, dev, nh) -> sent[0]++;
-
-        // one 28-byte-payload UDP datagram per connection: 10.0.0.x:1024+ -> 198.51.100.0/24:53,
-        // destinations spread so one public address never runs out of ports (64512 per destination)
-        byte[][] tmpl = new byte[connections][];
-        for (int i = 0; i < connections; i++) {
-            tmpl[i] = udp(Ipv4.parse("10.0.0.2") + i / 60000, Ipv4.parse("198.51.100.1") + i % 250, 1024 + i % 60000, 53);
+        if (packets < Driver.BATCH) {
+            System.err.println("bench: --packets must be at least " + Driver.BATCH);
+            return 2;
         }
-        byte[] buf = new byte[64];
-        Skb skb = new Skb();
-        long t = 1_000_000_000_000L;
-        ct.advance(t);
-        long c0 = System.nanoTime();
-        for (int i = 0; i < connections; i++) {
-            send(stack, skb, buf, tmpl[i], eth0);
+        if (connections != null && (connections < 1 || connections > 12_000_000)) {
+            System.err.println("bench: --connections must be 1..12000000, not " + connections);
+            return 2;
         }
-        long createNs = System.nanoTime() - c0;
-        System.gc();
-        long heapAfter = used();
-        // warm-up, then the timed run (the clock is not moved: nothing expires)
-        run(stack, skb, buf, tmpl, eth0, Math.min(packets, 5_000_000L));
-        long s0 = System.nanoTime();
-        run(stack, skb, buf, tmpl, eth0, packets);
-        long elapsed = System.nanoTime() - s0;
-        double nsPerPacket = (double) elapsed / packets;
-        double mpps = packets / (elapsed / 1e3);
-        double createPerSec = connections / (createNs / 1e9);
-        if (ct.table.count() != connections || sent[0] < packets) {
-            System.err.println("bench: unexpected state: " + ct.table.count() + " entries, " + sent[0] + " sent");
-            return 1;
+        if (rules < 0 || rules > 65536) {
+            System.err.println("bench: --rules must be 0..65536, not " + rules);
+            return 2;
         }
-        if (json) {
-            System.out.printf("{\"workload\":\"udp-established\",\"connections\":%d,\"snat\":%b,\"threads\":1,"
-                    + "\"ns_per_packet\":%.1f,\"mpps\":%.2f,\"connections_per_sec\":%.0f,\"heap_after_create_mb\":%.1f}%n",
-                    connections, snat, nsPerPacket, mpps, createPerSec, heapAfter / 1e6);
-        } else {
-            System.out.printf("udp-established connections=%d snat=%b threads=1: %.1f ns/packet, %.2f Mpps; "
-                    + "creation %.0f connections/s (first packets, cold); heap after creation %.1f MB%n",
-                    connections, snat, nsPerPacket, mpps, createPerSec, heapAfter / 1e6);
+        switch (workload) {
+            case "udp" -> report(udp(connections == null ? 1000 : connections, snat, 0));
+            case "create" -> report(create(connections == null ? 1_000_000 : connections, snat));
+            case "tcp" -> report(tcp(snat));
+            case "filter" -> report(udp(1000, false, rules));
+            case "table" -> {
+                for (int n : new int[] {1, 1000, 100_000, 1_000_000}) {
+                    report(udp(n, snat, 0));
+                }
+                report(create(1_000_000, snat));
+                report(tcp(snat));
+                report(udp(1000, false, 10));
+                report(udp(1000, false, 10000));
+            }
+            default -> {
+                System.err.println("bench: unknown workload '" + workload + "' (expected udp, create, tcp, filter or table)");
+                return 2;
+            }
         }
         return 0;
     }
 
-    private static long used() {
-        Runtime r = Runtime.getRuntime();
-        return r.totalMemory() - r.freeMemory();
+    /** One result line. */
+    record Result(String workload, int connections, boolean snat, int threads, int rules, long packets, double nsPerPacket,
+            double cpuNsPerPacket, double connectionsPerSec, double bytesPerEntry, long p50BatchNs, long p99BatchNs) {}
+
+    private void report(Result r) {
+        double mpps = 1e3 / r.nsPerPacket;
+        if (json) {
+            StringBuilder sb = new StringBuilder();
+            sb.append(String.format(Locale.ROOT, "{\"workload\":\"%s\",\"connections\":%d,\"snat\":%b,\"threads\":%d",
+                    r.workload, r.connections, r.snat, r.threads));
+            if (r.rules >= 0) {
+                sb.append(",\"rules\":").append(r.rules);
+            }
+            sb.append(String.format(Locale.ROOT, ",\"packets\":%d,\"mpps\":%.3f,\"ns_per_packet\":%.1f,\"cpu_ns_per_packet\":%.1f",
+                    r.packets, mpps, r.nsPerPacket, r.cpuNsPerPacket));
+            if (r.connectionsPerSec > 0) {
+                sb.append(String.format(Locale.ROOT, ",\"connections_per_sec\":%.0f,\"conns_per_sec\":%.0f",
+                        r.connectionsPerSec, r.connectionsPerSec));
+            }
+            sb.append(String.format(Locale.ROOT, ",\"bytes_per_entry\":%.1f,\"p50_batch_ns\":%d,\"p99_batch_ns\":%d}",
+                    r.bytesPerEntry, r.p50BatchNs, r.p99BatchNs));
+            System.out.println(sb);
+        } else {
+            System.out.printf(Locale.ROOT, "%-7s connections=%d snat=%b threads=%d%s: %.1f ns/packet (%.1f cpu), %.2f Mpps%s,"
+                            + " %.1f bytes/entry, batch p50 %d ns p99 %d ns%n",
+                    r.workload, r.connections, r.snat, r.threads, r.rules >= 0 ? " rules=" + r.rules : "", r.nsPerPacket,
+                    r.cpuNsPerPacket, mpps,
+                    r.connectionsPerSec > 0 ? String.format(Locale.ROOT, ", %.0f connections/s", r.connectionsPerSec) : "",
+                    r.bytesPerEntry, r.p50BatchNs, r.p99BatchNs);
+        }
+        System.out.flush();
     }
 
-    private static void run(Stack stack, Skb skb, byte[] buf, byte[][] tmpl, NetDevice in, long n) {
-        int k = 0;
-        for (long i = 0; i < n; i++) {
-            send(stack, skb, buf, tmpl[k], in);
-            if (++k == tmpl.length) {
-                k = 0;
-            }
+    // ---------------------------------------------------------------- udp / filter
+
+    /** A worker: its gateway, driver and share of the flows. */
+    private final class Shard {
+        final Gateway gw;
+        final Driver driver;
+        final int flows;
+        final Histogram batches = new Histogram(3_600_000_000L, 2);
+        long cpuNs;
+        int next;
+
+        Shard(int total, int w, boolean snatOn, int filterRules) {
+            flows = total / threads + (w < total % threads ? 1 : 0);
+            gw = new Gateway(flows, snatOn, filterRules);
+            gw.clock(T0);
+            driver = new Driver(gw, snatOn, prefetch);
+            driver.stride = threads;
+            driver.offset = w;
         }
     }
 
-    /** copies the template (NAT rewrites in place) and receives it: the copy is part of the figure */
-    private static void send(Stack stack, Skb skb, byte[] buf, byte[] p, NetDevice in) {
-        System.arraycopy(p, 0, buf, 0, p.length);
-        skb.set(buf, 0, p.length);
-        skb.in = in;
-        stack.receive(skb);
+    private Result udp(int n, boolean snatOn, int filterRules) {
+        if (n < threads) {
+            throw new IllegalArgumentException("fewer connections than threads");
+        }
+        List<Shard> shards = new ArrayList<>();
+        for (int w = 0; w < threads; w++) {
+            shards.add(new Shard(n, w, snatOn, filterRules));
+        }
+        long heapEmpty = usedHeap();
+        parallel(shards, s -> s.driver.createUdp(0, s.flows, true));
+        long heapFull = usedHeap();
+        int entries = 0;
+        for (Shard s : shards) {
+            entries += s.gw.conntrack.table.count();
+        }
+        if (entries != n) {
+            throw new IllegalStateException("bench: " + entries + " conntrack entries for " + n + " flows");
+        }
+        long perShard = Math.max(Driver.BATCH, packets / threads);
+        // warm-up: one sweep over every flow, and at least as many packets as the timed run
+        parallel(shards, s -> sweep(s, Math.max(s.flows, perShard), null));
+        for (Shard s : shards) {
+            s.gw.transmitted = 0;
+        }
+        long wall = parallel(shards, s -> sweep(s, perShard, s.batches));
+        long sent = 0;
+        long cpu = 0;
+        Histogram all = new Histogram(3_600_000_000L, 2);
+        for (Shard s : shards) {
+            sent += s.gw.transmitted;
+            cpu += s.cpuNs;
+            all.add(s.batches);
+        }
+        long timed = perShard / Driver.BATCH * Driver.BATCH * threads;
+        if (sent != timed) {
+            throw new IllegalStateException("bench: " + sent + " of " + timed + " packets transmitted");
+        }
+        java.lang.ref.Reference.reachabilityFence(shards);
+        return new Result(filterRules > 0 ? "filter" : "udp", n, snatOn, threads, filterRules > 0 ? filterRules : -1, timed,
+                (double) wall / timed, (double) cpu / timed, 0,
+                (double) (heapFull - heapEmpty) / entries, all.getValueAtPercentile(50), all.getValueAtPercentile(99));
     }
 
-    private static byte[] udp(int src, int dst, int sport, int dport) {
-        byte[] p = new byte[56];
-        p[0] = 0x45;
-        Ipv4.put16(p, 2, 56);
-        p[8] = 64;
-        p[9] = 17;
-        Ipv4.put32(p, 12, src);
-        Ipv4.put32(p, 16, dst);
-        Ipv4.put16(p, 10, Checksum.compute(p, 0, 20));
-        Ipv4.put16(p, 20, sport);
-        Ipv4.put16(p, 22, dport);
-        Ipv4.put16(p, 24, 36);
-        Ipv4.put16(p, 26, Checksum.transport(p, 0, 20, 36));
-        return p;
+    private static void sweep(Shard s, long count, Histogram h) {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        long c0 = mx.getCurrentThreadCpuTime();
+        int next = s.next;
+        if (h == null) {
+            for (long p = 0; p < count; p += Driver.BATCH) {
+                next = s.driver.udpBatch(next, s.flows);
+            }
+        } else {
+            long t = System.nanoTime();
+            for (long p = 0; p + Driver.BATCH <= count; p += Driver.BATCH) {
+                next = s.driver.udpBatch(next, s.flows);
+                long t1 = System.nanoTime();
+                h.recordValue(t1 - t);
+                t = t1;
+            }
+        }
+        s.next = next;
+        s.cpuNs = mx.getCurrentThreadCpuTime() - c0;
+    }
+
+    // ---------------------------------------------------------------- create
+
+    private Result create(int n, boolean snatOn) {
+        if (threads != 1) {
+            System.err.println("bench: create runs on one thread (--threads ignored)");
+        }
+        // JIT warm-up on a throwaway table, so the figure is not the interpreter's
+        Gateway warm = new Gateway(200_000, snatOn, 0);
+        warm.clock(T0);
+        new Driver(warm, snatOn, prefetch).createUdp(0, 200_000, false);
+        warm = null;
+        Gateway gw = new Gateway(n, snatOn, 0);
+        gw.clock(T0);
+        Driver d = new Driver(gw, snatOn, prefetch);
+        long heapEmpty = usedHeap();
+        Histogram h = new Histogram(3_600_000_000L, 2);
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        long c0 = mx.getCurrentThreadCpuTime();
+        long w0 = System.nanoTime();
+        long t = w0;
+        for (int k = 0; k < n; k += Driver.BATCH) {
+            d.createUdp(k, Math.min(n, k + Driver.BATCH), false);
+            long t1 = System.nanoTime();
+            h.recordValue(t1 - t);
+            t = t1;
+        }
+        long wall = System.nanoTime() - w0;
+        long cpu = mx.getCurrentThreadCpuTime() - c0;
+        if (gw.conntrack.table.count() != n || gw.transmitted != n) {
+            throw new IllegalStateException("bench: " + gw.conntrack.table.count() + " entries, " + gw.transmitted
+                    + " transmitted for " + n + " new connections");
+        }
+        long heapFull = usedHeap();
+        java.lang.ref.Reference.reachabilityFence(gw);
+        return new Result("create", n, snatOn, 1, -1, n, (double) wall / n, (double) cpu / n, n / (wall / 1e9),
+                (double) (heapFull - heapEmpty) / n, h.getValueAtPercentile(50), h.getValueAtPercentile(99));
+    }
+
+    // ---------------------------------------------------------------- tcp
+
+    private Result tcp(boolean snatOn) {
+        if (threads != 1) {
+            System.err.println("bench: tcp runs on one thread (--threads ignored)");
+        }
+        Gateway gw = new Gateway(400_000, snatOn, 0);
+        Driver d = new Driver(gw, snatOn, prefetch);
+        long heapEmpty = usedHeap();
+        long now = T0;
+        long conn = 0;
+        // warm-up: 130 s of simulated time, so TIME_WAIT entries (120 s) expire as fast as they come
+        long warmPackets = Math.max(packets, 130_000L * TcpMix.PACKETS_PER_CONNECTION);
+        for (long p = 0; p < warmPackets; p += Driver.BATCH) {
+            now += 4_000_000L;
+            conn = d.tcpBatch(conn, now);
+        }
+        long heapFull = usedHeap();
+        int live = gw.conntrack.table.count();
+        gw.transmitted = 0;
+        long c0Conn = conn;
+        Histogram h = new Histogram(3_600_000_000L, 2);
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        long c0 = mx.getCurrentThreadCpuTime();
+        long w0 = System.nanoTime();
+        long t = w0;
+        long timed = packets / Driver.BATCH * Driver.BATCH;
+        for (long p = 0; p < timed; p += Driver.BATCH) {
+            now += 4_000_000L;
+            conn = d.tcpBatch(conn, now);
+            long t1 = System.nanoTime();
+            h.recordValue(t1 - t);
+            t = t1;
+        }
+        long wall = System.nanoTime() - w0;
+        long cpu = mx.getCurrentThreadCpuTime() - c0;
+        if (gw.transmitted != timed) {
+            throw new IllegalStateException("bench: " + gw.transmitted + " of " + timed + " TCP packets transmitted");
+        }
+        java.lang.ref.Reference.reachabilityFence(gw);
+        return new Result("tcp", live, snatOn, 1, -1, timed, (double) wall / timed, (double) cpu / timed,
+                (conn - c0Conn) / (wall / 1e9), (double) (heapFull - heapEmpty) / live, h.getValueAtPercentile(50),
+                h.getValueAtPercentile(99));
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** Runs {@code work} on every shard, one platform thread each (the caller's for one); returns wall ns. */
+    private static long parallel(List<Shard> shards, java.util.function.Consumer<Shard> work) {
+        long t0 = System.nanoTime();
+        if (shards.size() == 1) {
+            work.accept(shards.getFirst());
+            return System.nanoTime() - t0;
+        }
+        List<Thread> ts = new ArrayList<>();
+        for (Shard s : shards) {
+            ts.add(Thread.ofPlatform().start(() -> work.accept(s)));
+        }
+        for (Thread t : ts) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("bench interrupted", e);
+            }
+        }
+        return System.nanoTime() - t0;
+    }
+
+    private static long usedHeap() {
+        Runtime r = Runtime.getRuntime();
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return r.totalMemory() - r.freeMemory();
     }
 }

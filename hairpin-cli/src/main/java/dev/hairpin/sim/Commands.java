@@ -20,6 +20,10 @@ final class Commands {
         this.state = new EngineState(stack, rules.ruleset);
     }
 
+    dev.hairpin.rules.Ruleset ruleset() {
+        return rules.ruleset;
+    }
+
     void loadRules(String iptablesSave, String file) {
         rules.restore(iptablesSave, file);
     }

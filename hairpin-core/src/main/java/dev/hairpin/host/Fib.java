@@ -12,18 +12,22 @@ import java.util.List;
 public final class Fib {
     private final List<Route> local = new ArrayList<>();
     private final List<Route> main = new ArrayList<>();
+    /** the two tables compiled for lookups, rebuilt on every change */
+    private LpmTable localLpm = LpmTable.EMPTY;
+    private LpmTable mainLpm = LpmTable.EMPTY;
 
     public void addMain(Route r) {
         main.add(r);
         main.sort(ORDER);
+        mainLpm = new LpmTable(main);
     }
 
     public List<Route> mainRoutes() {
-        return main;
+        return java.util.Collections.unmodifiableList(main);
     }
 
     public List<Route> localRoutes() {
-        return local;
+        return java.util.Collections.unmodifiableList(local);
     }
 
     private static final Comparator<Route> ORDER =
@@ -46,21 +50,25 @@ public final class Fib {
             }
         }
         local.sort(ORDER);
+        localLpm = new LpmTable(local);
     }
 
     /** fib_lookup(): the route for a destination, or null when there is none. */
     public Route lookup(int daddr) {
-        for (Route r : local) {
-            if (r.contains(daddr)) {
-                return r;
-            }
+        Route r = localLpm.lookup(daddr);
+        return r != null ? r : mainLpm.lookup(daddr);
+    }
+
+    /**
+     * Whether {@link #lookup} gives a RTN_LOCAL route for {@code addr}: usually the local table
+     * alone answers (inet_lookup_ifaddr's question, as fib_validate_source asks it without rp_filter).
+     */
+    public boolean isLocal(int addr) {
+        Route r = localLpm.lookup(addr);
+        if (r != null) {
+            return r.type() == Route.RTN_LOCAL;
         }
-        for (Route r : main) {
-            if (r.contains(daddr)) {
-                return r;
-            }
-        }
-        return null;
+        return mainLpm.hasLocalType && (r = mainLpm.lookup(addr)) != null && r.type() == Route.RTN_LOCAL;
     }
 
     /** fib_lookup() restricted to routes through one device (addrtype --limit-iface) */
@@ -77,11 +85,6 @@ public final class Fib {
 
     /** A lookup in the local table only (inet_addr_type / inet_dev_addr_type). */
     public Route lookupLocal(int daddr) {
-        for (Route r : local) {
-            if (r.contains(daddr)) {
-                return r;
-            }
-        }
-        return null;
+        return localLpm.lookup(daddr);
     }
 }

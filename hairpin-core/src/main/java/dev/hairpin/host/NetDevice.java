@@ -24,6 +24,8 @@ public final class NetDevice {
     public final int mtu;
     public final List<InAddr> addrs = new ArrayList<>();
     public boolean up = true;
+    /** this device's conf values as {@link Sysctls} last resolved them (a cache it owns) */
+    volatile Sysctls.DevConf conf;
 
     public NetDevice(String name, int ifindex, int type, byte[] mac, int mtu) {
         this.name = name;

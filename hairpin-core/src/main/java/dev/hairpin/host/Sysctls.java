@@ -11,9 +11,12 @@ import java.util.Map;
  */
 public final class Sysctls {
     private final Map<String, String> values = new LinkedHashMap<>();
+    /** bumped by every write; a device's cached {@link DevConf} from an older one is stale */
+    private long version;
 
+    /** The values, read-only: writes go through {@link #set} so the per-device caches follow. */
     public Map<String, String> asMap() {
-        return values;
+        return java.util.Collections.unmodifiableMap(values);
     }
 
     public String get(String key) {
@@ -22,6 +25,7 @@ public final class Sysctls {
 
     public void set(String key, String value) {
         values.put(key, value.trim());
+        version++;
     }
 
     public long getLong(String key, long dflt) {
@@ -29,11 +33,33 @@ public final class Sysctls {
         if (v == null) {
             return dflt;
         }
+        int end = 0;
+        while (end < v.length() && !Character.isWhitespace(v.charAt(end))) {
+            end++;
+        }
         try {
-            return Long.parseLong(v.split("\\s+")[0]);
+            return Long.parseLong(v, 0, end, 10);
         } catch (NumberFormatException e) {
             return dflt;
         }
+    }
+
+    /**
+     * A device's IPv4 conf values as the packet path reads them (the kernel keeps them in
+     * {@code in_device->cnf}), resolved once per sysctl write instead of per packet. Immutable,
+     * so a reader on another thread sees a whole one or an older whole one.
+     */
+    record DevConf(Sysctls owner, long version, boolean routeLocalnet, boolean acceptLocal, int rpFilter,
+            boolean forwarding) {}
+
+    private DevConf conf(NetDevice dev) {
+        DevConf c = dev.conf;
+        if (c == null || c.owner != this || c.version != version) {
+            c = new DevConf(this, version, orConfSlow("route_localnet", dev, 0), orConfSlow("accept_local", dev, 0),
+                    rpFilterSlow(dev), forwardingSlow(dev));
+            dev.conf = c;
+        }
+        return c;
     }
 
     public boolean ipForward() {
@@ -41,21 +67,25 @@ public final class Sysctls {
     }
 
     /** IN_DEV_ORCONF: all || dev */
-    private boolean orConf(String name, NetDevice dev, long dflt) {
+    private boolean orConfSlow(String name, NetDevice dev, long dflt) {
         return getLong("net.ipv4.conf.all." + name, dflt) != 0
                 || (dev != null && getLong("net.ipv4.conf." + dev.name + "." + name, getLong("net.ipv4.conf.default." + name, dflt)) != 0);
     }
 
     public boolean routeLocalnet(NetDevice dev) {
-        return orConf("route_localnet", dev, 0);
+        return dev == null ? orConfSlow("route_localnet", null, 0) : conf(dev).routeLocalnet;
     }
 
     public boolean acceptLocal(NetDevice dev) {
-        return orConf("accept_local", dev, 0);
+        return dev == null ? orConfSlow("accept_local", null, 0) : conf(dev).acceptLocal;
     }
 
     /** IN_DEV_RPFILTER: max(all, dev) */
     public int rpFilter(NetDevice dev) {
+        return dev == null ? rpFilterSlow(null) : conf(dev).rpFilter;
+    }
+
+    private int rpFilterSlow(NetDevice dev) {
         long all = getLong("net.ipv4.conf.all.rp_filter", 0);
         long d = dev == null ? 0 : getLong("net.ipv4.conf." + dev.name + ".rp_filter", getLong("net.ipv4.conf.default.rp_filter", 0));
         return (int) Math.max(all, d);
@@ -63,6 +93,10 @@ public final class Sysctls {
 
     /** IN_DEV_FORWARD: the per-device forwarding flag (ip_forward sets them all) */
     public boolean forwarding(NetDevice dev) {
+        return conf(dev).forwarding;
+    }
+
+    private boolean forwardingSlow(NetDevice dev) {
         String k = "net.ipv4.conf." + dev.name + ".forwarding";
         if (values.containsKey(k)) {
             return getLong(k, 0) != 0;
@@ -72,7 +106,7 @@ public final class Sysctls {
 
     /** IN_DEV_TX_REDIRECTS: all || dev */
     public boolean sendRedirects(NetDevice dev) {
-        return orConf("send_redirects", dev, 1);
+        return orConfSlow("send_redirects", dev, 1);
     }
 
     public int defaultTtl() {

@@ -51,10 +51,11 @@ public final class Checksum {
 
     /** end-around-carry fold of a sum to 16 bits */
     public static int fold(long s) {
-        while ((s >>> 16) != 0) {
-            s = (s & 0xffff) + (s >>> 16);
-        }
-        return (int) s;
+        // the four 16-bit words of s (as unsigned), then two end-around carries: the same value
+        // as folding one word at a time, without a loop
+        s = (s & 0xffff) + (s >>> 16 & 0xffff) + (s >>> 32 & 0xffff) + (s >>> 48);
+        s = (s & 0xffff) + (s >>> 16);
+        return (int) ((s & 0xffff) + (s >>> 16));
     }
 
     /** folded sum of the IPv4 pseudo-header (source, destination, zero, protocol, L4 length) */

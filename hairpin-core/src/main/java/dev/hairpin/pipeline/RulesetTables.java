@@ -19,7 +19,7 @@ public final class RulesetTables implements Tables {
     @Override
     public int run(int table, int hook, Skb skb, XtParam par) {
         Table t = ruleset.table(BY_ID[table]);
-        if (t == null || !t.hasHook(hook)) {
+        if (t == null || !t.hasHook(hook) || par.trace == null && t.acceptsAll(hook)) {
             return Verdict.NF_ACCEPT;
         }
         return t.doTable(hook, skb, par);

@@ -112,9 +112,18 @@ public final class Table {
     private static final int Q_INV_SRC = 2;
     private static final int Q_INV_DST = 4;
     private static final int Q_INV_PROTO = 8;
+    /** in a run of exact-destination rules indexed by destination ({@link DstRun}) */
+    private static final int Q_RUN = 16;
+    /** shortest run worth an index: below this the linear skip is as fast */
+    static final int RUN_MIN = 8;
+    /** per entry in a run: its run; null outside runs */
+    private final DstRun[] runOf;
+    /** per entry in a run: the next entry of the same run with the same destination, or the run's end */
+    private final int[] nextSame;
     private final int[] hookEntry = new int[Hooks.COUNT];
     private final int[] underflow = new int[Hooks.COUNT];
     private final int stackSize;
+    private final boolean[] acceptsAll = new boolean[Hooks.COUNT];
 
     /**
      * Checks and compiles a table. {@code chains} must hold every built-in chain of the table
@@ -160,6 +169,10 @@ public final class Table {
         checkHooks(all, names);
         this.stackSize = Math.max(1, users.size());
         this.entries = layout(all);
+        for (int h = 0; h < Hooks.COUNT; h++) {
+            Entry first = def.hasHook(h) ? entries[hookEntry[h]] : null;
+            acceptsAll[h] = first != null && first.kind == K_POLICY && first.verdict == Verdict.NF_ACCEPT;
+        }
         int n = entries.length;
         qsrc = new int[n];
         qsmsk = new int[n];
@@ -177,6 +190,9 @@ public final class Table {
             qflags[k] = (e.ipAny ? Q_ANY : 0) | (e.invSrc ? Q_INV_SRC : 0) | (e.invDst ? Q_INV_DST : 0)
                     | (e.invProto ? Q_INV_PROTO : 0);
         }
+        runOf = new DstRun[n];
+        nextSame = new int[n];
+        indexRuns();
     }
 
     /** An empty table: built-in chains with policy ACCEPT and no rules. */
@@ -210,6 +226,15 @@ public final class Table {
     /** Whether this table has a chain attached to {@code hook}. */
     public boolean hasHook(int hook) {
         return def.hasHook(hook);
+    }
+
+    /**
+     * Whether the hook's chain has no rule and an ACCEPT policy: running it would accept without
+     * touching a counter (iptables-nft counts an ACCEPT policy never, see doTable), so the hook
+     * may skip it when nobody traces.
+     */
+    public boolean acceptsAll(int hook) {
+        return acceptsAll[hook];
     }
 
     /**
@@ -261,6 +286,12 @@ public final class Table {
                 // which match any packet, always stop it)
                 for (;;) {
                     int fl = qf[i];
+                    if ((fl & Q_RUN) != 0 && qd[i] != daddr) {
+                        // a long run of -d x/32 rules (kube-proxy's): go straight to the next
+                        // one for this destination; those between cannot match
+                        i = runNext(i, daddr);
+                        fl = qf[i];
+                    }
                     if ((fl & Q_ANY) != 0
                             || ((saddr & qsm[i]) == qs[i]) != ((fl & Q_INV_SRC) != 0)
                             && ((daddr & qdm[i]) == qd[i]) != ((fl & Q_INV_DST) != 0)
@@ -274,7 +305,7 @@ public final class Table {
             boolean hit = e.ipAny
                     || ipQuick(e, saddr, daddr, protocol)
                     && (!e.ifaces && !e.frag || e.ip.matches(skb, in, out, fragment));
-            if (!hit || !extMatches(e.matches, skb, par)) {
+            if (!hit || !(trace == null ? extMatches(e.matches, skb, par) : tracedMatches(e.matches, skb, par, trace))) {
                 if (trace != null && e.rule != null) {
                     trace.rule(this, e.chain, e.num, e.rule, false);
                 }
@@ -353,11 +384,105 @@ public final class Table {
         }
     }
 
+    /**
+     * A run of consecutive entries of one chain that all test an exact destination ({@code -d a/32},
+     * not inverted), indexed by that address: the first entry for each address, then
+     * {@link #nextSame} links, in rule order. Skipping to the next entry for the packet's address
+     * passes over only rules that cannot match, so first-match order and counters are untouched.
+     */
+    private static final class DstRun {
+        final int end;
+        final int[] keys;
+        final int[] first;
+        final int mask;
+
+        DstRun(int start, int end, int[] qdst, int[] nextSame) {
+            this.end = end;
+            int cap = Integer.highestOneBit(Math.max(4, (end - start) * 2 - 1)) * 2;
+            keys = new int[cap];
+            first = new int[cap];
+            java.util.Arrays.fill(first, -1);
+            mask = cap - 1;
+            int[] last = new int[cap];
+            for (int k = start; k < end; k++) {
+                nextSame[k] = end;
+                int slot = slot(qdst[k]);
+                if (first[slot] < 0) {
+                    keys[slot] = qdst[k];
+                    first[slot] = k;
+                } else {
+                    nextSame[last[slot]] = k;
+                }
+                last[slot] = k;
+            }
+        }
+
+        /** the slot holding {@code addr}, or the free slot where it would go */
+        int slot(int addr) {
+            int h = addr * 0x9e3779b1;
+            for (int i = (h ^ h >>> 16) & mask;; i = (i + 1) & mask) {
+                if (first[i] < 0 || keys[i] == addr) {
+                    return i;
+                }
+            }
+        }
+    }
+
+    /** the first entry at or after {@code i} (in a run) whose destination is {@code daddr}, else the run's end */
+    private int runNext(int i, int daddr) {
+        DstRun r = runOf[i];
+        int p = r.first[r.slot(daddr)];
+        if (p < 0) {
+            return r.end;
+        }
+        while (p < i) {
+            p = nextSame[p];
+        }
+        return p;
+    }
+
+    private void indexRuns() {
+        int n = entries.length;
+        int k = 0;
+        while (k < n) {
+            if (!exactDst(k)) {
+                k++;
+                continue;
+            }
+            int start = k;
+            while (k < n && exactDst(k) && entries[k].chain == entries[start].chain) {
+                k++;
+            }
+            if (k - start >= RUN_MIN) {
+                DstRun r = new DstRun(start, k, qdst, nextSame);
+                for (int j = start; j < k; j++) {
+                    runOf[j] = r;
+                    qflags[j] |= Q_RUN;
+                }
+            }
+        }
+    }
+
+    private boolean exactDst(int k) {
+        return (qflags[k] & (Q_ANY | Q_INV_DST)) == 0 && qdmsk[k] == -1;
+    }
+
     /** the source, destination and protocol tests of ip_packet_match() */
     private static boolean ipQuick(Entry e, int saddr, int daddr, int protocol) {
         return ((saddr & e.smsk) == e.src) != e.invSrc
                 && ((daddr & e.dmsk) == e.dst) != e.invDst
                 && (e.proto == 0 || (protocol == e.proto) != e.invProto);
+    }
+
+    /** extMatches() that tells the trace which match failed */
+    private static boolean tracedMatches(Match[] ms, Skb skb, XtParam par, RuleTrace trace) {
+        for (int k = 0; k < ms.length; k++) {
+            if (!ms[k].matches(skb, par)) {
+                trace.matchFailed(k);
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean extMatches(Match[] ms, Skb skb, XtParam par) {
@@ -426,7 +551,15 @@ public final class Table {
         return Map.copyOf(refs);
     }
 
-    /** Every jump names an existing user chain, and no chain reaches itself. */
+    /** nf_tables' jump stack: a chain this many jumps below a base chain is refused (-EMLINK) */
+    static final int JUMP_STACK_SIZE = 16;
+
+    /**
+     * Every jump names an existing user chain (a base chain cannot be jumped to: -EOPNOTSUPP), and
+     * no chain sits {@link #JUMP_STACK_SIZE} jumps below a base chain, as nft_chain_validate()
+     * walks the table from its base chains: a loop among chains no base chain reaches is allowed,
+     * a loop a base chain reaches is refused with -EMLINK.
+     */
     private static void checkJumps(List<Chain> all, Map<String, Chain> names) {
         for (Chain c : all) {
             int num = 0;
@@ -441,38 +574,38 @@ public final class Table {
                             "Chain '" + r.chain() + "' does not exist");
                 }
                 if (to.builtin()) {
-                    throw new RuleCheckException(c.name(), num, r, RuleCheckException.Errno.EINVAL,
+                    throw new RuleCheckException(c.name(), num, r, RuleCheckException.Errno.EOPNOTSUPP,
                             "cannot jump to built-in chain " + to.name());
                 }
             }
         }
-        // depth-first search for a cycle, as mark_source_chains() refuses loops
-        Map<String, Integer> state = new HashMap<>();
+        // the deepest level each chain was validated at: a chain seen again no deeper is done
+        Map<String, Integer> seen = new HashMap<>();
         for (Chain c : all) {
-            findLoop(c, names, state);
+            if (c.builtin()) {
+                validateDepth(c, 0, names, seen);
+            }
         }
     }
 
-    private static void findLoop(Chain c, Map<String, Chain> names, Map<String, Integer> state) {
-        Integer s = state.get(c.name());
-        if (s != null && s == 2) {
+    private static void validateDepth(Chain c, int level, Map<String, Chain> names, Map<String, Integer> seen) {
+        Integer done = seen.get(c.name());
+        if (done != null && done >= level) {
             return;
         }
-        state.put(c.name(), 1);
+        seen.put(c.name(), level);
         int num = 0;
         for (Rule r : c.rules()) {
             num++;
             if (r.chain() == null) {
                 continue;
             }
-            Integer ts = state.get(r.chain());
-            if (ts != null && ts == 1) {
-                throw new RuleCheckException(c.name(), num, r, RuleCheckException.Errno.ELOOP,
-                        "Loop found in table: chain " + c.name() + " jumps back to " + r.chain());
+            if (level + 1 == JUMP_STACK_SIZE) {
+                throw new RuleCheckException(c.name(), num, r, RuleCheckException.Errno.EMLINK,
+                        "chain " + r.chain() + " is " + JUMP_STACK_SIZE + " jumps below a base chain");
             }
-            findLoop(names.get(r.chain()), names, state);
+            validateDepth(names.get(r.chain()), level + 1, names, seen);
         }
-        state.put(c.name(), 2);
     }
 
     /**

@@ -1,0 +1,108 @@
+package dev.hairpin.workload;
+
+import dev.hairpin.host.NetDevice;
+import dev.hairpin.packet.Skb;
+
+/**
+ * Feeds a {@link Gateway} in batches of {@link #BATCH} packets over reused buffers, as a NIC
+ * ring would: the batch is written first, then (with {@code prefetch}) every packet's conntrack
+ * lookup is touched so the cache misses overlap, then each packet runs the full pipeline.
+ */
+public final class Driver {
+    public static final int BATCH = 32;
+    public final Gateway gw;
+    private final boolean snat;
+    private final boolean prefetch;
+    private final byte[][] bufs = new byte[BATCH][2048];
+    private final Skb[] skbs = new Skb[BATCH];
+    private final NetDevice[] ins = new NetDevice[BATCH];
+    private final int[] lens = new int[BATCH];
+    private int fill;
+    /** keeps the prefetch loads alive */
+    public int sink;
+    /** this driver's share of the flows: flow number k * stride + offset (a shard of a multi-worker run) */
+    public int stride = 1;
+    public int offset;
+
+    public Driver(Gateway gw, boolean snat, boolean prefetch) {
+        this.gw = gw;
+        this.snat = snat;
+        this.prefetch = prefetch;
+        for (int i = 0; i < BATCH; i++) {
+            skbs[i] = new Skb();
+        }
+    }
+
+    /** Creates UDP flows [from, to): the first packet, and with {@code replies} the answer (ESTABLISHED). */
+    public void createUdp(int from, int to, boolean replies) {
+        for (int k = from; k < to; k++) {
+            int i = k * stride + offset;
+            UdpFlows.original(i, slot(gw.lan), 0);
+            lens[fill++] = UdpFlows.LEN;
+            if (fill == BATCH) {
+                flush();
+            }
+            if (replies) {
+                UdpFlows.reply(i, snat, slot(gw.wan), 0);
+                lens[fill++] = UdpFlows.LEN;
+                if (fill == BATCH) {
+                    flush();
+                }
+            }
+        }
+        flush();
+    }
+
+    /** One batch of established UDP packets, flows {@code first, first+1, ...} modulo {@code n}; returns the next flow. */
+    public int udpBatch(int first, int n) {
+        int i = first;
+        for (int k = 0; k < BATCH; k++) {
+            UdpFlows.original(i * stride + offset, slot(gw.lan), 0);
+            lens[fill++] = UdpFlows.LEN;
+            if (++i == n) {
+                i = 0;
+            }
+        }
+        flush();
+        return i;
+    }
+
+    /** Four whole TCP connections (32 packets) starting at connection {@code c}, the clock moved 1 ms per connection. */
+    public long tcpBatch(long c, long nowNs) {
+        for (int j = 0; j < BATCH / TcpMix.PACKETS_PER_CONNECTION; j++) {
+            for (int k = 0; k < TcpMix.PACKETS_PER_CONNECTION; k++) {
+                lens[fill] = TcpMix.write(c + j, k, snat, slot(TcpMix.fromServer(k) ? gw.wan : gw.lan), 0);
+                fill++;
+            }
+        }
+        gw.clock(nowNs);
+        flush();
+        return c + BATCH / TcpMix.PACKETS_PER_CONNECTION;
+    }
+
+    private byte[] slot(NetDevice in) {
+        ins[fill] = in;
+        return bufs[fill];
+    }
+
+    /** Runs the packets written so far. */
+    public void flush() {
+        int n = fill;
+        for (int k = 0; k < n; k++) {
+            Skb s = skbs[k];
+            s.set(bufs[k], 0, lens[k]);
+            s.in = ins[k];
+        }
+        if (prefetch) {
+            int x = 0;
+            for (int k = 0; k < n; k++) {
+                x += gw.conntrack.prefetch(skbs[k]);
+            }
+            sink += x;
+        }
+        for (int k = 0; k < n; k++) {
+            gw.stack.receive(skbs[k]);
+        }
+        fill = 0;
+    }
+}

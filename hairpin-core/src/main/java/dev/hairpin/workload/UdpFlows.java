@@ -1,0 +1,68 @@
+package dev.hairpin.workload;
+
+import dev.hairpin.packet.Checksum;
+import dev.hairpin.packet.Ipv4;
+
+/**
+ * {@code n} UDP flows from the LAN to DNS servers: flow i is 10.0.0.(2 + i / 50000):(1024 + i % 50000)
+ * → 198.51.100.(1 + i % 251):53 with 28 zero bytes of payload (56-byte datagrams). 50000 and 251
+ * are coprime, so the flows stay distinct after MASQUERADE to one address with their ports kept
+ * (up to 12.5 M flows). Writes each datagram, checksums included, into a caller's buffer.
+ */
+public final class UdpFlows {
+    public static final int LEN = 56;
+    static final int PAYLOAD = LEN - 28;
+    static final int FIRST_SRC = Ipv4.parse("10.0.0.2");
+    static final int FIRST_DST = Ipv4.parse("198.51.100.1");
+
+    public final int n;
+
+    public UdpFlows(int n) {
+        if (n < 1 || n > 12_000_000) {
+            throw new IllegalArgumentException("connections must be 1..12000000, not " + n);
+        }
+        this.n = n;
+    }
+
+    public static int src(int i) {
+        return FIRST_SRC + i / 50_000;
+    }
+
+    public static int sport(int i) {
+        return 1024 + i % 50_000;
+    }
+
+    public static int dst(int i) {
+        return FIRST_DST + i % 251;
+    }
+
+    /** flow i's packet from the LAN side */
+    public static void original(int i, byte[] b, int off) {
+        write(b, off, src(i), dst(i), sport(i), 53);
+    }
+
+    /** the server's answer to flow i, arriving at the WAN side ({@code snat}: to the gateway's address) */
+    public static void reply(int i, boolean snat, byte[] b, int off) {
+        write(b, off, dst(i), snat ? Gateway.WAN_ADDR : src(i), 53, sport(i));
+    }
+
+    /** a 56-byte UDP datagram with both checksums, summed from its few varying words */
+    static void write(byte[] b, int off, int saddr, int daddr, int sport, int dport) {
+        int addrs = (saddr >>> 16) + (saddr & 0xffff) + (daddr >>> 16) + (daddr & 0xffff);
+        b[off] = 0x45;
+        b[off + 1] = 0;
+        Ipv4.put16(b, off + 2, LEN);
+        Ipv4.put32(b, off + 4, 0);
+        b[off + 8] = 64;
+        b[off + 9] = Ipv4.PROTO_UDP;
+        Ipv4.put32(b, off + 12, saddr);
+        Ipv4.put32(b, off + 16, daddr);
+        Ipv4.put16(b, off + 10, ~Checksum.fold(0x4500L + LEN + (64 << 8 | Ipv4.PROTO_UDP) + addrs) & 0xffff);
+        Ipv4.put16(b, off + 20, sport);
+        Ipv4.put16(b, off + 22, dport);
+        Ipv4.put16(b, off + 24, LEN - 20);
+        int udp = ~Checksum.fold((long) addrs + Ipv4.PROTO_UDP + 2 * (LEN - 20) + sport + dport) & 0xffff;
+        Ipv4.put16(b, off + 26, udp == 0 ? Checksum.MANGLED_0 : udp);
+        java.util.Arrays.fill(b, off + 28, off + LEN, (byte) 0);
+    }
+}
