@@ -158,4 +158,35 @@ class LabSessionTest {
         Run s = lab(dir, "send", "tcp", "10.0.0.2:1", "198.51.100.1:80", "--in", "eth9");
         assertThat(s.err()).isEqualTo("hairpin: send: no interface eth9 on the lab host\n");
     }
+
+    /**
+     * -m set against an ipset with a nomatch carve-out: the membership answers are those ipset's
+     * own tests expect of hash:net (tests/hash:net.t: 1.1.1.3 in, 1.1.1.4 not, 1.1.1.16 in), and
+     * packets follow them through FORWARD.
+     */
+    @Test
+    void aSetMatchDropsWhatTheSetHoldsExceptItsNomatchCarveOuts() {
+        Path dir = tmp.resolve("ipset");
+        lab(dir, "init");
+        for (String[] c : new String[][] {{"create", "test", "hash:net", "timeout", "30"}, {"-A", "test", "1.1.1.1", "nomatch"},
+            {"-A", "test", "1.1.1.0/30"}, {"-A", "test", "1.1.1.0/28", "nomatch"}, {"-A", "test", "1.1.1.0/26"}}) {
+            String[] argv = new String[c.length + 1];
+            argv[0] = "ipset";
+            System.arraycopy(c, 0, argv, 1, c.length);
+            assertThat(lab(dir, argv).rc()).as(String.join(" ", c)).isZero();
+        }
+        assertThat(lab(dir, "ipset", "-T", "test", "1.1.1.1").rc()).isEqualTo(1);
+        assertThat(lab(dir, "ipset", "-T", "test", "1.1.1.3").rc()).isZero();
+        assertThat(lab(dir, "ipset", "-T", "test", "1.1.1.4").rc()).isEqualTo(1);
+        assertThat(lab(dir, "ipset", "-T", "test", "1.1.1.16").rc()).isZero();
+        assertThat(lab(dir, "iptables", "-A", "FORWARD", "-m", "set", "--match-set", "test", "src", "-j", "DROP").rc()).isZero();
+        assertThat(lab(dir, "send", "udp", "1.1.1.3:5000", "10.0.0.2:53", "--in", "eth1").out()).contains("dropped");
+        assertThat(lab(dir, "send", "udp", "1.1.1.4:5000", "10.0.0.2:53", "--in", "eth1").out()).contains("out eth0: udp 1.1.1.4:5000");
+        assertThat(lab(dir, "send", "udp", "1.1.1.16:5000", "10.0.0.2:53", "--in", "eth1").out()).contains("dropped");
+        Run destroy = lab(dir, "ipset", "destroy", "test");
+        assertThat(destroy.rc()).isEqualTo(1);
+        assertThat(destroy.err()).isEqualTo("ipset v7.17: Set cannot be destroyed: it is in use by a kernel component\n");
+        lab(dir, "sleep", "31");
+        assertThat(lab(dir, "send", "udp", "1.1.1.3:5001", "10.0.0.2:53", "--in", "eth1").out()).contains("out eth0");
+    }
 }
