@@ -65,6 +65,7 @@ class OperatorConformanceTest {
                             + "\n  ours:\n    " + ours.merged().strip().replace("\n", "\n    "));
                 }
             }
+            assertThat(compared).as("commands compared").isPositive();
             assertThat(failures).as(String.join("\n", failures)).isEmpty();
             if (d.getFileName().toString().startsWith("ops-")) {
                 // the operator recordings: many commands, and their frames (the consequence of
