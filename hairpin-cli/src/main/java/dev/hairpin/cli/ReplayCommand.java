@@ -19,7 +19,7 @@ final class ReplayCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SCENARIO_DIR")
     Path dir;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "write conntrack.txt, events.txt, iptables-save-c.txt, stats.txt, notes.txt here")
+    @Option(names = "--out", paramLabel = "DIR", description = "write output.pcap, conntrack.txt, events.txt, iptables-save-c.txt, stats.txt, notes.txt here")
     Path out;
 
     @Option(names = "--check", description = "compare with the scenario's expected/ files and capture; exit 1 on a difference")
@@ -41,6 +41,7 @@ final class ReplayCommand implements Callable<Integer> {
             Files.writeString(out.resolve("iptables-save-c.txt"), r.iptablesSaveCounters());
             Files.writeString(out.resolve("stats.txt"), r.stats());
             Files.writeString(out.resolve("notes.txt"), String.join("\n", r.notes) + "\n");
+            r.writeOutputPcap(out.resolve("output.pcap"));
         }
         System.out.println(dir.getFileName() + ": " + r.scenario.input.size() + " frames in, " + r.sent.size() + " out, "
                 + r.conntrack.table.count() + " entries");

@@ -184,21 +184,7 @@ public final class Snapshot {
 
     /** Copies the net.netfilter.* sysctls into the conntrack configuration. */
     public static void applyConntrack(Host host, CtConfig c) {
-        var s = host.sysctls;
-        c.max = (int) s.getLong("net.netfilter.nf_conntrack_max", c.max);
-        c.buckets = (int) s.getLong("net.netfilter.nf_conntrack_buckets", c.buckets);
-        c.acct = s.getLong("net.netfilter.nf_conntrack_acct", c.acct ? 1 : 0) != 0;
-        c.checksum = s.getLong("net.netfilter.nf_conntrack_checksum", 1) != 0;
-        c.events = (int) s.getLong("net.netfilter.nf_conntrack_events", c.events);
-        c.tcpLoose = s.getLong("net.netfilter.nf_conntrack_tcp_loose", 1) != 0;
-        c.tcpBeLiberal = s.getLong("net.netfilter.nf_conntrack_tcp_be_liberal", 0) != 0;
-        c.tcpIgnoreInvalidRst = s.getLong("net.netfilter.nf_conntrack_tcp_ignore_invalid_rst", 0) != 0;
-        c.tcpMaxRetrans = (int) s.getLong("net.netfilter.nf_conntrack_tcp_max_retrans", 3);
-        for (CtTimeout t : CtTimeout.values()) {
-            if (t.sysctl != null) {
-                c.setTimeoutSeconds(t, s.getLong("net.netfilter." + t.sysctl, c.timeoutSeconds(t)));
-            }
-        }
+        dev.hairpin.tools.SysctlKeys.applyConntrack(host, c);
     }
 
     private void loadNeigh(Path p) {

@@ -11,6 +11,17 @@ import dev.hairpin.packet.Ipv4;
 import dev.hairpin.packet.Skb;
 import dev.hairpin.pipeline.Output;
 import dev.hairpin.pipeline.Stack;
+import dev.hairpin.pcap.CaptureRecord;
+import dev.hairpin.pcap.LinkType;
+import dev.hairpin.pcap.PcapWriter;
+import dev.hairpin.pcap.Sll2;
+import dev.hairpin.nat.NatRange;
+import dev.hairpin.rules.Chain;
+import dev.hairpin.rules.Match;
+import dev.hairpin.rules.Rule;
+import dev.hairpin.rules.Table;
+import dev.hairpin.rules.matches.StatisticMatch;
+import dev.hairpin.rules.targets.NatTarget;
 import dev.hairpin.tools.ConntrackFormat;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,8 +36,8 @@ import java.util.SplittableRandom;
  * could have made it, and says so.
  */
 public final class Replay {
-    /** A frame the engine sent: interface name and the IPv4 datagram. */
-    public record Sent(String iface, byte[] ip, int afterInput) {}
+    /** A frame the engine sent: interface, the IPv4 datagram, after which input, when (ns since the Unix epoch). */
+    public record Sent(String iface, int ifindex, byte[] ip, int afterInput, long epochNanos) {}
 
     public final Scenario scenario;
     public final Stack stack;
@@ -35,8 +46,10 @@ public final class Replay {
     public final List<String> events = new ArrayList<>();
     public final List<String> notes = new ArrayList<>();
     public final List<String> kernelLog = new ArrayList<>();
-    /** what each action printed, in order */
+    /** what each action printed (stdout then stderr), in order */
     public final List<String> actionOutput = new ArrayList<>();
+    /** each action's full result, in order */
+    public final List<dev.hairpin.tools.ToolResult> actionResults = new ArrayList<>();
     private final Commands commands;
 
     /** the kernel's outputs not yet matched to one of ours (for adopting its choices) */
@@ -51,18 +64,20 @@ public final class Replay {
         this.conntrack = new Conntrack(snap.ctConfig, 0x1234_5678_9abcL);
         this.stack = new Stack(snap.host, conntrack, new SplittableRandom(42));
         this.commands = new Commands(stack);
+        notes.addAll(s.notes);
         commands.loadRules(snap.iptablesSave, s.dir.resolve("host/iptables-save.txt").toString());
         this.epoch0 = s.input.isEmpty() ? 0 : s.input.getFirst().epoch();
         stack.kernelLog = kernelLog::add;
         stack.output = new Output() {
             @Override
             public void transmit(Skb skb, NetDevice dev, int nexthop) {
-                sent.add(new Sent(dev.name, skb.copyDatagram(), current));
+                sent.add(new Sent(dev.name, dev.ifindex, skb.copyDatagram(), current,
+                        Math.round(epoch0 * 1e9) + conntrack.now() - BASE_NS));
                 forget(dev.name, skb);
             }
         };
         conntrack.addListener((table, ct, ev, user) -> events.add(ConntrackFormat.event(table, ct, ev, false)
-                + (user && (ev & CtEvent.DESTROY) != 0 ? " [USERSPACE]" : "")));
+                + (user ? " [USERSPACE]" : "")));
         stack.nat.adopter = new Nat.Adopter() {
             @Override
             public int adopt(int ct, int manip, long k1, long k2) {
@@ -75,6 +90,7 @@ public final class Replay {
             }
         };
         stack.ipIds = this::adoptIpId;
+        stack.randomDraws = this::adoptDraw;
     }
 
     private long clock(double epoch) {
@@ -93,13 +109,19 @@ public final class Replay {
             while (ei < expected.size() && expected.get(ei).epoch() < next) {
                 pendingExpected.add(expected.get(ei++));
             }
-            while (li < scenario.local.size() && scenario.local.get(li).n() < f.n()) {
-                injectLocal(scenario.local.get(li++));
+            // the gateway's own packets and the admin commands due before this frame, in time order
+            while (true) {
+                boolean l = li < scenario.local.size() && scenario.local.get(li).n() < f.n();
+                boolean a = ai < scenario.actions.size() && scenario.actions.get(ai).afterInput() < f.n();
+                if (l && (!a || scenario.local.get(li).epoch() <= scenario.actions.get(ai).epoch())) {
+                    injectLocal(scenario.local.get(li++));
+                } else if (a) {
+                    runAction(scenario.actions.get(ai++));
+                } else {
+                    break;
+                }
             }
-            while (ai < scenario.actions.size() && scenario.actions.get(ai).afterInput() < f.n()) {
-                runAction(scenario.actions.get(ai++));
-            }
-            conntrack.advance(clock(f.epoch()));
+            stack.advance(clock(f.epoch()));
             NetDevice in = stack.host.device(f.iface());
             if (in == null) {
                 notes.add("input " + f.n() + ": unknown interface " + f.iface());
@@ -111,27 +133,55 @@ public final class Replay {
             skb.seq = f.n();
             stack.receive(skb);
         }
-        while (li < scenario.local.size()) {
-            injectLocal(scenario.local.get(li++));
+        while (li < scenario.local.size() || ai < scenario.actions.size()) {
+            boolean a = ai < scenario.actions.size();
+            if (li < scenario.local.size() && (!a || scenario.local.get(li).epoch() <= scenario.actions.get(ai).epoch())) {
+                injectLocal(scenario.local.get(li++));
+            } else {
+                runAction(scenario.actions.get(ai++));
+            }
         }
-        while (ai < scenario.actions.size()) {
-            runAction(scenario.actions.get(ai++));
+        if (adoptedDraws[0] + adoptedDraws[1] > 0) {
+            notes.add("adopted the kernel's -m statistic --mode random draws from the capture: " + adoptedDraws[1] + " matched, "
+                    + adoptedDraws[0] + " did not");
         }
         return this;
     }
 
     private void injectLocal(Scenario.Frame f) {
-        conntrack.advance(clock(f.epoch()));
+        stack.advance(clock(f.epoch()));
         NetDevice dev = stack.host.device(f.iface());
         byte[] buf = f.ip().clone();
+        learnSocket(buf);
         Skb skb = new Skb(buf, 0, buf.length);
         skb.seq = -f.n();
         stack.localOut(skb, dev, 0);
     }
 
+    /**
+     * A TCP/UDP packet of the gateway's own processes shows a connected socket: what comes back
+     * to it is that socket's, not the stack's to answer (no RST, no port unreachable). Its own
+     * RST closes it.
+     */
+    private void learnSocket(byte[] p) {
+        int proto = Ipv4.protocol(p, 0);
+        int l4 = Ipv4.ihlBytes(p, 0);
+        if ((proto != Ipv4.PROTO_TCP && proto != Ipv4.PROTO_UDP) || p.length < l4 + 8) {
+            return;
+        }
+        int s = Ipv4.saddr(p, 0), d = Ipv4.daddr(p, 0), sp = Ipv4.u16(p, l4), dp = Ipv4.u16(p, l4 + 2);
+        if (proto == Ipv4.PROTO_TCP && p.length >= l4 + 14 && (p[l4 + 13] & 0x04) != 0) {
+            stack.host.sockets.close(proto, s, sp, d, dp);
+        } else {
+            stack.host.sockets.sent(proto, s, sp, d, dp);
+        }
+    }
+
     private void runAction(Scenario.Action a) {
-        conntrack.advance(clock(a.epoch()));
-        actionOutput.add(commands.run(a.cmd()));
+        stack.advance(clock(a.epoch()));
+        dev.hairpin.tools.ToolResult r = commands.run(a.cmd());
+        actionResults.add(r);
+        actionOutput.add(r.merged());
     }
 
     /** The final table as {@code conntrack -L} prints it (stdout lines only). */
@@ -143,8 +193,27 @@ public final class Replay {
         return out;
     }
 
+    /**
+     * Writes what the engine sent as {@code tcpdump -i any} would show it: LINUX_SLL2, the
+     * device's ifindex, PACKET_OUTGOING, the device's MAC (the capture's layout).
+     */
+    public void writeOutputPcap(java.nio.file.Path file) throws java.io.IOException {
+        try (PcapWriter w = PcapWriter.create(file, LinkType.LINUX_SLL2, false)) {
+            byte[] rec = new byte[Sll2.HEADER + 65536];
+            for (Sent s : sent) {
+                NetDevice dev = stack.host.device(s.ifindex());
+                boolean lo = dev != null && dev.isLoopback();
+                byte[] mac = dev == null || dev.mac == null ? new byte[6] : dev.mac;
+                int h = Sll2.encode(rec, 0, 0x0800, s.ifindex(), lo ? Sll2.ARPHRD_LOOPBACK : Sll2.ARPHRD_ETHER,
+                        CaptureRecord.PACKET_OUTGOING, mac, 6);
+                System.arraycopy(s.ip(), 0, rec, h, s.ip().length);
+                w.write(s.epochNanos(), rec, 0, h + s.ip().length, h + s.ip().length);
+            }
+        }
+    }
+
     public String iptablesSaveCounters() {
-        return commands.run("iptables-save -c");
+        return commands.run("iptables-save -c").merged();
     }
 
     public String stats() {
@@ -180,6 +249,86 @@ public final class Replay {
             }
         }
         return -1;
+    }
+
+    /**
+     * A {@code -m statistic --mode random} draw: adopted from what the kernel did with this
+     * packet, when the rule's target leaves a mark on it (a NAT binding inside or outside the
+     * target's range). The draw must be one the probability allows (p = 0 never matches, p = 1
+     * always does), else it is a divergence. -1 (the PRNG) when the capture does not tell.
+     */
+    private int adoptDraw(Match by, Skb skb, int probability) {
+        if (!(by instanceof StatisticMatch sm)) {
+            return -1;
+        }
+        Rule rule = ruleOf(by);
+        if (rule == null || !(rule.target() instanceof NatTarget nt)) {
+            notes.add("input " + current + ": statistic draw not adoptable (the rule's target leaves no mark on the packet)");
+            return -1;
+        }
+        Scenario.Frame e = kernelCopy(skb, nt.snat());
+        if (e == null) {
+            notes.add("input " + current + ": statistic draw not adoptable (no frame of the kernel's for this packet)");
+            return -1;
+        }
+        byte[] p = e.ip();
+        int l4 = Ipv4.ihlBytes(p, 0);
+        boolean ports = Ipv4.protocol(p, 0) == Ipv4.PROTO_TCP || Ipv4.protocol(p, 0) == Ipv4.PROTO_UDP;
+        int addr = nt.snat() ? Ipv4.saddr(p, 0) : Ipv4.daddr(p, 0);
+        int port = ports ? Ipv4.u16(p, l4 + (nt.snat() ? 0 : 2)) : -1;
+        NatRange r = nt.range();
+        boolean applied = (!r.has(NatRange.MAP_IPS)
+                || Integer.compareUnsigned(addr, r.minAddr()) >= 0 && Integer.compareUnsigned(addr, r.maxAddr()) <= 0)
+                && (port < 0 || !r.has(NatRange.PROTO_SPECIFIED) || (port >= r.minProto() && port <= r.maxProto()));
+        boolean draw = applied ^ sm.inverted();
+        if (draw ? probability == 0 : probability == Integer.MIN_VALUE) {
+            notes.add("input " + current + ": DIVERGENCE: the kernel's statistic draw (" + draw + ") is impossible with probability "
+                    + Integer.toUnsignedString(probability) + "/2^31");
+            return -1;
+        }
+        adoptedDraws[draw ? 1 : 0]++;
+        return draw ? 1 : 0;
+    }
+
+    /** how many statistic draws were adopted from the capture, [false, true] */
+    public final int[] adoptedDraws = new int[2];
+
+    private Rule ruleOf(Match m) {
+        for (Table t : commands.ruleset().snapshot()) {
+            if (t == null) {
+                continue;
+            }
+            for (Chain c : t.chains()) {
+                for (Rule r : c.rules()) {
+                    for (Match x : r.matches()) {
+                        if (x == m) {
+                            return r;
+                        }
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    /** the kernel's output frame of this packet: same IP id, protocol, length, and the side NAT of this kind keeps */
+    private Scenario.Frame kernelCopy(Skb skb, boolean snat) {
+        byte[] b = skb.buf;
+        int proto = skb.protocol();
+        boolean ports = proto == Ipv4.PROTO_TCP || proto == Ipv4.PROTO_UDP;
+        for (Scenario.Frame e : pendingExpected) {
+            byte[] p = e.ip();
+            if (Ipv4.id(p, 0) != Ipv4.id(b, skb.l3) || Ipv4.protocol(p, 0) != proto || p.length != skb.len) {
+                continue;
+            }
+            int l4 = Ipv4.ihlBytes(p, 0);
+            boolean kept = snat ? Ipv4.daddr(p, 0) == skb.daddr() && (!ports || Ipv4.u16(p, l4 + 2) == Ipv4.u16(b, skb.l4 + 2))
+                    : Ipv4.saddr(p, 0) == skb.saddr() && (!ports || Ipv4.u16(p, l4) == Ipv4.u16(b, skb.l4));
+            if (kept) {
+                return e;
+            }
+        }
+        return null;
     }
 
     private int adoptIpId(Skb gen) {

@@ -6,9 +6,6 @@ import dev.hairpin.pipeline.Stack;
 import dev.hairpin.rules.Ruleset;
 import dev.hairpin.rules.iptables.Iptables;
 import dev.hairpin.rules.iptables.IptablesRestore;
-import dev.hairpin.rules.iptables.IptablesSave;
-import java.util.Arrays;
-import java.util.List;
 
 /** Binds the rule model and its iptables front end to a replay's stack. */
 final class RulesBinding {
@@ -27,15 +24,5 @@ final class RulesBinding {
         if (r.exitCode() != 0) {
             throw new SnapshotException(file + ": refused by iptables-restore: " + r.stderr().trim());
         }
-    }
-
-    String command(String[] argv) {
-        List<String> args = Arrays.asList(argv).subList(1, argv.length);
-        Iptables.Result r = switch (argv[0]) {
-            case "iptables-save" -> IptablesSave.command(ruleset, args, () -> "Sat Jan  1 00:00:00 2000");
-            case "iptables-restore" -> IptablesRestore.command(ruleset, args, "");
-            default -> Iptables.run(ruleset, args);
-        };
-        return r.stdout() + r.stderr();
     }
 }

@@ -2,12 +2,20 @@ package dev.hairpin.sim;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hairpin.host.NetDevice;
 import dev.hairpin.io.Snapshot;
 import dev.hairpin.io.SnapshotException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.hairpin.packet.Checksum;
+import dev.hairpin.packet.Ipv4;
+import dev.hairpin.pcap.CaptureFormatException;
+import dev.hairpin.pcap.CaptureReader;
+import dev.hairpin.pcap.CaptureRecord;
+import dev.hairpin.pcap.LinkType;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -21,7 +29,7 @@ public final class Scenario {
     public record Frame(int n, double epoch, String iface, byte[] ip, String origin) {}
 
     /** An admin command run after input frame {@code afterInput}. */
-    public record Action(int afterInput, double epoch, String cmd, String output) {}
+    public record Action(int afterInput, double epoch, String cmd, String output, int rc) {}
 
     public final Path dir;
     public final Snapshot snapshot;
@@ -30,19 +38,33 @@ public final class Scenario {
     /** local packets, each with its after_input in {@link Frame#n} */
     public final List<Frame> local = new ArrayList<>();
     public final List<Action> actions = new ArrayList<>();
+    /** what loading had to say (a capture that lost frames) */
+    public final List<String> notes = new ArrayList<>();
 
     private Scenario(Path dir, Snapshot snapshot) {
         this.dir = dir;
         this.snapshot = snapshot;
     }
 
+    /** the capture's record of the packet a local packet became on a wire or on lo: when it really passed */
+    public final List<Frame> looped = new ArrayList<>();
+
+    /**
+     * Loads a scenario: input and output frames from {@code capture.pcap} (SLL2: pkttype 0 on a
+     * real device is input, 4 is output; lo records are neither), the gateway's own packets from
+     * {@code local.pcap} (NFLOG at LOCAL_OUT), admin commands from {@code expected/actions.txt}.
+     */
     public static Scenario load(Path dir) {
         Scenario s = new Scenario(dir, Snapshot.load(dir.resolve("host")));
-        s.frames(dir.resolve("input.jsonl"), s.input, true);
-        s.frames(dir.resolve("output.jsonl"), s.output, true);
-        Path local = dir.resolve("local.jsonl");
+        Path capture = dir.resolve("capture.pcap");
+        if (!Files.exists(capture)) {
+            throw new SnapshotException(capture + ": missing (the gateway's tcpdump -i any capture, LINUX_SLL2)");
+        }
+        s.readCapture(capture);
+        s.fillLostTail(dir);
+        Path local = dir.resolve("local.pcap");
         if (Files.exists(local)) {
-            s.frames(local, s.local, false);
+            s.readLocal(local);
         }
         Path actions = dir.resolve("expected/actions.txt");
         if (Files.exists(actions)) {
@@ -51,13 +73,92 @@ public final class Scenario {
         return s;
     }
 
-    private void frames(Path p, List<Frame> out, boolean ethernet) {
-        if (!Files.exists(p)) {
-            if (ethernet) {
-                throw new SnapshotException(p + ": missing (expected one JSON frame per line)");
+    private static double epoch(CaptureRecord r) {
+        return r.timestampNanos / 1e9;
+    }
+
+    /** the IPv4 datagram of a record, trimmed to its total length (link padding off) */
+    private static byte[] datagram(CaptureRecord r, String file) {
+        if (r.protocol != 0x0800 || r.networkOffset < 0 || r.networkLength < 20) {
+            throw new CaptureFormatException(file, r.number, r.fileOffset,
+                    "expected an IPv4 packet (protocol 0x0800, at least 20 bytes), got protocol 0x"
+                            + Integer.toHexString(r.protocol) + " with " + r.networkLength + " bytes");
+        }
+        byte[] ip = r.networkCopy();
+        int tot = Ipv4.totLen(ip, 0);
+        if (Ipv4.version(ip, 0) != 4 || tot < 20 || tot > ip.length) {
+            throw new CaptureFormatException(file, r.number, r.fileOffset,
+                    "expected an IPv4 header with a total length within the " + ip.length + " captured bytes");
+        }
+        return tot == ip.length ? ip : Arrays.copyOf(ip, tot);
+    }
+
+    private void readCapture(Path file) {
+        try (CaptureReader in = CaptureReader.open(file)) {
+            CaptureRecord r = new CaptureRecord();
+            while (in.next(r)) {
+                if (r.ifindex < 0 || r.pkttype < 0) {
+                    throw new CaptureFormatException(in.name(), r.number, r.fileOffset,
+                            "expected a Linux cooked capture (SLL2: interface index and packet type), got link type "
+                                    + LinkType.name(r.linkType));
+                }
+                NetDevice dev = snapshot.host.device(r.ifindex);
+                if (dev == null) {
+                    throw new CaptureFormatException(in.name(), r.number, r.fileOffset,
+                            "interface index " + r.ifindex + " is not in host/ip-addr.json");
+                }
+                byte[] ip = datagram(r, in.name());
+                if (dev.isLoopback()) {
+                    looped.add(new Frame(0, epoch(r), dev.name, ip, null));
+                } else if (r.pkttype == CaptureRecord.PACKET_OUTGOING) {
+                    output.add(new Frame(output.size() + 1, epoch(r), dev.name, ip, null));
+                } else {
+                    input.add(new Frame(input.size() + 1, epoch(r), dev.name, ip, null));
+                }
             }
+        } catch (IOException e) {
+            throw new SnapshotException(file + ": cannot read: " + e.getMessage(), e);
+        } catch (CaptureFormatException e) {
+            throw new SnapshotException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * tcpdump can lose the last records of a run (its buffer was not flushed when it was
+     * stopped). The harness's own log of what it sent (input.jsonl) and of what the peers
+     * received (output.jsonl) then holds them: where the capture is a strict prefix of the log,
+     * byte for byte, the missing tail is taken from the log and the replay says so.
+     */
+    private void fillLostTail(Path dir) {
+        fillFrom(dir.resolve("input.jsonl"), input, "input");
+        fillFrom(dir.resolve("output.jsonl"), output, "output");
+    }
+
+    private void fillFrom(Path log, List<Frame> frames, String what) {
+        if (!Files.exists(log)) {
             return;
         }
+        List<Frame> logged = jsonFrames(log);
+        if (logged.size() <= frames.size()) {
+            return;
+        }
+        for (int i = 0; i < frames.size(); i++) {
+            if (!Arrays.equals(logged.get(i).ip(), frames.get(i).ip()) || !logged.get(i).iface().equals(frames.get(i).iface())) {
+                throw new SnapshotException(log + ":" + (i + 1) + ": differs from capture.pcap's " + what + " frame " + (i + 1)
+                        + " while the log has more frames than the capture (" + logged.size() + " vs " + frames.size() + ")");
+            }
+        }
+        int lost = logged.size() - frames.size();
+        for (int i = frames.size(); i < logged.size(); i++) {
+            Frame f = logged.get(i);
+            frames.add(new Frame(i + 1, f.epoch(), f.iface(), f.ip(), null));
+        }
+        notes.add("capture.pcap lacks the last " + lost + " " + what + " frames; taken from " + log.getFileName()
+                + " (the " + (logged.size() - lost) + " before them equal the capture's)");
+    }
+
+    /** frames of a harness log: one JSON object per line with a full Ethernet frame in "hex" */
+    private static List<Frame> jsonFrames(Path p) {
         ObjectMapper om = new ObjectMapper();
         List<String> lines;
         try {
@@ -65,6 +166,7 @@ public final class Scenario {
         } catch (IOException e) {
             throw new SnapshotException(p + ": cannot read: " + e.getMessage(), e);
         }
+        List<Frame> out = new ArrayList<>();
         int ln = 0;
         for (String line : lines) {
             ln++;
@@ -73,20 +175,78 @@ public final class Scenario {
             }
             try {
                 JsonNode j = om.readTree(line);
-                String hex = j.has("hex_csum_completed") ? j.get("hex_csum_completed").asText() : j.path("hex").asText();
-                byte[] bytes = HexFormat.of().parseHex(hex);
-                if (ethernet) {
-                    if (bytes.length < 14) {
-                        throw new SnapshotException(p + ":" + ln + ": frame shorter than an Ethernet header");
-                    }
-                    bytes = java.util.Arrays.copyOfRange(bytes, 14, bytes.length);
+                byte[] bytes = HexFormat.of().parseHex(j.path("hex").asText());
+                if (bytes.length < 34) {
+                    throw new SnapshotException(p + ":" + ln + ": frame shorter than Ethernet + IPv4 headers");
                 }
-                int n = ethernet ? j.path("n").asInt(ln) : j.path("after_input").asInt();
-                out.add(new Frame(n, j.path("epoch").asDouble(), j.path("gw_iface").asText(), bytes, j.path("origin").asText(null)));
+                byte[] ip = Arrays.copyOfRange(bytes, 14, bytes.length);
+                int tot = Ipv4.totLen(ip, 0);
+                if (tot >= 20 && tot < ip.length) {
+                    ip = Arrays.copyOf(ip, tot);
+                }
+                out.add(new Frame(ln, j.path("epoch").asDouble(), j.path("gw_iface").asText(), ip, null));
             } catch (IOException | IllegalArgumentException e) {
-                throw new SnapshotException(p + ":" + ln + ": expected a JSON object with \"hex\", \"epoch\", \"gw_iface\": " + e.getMessage(), e);
+                throw new SnapshotException(p + ":" + ln + ": expected a JSON object with \"hex\", \"epoch\", \"gw_iface\": "
+                        + e.getMessage(), e);
             }
         }
+        return out;
+    }
+
+    /**
+     * The gateway's own packets as they entered OUTPUT (NFLOG, LOCAL_OUT): outdev is the route
+     * its socket chose, the prefix says socket or kernel. A partial TCP/UDP checksum (offload)
+     * is completed, as the device would. Each is placed among the input frames by when it really
+     * passed: NFLOG's stamp comes late (when tcpdump read it), so the capture's record of what it
+     * became (same IP id, out on a wire or back in on lo, up to 20 ms before) is used when there
+     * is one.
+     */
+    private void readLocal(Path file) {
+        try (CaptureReader in = CaptureReader.open(file)) {
+            CaptureRecord r = new CaptureRecord();
+            while (in.next(r)) {
+                if (r.hook < 0 || r.outdev < 0) {
+                    throw new CaptureFormatException(in.name(), r.number, r.fileOffset,
+                            "expected an NFLOG record of hook LOCAL_OUT with an outdev attribute, got link type "
+                                    + LinkType.name(r.linkType));
+                }
+                NetDevice dev = snapshot.host.device(r.outdev);
+                if (dev == null) {
+                    throw new CaptureFormatException(in.name(), r.number, r.fileOffset,
+                            "outdev " + r.outdev + " is not in host/ip-addr.json");
+                }
+                byte[] ip = datagram(r, in.name());
+                if (Checksum.transportPartial(ip, 0)) {
+                    int at = Ipv4.ihlBytes(ip, 0) + Checksum.checkOffset(Ipv4.protocol(ip, 0));
+                    Ipv4.put16(ip, at, Checksum.completePartial(ip, 0));
+                }
+                double when = passed(ip, epoch(r));
+                int after = 0;
+                while (after < input.size() && input.get(after).epoch() < when) {
+                    after++;
+                }
+                local.add(new Frame(after, when, dev.name, ip, r.prefix()));
+            }
+        } catch (IOException e) {
+            throw new SnapshotException(file + ": cannot read: " + e.getMessage(), e);
+        } catch (CaptureFormatException e) {
+            throw new SnapshotException(e.getMessage(), e);
+        }
+    }
+
+    private double passed(byte[] ip, double logged) {
+        double best = logged;
+        for (List<Frame> l : List.of(output, looped)) {
+            for (Frame f : l) {
+                byte[] p = f.ip();
+                if (f.epoch() <= logged && f.epoch() >= logged - 0.020 && f.epoch() < best
+                        && Ipv4.id(p, 0) == Ipv4.id(ip, 0) && Ipv4.protocol(p, 0) == Ipv4.protocol(ip, 0)
+                        && Ipv4.totLen(p, 0) == Ipv4.totLen(ip, 0)) {
+                    best = f.epoch();
+                }
+            }
+        }
+        return best;
     }
 
     private void loadActions(Path p) {
@@ -101,6 +261,7 @@ public final class Scenario {
         int after = 0;
         double epoch = 0;
         String cmd = null;
+        int rc = 0;
         for (String line : lines) {
             ln++;
             if (line.startsWith("#")) {
@@ -108,22 +269,23 @@ public final class Scenario {
             }
             if (line.startsWith("t=")) {
                 if (cmd != null) {
-                    actions.add(new Action(after, epoch, cmd, outText.toString()));
+                    actions.add(new Action(after, epoch, cmd, outText.toString(), rc));
                 }
-                var m = java.util.regex.Pattern.compile("epoch=(\\S+) after_input=(\\d+) rc=\\S+ cmd=(.*)$").matcher(line);
+                var m = java.util.regex.Pattern.compile("epoch=(\\S+) after_input=(\\d+) rc=(-?\\d+) cmd=(.*)$").matcher(line);
                 if (!m.find()) {
                     throw new SnapshotException(p + ":" + ln + ": expected `t=... epoch=... after_input=N rc=... cmd=...`");
                 }
                 epoch = Double.parseDouble(m.group(1));
                 after = Integer.parseInt(m.group(2));
-                cmd = m.group(3);
+                rc = Integer.parseInt(m.group(3));
+                cmd = m.group(4);
                 outText = new StringBuilder();
             } else if (outText != null) {
                 outText.append(line.replaceFirst("^    \\| ?", "")).append('\n');
             }
         }
         if (cmd != null) {
-            actions.add(new Action(after, epoch, cmd, outText.toString()));
+            actions.add(new Action(after, epoch, cmd, outText.toString(), rc));
         }
     }
 }

@@ -258,28 +258,26 @@ public final class Conntrack {
     static final int EVICTION_RANGE = 8;
 
     /**
-     * early_drop(): from the new tuple's bucket on, looks at up to 8 buckets and deletes every
-     * unassured confirmed entry of the first bucket that has one.
+     * early_drop(): from the new tuple's bucket on, walks up to 8 of the kernel's hash buckets
+     * (O(chain) each) and deletes every unassured confirmed entry of the first bucket that has
+     * one; expired entries met on the way are reaped and not counted.
      */
     private boolean earlyDrop(long k1, long k2) {
         int buckets = Math.max(1, config.buckets);
-        int start = table.bucketOf(k1, k2, buckets);
-        int[] nodes = table.inBuckets(start, EVICTION_RANGE, buckets);
-        for (int i = 0; i < EVICTION_RANGE; i++) {
-            int b = (start + i) % buckets;
+        table.ensureChains(buckets);
+        int b = table.bucketOf(k1, k2, buckets);
+        for (int i = 0; i < EVICTION_RANGE; i++, b = (b + 1) % buckets) {
+            // the chain as RCU iteration sees it: deleting does not cut the walk short
+            chainBuf = table.chain(b, chainBuf);
             int drops = 0;
-            for (int node : nodes) {
-                int ct = node >>> 1;
-                int kb = (node & 1) << 1;
-                if (!table.isConfirmed(ct) || table.bucketOf(table.keys[(ct << 2) + kb], table.keys[(ct << 2) + kb + 1], buckets) != b) {
-                    continue;
-                }
+            for (int j = 0; chainBuf[j] != ConntrackTable.NONE; j++) {
+                int ct = chainBuf[j] >>> 1;
                 if (table.deadline[ct] <= table.now()) {
                     delete(ct, false);
                     continue;
                 }
                 int st = table.status(ct);
-                if ((st & (CtStatus.ASSURED | CtStatus.DYING)) != 0) {
+                if ((st & (CtStatus.ASSURED | CtStatus.DYING)) != 0 || !table.isConfirmed(ct)) {
                     continue;
                 }
                 if (delete(ct, false)) {
@@ -293,6 +291,8 @@ public final class Conntrack {
         }
         return false;
     }
+
+    private int[] chainBuf = new int[16];
 
     // ---------------------------------------------------------------- skb references
 
@@ -487,6 +487,11 @@ public final class Conntrack {
 
     /** nf_ct_deliver_cached_events() */
     public void deliverCachedEvents(int ct) {
+        deliverCachedEvents(ct, false);
+    }
+
+    /** the same, for a change a userspace request made (ctnetlink reports its portid) */
+    public void deliverCachedEvents(int ct, boolean userspace) {
         int ev = table.takeEvents(ct);
         if ((table.status(ct) & CtStatus.DYING) != 0) {
             return; // killed while a packet held it (TCP RST): DESTROY was the last word
@@ -495,7 +500,7 @@ public final class Conntrack {
             return;
         }
         for (CtEvent.Listener l : listeners) {
-            l.event(table, ct, ev, false);
+            l.event(table, ct, ev, userspace);
         }
     }
 

@@ -58,6 +58,12 @@ public final class ConntrackTable implements CtView {
     private int slotMask;
     private final long seed;
 
+    // ---- the kernel's hash buckets, kept only once early_drop needed them ----
+    /** first node of each of nf_conntrack_buckets chains (head insertion, newest first); null: not kept */
+    private int[] chainHead;
+    /** next node in its chain, per node (entry << 1 | dir) */
+    private int[] chainNext;
+
     // ---- timer wheel ----
     static final int TICK_SHIFT = 27; // 134 ms
     static final int WHEEL_BITS = 14; // 16384 slots: a 36-minute turn
@@ -94,6 +100,9 @@ public final class ConntrackTable implements CtView {
         gen = grow(gen, cap);
         tcp = tcp == null ? new TcpConn[cap] : Arrays.copyOf(tcp, cap);
         freeList = freeList == null ? new int[cap] : Arrays.copyOf(freeList, cap);
+        if (chainNext != null) {
+            chainNext = Arrays.copyOf(chainNext, cap * 2);
+        }
         capacity = cap;
     }
 
@@ -237,6 +246,10 @@ public final class ConntrackTable implements CtView {
         put(keys[b], keys[b + 1], e << 1);
         put(keys[b + 2], keys[b + 3], (e << 1) | 1);
         confirmed++;
+        if (chainHead != null) {
+            chain(e << 1);
+            chain((e << 1) | 1);
+        }
     }
 
     private void put(long k1, long k2, int node) {
@@ -252,6 +265,10 @@ public final class ConntrackTable implements CtView {
         remove(keys[b], keys[b + 1], e << 1);
         remove(keys[b + 2], keys[b + 3], (e << 1) | 1);
         confirmed--;
+        if (chainHead != null) {
+            unchain(e << 1);
+            unchain((e << 1) | 1);
+        }
     }
 
     private void remove(long k1, long k2, int node) {
@@ -410,24 +427,65 @@ public final class ConntrackTable implements CtView {
         }
     }
 
-    /** Entry indexes of confirmed entries whose original tuple hashes into [b, b+range) of {@code buckets}. */
-    int[] inBuckets(int startBucket, int range, int buckets) {
-        int[] out = new int[16];
-        int n = 0;
-        for (int node : slots) {
-            if (node == NONE) {
-                continue;
-            }
-            int kb = (node >>> 1 << 2) + ((node & 1) << 1);
-            int b = bucketOf(keys[kb], keys[kb + 1], buckets);
-            if (((b - startBucket) & 0x7fffffff) % buckets < range) {
-                if (n == out.length) {
-                    out = Arrays.copyOf(out, n * 2);
-                }
-                out[n++] = node;
+    // ---------------------------------------------------------------- the kernel's buckets
+
+    /**
+     * Keeps the kernel's bucket chains from now on ({@code buckets} = nf_conntrack_buckets; a
+     * different count rebuilds them, as a resize rehashes). Only early_drop walks them, so a
+     * table that never filled up pays nothing.
+     */
+    void ensureChains(int buckets) {
+        if (chainHead != null && chainHead.length == buckets) {
+            return;
+        }
+        chainHead = new int[buckets];
+        Arrays.fill(chainHead, NONE);
+        chainNext = new int[capacity * 2];
+        for (int n : slots) {
+            if (n != NONE) {
+                chain(n);
             }
         }
-        return Arrays.copyOf(out, n);
+    }
+
+    /** the nodes of bucket {@code b}, newest first, NONE-terminated (an O(chain) walk) */
+    int[] chain(int b, int[] into) {
+        int n = 0;
+        for (int node = chainHead[b]; node != NONE; node = chainNext[node]) {
+            if (n + 1 >= into.length) {
+                into = Arrays.copyOf(into, into.length * 2);
+            }
+            into[n++] = node;
+        }
+        into[n] = NONE;
+        return into;
+    }
+
+    private int bucketOfNode(int node) {
+        int kb = (node >>> 1 << 2) + ((node & 1) << 1);
+        return bucketOf(keys[kb], keys[kb + 1], chainHead.length);
+    }
+
+    private void chain(int node) {
+        int b = bucketOfNode(node);
+        chainNext[node] = chainHead[b];
+        chainHead[b] = node;
+    }
+
+    private void unchain(int node) {
+        int b = bucketOfNode(node);
+        int prev = NONE;
+        for (int n = chainHead[b]; n != NONE; prev = n, n = chainNext[n]) {
+            if (n == node) {
+                if (prev == NONE) {
+                    chainHead[b] = chainNext[n];
+                } else {
+                    chainNext[prev] = chainNext[n];
+                }
+                return;
+            }
+        }
+        throw new IllegalStateException("conntrack bucket " + b + " lost node " + node);
     }
 
     /** reciprocal_scale(hash, buckets): the kernel's bucket of a tuple */

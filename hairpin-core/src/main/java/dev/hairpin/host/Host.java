@@ -17,6 +17,8 @@ public final class Host {
     public final Sysctls sysctls = new Sysctls();
     /** listening sockets as "tcp:PORT" / "udp:PORT" (any local address) */
     public final java.util.Set<String> listening = new java.util.HashSet<>();
+    /** connected sockets of the host's own processes (a replay learns them from local.pcap) */
+    public final Sockets sockets = new Sockets();
     /** static neighbours (ip neigh PERMANENT): address → MAC */
     public final Map<Integer, byte[]> neighbours = new HashMap<>();
 

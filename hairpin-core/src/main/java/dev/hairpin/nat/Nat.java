@@ -3,6 +3,7 @@ package dev.hairpin.nat;
 import dev.hairpin.conntrack.Conntrack;
 import dev.hairpin.conntrack.ConntrackTable;
 import dev.hairpin.conntrack.CtStatus;
+import dev.hairpin.conntrack.TcpState;
 import dev.hairpin.conntrack.Tuple;
 import dev.hairpin.packet.Checksum;
 import dev.hairpin.packet.CtInfo;
@@ -159,9 +160,68 @@ public final class Nat {
         return conntrack.tupleTaken(Tuple.invertK1(k1), rk2, ct);
     }
 
-    /** nf_nat_used_tuple_new(): as used_tuple (the TIME_WAIT eviction is not modelled yet) */
+    /**
+     * nf_nat_used_tuple_new(): the unaltered tuple clashes; for a protocol that allows clashes
+     * (UDP) that is still no clash when the colliding entry is this flow seen from the other
+     * side (both directions' first packets became entries at once) and is not NATed itself.
+     */
     private boolean usedTupleNew(long k1, long k2, int ct) {
-        return usedTuple(k1, k2, ct);
+        if (!usedTuple(k1, k2, ct)) {
+            return false;
+        }
+        int proto = Tuple.proto(k2);
+        if (proto != Ipv4.PROTO_UDP && proto != 136) { // allow_clash: udp, udplite
+            return true;
+        }
+        int node = conntrack.findLive(k1, k2);
+        if (node < 0) {
+            node = conntrack.findLive(Tuple.invertK1(k1), Tuple.invertK2(k2));
+            if (node < 0) {
+                return false; // the clashing entry went away
+            }
+        }
+        int other = node >>> 1;
+        if ((table.status(other) & (CtStatus.SRC_NAT | CtStatus.DST_NAT | CtStatus.SEQ_ADJUST)) != 0) {
+            return true;
+        }
+        return !(table.origK1(other) == table.replyK1(ct) && table.origK2(other) == table.replyK2(ct));
+    }
+
+    /** NF_NAT_MAX_ATTEMPTS / 4: the last attempts of a port search may evict a closing entry */
+    static final int HARDER_THRESH = 128 / 4;
+
+    /**
+     * nf_nat_used_tuple_harder(): in the last 32 attempts for a new TCP connection (SYN_SENT),
+     * a candidate whose reply tuple belongs to a source-NATed entry that is closing (TIME_WAIT,
+     * CLOSE, SYN_SENT2; not FIXED_TIMEOUT, not dying) is taken over when the new connection's
+     * sequence has advanced past the old one's: the old entry is killed (no event flag for
+     * userspace) and the tuple reused.
+     */
+    private boolean usedTupleHarder(long k1, long k2, int ct, int attemptsLeft) {
+        if (attemptsLeft > HARDER_THRESH || Tuple.proto(k2) != Ipv4.PROTO_TCP
+                || conntrack.l4state(ct) != TcpState.SYN_SENT) {
+            return usedTuple(k1, k2, ct);
+        }
+        int node = conntrack.findLive(Tuple.invertK1(k1), Tuple.invertK2(k2));
+        if (node < 0) {
+            return false;
+        }
+        int old = node >>> 1;
+        if ((node & 1) == 0 || old == ct) {
+            return true;
+        }
+        int st = table.status(old);
+        if (conntrack.l4state(old) < TcpState.TIME_WAIT || (st & (CtStatus.FIXED_TIMEOUT | CtStatus.DYING)) != 0
+                || (st & CtStatus.SRC_NAT) == 0) {
+            return true;
+        }
+        if (conntrack.tcp(ct).seen[0].tdEnd - conntrack.tcp(old).seen[0].tdEnd <= 0) {
+            return true; // nf_seq_has_advanced()
+        }
+        if (conntrack.delete(old, false)) {
+            return (st & (CtStatus.OFFLOAD | CtStatus.HW_OFFLOAD)) != 0;
+        }
+        return true;
     }
 
     /** find_appropriate_src(): reuse the mapping an existing connection from this source has */
@@ -255,8 +315,8 @@ public final class Nat {
         } else {
             return set(k1, k2);
         }
-        // a replay first tries the key the kernel was seen to choose
-        if (adopter != null) {
+        // a replay first tries the key the kernel was seen to choose (a one-port range is no choice)
+        if (adopter != null && size > 1) {
             int a = adopter.adopt(ct, manip, k1, k2);
             if (a >= 0) {
                 long ak2 = withKey(k2, icmp, manip, a);
@@ -280,7 +340,7 @@ public final class Nat {
         while (true) {
             for (int i = 0; i < attempts; i++, off = (off + 1) & 0xffff) {
                 cand = withKey(k2, icmp, manip, min + off % size);
-                if (!usedTuple(k1, cand, ct)) {
+                if (!usedTupleHarder(k1, cand, ct, attempts - i)) {
                     return set(k1, cand);
                 }
             }

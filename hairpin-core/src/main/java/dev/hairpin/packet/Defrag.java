@@ -54,8 +54,16 @@ public final class Defrag {
         INVALID
     }
 
-    private final long timeoutNanos;
-    private final long highThresh;
+    private long timeoutNanos;
+    private long highThresh;
+    private int maxSize;
+    /** told of every queue that expires having received its first fragment (ip_expire) */
+    public Expired onExpire;
+
+    /** A queue timed out; {@code head} is its offset-0 fragment as received. */
+    public interface Expired {
+        void expired(byte[] head, int user, int tag);
+    }
     private final LinkedHashMap<Key, Queue> queues = new LinkedHashMap<>();
     private long mem;
     private Outcome outcome;
@@ -77,6 +85,20 @@ public final class Defrag {
         this.highThresh = highThresh;
     }
 
+    /** net.ipv4.ipfrag_time and ipfrag_high_thresh, read again by the stack before each fragment */
+    public void setLimits(long timeoutNanos, long highThresh) {
+        this.timeoutNanos = timeoutNanos;
+        this.highThresh = highThresh;
+    }
+
+    /**
+     * IPCB(skb)->frag_max_size of the datagram the last {@link #offer} returned: the largest
+     * fragment's total length (output re-fragments to it, ip_do_fragment).
+     */
+    public int maxSize() {
+        return maxSize;
+    }
+
     /** {@link #offer(byte[], int, int, int, long)} with user 0 */
     public byte[] offer(byte[] buf, int off, int len, long nowNanos) {
         return offer(buf, off, len, 0, nowNanos);
@@ -89,6 +111,11 @@ public final class Defrag {
      * kept. Queues older than the timeout are expired first.
      */
     public byte[] offer(byte[] buf, int off, int len, int user, long nowNanos) {
+        return offer(buf, off, len, user, 0, nowNanos);
+    }
+
+    /** As {@link #offer(byte[], int, int, int, long)}; {@code tag} (the input device) is given back on expiry. */
+    public byte[] offer(byte[] buf, int off, int len, int user, int tag, long nowNanos) {
         expire(nowNanos);
         if (len < Ipv4.MIN_HEADER || Ipv4.version(buf, off) != 4) {
             return result(Outcome.INVALID);
@@ -110,11 +137,11 @@ public final class Defrag {
             queues.put(key, q);
             mem += QUEUE_SIZE;
         }
-        return queue(key, q, buf, off, ihl, totLen);
+        return queue(key, q, buf, off, ihl, totLen, tag);
     }
 
     /** ip_frag_queue() */
-    private byte[] queue(Key key, Queue q, byte[] buf, int off, int ihl, int totLen) {
+    private byte[] queue(Key key, Queue q, byte[] buf, int off, int ihl, int totLen, int tag) {
         int fragField = Ipv4.fragOff(buf, off);
         int offset = (fragField & Ipv4.IP_OFFSET) << 3;
         int end = offset + totLen - ihl;
@@ -151,6 +178,7 @@ public final class Defrag {
         if (offset == 0) {
             q.firstIn = true;
             q.header = copy(buf, off, ihl);
+            q.tag = tag;
         }
         q.meat += end - offset;
         q.ecn |= 1 << (Ipv4.tos(buf, off) & 3);
@@ -184,6 +212,7 @@ public final class Defrag {
         Ipv4.setTos(d, 0, Ipv4.tos(d, 0) | ecn);
         Ipv4.setFragOff(d, 0, q.maxDfSize == q.maxSize ? Ipv4.IP_DF : 0);
         Checksum.setIpv4Header(d, 0);
+        maxSize = Math.max(q.maxSize, q.maxDfSize);
         reasmOks++;
         return result(Outcome.REASSEMBLED, d);
     }
@@ -195,12 +224,16 @@ public final class Defrag {
     public int expire(long nowNanos) {
         int n = 0;
         // creation order is expiry order: the timeout is fixed and never refreshed
-        for (Iterator<Queue> it = queues.values().iterator(); it.hasNext(); ) {
-            Queue q = it.next();
+        for (Iterator<java.util.Map.Entry<Key, Queue>> it = queues.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            Queue q = e.getValue();
             if (nowNanos - q.created < timeoutNanos) {
                 break;
             }
             it.remove();
+            if (q.firstIn && onExpire != null) {
+                onExpire.expired(q.head(), e.getKey().user(), q.tag);
+            }
             mem -= footprint(q);
             reasmTimeouts++;
             reasmFails++;
@@ -321,6 +354,20 @@ public final class Defrag {
         boolean firstIn;
         boolean lastIn;
         byte[] header;
+        int tag;
+
+        /** the offset-0 fragment as it arrived (header + its data) */
+        byte[] head() {
+            for (Frag f : frags) {
+                if (f.offset == 0) {
+                    byte[] h = new byte[header.length + f.data.length];
+                    System.arraycopy(header, 0, h, 0, header.length);
+                    System.arraycopy(f.data, 0, h, header.length, f.data.length);
+                    return h;
+                }
+            }
+            return header;
+        }
 
         Queue(long created) {
             this.created = created;

@@ -48,6 +48,8 @@ public final class Skb {
 
     /** a free-form origin tag for tracing and output (e.g. input frame number) */
     public long seq;
+    /** IPCB(skb)->frag_max_size: set when nf_defrag reassembled it; output re-fragments to it (0: not reassembled) */
+    public int fragMaxSize;
 
     public Skb() {}
 
@@ -72,6 +74,7 @@ public final class Skb {
         this.nexthop = 0;
         this.rtType = 0;
         this.local = false;
+        this.fragMaxSize = 0;
         return this;
     }
 

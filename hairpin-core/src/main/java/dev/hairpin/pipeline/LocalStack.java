@@ -29,6 +29,12 @@ public final class LocalStack {
                 if (avail < 20 || !Checksum.verifyTransport(b, skb.l3, skb.l4, avail)) {
                     return;
                 }
+                if (ownedBySocket(skb, proto)) {
+                    if ((b[skb.l4 + 13] & 0x04) != 0) {
+                        closeSocket(skb, proto); // tcp_reset(): the connection is gone
+                    }
+                    return;
+                }
                 if (stack.host.listening.contains("tcp:" + Ipv4.u16(b, skb.l4 + 2))) {
                     return;
                 }
@@ -43,7 +49,7 @@ public final class LocalStack {
                 if (Ipv4.u16(b, skb.l4 + 6) != 0 && !Checksum.verifyTransport(b, skb.l3, skb.l4, avail)) {
                     return;
                 }
-                if (stack.host.listening.contains("udp:" + Ipv4.u16(b, skb.l4 + 2))) {
+                if (ownedBySocket(skb, proto) || stack.host.listening.contains("udp:" + Ipv4.u16(b, skb.l4 + 2))) {
                     return;
                 }
                 if (unicast) {
@@ -58,6 +64,17 @@ public final class LocalStack {
             }
             default -> stack.icmpSend(skb, 3, 2, 0);
         }
+    }
+
+    /** the established-socket lookup that precedes the listener lookup */
+    private boolean ownedBySocket(Skb skb, int proto) {
+        byte[] b = skb.buf;
+        return stack.host.sockets.owns(proto, skb.saddr(), Ipv4.u16(b, skb.l4), skb.daddr(), Ipv4.u16(b, skb.l4 + 2));
+    }
+
+    private void closeSocket(Skb skb, int proto) {
+        byte[] b = skb.buf;
+        stack.host.sockets.close(proto, skb.daddr(), Ipv4.u16(b, skb.l4 + 2), skb.saddr(), Ipv4.u16(b, skb.l4));
     }
 
     /** icmp_reply() to an echo request: same id, seq and data, from the address it was sent to */

@@ -10,12 +10,14 @@ import dev.hairpin.nat.Nat;
 import dev.hairpin.nat.NatRange;
 import dev.hairpin.packet.Checksum;
 import dev.hairpin.packet.CtInfo;
+import dev.hairpin.packet.Defrag;
 import dev.hairpin.packet.Hooks;
 import dev.hairpin.packet.Ipv4;
 import dev.hairpin.packet.Skb;
 import dev.hairpin.packet.Verdict;
 import dev.hairpin.rules.XtParam;
 import dev.hairpin.rules.XtServices;
+import dev.hairpin.trace.Tracer;
 import java.util.random.RandomGenerator;
 
 /**
@@ -44,12 +46,22 @@ public final class Stack implements XtServices {
     public final LocalStack localStack;
     /** IP ids of packets the stack makes itself; a replay adopts the kernel's from the capture */
     public IpIdSource ipIds;
+    /** random draws of -m statistic; a replay adopts the kernel's (null: the PRNG) */
+    public RandomDraws randomDraws;
     /** kernel log lines (LOG target, conntrack "table full") */
     public java.util.function.Consumer<String> kernelLog = s -> {};
+    /** the host's ipsets by name, for -m set (null: no such set) */
+    public java.util.function.Function<String, IpSetView> ipsets = n -> null;
 
     private final XtParam par = new XtParam();
     /** the last range MASQUERADE built */
     private NatRange masqRange;
+    /** the packet tracer; null when off, and then each call site costs one null check */
+    private Tracer trace;
+    /** nf_defrag_ipv4's queues (IP_DEFRAG_CONNTRACK_IN / _OUT) */
+    public final Defrag defrag = new Defrag();
+    static final int DEFRAG_IN = 1;
+    static final int DEFRAG_OUT = 2;
 
     public Stack(Host host, Conntrack conntrack, RandomGenerator random) {
         this.host = host;
@@ -60,6 +72,19 @@ public final class Stack implements XtServices {
         this.ipIds = (skb) -> random.nextInt(65536);
         par.services = this;
         conntrack.kernelLog = s -> kernelLog.accept(s);
+        defrag.onExpire = this::fragmentsExpired;
+    }
+
+    /** The simulated clock moved to {@code now}: conntrack timers, then fragment queues (ip_expire). */
+    public void advance(long now) {
+        conntrack.advance(now);
+        defrag.expire(now);
+    }
+
+    /** Turns packet tracing on ({@code t}) or off (null). */
+    public void trace(Tracer t) {
+        trace = t;
+        par.trace = t;
     }
 
     /** Chooses the IP id of a packet the stack generated. */
@@ -67,10 +92,18 @@ public final class Stack implements XtServices {
         int ipId(Skb generated);
     }
 
+    /** Decides a random draw instead of the PRNG: 1 true, 0 false, -1 no opinion. */
+    public interface RandomDraws {
+        int draw(dev.hairpin.rules.Match by, Skb skb, int probability);
+    }
+
     // ================================================================= input
 
     /** ip_rcv(): a datagram arrived on {@code skb.in}. */
     public void receive(Skb skb) {
+        if (trace != null) {
+            trace.begin(skb);
+        }
         byte[] b = skb.buf;
         int avail = skb.len;
         if (avail < Ipv4.MIN_HEADER || Ipv4.version(b, skb.l3) != 4) {
@@ -89,6 +122,10 @@ public final class Stack implements XtServices {
         }
         skb.len = tot; // trim link-layer padding
         skb.l4 = skb.l3 + ihl;
+        skb.fragMaxSize = 0;
+        if (Ipv4.isFragment(b, skb.l3) && !gatherFrags(skb, DEFRAG_IN)) {
+            return;
+        }
         int v = preRouting(skb);
         if (v != Verdict.NF_ACCEPT) {
             finish(skb, v, "PREROUTING");
@@ -105,6 +142,9 @@ public final class Stack implements XtServices {
             return v;
         }
         v = conntrack.in(skb, hook);
+        if (trace != null) {
+            trace.conntrack(skb, hook, v);
+        }
         if (v != Verdict.NF_ACCEPT) {
             return v;
         }
@@ -194,6 +234,9 @@ public final class Stack implements XtServices {
     // ================================================================= local delivery
 
     private void localDeliver(Skb skb) {
+        if (trace != null) {
+            trace.route(skb, "local");
+        }
         int hook = Hooks.LOCAL_IN;
         setHook(skb, hook, skb.in, null);
         int v = tables.run(Tables.MANGLE, hook, skb, par);
@@ -213,6 +256,9 @@ public final class Stack implements XtServices {
             finish(skb, v, "INPUT");
             return;
         }
+        if (trace != null) {
+            trace.deliver(skb);
+        }
         if (output != null) {
             output.deliver(skb);
         }
@@ -223,6 +269,9 @@ public final class Stack implements XtServices {
     // ================================================================= forwarding
 
     private void forward(Skb skb) {
+        if (trace != null) {
+            trace.route(skb, "forward");
+        }
         byte[] b = skb.buf;
         if (Ipv4.ttl(b, skb.l3) <= 1) {
             icmpSend(skb, 11, 0, 0);
@@ -230,7 +279,7 @@ public final class Stack implements XtServices {
             return;
         }
         int mtu = skb.out.mtu;
-        if (skb.len > mtu && (Ipv4.fragOff(b, skb.l3) & Ipv4.IP_DF) != 0) {
+        if (exceedsMtu(skb, mtu)) {
             icmpSend(skb, 3, 4, mtu);
             dropped(skb, "ip_forward: fragmentation needed");
             return;
@@ -281,10 +330,63 @@ public final class Stack implements XtServices {
             localDeliver(skb);
             return;
         }
-        if (output != null) {
+        if (trace != null) {
+            trace.transmit(skb, out);
+        }
+        if (skb.len > out.mtu || skb.fragMaxSize != 0) {
+            Fragmenter.fragment(this, skb, out, out.mtu); // ip_fragment()
+        } else if (output != null) {
             output.transmit(skb, out, skb.nexthop);
         }
         conntrack.put(skb);
+    }
+
+    /** ip_exceeds_mtu(): a reassembled datagram is judged by its largest fragment */
+    private static boolean exceedsMtu(Skb skb, int mtu) {
+        if (skb.len <= mtu || (Ipv4.fragOff(skb.buf, skb.l3) & Ipv4.IP_DF) == 0) {
+            return false;
+        }
+        return skb.fragMaxSize == 0 || skb.fragMaxSize > mtu; // reassembled: ignore_df
+    }
+
+    // ================================================================= fragments
+
+    /**
+     * nf_defrag_ipv4 (hook priority -400, before raw): a fragment is held until its datagram is
+     * complete (NF_STOLEN, false); the reassembled datagram then goes on in its place.
+     */
+    private boolean gatherFrags(Skb skb, int user) {
+        defrag.setLimits(host.sysctls.getLong("net.ipv4.ipfrag_time", 30) * 1_000_000_000L,
+                host.sysctls.getLong("net.ipv4.ipfrag_high_thresh", Defrag.DEFAULT_HIGH_THRESH));
+        byte[] d = defrag.offer(skb.buf, skb.l3, skb.len, user, skb.in == null ? 0 : skb.in.ifindex, conntrack.now());
+        if (d == null) {
+            if (defrag.outcome() != Defrag.Outcome.QUEUED) {
+                dropped(skb, "nf_defrag: " + defrag.outcome().name().toLowerCase(java.util.Locale.ROOT));
+            }
+            return false;
+        }
+        skb.buf = d;
+        skb.l3 = 0;
+        skb.len = d.length;
+        skb.l4 = Ipv4.ihlBytes(d, 0);
+        skb.fragMaxSize = defrag.maxSize();
+        return true;
+    }
+
+    /**
+     * ip_expire(): a queue timed out. Only an end host answers (RFC 792): for conntrack's
+     * queues the error goes out only when the datagram was for this host, and only when its
+     * first fragment had come (ICMP time exceeded, fragment reassembly).
+     */
+    private void fragmentsExpired(byte[] head, int user, int ifindex) {
+        Route r = host.fib.lookup(Ipv4.daddr(head, 0));
+        if (r == null || r.type() != Route.RTN_LOCAL) {
+            return;
+        }
+        Skb h = new Skb(head, 0, head.length);
+        h.in = host.device(ifindex);
+        h.rtType = Route.RTN_LOCAL;
+        icmpSend(h, 11, 1, 0);
     }
 
     // ================================================================= local output
@@ -294,9 +396,15 @@ public final class Stack implements XtServices {
      * route chose (null: route it here by destination).
      */
     public void localOut(Skb skb, NetDevice routed, int nexthop) {
+        if (trace != null) {
+            trace.begin(skb);
+        }
         byte[] b = skb.buf;
         skb.l4 = skb.l3 + Ipv4.ihlBytes(b, skb.l3);
         skb.local = true;
+        if (Ipv4.isFragment(b, skb.l3) && !gatherFrags(skb, DEFRAG_OUT)) {
+            return;
+        }
         if (routed == null) {
             Route r = host.fib.lookup(skb.daddr());
             if (r == null) {
@@ -315,6 +423,9 @@ public final class Stack implements XtServices {
         int v = tables.run(Tables.RAW, hook, skb, par);
         if (v == Verdict.NF_ACCEPT) {
             v = conntrack.in(skb, hook);
+            if (trace != null) {
+                trace.conntrack(skb, hook, v);
+            }
         }
         if (v == Verdict.NF_ACCEPT) {
             v = tables.run(Tables.MANGLE, hook, skb, par);
@@ -368,8 +479,18 @@ public final class Stack implements XtServices {
 
     // ================================================================= NAT hook functions
 
-    /** nf_nat_ipv4_fn() / nf_nat_inet_fn() for the hook's manip type. */
     private int natHook(Skb skb, int hook) {
+        if (trace == null) {
+            return natFn(skb, hook);
+        }
+        trace.natBefore(skb, hook);
+        int v = natFn(skb, hook);
+        trace.natAfter(skb, hook, v);
+        return v;
+    }
+
+    /** nf_nat_ipv4_fn() / nf_nat_inet_fn() for the hook's manip type. */
+    private int natFn(Skb skb, int hook) {
         int ct = skb.ct;
         if (ct < 0) {
             return Verdict.NF_ACCEPT;
@@ -417,8 +538,19 @@ public final class Stack implements XtServices {
     }
 
     @Override
+    public IpSetView ipset(String name) {
+        return ipsets.apply(name);
+    }
+
+    @Override
     public int random32() {
         return random.nextInt();
+    }
+
+    @Override
+    public boolean randomDraw(dev.hairpin.rules.Match by, Skb skb, int probability) {
+        int d = randomDraws == null ? -1 : randomDraws.draw(by, skb, probability);
+        return d < 0 ? XtServices.super.randomDraw(by, skb, probability) : d == 1;
     }
 
     @Override
@@ -602,9 +734,15 @@ public final class Stack implements XtServices {
         par.out = out;
         par.fragment = (Ipv4.fragOff(skb.buf, skb.l3) & Ipv4.IP_OFFSET) != 0;
         par.hotdrop = false;
+        if (trace != null) {
+            trace.hook(skb, hook);
+        }
     }
 
     private void finish(Skb skb, int verdict, String where) {
+        if (trace != null) {
+            trace.finish(skb, verdict, where);
+        }
         if (verdict == Verdict.NF_DROP) {
             dropped(skb, "dropped in " + where);
         } else {
@@ -613,6 +751,9 @@ public final class Stack implements XtServices {
     }
 
     private void dropped(Skb skb, String reason) {
+        if (trace != null) {
+            trace.dropped(skb, reason);
+        }
         if (output != null) {
             output.drop(skb, reason);
         }

@@ -11,6 +11,8 @@ public final class RuleCheckException extends RuntimeException {
     public enum Errno {
         EINVAL("Invalid argument"),
         ELOOP("Too many levels of symbolic links"),
+        EMLINK("Too many links"),
+        EOPNOTSUPP("Operation not supported"),
         ENOENT("No such file or directory");
 
         public final String text;

@@ -9,6 +9,12 @@ public interface RuleTrace {
     /** a rule was evaluated; {@code num} is its 1-based position in its chain */
     void rule(Table table, Chain chain, int num, Rule rule, boolean matched);
 
+    /**
+     * the rule about to be reported as not matched failed at its {@code index}-th {@code -m}
+     * match (not called when its IP part failed)
+     */
+    default void matchFailed(int index) {}
+
     /** a -j (isGoto false) or -g into {@code to} */
     default void jump(Table table, Chain from, int num, Chain to, boolean isGoto) {}
 

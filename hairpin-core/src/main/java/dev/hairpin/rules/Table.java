@@ -305,7 +305,7 @@ public final class Table {
             boolean hit = e.ipAny
                     || ipQuick(e, saddr, daddr, protocol)
                     && (!e.ifaces && !e.frag || e.ip.matches(skb, in, out, fragment));
-            if (!hit || !extMatches(e.matches, skb, par)) {
+            if (!hit || !(trace == null ? extMatches(e.matches, skb, par) : tracedMatches(e.matches, skb, par, trace))) {
                 if (trace != null && e.rule != null) {
                     trace.rule(this, e.chain, e.num, e.rule, false);
                 }
@@ -474,6 +474,17 @@ public final class Table {
                 && (e.proto == 0 || (protocol == e.proto) != e.invProto);
     }
 
+    /** extMatches() that tells the trace which match failed */
+    private static boolean tracedMatches(Match[] ms, Skb skb, XtParam par, RuleTrace trace) {
+        for (int k = 0; k < ms.length; k++) {
+            if (!ms[k].matches(skb, par)) {
+                trace.matchFailed(k);
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static boolean extMatches(Match[] ms, Skb skb, XtParam par) {
         for (Match m : ms) {
             if (!m.matches(skb, par)) {
@@ -540,7 +551,15 @@ public final class Table {
         return Map.copyOf(refs);
     }
 
-    /** Every jump names an existing user chain, and no chain reaches itself. */
+    /** nf_tables' jump stack: a chain this many jumps below a base chain is refused (-EMLINK) */
+    static final int JUMP_STACK_SIZE = 16;
+
+    /**
+     * Every jump names an existing user chain (a base chain cannot be jumped to: -EOPNOTSUPP), and
+     * no chain sits {@link #JUMP_STACK_SIZE} jumps below a base chain, as nft_chain_validate()
+     * walks the table from its base chains: a loop among chains no base chain reaches is allowed,
+     * a loop a base chain reaches is refused with -EMLINK.
+     */
     private static void checkJumps(List<Chain> all, Map<String, Chain> names) {
         for (Chain c : all) {
             int num = 0;
@@ -555,38 +574,38 @@ public final class Table {
                             "Chain '" + r.chain() + "' does not exist");
                 }
                 if (to.builtin()) {
-                    throw new RuleCheckException(c.name(), num, r, RuleCheckException.Errno.EINVAL,
+                    throw new RuleCheckException(c.name(), num, r, RuleCheckException.Errno.EOPNOTSUPP,
                             "cannot jump to built-in chain " + to.name());
                 }
             }
         }
-        // depth-first search for a cycle, as mark_source_chains() refuses loops
-        Map<String, Integer> state = new HashMap<>();
+        // the deepest level each chain was validated at: a chain seen again no deeper is done
+        Map<String, Integer> seen = new HashMap<>();
         for (Chain c : all) {
-            findLoop(c, names, state);
+            if (c.builtin()) {
+                validateDepth(c, 0, names, seen);
+            }
         }
     }
 
-    private static void findLoop(Chain c, Map<String, Chain> names, Map<String, Integer> state) {
-        Integer s = state.get(c.name());
-        if (s != null && s == 2) {
+    private static void validateDepth(Chain c, int level, Map<String, Chain> names, Map<String, Integer> seen) {
+        Integer done = seen.get(c.name());
+        if (done != null && done >= level) {
             return;
         }
-        state.put(c.name(), 1);
+        seen.put(c.name(), level);
         int num = 0;
         for (Rule r : c.rules()) {
             num++;
             if (r.chain() == null) {
                 continue;
             }
-            Integer ts = state.get(r.chain());
-            if (ts != null && ts == 1) {
-                throw new RuleCheckException(c.name(), num, r, RuleCheckException.Errno.ELOOP,
-                        "Loop found in table: chain " + c.name() + " jumps back to " + r.chain());
+            if (level + 1 == JUMP_STACK_SIZE) {
+                throw new RuleCheckException(c.name(), num, r, RuleCheckException.Errno.EMLINK,
+                        "chain " + r.chain() + " is " + JUMP_STACK_SIZE + " jumps below a base chain");
             }
-            findLoop(names.get(r.chain()), names, state);
+            validateDepth(names.get(r.chain()), level + 1, names, seen);
         }
-        state.put(c.name(), 2);
     }
 
     /**

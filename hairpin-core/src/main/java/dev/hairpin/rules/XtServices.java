@@ -18,6 +18,15 @@ public interface XtServices {
     /** get_random_u32() */
     int random32();
 
+    /**
+     * The draw of {@code -m statistic --mode random} ({@code by}): whether
+     * {@code (get_random_u32() & 0x7FFFFFFF) < probability}, compared as the kernel's u32. A
+     * replay overrides it to adopt the draw the kernel made, visible in the capture.
+     */
+    default boolean randomDraw(Match by, Skb skb, int probability) {
+        return Integer.compareUnsigned(random32() & 0x7fffffff, probability) < 0;
+    }
+
     /** the conntrack table, for -m conntrack / connmark / CONNMARK */
     CtView conntrack();
 

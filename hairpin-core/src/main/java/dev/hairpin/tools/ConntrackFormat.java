@@ -36,6 +36,14 @@ public final class ConntrackFormat {
 
     /** One {@code conntrack -L} line (no newline). */
     public static String entry(ConntrackTable t, int ct, boolean extended) {
+        return entry(t, ct, extended, 1, false);
+    }
+
+    /**
+     * One line with the reference count the kernel reported ({@code use=2} for an entry fetched
+     * alone, -G and -U, where the lookup holds a reference) and {@code -o id}'s {@code id=}.
+     */
+    public static String entry(ConntrackTable t, int ct, boolean extended, int use, boolean id) {
         StringBuilder sb = new StringBuilder(200);
         if (extended) {
             pad(sb, "ipv4", 8).append(" 2 ");
@@ -50,7 +58,10 @@ public final class ConntrackFormat {
         if (t.zone(ct) != 0) {
             sb.append("zone=").append(t.zone(ct)).append(' ');
         }
-        sb.append("use=1");
+        sb.append("use=").append(use);
+        if (id) {
+            sb.append(" id=").append(Integer.toUnsignedString(t.id(ct)));
+        }
         return sb.toString();
     }
 

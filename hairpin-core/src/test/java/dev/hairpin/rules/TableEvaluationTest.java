@@ -185,6 +185,22 @@ class TableEvaluationTest {
     }
 
     @Test
+    void statisticRandomWithProbabilityOneAlwaysMatches() {
+        // xt_statistic keeps lround(1.0 * 2^31) = 0x80000000 in a u32: every draw is below it
+        Ruleset rs = load("""
+                *nat
+                :PREROUTING ACCEPT [0:0]
+                -A PREROUTING -p udp -m statistic --mode random --probability 1 -j DNAT --to-destination 10.0.0.5
+                COMMIT
+                """);
+        svc.nextRandom = 0x7fffffff;
+        rs.table("nat").doTable(Hooks.PRE_ROUTING, Packets.udp("1.1.1.1", 1, "2.2.2.2", 2), par);
+        svc.nextRandom = -1;
+        rs.table("nat").doTable(Hooks.PRE_ROUTING, Packets.udp("1.1.1.1", 1, "2.2.2.2", 2), par);
+        assertThat(svc.calls).hasSize(2);
+    }
+
+    @Test
     void rejectCallsTheServiceAndDrops() {
         Ruleset rs = load("""
                 *filter

@@ -25,4 +25,7 @@ public interface ParseContext {
     default boolean ipsetExists(String name) {
         return true;
     }
+
+    /** prints a warning on stderr, as an extension's parser may (the rule is still accepted) */
+    default void warn(String text) {}
 }

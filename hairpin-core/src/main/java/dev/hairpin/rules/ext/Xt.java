@@ -189,60 +189,23 @@ public final class Xt {
 
     // ---------------------------------------------------------------- ports
 
-    /** The TCP/UDP services of Debian's /etc/services that rulesets commonly name. */
-    /** The TCP/UDP services of Debian's /etc/services that rulesets commonly name, in file order. */
-    private static final String[][] SERVICES = {
-            {"tcpmux", "1"}, {"echo", "7"}, {"discard", "9"}, {"systat", "11"}, {"daytime", "13"},
-            {"netstat", "15"}, {"qotd", "17"}, {"chargen", "19"}, {"ftp-data", "20"}, {"ftp", "21"},
-            {"ssh", "22"}, {"telnet", "23"}, {"smtp", "25"}, {"time", "37"}, {"whois", "43"},
-            {"tacacs", "49"}, {"domain", "53"}, {"bootps", "67"}, {"bootpc", "68"}, {"tftp", "69"},
-            {"gopher", "70"}, {"finger", "79"}, {"http", "80"}, {"www", "80"}, {"kerberos", "88"},
-            {"iso-tsap", "102"}, {"pop3", "110"}, {"sunrpc", "111"}, {"auth", "113"}, {"nntp", "119"},
-            {"ntp", "123"}, {"epmap", "135"}, {"netbios-ns", "137"}, {"netbios-dgm", "138"},
-            {"netbios-ssn", "139"}, {"imap2", "143"}, {"imap", "143"}, {"snmp", "161"}, {"snmp-trap", "162"},
-            {"xdmcp", "177"}, {"bgp", "179"}, {"irc", "194"}, {"ldap", "389"}, {"https", "443"},
-            {"microsoft-ds", "445"}, {"kpasswd", "464"}, {"submissions", "465"}, {"isakmp", "500"},
-            {"exec", "512"}, {"biff", "512"}, {"login", "513"}, {"who", "513"}, {"shell", "514"},
-            {"syslog", "514"}, {"printer", "515"}, {"talk", "517"}, {"ntalk", "518"}, {"route", "520"},
-            {"gdomap", "538"}, {"uucp", "540"}, {"klogin", "543"}, {"kshell", "544"},
-            {"dhcpv6-client", "546"}, {"dhcpv6-server", "547"}, {"afpovertcp", "548"}, {"nntps", "563"},
-            {"submission", "587"}, {"ldaps", "636"}, {"domain-s", "853"}, {"rsync", "873"},
-            {"ftps-data", "989"}, {"ftps", "990"}, {"telnets", "992"}, {"imaps", "993"}, {"pop3s", "995"},
-            {"socks", "1080"}, {"openvpn", "1194"}, {"ms-sql-s", "1433"}, {"ms-sql-m", "1434"},
-            {"pptp", "1723"}, {"radius", "1812"}, {"radius-acct", "1813"}, {"nfs", "2049"},
-            {"mysql", "3306"}, {"ms-wbt-server", "3389"}, {"svn", "3690"}, {"sip", "5060"},
-            {"sip-tls", "5061"}, {"xmpp-client", "5222"}, {"xmpp-server", "5269"}, {"postgresql", "5432"},
-            {"x11", "6000"}, {"http-alt", "8080"}, {"webcache", "8080"},
-    };
-
-    /** getservbyname(): -1 when unknown */
+    /** getservbyname(name, NULL), as getaddrinfo() finds a service of any protocol: -1 when unknown */
     public static int serviceToPort(String name) {
-        for (String[] e : SERVICES) {
-            if (e[0].equals(name)) {
-                return Integer.parseInt(e[1]);
-            }
-        }
-        return -1;
+        return Services.port(name, null);
     }
 
-    /** getservbyport(): the first name of the port, or null */
-    public static String portToService(int port) {
-        String p = Integer.toString(port);
-        for (String[] e : SERVICES) {
-            if (e[1].equals(p)) {
-                return e[0];
-            }
-        }
-        return null;
+    /** getservbyport(port, proto): the first name of the port, or null */
+    public static String portToService(int port, String proto) {
+        return Services.name(port, proto);
     }
 
-    /** xtables_parse_port(): a number 0-65535 or a service name. */
-    public static int parsePort(String port) {
+    /** xtables_parse_port(port, proto): a number 0-65535 or a service name known for proto. */
+    public static int parsePort(String port, String proto) {
         long v = strtoui(port, 0, 0xffff);
         if (v >= 0) {
             return (int) v;
         }
-        int s = serviceToPort(port);
+        int s = Services.port(port, proto);
         if (s >= 0) {
             return s;
         }
@@ -465,8 +428,15 @@ public final class Xt {
         return addr;
     }
 
-    /** A host name to an address, as far as a host without DNS knows: localhost only. */
+    /**
+     * A host name to an address as getaddrinfo() finds it without DNS: what inet_aton() reads
+     * (hex, octal, short forms such as 0x0a000001), else localhost.
+     */
     public static long hostToAddr(String name) {
+        long a = inetAton(name);
+        if (a >= 0) {
+            return a;
+        }
         if (name.equals("localhost") || name.equals("localhost.localdomain")) {
             return 0x7f000001L;
         }

@@ -98,6 +98,16 @@ final class CommandParser {
      */
     private java.util.function.Predicate<String> ipsets = n -> true;
 
+    /** where warnings go (stderr, before any error); the caller's buffer */
+    private StringBuilder warnings = new StringBuilder();
+    private boolean waitSet;
+    private boolean waitIntervalSet;
+
+    CommandParser withWarnings(StringBuilder sink) {
+        this.warnings = sink;
+        return this;
+    }
+
     CommandParser withIpsets(java.util.function.Predicate<String> known) {
         this.ipsets = known;
         return this;
@@ -141,6 +151,11 @@ final class CommandParser {
         @Override
         public boolean ipsetExists(String name) {
             return ipsets.test(name);
+        }
+
+        @Override
+        public void warn(String text) {
+            warnings.append(text);
         }
     };
 
@@ -304,12 +319,15 @@ final class CommandParser {
                         throw XtError.param("You cannot use `-w' from iptables-restore");
                     }
                     waitTime(optarg);
+                    waitSet = true;
                 }
                 case 'W' -> {
                     if (restore) {
                         throw XtError.param("You cannot use `-W' from iptables-restore");
                     }
                     waitInterval(optarg);
+                    warnings.append("Ignoring deprecated --wait-interval option.\n");
+                    waitIntervalSet = true;
                 }
                 case '0' -> setOption(ParsedCommand.OPT_LINENUMBERS, invert);
                 case 'M' -> {
@@ -346,6 +364,9 @@ final class CommandParser {
             invert = false;
         }
 
+        if (waitIntervalSet && !waitSet) {
+            throw XtError.param("--wait-interval only makes sense with --wait\n");
+        }
         if (p.table.equals("nat") && ("DROP".equals(p.policy) || "DROP".equals(p.jumpto))) {
             throw XtError.param("\nThe \"nat\" table is not intended for filtering, the use of DROP is therefore inhibited.\n\n");
         }
@@ -490,6 +511,10 @@ final class CommandParser {
     private String parseInterface(String arg) {
         if (bytes(arg) + 1 > 16) {
             throw XtError.param("interface name `" + arg + "' must be shorter than IFNAMSIZ (15)");
+        }
+        if (arg.indexOf('/') >= 0 || arg.indexOf(' ') >= 0) {
+            warnings.append("Warning: weird character in interface `").append(arg)
+                    .append("' ('/' and ' ' are not allowed by the kernel).\n");
         }
         return arg;
     }

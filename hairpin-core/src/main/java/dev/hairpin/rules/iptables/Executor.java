@@ -13,7 +13,6 @@ import dev.hairpin.rules.TableEdit;
 import dev.hairpin.rules.ext.XtError;
 
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -26,9 +25,12 @@ import java.util.Map;
 final class Executor {
     private final Ruleset.Edit edit;
     final StringBuilder out = new StringBuilder();
-    /** where each added rule came from: {line, batch type index} */
-    private final Map<Rule, int[]> origin = new IdentityHashMap<>();
+    /** the rules added so far, in batch order: what the kernel blames when it refuses the table */
+    private final List<Added> added = new ArrayList<>();
     private static final String[] BATCH_TYPES = {"RULE_APPEND", "RULE_INSERT", "RULE_REPLACE"};
+
+    /** one rule-adding batch object: the chain it went to, its input line, its BATCH_TYPES index */
+    record Added(String chain, int line, int type) {}
 
     Executor(Ruleset.Edit edit) {
         this.edit = edit;
@@ -83,7 +85,7 @@ final class Executor {
                         throw new NftError(NftError.Fn.OTHER, NftError.ENOENT, lineno);
                     }
                     c.rules().add(r);
-                    origin.put(r, new int[] {lineno, 0});
+                    added.add(new Added(p.chain, lineno, 0));
                     verbose(p, r);
                 }
             }
@@ -106,7 +108,7 @@ final class Executor {
                         }
                     }
                     c.rules().add(idx, r);
-                    origin.put(r, new int[] {lineno, type});
+                    added.add(new Added(p.chain, lineno, type));
                     verbose(p, r);
                 }
             }
@@ -122,7 +124,7 @@ final class Executor {
                     throw new NftError(NftError.Fn.RULE_REPLACE, NftError.E2BIG, lineno);
                 }
                 c.rules().set(idx, r);
-                origin.put(r, new int[] {lineno, 2});
+                added.add(new Added(p.chain, lineno, 2));
                 verbose(p, r);
             }
             case ParsedCommand.CMD_DELETE, ParsedCommand.CMD_CHECK -> {
@@ -307,8 +309,12 @@ final class Executor {
 
     private void zeroNum(TableDef def, String chain, int rulenum) {
         TableEdit.EditChain c = chain(def, chain);
-        if (c == null || rulenum - 1 >= c.rules().size()) {
+        if (c == null) {
             return;
+        }
+        if (rulenum - 1 >= c.rules().size()) {
+            // nft_rule_zero_counters() finds no such rule
+            throw new NftError(NftError.Fn.RULE_DELETE, NftError.ENOENT, 0);
         }
         c.rules().get(rulenum - 1).counter().zero();
     }
@@ -456,7 +462,7 @@ final class Executor {
         if (p.chain != null) {
             Chain c = t.chain(p.chain);
             if (c == null) {
-                throw new NftError(NftError.Fn.OTHER, NftError.ENOENT, lineno);
+                throw missingListed(def, p.chain, lineno);
             }
             if (p.rulenum != 0) {
                 if (p.rulenum <= c.rules().size()) {
@@ -479,6 +485,18 @@ final class Executor {
         }
     }
 
+    /**
+     * Listing a chain that does not exist: iptables-nft 1.8.9 asks nft_is_table_compatible()
+     * first, which fails for a missing chain of an existing table.
+     */
+    private RuntimeException missingListed(TableDef def, String chain, int lineno) {
+        if (edit.existing(def) == null) {
+            return new NftError(NftError.Fn.OTHER, NftError.ENOENT, lineno);
+        }
+        return new XtError(XtError.OTHER_PROBLEM, "chain `" + chain + "' in table `" + def.tableName()
+                + "' is incompatible, use 'nft' tool.");
+    }
+
     private void listRules(Chain c, int format) {
         int n = 0;
         for (Rule r : c.rules()) {
@@ -492,7 +510,7 @@ final class Executor {
         if (p.chain != null) {
             Chain c = t.chain(p.chain);
             if (c == null) {
-                throw new NftError(NftError.Fn.OTHER, NftError.ENOENT, lineno);
+                throw missingListed(def, p.chain, lineno);
             }
             if (p.rulenum == 0) {
                 chainLine(out, c, counters != 0);
@@ -530,17 +548,29 @@ final class Executor {
     }
 
     /**
-     * Compiles every touched table, turning the kernel's refusal into the batch error iptables-nft
-     * prints for the rule that caused it.
+     * Compiles every touched table. When the kernel would refuse one, every rule this executor
+     * added is blamed, as nf_tables validates the table again at each rule added once it is
+     * invalid (right for one command; iptables-restore narrows the blame, see {@link #refused}).
      */
     Map<TableDef, Table> build() {
         try {
             return edit.built();
         } catch (RuleCheckException e) {
-            int[] o = e.rule() == null ? null : origin.get(e.rule());
-            int line = o == null ? 0 : o[0];
-            String type = o == null ? "RULE_APPEND" : BATCH_TYPES[o[1]];
-            throw new NftError(type, e.errno().text, "rule in chain " + e.chain(), line);
+            throw refused(e, 0);
         }
+    }
+
+    /** the kernel's errors for the rules added from input line {@code fromLine} on */
+    NftError refused(RuleCheckException e, int fromLine) {
+        List<NftError.Failure> fs = new ArrayList<>();
+        for (Added a : added) {
+            if (a.line() >= fromLine) {
+                fs.add(new NftError.Failure(BATCH_TYPES[a.type()], e.errno().text, "rule in chain " + a.chain(), a.line()));
+            }
+        }
+        if (fs.isEmpty()) {
+            fs.add(new NftError.Failure("RULE_APPEND", e.errno().text, "rule in chain " + e.chain(), 0));
+        }
+        return new NftError(fs);
     }
 }

@@ -46,14 +46,15 @@ public final class Iptables {
         synchronized (rs) {
             Executor ex = new Executor(rs.edit());
             try {
-                ParsedCommand p = new CommandParser(argv, false, -1, program).withIpsets(rs.ipsets()::contains).parse();
+                ParsedCommand p = new CommandParser(argv, false, -1, program).withIpsets(rs.ipsets()::contains)
+                        .withWarnings(err).parse();
                 Executor.tableDef(p.table);
                 ex.execute(p, 0);
                 if (isModifying(p.command)) {
                     Map<TableDef, Table> built = ex.build();
                     rs.commit(ex.edit(), built);
                 }
-                return new Result(ex.out.toString(), "", 0);
+                return new Result(ex.out.toString(), err.toString(), 0);
             } catch (XtError e) {
                 int status = render(err, e, program, -1);
                 return new Result(ex.out.toString(), err.toString(), status);

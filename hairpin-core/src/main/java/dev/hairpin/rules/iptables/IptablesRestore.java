@@ -1,6 +1,7 @@
 package dev.hairpin.rules.iptables;
 
 import dev.hairpin.packet.Hooks;
+import dev.hairpin.rules.RuleCheckException;
 import dev.hairpin.rules.Ruleset;
 import dev.hairpin.rules.Table;
 import dev.hairpin.rules.TableDef;
@@ -160,8 +161,10 @@ public final class IptablesRestore {
     private static final class Run {
         final Ruleset rs;
         final Options o;
-        final Ruleset.Edit edit;
-        final Executor ex;
+        /** stderr, where the parsers' warnings go as lines are read */
+        StringBuilder warnings = new StringBuilder();
+        /** the executor of the table being committed (its output is drained into {@link #out}) */
+        Executor ex;
         final StringBuilder out = new StringBuilder();
         final List<Cmd> queue = new ArrayList<>();
         TableDef curtable;
@@ -171,11 +174,11 @@ public final class IptablesRestore {
         Run(Ruleset rs, Options o) {
             this.rs = rs;
             this.o = o;
-            this.edit = rs.edit();
-            this.ex = new Executor(edit);
+            this.ex = new Executor(rs.edit());
         }
 
         int run(String input, StringBuilder err) {
+            warnings = err;
             try {
                 for (String buffer : lines(input)) {
                     line++;
@@ -187,9 +190,6 @@ public final class IptablesRestore {
                 if (inTable) {
                     err.append(PROG).append(": COMMIT expected at line ").append(line + 1).append('\n');
                     return 1;
-                }
-                if (!o.test()) {
-                    rs.commit(edit, ex.build());
                 }
                 drain();
                 return 0;
@@ -325,7 +325,9 @@ public final class IptablesRestore {
             String policy = t[1];
             int hook = Hooks.ofChain(chain);
             if (hook >= 0 && curtable.hasHook(hook)) {
-                long[] counters = null;
+                // xtables-restore passes the policy's counters, zero without -c: a restore
+                // (even with --noflush) resets them
+                long[] counters = {0, 0};
                 if (o.counters()) {
                     counters = t.length > 2 ? parseCounters(t[2]) : null;
                     if (counters == null) {
@@ -388,12 +390,15 @@ public final class IptablesRestore {
                 parsestart = buffer.substring(close + 1);
             }
             addParams(argv, parsestart);
-            ParsedCommand p = new CommandParser(argv, true, line, PROG).withIpsets(rs.ipsets()::contains).parse();
+            ParsedCommand p = new CommandParser(argv, true, line, PROG).withIpsets(rs.ipsets()::contains)
+                    .withWarnings(warnings).parse();
             Executor.tableDef(p.table);
             queue.add(new Cmd(line, "rule", null, null, null, p));
         }
 
         /** add_param_to_argv(): split on blanks, with "double quotes" and \ escapes inside them */
+        private static final int MAX_ARGC = 255;
+
         static void addParams(List<String> argv, String s) {
             StringBuilder param = new StringBuilder();
             boolean quoteOpen = false;
@@ -409,7 +414,10 @@ public final class IptablesRestore {
                         escaped = true;
                         continue;
                     } else if (c == '"') {
+                        // the closing quote ends the word, even an empty one ("")
                         quoteOpen = false;
+                        addArg(argv, param);
+                        continue;
                     } else {
                         add(param, c);
                         continue;
@@ -425,15 +433,23 @@ public final class IptablesRestore {
                     if (param.isEmpty()) {
                         continue;
                     }
-                    argv.add(param.toString());
-                    param.setLength(0);
+                    addArg(argv, param);
                     continue;
                 }
                 add(param, c);
             }
             if (!param.isEmpty()) {
-                argv.add(param.toString());
+                addArg(argv, param);
             }
+        }
+
+        /** add_argv(): iptables-restore keeps at most MAX_ARGC - 1 words, program name included */
+        private static void addArg(List<String> argv, StringBuilder param) {
+            if (argv.size() + 1 >= MAX_ARGC) {
+                throw XtError.param("Parser cannot handle more arguments");
+            }
+            argv.add(param.toString());
+            param.setLength(0);
         }
 
         private static void add(StringBuilder param, char c) {
@@ -443,32 +459,83 @@ public final class IptablesRestore {
             }
         }
 
-        /** nft_commit(): the table's queued actions in order */
+        /**
+         * nft_commit() at each COMMIT: the table's queued actions go to the kernel as one batch,
+         * so a table is installed whole or not at all, and the tables before it stay installed.
+         */
         private void commit() {
+            List<Cmd> batch = List.copyOf(queue);
+            queue.clear();
+            drain();
+            Ruleset.Edit edit = rs.edit();
+            ex = new Executor(edit);
             try {
-                for (Cmd c : queue) {
-                    switch (c.kind()) {
-                        case "flush" -> edit.delete(curtable);
-                        case "flushv" -> ex.tableFlushVerbose(curtable);
-                        case "policy" -> ex.setPolicy(curtable, c.chain(), c.policy(), c.counters(), c.line());
-                        case "chain" -> {
-                            TableEdit t = edit.table(curtable);
-                            TableEdit.EditChain ec = t.chain(c.chain());
-                            if (ec == null) {
-                                t.addUserChain(c.chain());
-                            } else {
-                                ec.rules().clear();
-                            }
-                        }
-                        default -> ex.execute(c.rule(), c.line());
-                    }
+                apply(ex, batch);
+                Map<TableDef, Table> built;
+                try {
+                    built = edit.built();
+                } catch (RuleCheckException e) {
+                    throw refused(batch);
                 }
+                rs.commit(edit, built);
             } finally {
-                queue.clear();
+                drain();
             }
-            // the kernel checks the table when the batch is sent
-            Map<TableDef, Table> ignored = ex.build();
-            assert ignored != null;
+        }
+
+        private void apply(Executor x, List<Cmd> batch) {
+            for (Cmd c : batch) {
+                switch (c.kind()) {
+                    case "flush" -> x.edit().delete(curtable);
+                    case "flushv" -> x.tableFlushVerbose(curtable);
+                    case "policy" -> x.setPolicy(curtable, c.chain(), c.policy(), c.counters(), c.line());
+                    case "chain" -> {
+                        TableEdit t = x.edit().table(curtable);
+                        TableEdit.EditChain ec = t.chain(c.chain());
+                        if (ec == null) {
+                            t.addUserChain(c.chain());
+                        } else {
+                            ec.rules().clear();
+                        }
+                    }
+                    default -> x.execute(c.rule(), c.line());
+                }
+            }
+        }
+
+        /**
+         * The errors nf_tables reports for a batch that leaves the table invalid: the first
+         * object after which the table no longer validates, and every rule added after it (the
+         * kernel validates the whole table again at each rule once it is invalid). Found by
+         * bisecting the batch, as adding rules does not make an invalid table valid again.
+         */
+        private NftError refused(List<Cmd> batch) {
+            int lo = 0;
+            int hi = batch.size() - 1;
+            RuleCheckException first = invalidAfter(batch, hi);
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                RuleCheckException e = invalidAfter(batch, mid);
+                if (e != null) {
+                    hi = mid;
+                    first = e;
+                } else {
+                    lo = mid + 1;
+                }
+            }
+            return ex.refused(first, batch.get(lo).line());
+        }
+
+        /** the kernel's refusal of the table after the batch's actions 0..k, null when it validates */
+        private RuleCheckException invalidAfter(List<Cmd> batch, int k) {
+            Ruleset.Edit edit = rs.edit();
+            apply(new Executor(edit), batch.subList(0, k + 1));
+            try {
+                edit.built();
+                return null;
+            } catch (RuleCheckException e) {
+                return e;
+            }
         }
     }
 }

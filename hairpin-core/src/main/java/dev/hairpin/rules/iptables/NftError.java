@@ -20,43 +20,53 @@ final class NftError extends RuntimeException {
 
     final int errno;
     final Fn fn;
-    /** for kernel batch errors: the batch object type ("RULE_APPEND" ...), else null */
-    final String batchType;
-    /** "rule in chain X" / "chain X" */
-    final String object;
-    /** the errno text of a batch error, e.g. "Invalid argument" */
-    final String errnoText;
     /** input line of the command (restore), 0 for the command line */
     final int lineno;
+    /** for kernel batch errors: every batch object the kernel refused, in batch order; else empty */
+    final java.util.List<Failure> failures;
+
+    /**
+     * One refused batch object.
+     *
+     * @param type   the batch object type ("RULE_APPEND" ...)
+     * @param errno  the errno text, e.g. "Invalid argument"
+     * @param object "rule in chain X" / "chain X"
+     * @param lineno input line (restore), 0 for the command line
+     */
+    record Failure(String type, String errno, String object, int lineno) {}
 
     NftError(Fn fn, int errno, int lineno) {
         super(null, null, false, false);
         this.fn = fn;
         this.errno = errno;
-        this.batchType = null;
-        this.object = null;
-        this.errnoText = null;
         this.lineno = lineno;
+        this.failures = java.util.List.of();
     }
 
     NftError(String batchType, String errnoText, String object, int lineno) {
+        this(java.util.List.of(new Failure(batchType, errnoText, object, lineno)));
+    }
+
+    NftError(java.util.List<Failure> failures) {
         super(null, null, false, false);
         this.fn = Fn.OTHER;
         this.errno = 0;
-        this.batchType = batchType;
-        this.object = object;
-        this.errnoText = errnoText;
-        this.lineno = lineno;
+        this.lineno = failures.getFirst().lineno();
+        this.failures = java.util.List.copyOf(failures);
     }
 
     boolean isBatch() {
-        return batchType != null;
+        return !failures.isEmpty();
     }
 
-    /** mnl_append_error(): "\nline N: TYPE failed (text): object" or " TYPE failed (text): object" */
+    /** mnl_append_error() for each refused object: "\nline N: TYPE failed (text): object" or " TYPE ..." */
     String batchMessage() {
-        String head = lineno != 0 ? "\nline " + lineno + ": " + batchType : " " + batchType;
-        return head + " failed (" + errnoText + "): " + object;
+        StringBuilder sb = new StringBuilder();
+        for (Failure f : failures) {
+            sb.append(f.lineno() != 0 ? "\nline " + f.lineno() + ": " + f.type() : " " + f.type());
+            sb.append(" failed (").append(f.errno()).append("): ").append(f.object());
+        }
+        return sb.toString();
     }
 
     /** nft_strerror() */

@@ -107,6 +107,9 @@ public final class IprangeMatch implements Match {
             if (hi < 0) {
                 throw XtError.param("iprange: Bad value for \"" + opt + "\" option: \"" + b + "\"");
             }
+            if (Integer.compareUnsigned((int) lo, (int) hi) > 0) {
+                ctx.warn("xt_iprange: range " + a + "-" + b + " is reversed and will never match\n");
+            }
             r[o.id() * 2] = (int) lo;
             r[o.id() * 2 + 1] = (int) hi;
             flags |= o.id() == 0 ? SRC : DST;

@@ -6,6 +6,7 @@ import dev.hairpin.rules.XtParam;
 import dev.hairpin.rules.ext.ExtParser;
 import dev.hairpin.rules.ext.Opt;
 import dev.hairpin.rules.ext.ParseContext;
+import dev.hairpin.rules.ext.Services;
 import dev.hairpin.rules.ext.Xt;
 import dev.hairpin.rules.ext.XtError;
 
@@ -118,7 +119,7 @@ public final class MultiportMatch implements Match {
     }
 
     private void port(StringBuilder sb, int port, boolean numeric) {
-        String s = numeric || (proto != 6 && proto != 17) ? null : Xt.portToService(port);
+        String s = numeric || (proto != 6 && proto != 17) ? null : Xt.portToService(port, Services.protoName(proto));
         sb.append(s != null ? s : Integer.toString(port));
     }
 
@@ -156,7 +157,7 @@ public final class MultiportMatch implements Match {
                 }
                 throw XtError.param("multiport only works with TCP, UDP, UDPLITE, SCTP and DCCP");
             }
-            parsePorts(arg);
+            parsePorts(arg, Services.protoName(p));
             flags = o.id();
             if (inv) {
                 invert = true;
@@ -164,7 +165,7 @@ public final class MultiportMatch implements Match {
         }
 
         /** parse_multi_ports_v1() */
-        private void parsePorts(String s) {
+        private void parsePorts(String s, String proto) {
             int[] pt = new int[MAX_PORTS];
             boolean[] pf = new boolean[MAX_PORTS];
             int i = 0;
@@ -182,10 +183,10 @@ public final class MultiportMatch implements Match {
                     range = item.substring(colon + 1);
                     item = item.substring(0, colon);
                 }
-                pt[i] = Xt.parsePort(item);
+                pt[i] = Xt.parsePort(item, proto);
                 if (range != null) {
                     pf[i] = true;
-                    pt[++i] = Xt.parsePort(range);
+                    pt[++i] = Xt.parsePort(range, proto);
                     if (pt[i - 1] >= pt[i]) {
                         throw XtError.param("invalid portrange specified");
                     }

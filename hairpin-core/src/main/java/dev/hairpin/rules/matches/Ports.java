@@ -6,7 +6,7 @@ import dev.hairpin.rules.ext.Xt;
 final class Ports {
     private Ports() {}
 
-    static void print(StringBuilder sb, String name, int min, int max, boolean invert, boolean numeric) {
+    static void print(StringBuilder sb, String name, int min, int max, boolean invert, boolean numeric, String proto) {
         if (min == 0 && max == 0xffff && !invert) {
             return;
         }
@@ -14,17 +14,17 @@ final class Ports {
         String inv = invert ? "!" : "";
         if (min == max) {
             sb.append(':').append(inv);
-            port(sb, min, numeric);
+            port(sb, min, numeric, proto);
         } else {
             sb.append("s:").append(inv);
-            port(sb, min, numeric);
+            port(sb, min, numeric, proto);
             sb.append(':');
-            port(sb, max, numeric);
+            port(sb, max, numeric, proto);
         }
     }
 
-    static void port(StringBuilder sb, int port, boolean numeric) {
-        String s = numeric ? null : Xt.portToService(port);
+    static void port(StringBuilder sb, int port, boolean numeric, String proto) {
+        String s = numeric ? null : Xt.portToService(port, proto);
         sb.append(s != null ? s : Integer.toString(port));
     }
 

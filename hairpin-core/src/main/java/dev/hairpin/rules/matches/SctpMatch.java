@@ -190,10 +190,10 @@ public final class SctpMatch implements Match {
     public void print(StringBuilder sb, boolean numeric) {
         sb.append(" sctp");
         if ((flags & SRC_PORTS) != 0) {
-            Ports.print(sb, "spt", spts[0], spts[1], (invflags & SRC_PORTS) != 0, numeric);
+            Ports.print(sb, "spt", spts[0], spts[1], (invflags & SRC_PORTS) != 0, numeric, "sctp");
         }
         if ((flags & DEST_PORTS) != 0) {
-            Ports.print(sb, "dpt", dpts[0], dpts[1], (invflags & DEST_PORTS) != 0, numeric);
+            Ports.print(sb, "dpt", dpts[0], dpts[1], (invflags & DEST_PORTS) != 0, numeric, "sctp");
         }
         if ((flags & CHUNK_TYPES) != 0) {
             if ((invflags & CHUNK_TYPES) != 0) {

@@ -41,9 +41,28 @@ public final class StatisticMatch implements Match {
         this.count = new AtomicInteger(every - packet);
     }
 
+    /** whether the match is inverted ({@code ! --probability}) */
+    public boolean inverted() {
+        return invert;
+    }
+
+    /** the random mode's probability as the kernel keeps it, lround(p * 2^31) (unsigned) */
+    public int probability() {
+        return probability;
+    }
+
+    public boolean randomMode() {
+        return mode == MODE_RANDOM;
+    }
+
     /** the nth counter (for tests and listings of state) */
     public int nthCount() {
         return count.get();
+    }
+
+    /** puts back a saved nth counter (a lab state reloading the same rules) */
+    public void setNthCount(int v) {
+        count.set(v);
     }
 
     @Override
@@ -55,7 +74,7 @@ public final class StatisticMatch implements Match {
     public boolean matches(Skb skb, XtParam par) {
         boolean ret = invert;
         if (mode == MODE_RANDOM) {
-            if ((par.services.random32() & 0x7fffffff) < probability) {
+            if (par.services.randomDraw(this, skb, probability)) {
                 ret = !ret;
             }
         } else {

@@ -143,8 +143,8 @@ public final class TcpMatch implements Match {
     @Override
     public void print(StringBuilder sb, boolean numeric) {
         sb.append(" tcp");
-        Ports.print(sb, "spt", spt0, spt1, (invflags & INV_SRCPT) != 0, numeric);
-        Ports.print(sb, "dpt", dpt0, dpt1, (invflags & INV_DSTPT) != 0, numeric);
+        Ports.print(sb, "spt", spt0, spt1, (invflags & INV_SRCPT) != 0, numeric, "tcp");
+        Ports.print(sb, "dpt", dpt0, dpt1, (invflags & INV_DSTPT) != 0, numeric, "tcp");
         if (option != 0 || (invflags & INV_OPTION) != 0) {
             sb.append(" option=").append((invflags & INV_OPTION) != 0 ? "!" : "").append(option);
         }
@@ -301,13 +301,13 @@ public final class TcpMatch implements Match {
         static int[] ports(String s) {
             int colon = s.indexOf(':');
             if (colon < 0) {
-                int p = Xt.parsePort(s);
+                int p = Xt.parsePort(s, "tcp");
                 return new int[] {p, p};
             }
             String a = s.substring(0, colon);
             String b = s.substring(colon + 1);
-            int lo = a.isEmpty() ? 0 : Xt.parsePort(a);
-            int hi = b.isEmpty() ? 0xffff : Xt.parsePort(b);
+            int lo = a.isEmpty() ? 0 : Xt.parsePort(a, "tcp");
+            int hi = b.isEmpty() ? 0xffff : Xt.parsePort(b, "tcp");
             if (lo > hi) {
                 throw XtError.param("invalid portrange (min > max)");
             }

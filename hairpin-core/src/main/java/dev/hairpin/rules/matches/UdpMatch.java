@@ -64,8 +64,8 @@ public final class UdpMatch implements Match {
     @Override
     public void print(StringBuilder sb, boolean numeric) {
         sb.append(" udp");
-        Ports.print(sb, "spt", spt0, spt1, (invflags & INV_SRCPT) != 0, numeric);
-        Ports.print(sb, "dpt", dpt0, dpt1, (invflags & INV_DSTPT) != 0, numeric);
+        Ports.print(sb, "spt", spt0, spt1, (invflags & INV_SRCPT) != 0, numeric, "udp");
+        Ports.print(sb, "dpt", dpt0, dpt1, (invflags & INV_DSTPT) != 0, numeric, "udp");
         if ((invflags & ~0x03) != 0) {
             sb.append(String.format(" Unknown invflags: 0x%X", invflags & ~0x03));
         }

@@ -26,6 +26,10 @@ public final class NatTarget implements Target {
         this.range = range;
     }
 
+    public boolean snat() {
+        return snat;
+    }
+
     public NatRange range() {
         return range;
     }

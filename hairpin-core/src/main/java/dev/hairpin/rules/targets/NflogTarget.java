@@ -101,7 +101,10 @@ public final class NflogTarget implements Target {
                     }
                     prefix = Xt.cstr(arg, 127);
                 }
-                case 2 -> Xt.parseInt(extName, o.name(), arg, 0, 0xffffffffL);
+                case 2 -> {
+                    Xt.parseInt(extName, o.name(), arg, 0, 0xffffffffL);
+                    ctx.warn("warn: --nflog-range has never worked and is no longer supported, please use --nflog-size instead\n");
+                }
                 case 3 -> size = Xt.parseInt(extName, o.name(), arg, 0, 0xffffffffL);
                 default -> threshold = (int) Xt.parseInt(extName, o.name(), arg, 0, 0xffff);
             }

@@ -208,7 +208,8 @@ class RestoreFuzzTest {
         }
         assertThat(r.stderr()).isNotEmpty();
         Matcher m = LINE.matcher(r.stderr());
-        if (r.exitCode() != 0 && !r.stderr().contains("COMMIT expected")) {
+        // iptables-nft names no line for these two (checked with the real iptables-restore 1.8.9)
+        if (r.exitCode() != 0 && !r.stderr().contains("COMMIT expected") && !r.stderr().contains("use 'nft' tool")) {
             assertThat(m.find()).as("a line number in %s", r.stderr()).isTrue();
             assertThat(Integer.parseInt(m.group(1))).isBetween(1, 8);
         }

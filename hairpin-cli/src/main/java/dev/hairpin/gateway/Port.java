@@ -1,0 +1,32 @@
+package dev.hairpin.gateway;
+
+import dev.hairpin.host.NetDevice;
+
+/** One attached device: the engine's view of it, its packet socket, and its counters. */
+final class Port {
+    final int id;
+    final NetDevice dev;
+    final PacketSocket sock;
+    final long mac;
+    // written by the packet thread only; metrics read them between batches
+    long rxPackets;
+    long rxBytes;
+    long txPackets;
+    long txBytes;
+    /** malformed, truncated (GSO super-frames), VLAN-tagged: dropped before the stack */
+    long rxErrors;
+    /** not for us: other protocols, other hosts' frames */
+    long rxIgnored;
+    /** the kernel refused the frame (ring full, EMSGSIZE) */
+    long txErrors;
+    long arpRequestsIn;
+    long arpRepliesOut;
+    long arpRequestsOut;
+
+    Port(int id, NetDevice dev, PacketSocket sock) {
+        this.id = id;
+        this.dev = dev;
+        this.sock = sock;
+        this.mac = Neighbours.macOf(dev.mac, 0);
+    }
+}

@@ -1,0 +1,180 @@
+package dev.hairpin.conntrack;
+
+/**
+ * What userspace may do to the table through ctnetlink (nf_conntrack_netlink.c): create an entry
+ * from tuples ({@code conntrack -I}), change mark / status / timeout of a live one
+ * ({@code conntrack -U}), and put back an entry saved with all its state (a lab state reload,
+ * which the kernel has no equivalent for: it restores exactly what was saved and reports
+ * nothing).
+ */
+public final class CtNetlink {
+    private CtNetlink() {}
+
+    /** errno values ctnetlink answers with */
+    public static final int EEXIST = 17;
+    public static final int ENOMEM = 12;
+
+    /** IPS bits userspace may set (ctnetlink_change_status refuses the NAT/CONFIRMED/DYING ones) */
+    static final int USER_SETTABLE = CtStatus.EXPECTED | CtStatus.SEEN_REPLY | CtStatus.ASSURED
+            | CtStatus.FIXED_TIMEOUT | CtStatus.OFFLOAD | CtStatus.HW_OFFLOAD;
+
+    /**
+     * ctnetlink_create_conntrack(): a confirmed entry with the given tuples, status, timeout,
+     * mark and (TCP) state, window tracking liberal as conntrack-tools asks. Returns the entry,
+     * or a negative errno (-EEXIST when either tuple is taken, -ENOMEM when the table is full).
+     */
+    public static int create(Conntrack c, long k1, long k2, long rk1, long rk2, int status, long timeoutSeconds,
+            int mark, int tcpState) {
+        if (c.findLive(k1, k2) >= 0 || c.findLive(rk1, rk2) >= 0) {
+            return -EEXIST;
+        }
+        ConntrackTable t = c.table;
+        if (c.config.max > 0 && t.count() + 1 > c.config.max) {
+            return -ENOMEM;
+        }
+        int ct = t.alloc(k1, k2, rk1, rk2);
+        if (t.protocol(ct) == 6) {
+            TcpConn tc = t.tcp[ct] == null ? (t.tcp[ct] = new TcpConn()) : t.tcp[ct];
+            tc.reset();
+            int flags = TcpConn.FLAG_BE_LIBERAL | TcpConn.FLAG_SACK_PERM
+                    | (tcpState >= TcpState.TIME_WAIT ? TcpConn.FLAG_CLOSE_INIT : 0);
+            tc.seen[0].flags = flags;
+            tc.seen[1].flags = flags;
+            t.l4state[ct] = (byte) tcpState;
+        }
+        t.setStatus(ct, (status & USER_SETTABLE) | CtStatus.CONFIRMED);
+        t.mark[ct] = mark;
+        t.deadline[ct] = t.now() + timeoutSeconds * CtConfig.NS;
+        t.insert(ct);
+        t.timerAdd(ct);
+        t.cacheEvent(ct, CtEvent.NEW | (mark != 0 ? CtEvent.MARK : 0));
+        c.deliverCachedEvents(ct, true);
+        return ct;
+    }
+
+    /**
+     * ctnetlink_change_conntrack() on a live entry: new mark, extra status bits, timeout (any may
+     * be null), then the UPDATE event the kernel reports for a userspace change.
+     */
+    public static void update(Conntrack c, int ct, Integer mark, Integer statusBits, Long timeoutSeconds) {
+        ConntrackTable t = c.table;
+        if (timeoutSeconds != null) {
+            t.timerDel(ct);
+            t.deadline[ct] = t.now() + timeoutSeconds * CtConfig.NS;
+            t.timerAdd(ct);
+        }
+        if (statusBits != null) {
+            t.setStatus(ct, statusBits & USER_SETTABLE);
+        }
+        if (mark != null) {
+            t.mark[ct] = mark;
+        }
+        t.cacheEvent(ct, CtEvent.REPLY | CtEvent.ASSURED | CtEvent.PROTOINFO | CtEvent.MARK);
+        c.deliverCachedEvents(ct, true);
+    }
+
+    /** Everything a saved entry carries; see {@link #restore}. */
+    public record Saved(long k1, long k2, long rk1, long rk2, int status, int l4state, long deadline, int mark,
+            long l4aux, int masqIndex, long[] acct, int[] tcp) {}
+
+    /** The full state of a confirmed entry, for saving. */
+    public static Saved save(Conntrack c, int ct) {
+        ConntrackTable t = c.table;
+        long[] acct = t.hasAcct(ct) ? new long[] {t.packets(ct, 0), t.bytes(ct, 0), t.packets(ct, 1), t.bytes(ct, 1)} : null;
+        int[] tcp = null;
+        TcpConn tc = t.tcp[ct];
+        if (t.protocol(ct) == 6 && tc != null) {
+            tcp = new int[21];
+            int i = 0;
+            for (TcpConn.Seen s : tc.seen) {
+                tcp[i++] = s.tdEnd;
+                tcp[i++] = s.tdMaxEnd;
+                tcp[i++] = s.tdMaxWin;
+                tcp[i++] = s.tdMaxAck;
+                tcp[i++] = s.tdScale;
+                tcp[i++] = s.flags;
+            }
+            tcp[i++] = tc.lastDir;
+            tcp[i++] = tc.lastIndex;
+            tcp[i++] = tc.lastSeq;
+            tcp[i++] = tc.lastAck;
+            tcp[i++] = tc.lastEnd;
+            tcp[i++] = tc.lastWin;
+            tcp[i++] = tc.lastWscale;
+            tcp[i++] = tc.lastFlags;
+            tcp[i] = tc.retrans;
+        }
+        return new Saved(t.k1(ct, 0), t.k2(ct, 0), t.k1(ct, 1), t.k2(ct, 1), t.status(ct), t.l4state(ct),
+                t.deadline(ct), t.mark(ct), t.l4aux[ct], t.masqIndex(ct), acct, tcp);
+    }
+
+    /**
+     * Puts back a saved entry exactly (absolute deadline, counters, TCP window state), without
+     * events. Returns the entry, or -EEXIST when its tuples are taken.
+     */
+    public static int restore(Conntrack c, Saved s) {
+        if (c.findLive(s.k1(), s.k2()) >= 0 || c.findLive(s.rk1(), s.rk2()) >= 0) {
+            return -EEXIST;
+        }
+        ConntrackTable t = c.table;
+        int ct = t.alloc(s.k1(), s.k2(), s.rk1(), s.rk2());
+        t.status[ct] = (t.status[ct] & ConntrackTable.HAS_ACCT) | (s.status() & 0xffff) | CtStatus.CONFIRMED;
+        if (s.acct() != null) {
+            if (t.acct == null) {
+                t.acct = new long[t.keys.length];
+            }
+            t.status[ct] |= ConntrackTable.HAS_ACCT;
+            System.arraycopy(s.acct(), 0, t.acct, ct << 2, 4);
+        } else {
+            t.status[ct] &= ~ConntrackTable.HAS_ACCT;
+        }
+        t.l4state[ct] = (byte) s.l4state();
+        t.deadline[ct] = s.deadline();
+        t.mark[ct] = s.mark();
+        t.l4aux[ct] = s.l4aux();
+        t.masqIndex[ct] = s.masqIndex();
+        if (t.protocol(ct) == 6) {
+            TcpConn tc = t.tcp[ct] == null ? (t.tcp[ct] = new TcpConn()) : t.tcp[ct];
+            tc.reset();
+            int[] v = s.tcp();
+            if (v != null) {
+                int i = 0;
+                for (TcpConn.Seen x : tc.seen) {
+                    x.tdEnd = v[i++];
+                    x.tdMaxEnd = v[i++];
+                    x.tdMaxWin = v[i++];
+                    x.tdMaxAck = v[i++];
+                    x.tdScale = v[i++];
+                    x.flags = v[i++];
+                }
+                tc.lastDir = v[i++];
+                tc.lastIndex = v[i++];
+                tc.lastSeq = v[i++];
+                tc.lastAck = v[i++];
+                tc.lastEnd = v[i++];
+                tc.lastWin = v[i++];
+                tc.lastWscale = v[i++];
+                tc.lastFlags = v[i++];
+                tc.retrans = v[i];
+            }
+        }
+        t.insert(ct);
+        t.timerAdd(ct);
+        return ct;
+    }
+
+    /** Reports an entry's events to the listeners now (a lab replaying kept events). */
+    public static void report(Conntrack c, int ct, int events, boolean userspace) {
+        c.table.clearStatus(ct, CtStatus.DYING);
+        c.table.cacheEvent(ct, events);
+        c.deliverCachedEvents(ct, userspace);
+    }
+
+    /** Takes an entry out of the table without any event (the counterpart of restore). */
+    public static void forget(Conntrack c, int ct) {
+        ConntrackTable t = c.table;
+        t.timerDel(ct);
+        t.unlink(ct);
+        t.free(ct);
+    }
+}

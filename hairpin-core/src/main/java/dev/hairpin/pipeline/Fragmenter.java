@@ -1,0 +1,103 @@
+package dev.hairpin.pipeline;
+
+import dev.hairpin.host.NetDevice;
+import dev.hairpin.packet.Checksum;
+import dev.hairpin.packet.Ipv4;
+import dev.hairpin.packet.Skb;
+
+/**
+ * ip_fragment() / ip_do_fragment() on output: a datagram larger than the device MTU, or one
+ * nf_defrag reassembled (sent again as fragments no larger than its largest one,
+ * IPCB(skb)->frag_max_size), leaves as fragments of {@code (mtu - ihl) & ~7} data bytes; the
+ * fragments after the first carry only the options with the copied flag (ip_options_fragment).
+ * DF: a datagram that may not be fragmented gets ICMP fragmentation needed instead, except a
+ * reassembled one (ignore_df) whose fragments all fit.
+ * Only the slow path is modelled: the kernel's frag_list fast path resends the original
+ * fragments' boundaries, which is the same split whenever they were of equal size (the usual
+ * case, and every recorded one).
+ */
+final class Fragmenter {
+    private Fragmenter() {}
+
+    static void fragment(Stack stack, Skb skb, NetDevice out, int mtu) {
+        byte[] b = skb.buf;
+        int l3 = skb.l3;
+        int field = Ipv4.fragOff(b, l3);
+        boolean df = (field & Ipv4.IP_DF) != 0;
+        if (df && (skb.fragMaxSize == 0 || skb.fragMaxSize > mtu)) {
+            stack.icmpSend(skb, 3, 4, mtu);
+            if (stack.output != null) {
+                stack.output.drop(skb, "ip_fragment: DF set, fragmentation needed (mtu " + mtu + ")");
+            }
+            return;
+        }
+        if (skb.fragMaxSize != 0 && skb.fragMaxSize < mtu) {
+            mtu = skb.fragMaxSize;
+        }
+        int hlen = Ipv4.ihlBytes(b, l3);
+        byte[] header = new byte[hlen];
+        System.arraycopy(b, l3, header, 0, hlen);
+        int room = mtu - hlen;
+        int left = skb.len - hlen;
+        int ptr = l3 + hlen;
+        int offset = (field & Ipv4.IP_OFFSET) << 3;
+        boolean notLast = (field & Ipv4.IP_MF) != 0;
+        while (left > 0) {
+            int len = left;
+            if (len > room) {
+                len = room;
+            }
+            if (len < left) {
+                len &= ~7;
+            }
+            byte[] p = new byte[hlen + len];
+            System.arraycopy(header, 0, p, 0, hlen);
+            System.arraycopy(b, ptr, p, hlen, len);
+            int f = (offset >> 3) | (df ? Ipv4.IP_DF : 0);
+            if (left - len > 0 || notLast) {
+                f |= Ipv4.IP_MF;
+            }
+            Ipv4.setFragOff(p, 0, f);
+            Ipv4.setTotLen(p, 0, hlen + len);
+            Checksum.setIpv4Header(p, 0);
+            if (offset == 0) {
+                optionsFragment(header, hlen);
+            }
+            ptr += len;
+            offset += len;
+            left -= len;
+            if (stack.output != null) {
+                Skb n = new Skb(p, 0, p.length);
+                n.out = out;
+                n.nexthop = skb.nexthop;
+                stack.output.transmit(n, out, skb.nexthop);
+            }
+        }
+    }
+
+    /** ip_options_fragment(): options without the copied flag become NOOPs in later fragments */
+    static void optionsFragment(byte[] h, int hlen) {
+        int i = Ipv4.MIN_HEADER;
+        while (i < hlen) {
+            int type = h[i] & 0xff;
+            if (type == 0) { // IPOPT_END
+                return;
+            }
+            if (type == 1) { // IPOPT_NOOP
+                i++;
+                continue;
+            }
+            if (i + 1 >= hlen) {
+                return;
+            }
+            int optlen = h[i + 1] & 0xff;
+            if (optlen < 2 || i + optlen > hlen) {
+                return;
+            }
+            if ((type & 0x80) == 0) {
+                java.util.Arrays.fill(h, i, i + optlen, (byte) 1);
+            }
+            i += optlen;
+        }
+    }
+}

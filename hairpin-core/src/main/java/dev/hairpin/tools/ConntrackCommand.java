@@ -1,0 +1,340 @@
+package dev.hairpin.tools;
+
+import static dev.hairpin.tools.ConntrackArgs.*;
+
+import dev.hairpin.conntrack.Conntrack;
+import dev.hairpin.conntrack.ConntrackTable;
+import dev.hairpin.conntrack.CtEvent;
+import dev.hairpin.conntrack.CtNetlink;
+import dev.hairpin.conntrack.Tuple;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * {@code conntrack} (conntrack-tools 1.4.7) over the engine's live table: what it prints on
+ * stdout and stderr and its exit status, including the tool's quirks as recorded against the
+ * kernel (a dump's {@code use=2} for a single entry, {@code -U} without an address family
+ * failing with "Operation not supported", {@code -D -u UNREPLIED} matching every entry because
+ * only -L passes the status filter to the kernel).
+ */
+public final class ConntrackCommand {
+    private ConntrackCommand() {}
+
+    static final String PREFIX = ConntrackFormat.VERSION + ": ";
+    static final String TRY = "Try `conntrack -h' or 'conntrack --help' for more information.\n";
+
+    /** exit_msg[]: the summary line of each command (printf format) */
+    private static String summary(int command) {
+        return switch (command) {
+            case CT_LIST, CT_GET -> "%d flow entries have been shown.";
+            case CT_CREATE -> "%d flow entries have been created.";
+            case CT_UPDATE -> "%d flow entries have been updated.";
+            case CT_DELETE -> "%d flow entries have been deleted.";
+            case CT_EVENT -> "%d flow events have been shown.";
+            case EXP_LIST, EXP_DELETE -> "%d expectations have been shown.";
+            case CT_ADD -> "%d flow entries have been added.";
+            default -> null;
+        };
+    }
+
+    /** Runs one command line (without the leading "conntrack"). {@code -E} needs {@link #events}. */
+    public static ToolResult run(Conntrack c, List<String> argv) {
+        StringBuilder out = new StringBuilder();
+        StringBuilder err = new StringBuilder();
+        ConntrackArgs a;
+        try {
+            a = ConntrackArgs.parse(argv);
+        } catch (Refused r) {
+            return refused(r, "");
+        }
+        err.append(a.warnings);
+        if (a.command == CT_EVENT || a.command == EXP_EVENT) {
+            return new ToolResult("", err + "hairpin: conntrack -E streams events; use the gateway's control socket "
+                    + "(or `conntrack -E` in a lab state, which prints the events kept since the last -E)\n", 1);
+        }
+        if ((a.outputMask & (OUT_XML | OUT_SAVE)) != 0) {
+            return new ToolResult("", err + "hairpin: conntrack -o xml and -o save are not supported\n", 1);
+        }
+        int counter;
+        try {
+            counter = execute(c, a, out, err);
+        } catch (Refused r) {
+            return refused(r, out + "\u0000" + err);
+        }
+        String fmt = summary(a.command);
+        int rc = 0;
+        if (a.command != 0 && fmt != null) {
+            err.append(PREFIX).append(String.format(fmt, counter)).append('\n');
+            if (counter == 0 && (a.command & (CT_LIST | EXP_LIST | CT_ADD)) == 0) {
+                rc = 1;
+            }
+        }
+        return new ToolResult(out.toString(), err.toString(), rc);
+    }
+
+    /** exit_error(): what was printed so far ("out\0err"), then the message */
+    private static ToolResult refused(Refused r, String sofar) {
+        int z = sofar.indexOf('\u0000');
+        String out = z < 0 ? "" : sofar.substring(0, z);
+        String err = (z < 0 ? sofar : sofar.substring(z + 1)) + PREFIX + r.getMessage() + "\n" + (r.status == 2 ? TRY : "");
+        return new ToolResult(out, err, r.status);
+    }
+
+    private static int execute(Conntrack c, ConntrackArgs a, StringBuilder out, StringBuilder err) {
+        ConntrackTable t = c.table;
+        boolean ext = (a.outputMask & OUT_EXT) != 0;
+        boolean id = (a.outputMask & OUT_ID) != 0;
+        int counter = 0;
+        switch (a.command) {
+            case CT_LIST -> {
+                if (a.type == TABLE_DYING || a.type == TABLE_UNCONFIRMED) {
+                    return 0; // nothing is dying or unconfirmed between two packets
+                }
+                if ((a.options & COMPARISON) != 0 && (a.options & O_ZERO) != 0) {
+                    throw param("Can't use -z with filtering parameters");
+                }
+                for (int ct : c.snapshot()) {
+                    if (!CtFilter.kernel(a, t, ct, true)) {
+                        continue;
+                    }
+                    boolean shown = CtFilter.user(a, t, ct);
+                    if (shown) {
+                        out.append(ConntrackFormat.entry(t, ct, ext, 1, id)).append('\n');
+                        counter++;
+                    }
+                    if ((a.options & O_ZERO) != 0) {
+                        t.zeroCounters(ct);
+                    }
+                }
+            }
+            case CT_GET -> {
+                int ct = lookup(c, a);
+                if (CtFilter.user(a, t, ct)) {
+                    out.append(ConntrackFormat.entry(t, ct, ext, 2, id)).append('\n');
+                    counter++;
+                }
+            }
+            case CT_DELETE -> {
+                for (int ct : c.snapshot()) {
+                    if (!CtFilter.kernel(a, t, ct, false) || !CtFilter.user(a, t, ct)) {
+                        continue;
+                    }
+                    String line = ConntrackFormat.entry(t, ct, ext, 1, id);
+                    if (c.delete(ct, true)) {
+                        out.append(line).append('\n');
+                        counter++;
+                    }
+                }
+            }
+            case CT_UPDATE -> counter = update(c, a, out, err);
+            case CT_CREATE, CT_ADD -> counter = create(c, a);
+            case CT_FLUSH -> {
+                c.flush();
+                err.append(PREFIX).append("connection tracking table has been emptied.\n");
+            }
+            case EXP_FLUSH -> err.append(PREFIX).append("expectation table has been emptied.\n");
+            case EXP_LIST -> { }
+            case EXP_GET, EXP_DELETE -> throw new Refused(1, "Operation failed: No such file or directory");
+            case EXP_CREATE -> throw new Refused(1, "Operation failed: master conntrack not found");
+            case CT_COUNT -> out.append(t.count()).append('\n');
+            case EXP_COUNT -> out.append("0\n");
+            case CT_STATS -> out.append(ConntrackFormat.stats(c.stats)).append('\n');
+            case EXP_STATS -> out.append("cpu=0   \texpect_new=0 expect_create=0 expect_delete=0 \n");
+            case CT_VERSION -> out.append(ConntrackFormat.VERSION).append('\n');
+            default -> out.append(ConntrackUsage.text(a.proto));
+        }
+        return counter;
+    }
+
+    /** -G: the entry with the template's original tuple (the kernel's lookup) */
+    private static int lookup(Conntrack c, ConntrackArgs a) {
+        if ((a.options & O_ORIG) != O_ORIG || a.origSrc == null || a.origDst == null) {
+            throw new Refused(1, "Operation failed: invalid parameters");
+        }
+        int node = c.findLive(Tuple.k1(a.origSrc, a.origDst), origK2(a));
+        if (node < 0) {
+            throw new Refused(1, "Operation failed: such conntrack doesn't exist");
+        }
+        return node >>> 1;
+    }
+
+    private static long origK2(ConntrackArgs a) {
+        int zone = a.zone == null ? 0 : a.zone;
+        if (a.protonum == 1) {
+            int tc = (a.icmpType == null ? 0 : a.icmpType) << 8 | (a.icmpCode == null ? 0 : a.icmpCode);
+            return Tuple.k2(a.icmpId == null ? 0 : a.icmpId, tc, 1, zone);
+        }
+        return Tuple.k2(a.origSport == null ? 0 : a.origSport, a.origDport == null ? 0 : a.origDport, a.protonum, zone);
+    }
+
+    /**
+     * mnl_nfct_update_cb() for each entry: the update goes out with the command's address
+     * family, and conntrack 1.4.7 leaves it AF_UNSPEC unless an address or -f was given; the
+     * kernel then refuses with EOPNOTSUPP and the tool stops there.
+     */
+    private static int update(Conntrack c, ConntrackArgs a, StringBuilder out, StringBuilder err) {
+        ConntrackTable t = c.table;
+        boolean ext = (a.outputMask & OUT_EXT) != 0;
+        boolean id = (a.outputMask & OUT_ID) != 0;
+        int counter = 0;
+        for (int ct : c.snapshot()) {
+            if (!CtFilter.nat(a, t, ct) || !CtFilter.network(a, t, ct)) {
+                continue;
+            }
+            if (a.id != null && a.id != Integer.toUnsignedLong(t.id(ct))) {
+                continue;
+            }
+            boolean origOpts = (a.options & (O_ORIG | O_PROTO)) != 0;
+            boolean replOpts = (a.options & (O_REPL | O_PROTO)) != 0;
+            if (origOpts && !CtFilter.compare(a, t, ct, true, false, false)) {
+                continue;
+            }
+            if (replOpts && !CtFilter.compare(a, t, ct, false, true, false)) {
+                continue;
+            }
+            Integer mark = (a.options & O_MARK) == 0 ? null
+                    : (int) ((t.mark(ct) & ~a.markMask) ^ a.markValue);
+            Integer status = a.status;
+            Long timeout = a.timeout;
+            boolean changed = (mark != null && mark != t.mark(ct))
+                    || (status != null && (t.status(ct) | status) != t.status(ct))
+                    || (timeout != null && timeout != t.expiresSeconds(ct));
+            if (!changed) {
+                continue;
+            }
+            if (a.family == AF_UNSPEC) {
+                err.append("Operation failed: Operation not supported\n");
+                throw new Refused(1, "Operation failed: Operation not supported");
+            }
+            CtNetlink.update(c, ct, mark, status, timeout);
+            out.append(ConntrackFormat.entry(t, ct, ext, 2, id)).append('\n');
+            counter++;
+        }
+        return counter;
+    }
+
+    /** -I / -A: ctnetlink_create_conntrack() from the template */
+    private static int create(Conntrack c, ConntrackArgs a) {
+        long k1;
+        long k2;
+        long rk1;
+        long rk2;
+        boolean orig = (a.options & O_ORIG) == O_ORIG;
+        boolean repl = (a.options & O_REPL) == O_REPL;
+        if (a.family == AF_INET6) {
+            throw new Refused(1, "hairpin models IPv4 conntrack only");
+        }
+        if (orig) {
+            k1 = Tuple.k1(a.origSrc, a.origDst);
+            k2 = origK2(a);
+        } else {
+            rk1 = Tuple.k1(a.replSrc, a.replDst);
+            rk2 = Tuple.k2(nz(a.replSport), nz(a.replDport), a.protonum, 0);
+            k1 = Tuple.invertK1(rk1);
+            k2 = Tuple.invertK2(rk2);
+        }
+        if (repl) {
+            rk1 = Tuple.k1(a.replSrc, a.replDst);
+            rk2 = a.protonum == 1 ? Tuple.invertK2(k2)
+                    : Tuple.k2(a.replSport == null ? Tuple.dport(k2) : a.replSport,
+                            a.replDport == null ? Tuple.sport(k2) : a.replDport, a.protonum, 0);
+        } else {
+            rk1 = Tuple.invertK1(k1);
+            rk2 = Tuple.invertK2(k2);
+        }
+        if (k2 == -1 || rk2 == -1) {
+            throw new Refused(1, "Operation failed: invalid parameters");
+        }
+        int mark = (a.options & O_MARK) != 0 ? (int) a.markValue : 0;
+        int state = a.tcpState == null ? 0 : a.tcpState;
+        int r = CtNetlink.create(c, k1, k2, rk1, rk2, a.status == null ? 0 : a.status, a.timeout == null ? 0 : a.timeout,
+                mark, state);
+        if (r == -CtNetlink.EEXIST) {
+            if (a.command == CT_ADD) {
+                return 0;
+            }
+            throw new Refused(1, "Operation failed: Such conntrack exists, try -U to update");
+        }
+        if (r < 0) {
+            throw new Refused(1, "Operation failed: not enough memory");
+        }
+        return 1;
+    }
+
+    private static int nz(Integer v) {
+        return v == null ? 0 : v;
+    }
+
+    // ---------------------------------------------------------------- -E
+
+    /** A running {@code conntrack -E}: events go to the consumer until {@link #stop()}. */
+    public static final class EventStream {
+        private final Conntrack c;
+        private final CtEvent.Listener listener;
+        private int counter;
+        private final String warnings;
+
+        private EventStream(Conntrack c, ConntrackArgs a, Consumer<String> out) {
+            this.c = c;
+            this.warnings = a.warnings.toString();
+            int mask = (a.options & O_EVENT_MASK) != 0 ? a.eventMask : EV_NEW | EV_UPD | EV_DEL;
+            boolean ext = (a.outputMask & OUT_EXT) != 0;
+            boolean tms = (a.outputMask & OUT_TMS) != 0;
+            boolean id = (a.outputMask & OUT_ID) != 0;
+            this.listener = (table, ct, ev, user) -> {
+                int kind = (ev & CtEvent.DESTROY) != 0 ? EV_DEL : (ev & (CtEvent.NEW | CtEvent.RELATED)) != 0 ? EV_NEW : EV_UPD;
+                if ((mask & kind) == 0 || a.family == AF_INET6 || !CtFilter.user(a, table, ct)) {
+                    return;
+                }
+                StringBuilder sb = new StringBuilder();
+                if (tms) {
+                    long now = table.now();
+                    sb.append('[').append(now / 1_000_000_000L).append('.')
+                            .append(String.format("%06d", now % 1_000_000_000L / 1000)).append("]\t");
+                }
+                sb.append(ConntrackFormat.event(table, ct, ev, ext));
+                if (id) {
+                    sb.append(" id=").append(Integer.toUnsignedString(table.id(ct)));
+                }
+                if (user) {
+                    sb.append(" [USERSPACE] portid=").append(Integer.toUnsignedString(table.id(ct) | 1));
+                }
+                counter++;
+                out.accept(sb.toString());
+            };
+            c.addListener(listener);
+        }
+
+        /** what the tool prints on SIGINT/SIGTERM */
+        public ToolResult stop() {
+            c.removeListener(listener);
+            return new ToolResult("", warnings + PREFIX + counter + " flow events have been shown.\n", 0);
+        }
+    }
+
+    /** {@link #events}: a running stream, or the finished result of a refused/other command line. */
+    public record Started(EventStream stream, ToolResult finished) {}
+
+    /** Starts {@code conntrack -E ...} (argv without "conntrack"). */
+    public static Started events(Conntrack c, List<String> argv, Consumer<String> out) {
+        ConntrackArgs a;
+        try {
+            a = ConntrackArgs.parse(argv);
+        } catch (Refused r) {
+            return new Started(null, refused(r, ""));
+        }
+        if (a.command == EXP_EVENT) {
+            return new Started(new EventStream(c, eventsNever(a), out), null);
+        }
+        if (a.command != CT_EVENT) {
+            return new Started(null, run(c, argv));
+        }
+        return new Started(new EventStream(c, a, out), null);
+    }
+
+    /** expectation events: there are no expectations, so nothing passes */
+    private static ConntrackArgs eventsNever(ConntrackArgs a) {
+        a.family = AF_INET6;
+        return a;
+    }
+}

@@ -1,0 +1,28 @@
+package dev.hairpin.tools;
+
+import dev.hairpin.ipset.IpSets;
+import dev.hairpin.pipeline.RulesetTables;
+import dev.hairpin.pipeline.Stack;
+import dev.hairpin.rules.Ruleset;
+
+/**
+ * What operator commands act on: one engine (stack, conntrack, host), its rules and its ipsets.
+ * Binding them makes them the ones the hooks and -m set evaluate.
+ */
+public final class EngineState {
+    public final Stack stack;
+    public final Ruleset ruleset;
+    public final IpSets ipsets;
+
+    public EngineState(Stack stack, Ruleset ruleset) {
+        this.stack = stack;
+        this.ruleset = ruleset;
+        this.ipsets = new IpSets(stack.conntrack::now);
+        stack.tables = new RulesetTables(ruleset);
+        stack.ipsets = ipsets::get;
+        ipsets.namesChanged = names -> {
+            ruleset.ipsets().retainAll(names);
+            ruleset.ipsets().addAll(names);
+        };
+    }
+}

@@ -1,0 +1,196 @@
+#!/usr/bin/env python3
+"""Small traffic tools for the gateway namespace lab (no ping/iperf needed).
+
+  labtool.py ping HOST [COUNT]          ICMP echo over a raw socket; prints "reply from A ttl=T" per answer
+  labtool.py http-serve BIND PORT       HTTP server logging "<peer> GET <path>" (no DNS lookups, prints "ready")
+  labtool.py udp-echo BIND PORT         answers each datagram with "<src-addr>:<src-port> <payload>"
+  labtool.py udp-send HOST PORT MSG     sends MSG, prints the answer (exit 1 on timeout)
+  labtool.py tcp-echo BIND PORT         echoes lines, prefixed with the peer address
+  labtool.py tcp-session HOST PORT      one connection: each stdin line is sent, its echo printed
+  labtool.py udp-sink BIND PORT SECS    counts datagrams for SECS seconds, prints "received N"
+  labtool.py udp-blast HOST PORT FLOWS SECS   sends 18-byte datagrams round robin from FLOWS source ports
+  labtool.py tcp-conns HOST PORT SECS PARALLEL  connect+close as fast as possible; prints "connections N"
+"""
+import os, select, socket, struct, sys, threading, time
+
+
+def csum(b):
+    if len(b) % 2:
+        b += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    s = (s >> 16) + (s & 0xFFFF)
+    s += s >> 16
+    return ~s & 0xFFFF
+
+
+def ping(host, count=3):
+    s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
+    ident = os.getpid() & 0xFFFF
+    got = 0
+    for seq in range(1, count + 1):
+        payload = b"hairpin-lab-ping"
+        hdr = struct.pack("!BBHHH", 8, 0, 0, ident, seq)
+        pkt = struct.pack("!BBHHH", 8, 0, csum(hdr + payload), ident, seq) + payload
+        s.sendto(pkt, (host, 0))
+        deadline = time.time() + 2
+        while time.time() < deadline:
+            r, _, _ = select.select([s], [], [], deadline - time.time())
+            if not r:
+                break
+            data, addr = s.recvfrom(2048)
+            ihl = (data[0] & 15) * 4
+            t, _, _, i, q = struct.unpack("!BBHHH", data[ihl:ihl + 8])
+            if t == 0 and i == ident and q == seq:
+                print("reply from %s ttl=%d seq=%d" % (addr[0], data[8], seq), flush=True)
+                got += 1
+                break
+            if t in (3, 11):
+                print("icmp type %d code %d from %s" % (t, data[ihl + 1], addr[0]), flush=True)
+    return 0 if got == count else 1
+
+
+def http_serve(bind, port):
+    import http.server
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = ("hello %s\n" % self.client_address[0]).encode()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            print("%s GET %s" % (self.client_address[0], self.path), flush=True)
+
+        def log_message(self, *args):
+            pass
+
+    class Server(http.server.ThreadingHTTPServer):
+        def server_bind(self):  # no getfqdn(): a DNS lookup in a lab namespace only times out
+            import socketserver
+            socketserver.TCPServer.server_bind(self)
+            self.server_name, self.server_port = self.server_address[:2]
+
+    srv = Server((bind, int(port)), Handler)
+    print("ready", flush=True)
+    srv.serve_forever()
+
+
+def udp_echo(bind, port):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind((bind, int(port)))
+    print("ready", flush=True)
+    while True:
+        data, addr = s.recvfrom(65535)
+        s.sendto(("%s:%d " % addr).encode() + data, addr)
+
+
+def udp_send(host, port, msg):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.settimeout(3)
+    s.sendto(msg.encode(), (host, int(port)))
+    try:
+        print(s.recv(65535).decode(), flush=True)
+        return 0
+    except socket.timeout:
+        print("timeout", flush=True)
+        return 1
+
+
+def tcp_echo(bind, port):
+    srv = socket.socket()
+    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    srv.bind((bind, int(port)))
+    srv.listen(128)
+    print("ready", flush=True)
+
+    def serve(c, addr):
+        with c, c.makefile("rwb") as f:
+            for line in f:
+                f.write(("%s:%d " % addr).encode() + line)
+                f.flush()
+
+    while True:
+        c, addr = srv.accept()
+        threading.Thread(target=serve, args=(c, addr), daemon=True).start()
+
+
+def tcp_session(host, port):
+    c = socket.create_connection((host, int(port)), timeout=5)
+    f = c.makefile("rwb")
+    print("connected", flush=True)
+    for line in sys.stdin:
+        f.write(line.encode())
+        f.flush()
+        print(f.readline().decode().rstrip("\n"), flush=True)
+    return 0
+
+
+def udp_sink(bind, port, secs):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8 << 20)
+    s.bind((bind, int(port)))
+    s.settimeout(0.2)
+    print("ready", flush=True)
+    n = 0
+    end = None
+    while end is None or time.time() < end:
+        try:
+            s.recv(2048)
+            n += 1
+            if end is None:
+                end = time.time() + float(secs)
+        except socket.timeout:
+            pass
+    print("received %d" % n, flush=True)
+
+
+def udp_blast(host, port, flows, secs):
+    socks = []
+    for _ in range(int(flows)):
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.setblocking(False)
+        socks.append(s)
+    msg = b"hairpin-lab-blast!"
+    dst = (host, int(port))
+    n = 0
+    end = time.time() + float(secs)
+    while time.time() < end:
+        for s in socks:
+            try:
+                s.sendto(msg, dst)
+                n += 1
+            except BlockingIOError:
+                pass
+    print("sent %d" % n, flush=True)
+
+
+def tcp_conns(host, port, secs, parallel):
+    end = time.time() + float(secs)
+    counts = []
+
+    def worker():
+        n = 0
+        while time.time() < end:
+            try:
+                c = socket.create_connection((host, int(port)), timeout=2)
+                c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # RST: no TIME_WAIT pile-up
+                c.close()
+                n += 1
+            except OSError:
+                pass
+        counts.append(n)
+
+    ts = [threading.Thread(target=worker) for _ in range(int(parallel))]
+    [t.start() for t in ts]
+    [t.join() for t in ts]
+    print("connections %d" % sum(counts), flush=True)
+
+
+if __name__ == "__main__":
+    cmd, args = sys.argv[1], sys.argv[2:]
+    fn = {"ping": lambda: ping(args[0], int(args[1]) if len(args) > 1 else 3),
+          "udp-echo": lambda: udp_echo(*args), "http-serve": lambda: http_serve(*args), "udp-send": lambda: udp_send(*args),
+          "tcp-echo": lambda: tcp_echo(*args), "tcp-session": lambda: tcp_session(*args),
+          "udp-sink": lambda: udp_sink(*args), "udp-blast": lambda: udp_blast(*args),
+          "tcp-conns": lambda: tcp_conns(*args)}[cmd]
+    sys.exit(fn() or 0)
