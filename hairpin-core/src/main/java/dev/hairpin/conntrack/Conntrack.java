@@ -146,7 +146,7 @@ public final class Conntrack {
             return 0;
         }
         long k1 = Tuple.k1(skb.saddr(), skb.daddr());
-        long k2 = Tuple.k2(Ipv4.u16(skb.buf, skb.l4), Ipv4.u16(skb.buf, skb.l4 + 2), proto, 0);
+        long k2 = Tuple.k2(Ipv4.u16(skb.buf, skb.l4), Ipv4.u16(skb.buf, skb.l4 + 2), proto, skb.zone);
         return table.touch(k1, k2);
     }
 
@@ -175,7 +175,7 @@ public final class Conntrack {
             default -> { }
         }
         out[0] = Tuple.k1(src, dst);
-        out[1] = Tuple.k2(sport, dport, proto, 0) /* zone 0: CT --zone templates are not applied yet */;
+        out[1] = Tuple.k2(sport, dport, proto, skb.zone); // the raw table's CT --zone template
         return true;
     }
 

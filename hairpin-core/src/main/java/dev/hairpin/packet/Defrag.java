@@ -57,6 +57,7 @@ public final class Defrag {
     private long timeoutNanos;
     private long highThresh;
     private int maxSize;
+    private int[] fragLengths;
     /** told of every queue that expires having received its first fragment (ip_expire) */
     public Expired onExpire;
 
@@ -97,6 +98,14 @@ public final class Defrag {
      */
     public int maxSize() {
         return maxSize;
+    }
+
+    /**
+     * The data length of each fragment the last returned datagram was made of, in offset order:
+     * the frag_list ip_do_fragment's fast path sends again as it was.
+     */
+    public int[] fragLengths() {
+        return fragLengths;
     }
 
     /** {@link #offer(byte[], int, int, int, long)} with user 0 */
@@ -213,6 +222,12 @@ public final class Defrag {
         Ipv4.setFragOff(d, 0, q.maxDfSize == q.maxSize ? Ipv4.IP_DF : 0);
         Checksum.setIpv4Header(d, 0);
         maxSize = Math.max(q.maxSize, q.maxDfSize);
+        List<Frag> inOrder = new ArrayList<>(q.frags);
+        inOrder.sort((x, y) -> Integer.compare(x.offset, y.offset));
+        fragLengths = new int[inOrder.size()];
+        for (int i = 0; i < fragLengths.length; i++) {
+            fragLengths[i] = inOrder.get(i).data.length;
+        }
         reasmOks++;
         return result(Outcome.REASSEMBLED, d);
     }

@@ -50,6 +50,10 @@ public final class Skb {
     public long seq;
     /** IPCB(skb)->frag_max_size: set when nf_defrag reassembled it; output re-fragments to it (0: not reassembled) */
     public int fragMaxSize;
+    /** conntrack zone of the raw table's CT --zone template (0: the default zone) */
+    public int zone;
+    /** the data lengths of the fragments it was reassembled from, in order (its frag_list); null otherwise */
+    public int[] fragList;
 
     public Skb() {}
 
@@ -75,6 +79,8 @@ public final class Skb {
         this.rtType = 0;
         this.local = false;
         this.fragMaxSize = 0;
+        this.fragList = null;
+        this.zone = 0;
         return this;
     }
 

@@ -12,9 +12,9 @@ import dev.hairpin.packet.Skb;
  * fragments after the first carry only the options with the copied flag (ip_options_fragment).
  * DF: a datagram that may not be fragmented gets ICMP fragmentation needed instead, except a
  * reassembled one (ignore_df) whose fragments all fit.
- * Only the slow path is modelled: the kernel's frag_list fast path resends the original
- * fragments' boundaries, which is the same split whenever they were of equal size (the usual
- * case, and every recorded one).
+ * A reassembled datagram whose fragments all fit (first and middle ones a multiple of 8 data
+ * bytes, none over {@code mtu - ihl}) leaves with exactly the boundaries it arrived with: the
+ * frag_list fast path; later fragments then carry no DF.
  */
 final class Fragmenter {
     private Fragmenter() {}
@@ -35,6 +35,10 @@ final class Fragmenter {
             mtu = skb.fragMaxSize;
         }
         int hlen = Ipv4.ihlBytes(b, l3);
+        if (fastPathFits(skb, hlen, mtu - hlen)) {
+            fastPath(stack, skb, out, hlen);
+            return;
+        }
         byte[] header = new byte[hlen];
         System.arraycopy(b, l3, header, 0, hlen);
         int room = mtu - hlen;
@@ -70,6 +74,57 @@ final class Fragmenter {
                 Skb n = new Skb(p, 0, p.length);
                 n.out = out;
                 n.nexthop = skb.nexthop;
+                n.seq = skb.seq; // each fragment keeps its datagram's origin tag
+                stack.output.transmit(n, out, skb.nexthop);
+            }
+        }
+    }
+
+    /** ip_do_fragment()'s check of the frag_list geometry */
+    private static boolean fastPathFits(Skb skb, int hlen, int room) {
+        int[] fl = skb.fragList;
+        if (fl == null || fl.length < 2 || (Ipv4.fragOff(skb.buf, skb.l3) & (Ipv4.IP_OFFSET | Ipv4.IP_MF)) != 0) {
+            return false;
+        }
+        int sum = 0;
+        for (int i = 0; i < fl.length; i++) {
+            boolean last = i == fl.length - 1;
+            if (fl[i] > room || (!last && (fl[i] & 7) != 0)) {
+                return false;
+            }
+            sum += fl[i];
+        }
+        return sum == skb.len - hlen;
+    }
+
+    /** ip_fraglist_init() / ip_fraglist_prepare(): the original fragments, each with the header */
+    private static void fastPath(Stack stack, Skb skb, NetDevice out, int hlen) {
+        byte[] b = skb.buf;
+        byte[] header = new byte[hlen];
+        System.arraycopy(b, skb.l3, header, 0, hlen);
+        int field = Ipv4.fragOff(b, skb.l3);
+        int ptr = skb.l3 + hlen;
+        int offset = 0;
+        int[] fl = skb.fragList;
+        for (int i = 0; i < fl.length; i++) {
+            int len = fl[i];
+            byte[] p = new byte[hlen + len];
+            System.arraycopy(header, 0, p, 0, hlen);
+            System.arraycopy(b, ptr, p, hlen, len);
+            int f = i == 0 ? field | Ipv4.IP_MF : (offset >> 3) | (i < fl.length - 1 ? Ipv4.IP_MF : 0);
+            Ipv4.setFragOff(p, 0, f);
+            Ipv4.setTotLen(p, 0, hlen + len);
+            Checksum.setIpv4Header(p, 0);
+            if (i == 0) {
+                optionsFragment(header, hlen);
+            }
+            ptr += len;
+            offset += len;
+            if (stack.output != null) {
+                Skb n = new Skb(p, 0, p.length);
+                n.out = out;
+                n.nexthop = skb.nexthop;
+                n.seq = skb.seq; // each fragment keeps its datagram's origin tag
                 stack.output.transmit(n, out, skb.nexthop);
             }
         }

@@ -54,14 +54,14 @@ public final class Stack implements XtServices {
     public java.util.function.Function<String, IpSetView> ipsets = n -> null;
 
     private final XtParam par = new XtParam();
-    /** the last range MASQUERADE built */
-    private NatRange masqRange;
     /** the packet tracer; null when off, and then each call site costs one null check */
     private Tracer trace;
     /** nf_defrag_ipv4's queues (IP_DEFRAG_CONNTRACK_IN / _OUT) */
     public final Defrag defrag = new Defrag();
     static final int DEFRAG_IN = 1;
     static final int DEFRAG_OUT = 2;
+    /** the last range MASQUERADE built */
+    private NatRange masqRange;
 
     public Stack(Host host, Conntrack conntrack, RandomGenerator random) {
         this.host = host;
@@ -85,6 +85,9 @@ public final class Stack implements XtServices {
     public void trace(Tracer t) {
         trace = t;
         par.trace = t;
+        if (t != null) {
+            t.attach(host);
+        }
     }
 
     /** Chooses the IP id of a packet the stack generated. */
@@ -123,6 +126,8 @@ public final class Stack implements XtServices {
         skb.len = tot; // trim link-layer padding
         skb.l4 = skb.l3 + ihl;
         skb.fragMaxSize = 0;
+        skb.fragList = null;
+        skb.zone = 0;
         if (Ipv4.isFragment(b, skb.l3) && !gatherFrags(skb, DEFRAG_IN)) {
             return;
         }
@@ -362,6 +367,8 @@ public final class Stack implements XtServices {
         if (d == null) {
             if (defrag.outcome() != Defrag.Outcome.QUEUED) {
                 dropped(skb, "nf_defrag: " + defrag.outcome().name().toLowerCase(java.util.Locale.ROOT));
+            } else if (trace != null) {
+                trace.queued(skb);
             }
             return false;
         }
@@ -370,6 +377,7 @@ public final class Stack implements XtServices {
         skb.len = d.length;
         skb.l4 = Ipv4.ihlBytes(d, 0);
         skb.fragMaxSize = defrag.maxSize();
+        skb.fragList = defrag.fragLengths();
         return true;
     }
 

@@ -98,7 +98,7 @@ public final class IcmpTracker implements L4Tracker {
             default -> { }
         }
         long k1 = Tuple.k1(Ipv4.saddr(b, inner), Ipv4.daddr(b, inner));
-        long k2 = Tuple.k2(sport, dport, proto, 0);
+        long k2 = Tuple.k2(sport, dport, proto, skb.zone);
         // the quoted packet went the other way: look up its inverse
         long ik2 = Tuple.invertK2(k2);
         if (ik2 == -1) {

@@ -56,6 +56,33 @@ public final class CtTarget implements Target {
         return (flags & NOTRACK_ALIAS) != 0 ? "NOTRACK" : "CT";
     }
 
+    /** the conntrack helpers a Linux kernel registers (nf_conntrack_*) */
+    private static final Set<String> HELPERS = Set.of("ftp", "tftp", "irc", "sip", "pptp", "sane", "amanda", "RAS",
+            "Q.931", "netbios-ns", "snmp", "snmp_trap");
+
+    /**
+     * xt_ct_tg_check(): a helper the kernel does not know is -ENOENT; a timeout policy needs a
+     * cttimeout object, which nothing here creates, so any is -EINVAL (recorded).
+     */
+    @Override
+    public dev.hairpin.rules.RuleCheckException.Refusal refusal() {
+        if (!helper.isEmpty() && !HELPERS.contains(helper)) {
+            return new dev.hairpin.rules.RuleCheckException.Refusal(dev.hairpin.rules.RuleCheckException.Errno.ENOENT,
+                    "no such helper " + helper);
+        }
+        if (!timeout.isEmpty()) {
+            return new dev.hairpin.rules.RuleCheckException.Refusal(dev.hairpin.rules.RuleCheckException.Errno.EINVAL,
+                    "no timeout policy " + timeout);
+        }
+        return null;
+    }
+
+    /** -L names the kernel's target: NOTRACK is CT there (recorded) */
+    @Override
+    public String listName() {
+        return "CT";
+    }
+
     @Override
     public int hooks() {
         return (1 << Hooks.PRE_ROUTING) | (1 << Hooks.LOCAL_OUT);
@@ -70,6 +97,13 @@ public final class CtTarget implements Target {
     public int target(Skb skb, XtParam par) {
         if ((flags & NOTRACK) != 0) {
             par.services.notrack(skb);
+        } else if ((flags & ZONE_MARK) != 0 || zone != 0) {
+            // nf_ct_zone_tmpl(): a zone for both directions (or the packet's mark); a zone for one
+            // direction only (zone-orig / zone-reply) is not modelled and leaves the zone alone
+            int dirs = flags & (ZONE_DIR_ORIG | ZONE_DIR_REPL);
+            if (dirs == 0 || dirs == (ZONE_DIR_ORIG | ZONE_DIR_REPL)) {
+                skb.zone = ((flags & ZONE_MARK) != 0 ? skb.mark : zone) & 0xffff;
+            }
         }
         return Verdict.XT_CONTINUE;
     }
