@@ -125,6 +125,8 @@ class HtmlReportBrowserTest {
             assertThat(attr(dom, on, "data-on") != null ? attr(dom, on, "data-on") : attr(dom, on, "class")).as(on).matches("1|.*on.*");
         }
         assertThat(attr(dom, "node-out", "class")).doesNotContain("drop");
+        // hovering the nat row of PREROUTING lists the rules met there
+        assertThat(dom).containsPattern("id=\"tbl-PREROUTING-nat\"[^>]*>[^<]*<title>[^<]*-j DNAT --to-destination 10.0.0.5:80");
         // the DNAT rewrite: 203.0.113.1:8080 became 10.0.0.5:80, marked as changed
         assertThat(dom).contains("class=\"ev ev-NEW\"").contains("class=\"ev ev-DESTROY\"").contains("id=\"occupancy-line\"");
         assertThat(dom).contains("after DNAT in PREROUTING").contains("<td class=\"mono changed\">10.0.0.5</td>");
