@@ -8,6 +8,8 @@
 #   LAN  PREFIX-lan  lan0 10.0.1.2/24, default via 10.0.1.1
 #   GW   PREFIX-gw   gwlan (no address) | gwwan (no address); kernel forwarding off, IPv6 off
 #   WAN  PREFIX-wan  wan0 203.0.113.2/24, no route back to 10.0.0.0/8 (so only NAT works)
+#   The WAN link's MTU is 1400 (as behind PPPoE or a tunnel): DF packets bigger than that get
+#   "fragmentation needed" from the gateway, as from a kernel router.
 set -euo pipefail
 cmd=${1:-}
 P=${2:-hpgw}
@@ -40,6 +42,8 @@ up() {
         ip -n "$1" link set "$2" gso_max_segs 1 2>/dev/null || ip -n "$1" link set "$2" gso_max_size 1500
         ip -n "$1" link set "$2" up
     done
+    ip -n "$WAN" link set wan0 mtu 1400
+    ip -n "$GW" link set gwwan mtu 1400
     ip -n "$LAN" route add default via 10.0.1.1
     mkdir -p "$CONF"
     lanmac=$(ip -n "$GW" -j link show gwlan | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["address"])')
@@ -49,7 +53,7 @@ up() {
   "addr_info":[{"family":"inet","local":"127.0.0.1","prefixlen":8,"scope":"host"}]},
  {"ifindex":2,"ifname":"gwlan","link_type":"ether","address":"$lanmac","mtu":1500,
   "addr_info":[{"family":"inet","local":"10.0.1.1","prefixlen":24,"scope":"global"}]},
- {"ifindex":3,"ifname":"gwwan","link_type":"ether","address":"$wanmac","mtu":1500,
+ {"ifindex":3,"ifname":"gwwan","link_type":"ether","address":"$wanmac","mtu":1400,
   "addr_info":[{"family":"inet","local":"203.0.113.1","prefixlen":24,"scope":"global"}]}]
 JSON
     cat > "$CONF/ip-route.json" <<JSON

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Small traffic tools for the gateway namespace lab (no ping/iperf needed).
 
-  labtool.py ping HOST [COUNT]          ICMP echo over a raw socket; prints "reply from A ttl=T" per answer
+  labtool.py ping HOST [COUNT [TTL [SIZE]]]  ICMP echo over a raw socket (DF set); prints "reply from A ttl=T"
+                                        per answer, or "icmp type T code C from A mtu=M" for an error
   labtool.py http-serve BIND PORT       HTTP server logging "<peer> GET <path>" (no DNS lookups, prints "ready")
   labtool.py udp-echo BIND PORT         answers each datagram with "<src-addr>:<src-port> <payload>"
   labtool.py udp-send HOST PORT MSG     sends MSG, prints the answer (exit 1 on timeout)
@@ -10,6 +11,10 @@
   labtool.py udp-sink BIND PORT SECS    counts datagrams for SECS seconds, prints "received N"
   labtool.py udp-blast HOST PORT FLOWS SECS   sends 18-byte datagrams round robin from FLOWS source ports
   labtool.py tcp-conns HOST PORT SECS PARALLEL  connect+close as fast as possible; prints "connections N"
+  labtool.py udp-hold BIND PORT SECS    binds and never reads (datagrams are counted on the device, no ICMP back)
+  labtool.py tcp-accept BIND PORT       asyncio server: accepts, closes on the client's EOF
+  labtool.py tcp-burst HOST PORT N      opens N connections at once; prints "connections N seconds T"
+  labtool.py syn-flood SRC0 NSRC DST DPORT COUNT   COUNT SYNs from NSRC addresses from SRC0 up, every source port
 """
 import os, select, socket, struct, sys, threading, time
 
@@ -23,12 +28,14 @@ def csum(b):
     return ~s & 0xFFFF
 
 
-def ping(host, count=3):
+def ping(host, count=3, ttl=64, size=16):
     s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
+    s.setsockopt(socket.IPPROTO_IP, socket.IP_TTL, ttl)
+    s.setsockopt(socket.IPPROTO_IP, 10, 2)  # IP_MTU_DISCOVER = IP_PMTUDISC_DO: DF, no local fragmentation
     ident = os.getpid() & 0xFFFF
     got = 0
     for seq in range(1, count + 1):
-        payload = b"hairpin-lab-ping"
+        payload = (b"hairpin-lab-ping" * (size // 16 + 1))[:size]
         hdr = struct.pack("!BBHHH", 8, 0, 0, ident, seq)
         pkt = struct.pack("!BBHHH", 8, 0, csum(hdr + payload), ident, seq) + payload
         s.sendto(pkt, (host, 0))
@@ -45,7 +52,9 @@ def ping(host, count=3):
                 got += 1
                 break
             if t in (3, 11):
-                print("icmp type %d code %d from %s" % (t, data[ihl + 1], addr[0]), flush=True)
+                mtu = struct.unpack("!H", data[ihl + 6:ihl + 8])[0]
+                print("icmp type %d code %d from %s mtu=%d" % (t, data[ihl + 1], addr[0], mtu), flush=True)
+                break
     return 0 if got == count else 1
 
 
@@ -186,11 +195,80 @@ def tcp_conns(host, port, secs, parallel):
     print("connections %d" % sum(counts), flush=True)
 
 
+def syn_flood(src0, nsrc, dst, dport, count):
+    s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)  # IP_HDRINCL
+    base = struct.unpack("!I", socket.inet_aton(src0))[0]
+    daddr = socket.inet_aton(dst)
+    sent = 0
+    for i in range(int(count)):
+        saddr = struct.pack("!I", base + i % int(nsrc))
+        sport = 1024 + (i // int(nsrc)) % 64000
+        tcp = struct.pack("!HHIIBBHHH", sport, int(dport), i, 0, 5 << 4, 0x02, 65535, 0, 0)
+        pseudo = saddr + daddr + struct.pack("!BBH", 0, 6, len(tcp))
+        tcp = tcp[:16] + struct.pack("!H", csum(pseudo + tcp)) + tcp[18:]
+        ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 40, i & 0xFFFF, 0, 64, 6, 0, saddr, daddr)
+        try:
+            s.sendto(ip + tcp, (dst, 0))
+            sent += 1
+        except OSError:
+            time.sleep(0.001)
+    print("sent %d" % sent, flush=True)
+
+
+def udp_hold(bind, port, secs):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind((bind, int(port)))
+    print("ready", flush=True)
+    time.sleep(float(secs))
+
+
+def tcp_accept(bind, port):
+    import asyncio
+
+    async def handle(r, w):
+        await r.read()
+        w.close()
+
+    async def main():
+        srv = await asyncio.start_server(handle, bind, int(port), backlog=4096)
+        print("ready", flush=True)
+        await srv.serve_forever()
+
+    asyncio.run(main())
+
+
+def tcp_burst(host, port, n):
+    import asyncio
+
+    async def one():
+        for _ in range(3):
+            try:
+                r, w = await asyncio.wait_for(asyncio.open_connection(host, int(port)), 10)
+                return w
+            except (OSError, asyncio.TimeoutError):
+                await asyncio.sleep(0.1)
+        return None
+
+    async def main():
+        t0 = time.time()
+        ws = await asyncio.gather(*[one() for _ in range(int(n))])
+        t = time.time() - t0
+        ok = [w for w in ws if w]
+        print("connections %d seconds %.3f" % (len(ok), t), flush=True)
+        for w in ok:
+            w.close()
+        await asyncio.sleep(0.5)
+
+    asyncio.run(main())
+
+
 if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
-    fn = {"ping": lambda: ping(args[0], int(args[1]) if len(args) > 1 else 3),
+    fn = {"ping": lambda: ping(args[0], *[int(x) for x in args[1:]]),
           "udp-echo": lambda: udp_echo(*args), "http-serve": lambda: http_serve(*args), "udp-send": lambda: udp_send(*args),
           "tcp-echo": lambda: tcp_echo(*args), "tcp-session": lambda: tcp_session(*args),
           "udp-sink": lambda: udp_sink(*args), "udp-blast": lambda: udp_blast(*args),
-          "tcp-conns": lambda: tcp_conns(*args)}[cmd]
+          "tcp-conns": lambda: tcp_conns(*args), "udp-hold": lambda: udp_hold(*args),
+          "tcp-accept": lambda: tcp_accept(*args), "tcp-burst": lambda: tcp_burst(*args),
+          "syn-flood": lambda: syn_flood(*args)}[cmd]
     sys.exit(fn() or 0)

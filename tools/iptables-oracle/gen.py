@@ -278,6 +278,94 @@ g("misc", "filter", "INPUT", [
     "-m connbytes --connbytes 10:100 --connbytes-dir both --connbytes-mode bytes", "-m realm --realm 1",
     "-m cluster --cluster-total-nodes 2 --cluster-local-node 1", "-m bpf --bytecode 1,6\\ 0\\ 0\\ 0", "-m ipvs --ipvs"])
 
+
+# ---------- random combinations: many matches per rule, options in any order ----------
+ADDRS = ["10.0.0.1", "10.0.0.0/8", "192.0.2.0/24", "198.51.100.7/32", "203.0.113.0/255.255.255.128",
+         "10.1.2.3/16", "0.0.0.0/0", "10.0.0.1,10.0.0.2"]
+IFS = ["eth0", "eth+", "wlan0", "br-lan", "veth1", "ppp+", "lo"]
+GENERIC = [
+    "-m conntrack --ctstate NEW", "-m conntrack --ctstate RELATED,ESTABLISHED", "-m conntrack ! --ctstate INVALID",
+    "-m conntrack --ctstatus ASSURED --ctdir ORIGINAL", "-m conntrack --ctorigdst 203.0.113.1 --ctorigdstport 80",
+    "-m state --state NEW", "-m state --state ESTABLISHED,RELATED", "-m mark --mark 0x1/0xff", "-m mark ! --mark 7",
+    "-m connmark --mark 0x10/0xf0", "-m limit --limit 10/min --limit-burst 20", "-m limit --limit 2/s",
+    "-m addrtype --dst-type LOCAL", "-m addrtype ! --src-type BROADCAST", "-m iprange --src-range 10.0.0.1-10.0.0.50",
+    "-m length --length 0:128", "-m ttl --ttl-lt 5", "-m tos --tos 0x10", "-m dscp --dscp-class AF21",
+    "-m pkttype --pkt-type broadcast", "-m statistic --mode nth --every 4 --packet 1",
+    "-m statistic --mode random --probability 0.25", "-m recent --name scan --rcheck --seconds 30 --hitcount 5",
+    "-m recent --name scan --set", "-m hashlimit --hashlimit-upto 5/sec --hashlimit-mode srcip --hashlimit-name hl",
+    "-m helper --helper ftp", "-m comment --comment combo", ["-m", "comment", "--comment", "allow \"x\" in"],
+    "-m connlimit --connlimit-above 20 --connlimit-mask 24"]
+TCP = ["--dport 22", "--sport 1024:65535", "! --dport 25", "--dport 8000:", "--syn", "! --syn",
+       "--tcp-flags SYN,ACK,FIN,RST SYN", "--tcp-flags ALL NONE", "-m multiport --dports 80,443,8080:8090",
+       "-m multiport ! --sports 1:1023", "--tcp-option 2", "-m tcp --dport https", "-m tcpmss --mss 1400:1500"]
+UDP = ["--dport 53", "--sport 67:68", "! --dport 123", "-m multiport --dports 500,4500", "-m udp --dport 1194"]
+ICMP = ["--icmp-type echo-request", "--icmp-type 3/4", "! --icmp-type 0", "--icmp-type time-exceeded"]
+TARGETS = {
+    "filter": ["-j ACCEPT", "-j DROP", "-j RETURN", "-j REJECT", "-j REJECT --reject-with icmp-host-prohibited",
+               "-j REJECT --reject-with tcp-reset", "-j LOG --log-prefix FW: --log-level 6",
+               "-j LOG --log-tcp-options --log-ip-options", "-j NFLOG --nflog-group 5", "-j u1", "-g u2", "",
+               "-j NFQUEUE --queue-num 2 --queue-bypass", "-j CONNMARK --set-mark 1"],
+    "nat": ["-j DNAT --to-destination 10.0.0.5", "-j DNAT --to-destination 10.0.0.5:8080",
+            "-j SNAT --to-source 198.51.100.1", "-j SNAT --to-source 198.51.100.1-198.51.100.4 --persistent",
+            "-j MASQUERADE", "-j MASQUERADE --to-ports 2000-3000 --random", "-j REDIRECT --to-ports 3128",
+            "-j NETMAP --to 10.9.0.0/16", "-j RETURN", "-j ACCEPT", "-j u1", ""],
+    "mangle": ["-j MARK --set-mark 0x2", "-j MARK --set-xmark 0x10/0xf0", "-j CONNMARK --save-mark",
+               "-j CONNMARK --restore-mark --mask 0xff", "-j TCPMSS --clamp-mss-to-pmtu", "-j TOS --set-tos 0x10",
+               "-j DSCP --set-dscp 8", "-j TTL --ttl-set 64", "-j ACCEPT", "-j RETURN", "-j u1", ""],
+    "raw": ["-j CT --notrack", "-j CT --zone 3", "-j NOTRACK", "-j ACCEPT", "-j DROP", "-j u1", ""],
+}
+CHAINS = {t: c for t, c in [("filter", ["INPUT", "FORWARD", "OUTPUT", "u1", "u2"]),
+                           ("nat", ["PREROUTING", "INPUT", "OUTPUT", "POSTROUTING", "u1"]),
+                           ("mangle", ["PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING", "u1"]),
+                           ("raw", ["PREROUTING", "OUTPUT", "u1"])]}
+
+def words(f):
+    return f if isinstance(f, list) else f.split()
+
+def combo_rule(table, chain):
+    frags = []
+    if R.random() < 0.5:
+        frags.append(R.choice(["", "! "]) + R.choice(["-s ", "--source "]) + R.choice(ADDRS))
+    if R.random() < 0.4:
+        frags.append(R.choice(["", "! "]) + "-d " + R.choice(ADDRS))
+    if chain not in ("OUTPUT", "POSTROUTING") and R.random() < 0.4:
+        frags.append(R.choice(["", "! "]) + "-i " + R.choice(IFS))
+    if chain not in ("PREROUTING", "INPUT") and R.random() < 0.3:
+        frags.append(R.choice(["", "! "]) + "-o " + R.choice(IFS))
+    proto = R.choice([None, None, "tcp", "tcp", "udp", "icmp", "6", "17"])
+    l4 = []
+    if proto:
+        l4 = [["-p", proto] + words(x) for x in R.sample({"tcp": TCP, "6": TCP, "udp": UDP, "17": UDP,
+                                                          "icmp": ICMP}[proto], R.choice([0, 1, 1, 2]))]
+        if not l4:
+            frags.append("-p " + proto)
+    if R.random() < 0.1 and not l4:
+        frags.append(R.choice(["-f", "! -f"]))
+    for g in R.sample(GENERIC, R.choice([0, 1, 1, 2, 3])):
+        frags.append(g)
+    R.shuffle(frags)
+    args = []
+    for f in frags:
+        args += words(f)
+    if l4:
+        # the protocol before its options, the options in the order drawn
+        args += l4[0][:2] + sum([x[2:] for x in l4], [])
+    t = R.choice(TARGETS[table])
+    if t:
+        tw = words(t)
+        pos = R.randrange(0, len(args) + 1) if R.random() < 0.3 else len(args)
+        while pos < len(args) and args[pos - 1:pos] and args[pos - 1].startswith("-") and pos > 0:
+            pos += 1
+        args = args[:pos] + tw + args[pos:] if pos == len(args) else args + tw
+    return ["@" + chain] + args
+
+for n in range(24):
+    table = ["filter", "filter", "nat", "mangle", "raw", "filter"][n % 6]
+    chains = CHAINS[table]
+    rules = [combo_rule(table, R.choice(chains)) for _ in range(40)]
+    g("combo-%02d-%s" % (n, table), table, chains[0], rules,
+      setup=[["-N", c] for c in chains if c.startswith("u")])
+
 # ---------- restore inputs: (name, flags, base, input) ----------
 BASE = """*filter
 :INPUT DROP [0:0]
@@ -351,6 +439,7 @@ b("replace-in-restore", "*filter\n-R INPUT 1 -j DROP\nCOMMIT\n", ["--noflush"])
 b("policy-in-restore", "*filter\n-P FORWARD DROP\nCOMMIT\n", ["--noflush"])
 b("rename-in-restore", "*filter\n-E keep kept\nCOMMIT\n", ["--noflush"])
 b("new-chain-cmd-in-restore", "*filter\n-N extra\n-A extra -j ACCEPT\nCOMMIT\n", ["--noflush"])
+b("list-missing-chain-in-restore", "*filter\n:INPUT ACCEPT [0:0]\n-L PREROUTING\nCOMMIT\n")
 b("list-in-restore", "*filter\n-L\nCOMMIT\n", ["--noflush"])
 b("table-opt-in-rule", F + "-t nat -A INPUT -j DROP\nCOMMIT\n")
 b("comments-blank-lines", "# comment\n\n" + F + "# inside\n\n-A INPUT -j ACCEPT\nCOMMIT\n# end\n")

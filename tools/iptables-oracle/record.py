@@ -44,6 +44,9 @@ class Case:
             self.run(["iptables", "-t", t, "-L", "-n", "-v", "--line-numbers"])
             self.run(["iptables", "-t", t, "-L", "-n", "-v", "-x", "--line-numbers"])
             self.run(["iptables", "-t", t, "-L", "-n"])
+            self.run(["iptables", "-t", t, "-L"])
+            self.run(["iptables", "-t", t, "-L", "-v", "--line-numbers"])
+            self.run(["iptables", "-t", t, "-S", "-v"])
 
     def write(self):
         os.makedirs(self.dir, exist_ok=True)
@@ -103,9 +106,22 @@ def main():
         ok = []
         for r in grp["rules"]:
             n_rules += 1
-            if c.run(["iptables", "-t", t, "-A", ch] + r) == 0:
-                ok.append(r)
+            rch, r = (r[0][1:], r[1:]) if r and r[0].startswith("@") else (ch, r)
+            if c.run(["iptables", "-t", t, "-A", rch] + r) == 0:
+                ok.append((rch, r))
+        for i, (rch, r) in enumerate(ok[:6]):
+            # -I and -R with positions, as scripts edit rules in place
+            c.run(["iptables", "-t", t, "-I", rch, "1"] + r)
+            c.run(["iptables", "-t", t, "-R", rch, "1"] + r)
+            c.run(["iptables", "-t", t, "-D", rch, "1"])
         c.listings([t])
+        # every accepted rule found again by -C and removed by -D with its own spelling (the
+        # kernel compares rules as listed back), then the empty table
+        for rch, r in ok:
+            c.run(["iptables", "-t", t, "-C", rch] + r)
+        for rch, r in reversed(ok):
+            c.run(["iptables", "-t", t, "-D", rch] + r)
+        c.run(["iptables-save", "-t", t])
         n_steps += c.write(); n_cases += 1
         n_acc += len(ok)
         # the accepted rules as an iptables-restore -c file, with counters, user chains and jumps
@@ -115,9 +131,10 @@ def main():
             lines.append(":%s %s %s" % (b, R.choice(["ACCEPT", "DROP"]), counters()))
         for u in users:
             lines.append(":%s - [0:0]" % u)
-        for r in ok:
-            lines.append("%s -A %s %s" % (counters(), ch, " ".join(quote(a) for a in r)))
-            lines.append("-A %s %s" % (users[-1], " ".join(quote(a) for a in r)))
+        for rch, r in ok:
+            lines.append("%s -A %s %s" % (counters(), rch, " ".join(quote(a) for a in r)))
+            if rch not in users:
+                lines.append("-A %s %s" % (users[-1], " ".join(quote(a) for a in r)))
         lines.append("[3:180] -A %s -g %s" % (ch, users[-1]))
         lines.append("COMMIT")
         rules = "\n".join(lines) + "\n"

@@ -37,7 +37,9 @@ import picocli.CommandLine.Option;
             "",
             "Reported: ns_per_packet and mpps (wall clock), cpu_ns_per_packet (the worker threads' CPU",
             "time: less sensitive to a busy machine), connections_per_sec (create, tcp), bytes_per_entry",
-            "(heap growth after a GC divided by conntrack entries), p50/p99 latency of a 32-packet batch.",
+            "(the conntrack and NAT arrays as allocated, index and timer wheel included, divided by entries),",
+            "heap_bytes_per_entry (heap growth after a GC, G1's region rounding included), p50/p99 latency",
+            "of a 32-packet batch.",
             "With --threads T, flows are split into T shards (flow k to shard k mod T; both directions of",
             "a flow stay in its shard), each with its own gateway and conntrack on its own thread.",
             ""})
@@ -112,7 +114,8 @@ final class BenchCommand implements Callable<Integer> {
 
     /** One result line. */
     record Result(String workload, int connections, boolean snat, int threads, int rules, long packets, double nsPerPacket,
-            double cpuNsPerPacket, double connectionsPerSec, double bytesPerEntry, long p50BatchNs, long p99BatchNs) {}
+            double cpuNsPerPacket, double connectionsPerSec, double bytesPerEntry, double heapBytesPerEntry, long p50BatchNs,
+            long p99BatchNs) {}
 
     private void report(Result r) {
         double mpps = 1e3 / r.nsPerPacket;
@@ -129,16 +132,17 @@ final class BenchCommand implements Callable<Integer> {
                 sb.append(String.format(Locale.ROOT, ",\"connections_per_sec\":%.0f,\"conns_per_sec\":%.0f",
                         r.connectionsPerSec, r.connectionsPerSec));
             }
-            sb.append(String.format(Locale.ROOT, ",\"bytes_per_entry\":%.1f,\"p50_batch_ns\":%d,\"p99_batch_ns\":%d}",
-                    r.bytesPerEntry, r.p50BatchNs, r.p99BatchNs));
+            sb.append(String.format(Locale.ROOT,
+                    ",\"bytes_per_entry\":%.1f,\"heap_bytes_per_entry\":%.1f,\"p50_batch_ns\":%d,\"p99_batch_ns\":%d}",
+                    r.bytesPerEntry, r.heapBytesPerEntry, r.p50BatchNs, r.p99BatchNs));
             System.out.println(sb);
         } else {
             System.out.printf(Locale.ROOT, "%-7s connections=%d snat=%b threads=%d%s: %.1f ns/packet (%.1f cpu), %.2f Mpps%s,"
-                            + " %.1f bytes/entry, batch p50 %d ns p99 %d ns%n",
+                            + " %.1f bytes/entry (heap %.1f), batch p50 %d ns p99 %d ns%n",
                     r.workload, r.connections, r.snat, r.threads, r.rules >= 0 ? " rules=" + r.rules : "", r.nsPerPacket,
                     r.cpuNsPerPacket, mpps,
                     r.connectionsPerSec > 0 ? String.format(Locale.ROOT, ", %.0f connections/s", r.connectionsPerSec) : "",
-                    r.bytesPerEntry, r.p50BatchNs, r.p99BatchNs);
+                    r.bytesPerEntry, r.heapBytesPerEntry, r.p50BatchNs, r.p99BatchNs);
         }
         System.out.flush();
     }
@@ -176,8 +180,10 @@ final class BenchCommand implements Callable<Integer> {
         parallel(shards, s -> s.driver.createUdp(0, s.flows, true));
         long heapFull = usedHeap();
         int entries = 0;
+        long footprint = 0;
         for (Shard s : shards) {
             entries += s.gw.conntrack.table.count();
+            footprint += footprint(s.gw);
         }
         if (entries != n) {
             throw new IllegalStateException("bench: " + entries + " conntrack entries for " + n + " flows");
@@ -203,7 +209,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         java.lang.ref.Reference.reachabilityFence(shards);
         return new Result(filterRules > 0 ? "filter" : "udp", n, snatOn, threads, filterRules > 0 ? filterRules : -1, timed,
-                (double) wall / timed, (double) cpu / timed, 0,
+                (double) wall / timed, (double) cpu / timed, 0, (double) footprint / entries,
                 (double) (heapFull - heapEmpty) / entries, all.getValueAtPercentile(50), all.getValueAtPercentile(99));
     }
 
@@ -263,7 +269,7 @@ final class BenchCommand implements Callable<Integer> {
         long heapFull = usedHeap();
         java.lang.ref.Reference.reachabilityFence(gw);
         return new Result("create", n, snatOn, 1, -1, n, (double) wall / n, (double) cpu / n, n / (wall / 1e9),
-                (double) (heapFull - heapEmpty) / n, h.getValueAtPercentile(50), h.getValueAtPercentile(99));
+                (double) footprint(gw) / n, (double) (heapFull - heapEmpty) / n, h.getValueAtPercentile(50), h.getValueAtPercentile(99));
     }
 
     // ---------------------------------------------------------------- tcp
@@ -307,7 +313,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         java.lang.ref.Reference.reachabilityFence(gw);
         return new Result("tcp", live, snatOn, 1, -1, timed, (double) wall / timed, (double) cpu / timed,
-                (conn - c0Conn) / (wall / 1e9), (double) (heapFull - heapEmpty) / live, h.getValueAtPercentile(50),
+                (conn - c0Conn) / (wall / 1e9), (double) footprint(gw) / live, (double) (heapFull - heapEmpty) / live, h.getValueAtPercentile(50),
                 h.getValueAtPercentile(99));
     }
 
@@ -333,6 +339,11 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         return System.nanoTime() - t0;
+    }
+
+    /** conntrack and NAT arrays of a gateway, in bytes */
+    private static long footprint(Gateway gw) {
+        return gw.conntrack.table.footprintBytes() + gw.stack.nat.footprintBytes();
     }
 
     private static long usedHeap() {

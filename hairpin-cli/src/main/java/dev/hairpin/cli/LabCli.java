@@ -28,8 +28,7 @@ final class LabCli {
             rest = Arrays.asList(args).subList(2, args.length);
         }
         String stdin = "";
-        boolean readsStdin = !rest.isEmpty() && (rest.getFirst().equals("iptables-restore") && rest.stream().noneMatch(a -> !a.startsWith("-") && !a.equals("iptables-restore"))
-                || rest.getFirst().equals("script") && rest.contains("-"));
+        boolean readsStdin = readsStdin(rest);
         if (readsStdin) {
             try {
                 stdin = new String(System.in.readAllBytes(), StandardCharsets.UTF_8);
@@ -39,5 +38,19 @@ final class LabCli {
             }
         }
         return Lab.main(Path.of(dir), rest, stdin, System.out, System.err);
+    }
+
+    /** the commands that read stdin: iptables-restore without a file, ipset restore, script - */
+    static boolean readsStdin(List<String> rest) {
+        if (rest.isEmpty()) {
+            return false;
+        }
+        List<String> args = rest.subList(1, rest.size());
+        return switch (rest.getFirst()) {
+            case "iptables-restore" -> args.stream().allMatch(a -> a.startsWith("-") || a.matches("\\d+"));
+            case "ipset" -> args.contains("restore") || args.contains("-R") || args.contains("r");
+            case "script" -> args.contains("-");
+            default -> false;
+        };
     }
 }

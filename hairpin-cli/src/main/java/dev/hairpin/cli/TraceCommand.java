@@ -32,11 +32,14 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "trace", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Show a packet's whole path through netfilter: hooks, tables, every rule met, the conntrack lookup, "
-                + "NAT bindings and rewrites, routing, and its fate.",
+                + "NAT bindings and rewrites, routing, and its fate (see docs/TRACE.md).",
             "",
-            "  hairpin trace --snapshot DIR --in eth0 tcp 10.0.0.2:40000 '>' 203.0.113.10:80 --syn",
-            "  hairpin trace --snapshot DIR --first '--in eth0 udp 10.0.0.2:5353 > 198.51.100.53:53' \\",
-            "                --in eth1 udp 198.51.100.53:53 '>' 203.0.113.1:5353",
+            "Examples:",
+            "  hairpin trace --snapshot DIR --in eth0 tcp 10.0.0.2:40000 '>' 192.0.2.80:80",
+            "  hairpin trace --snapshot DIR --local udp 203.0.113.1:5000 '>' 192.0.2.53:53",
+            "  hairpin trace --snapshot DIR \\",
+            "      --first '--in eth0 udp 10.0.0.2:5353 > 198.51.100.53:53' \\",
+            "      --in eth1 udp 198.51.100.53:53 '>' 203.0.113.1:5353",
             "  hairpin trace --replay SCENARIO_DIR --packet 3 --html report.html",
             ""})
 final class TraceCommand implements Callable<Integer> {

@@ -1,7 +1,8 @@
 package dev.hairpin.gateway;
 
-import dev.hairpin.tools.ConntrackFormat;
-import dev.hairpin.conntrack.CtEvent;
+import dev.hairpin.tools.ConntrackCommand;
+import dev.hairpin.tools.EngineState;
+import dev.hairpin.tools.OperatorCommands;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -38,14 +39,16 @@ final class ControlServer implements AutoCloseable {
     private final Path path;
     private final DataPlane plane;
     private final Operator operator;
+    private final EngineState state;
     private final ServerSocketChannel server;
     private final Thread acceptor;
     final AtomicLong eventsLost = new AtomicLong();
     final AtomicLong commands = new AtomicLong();
 
-    ControlServer(Path path, DataPlane plane, Operator operator) {
+    ControlServer(Path path, DataPlane plane, EngineState state, Operator operator) {
         this.path = path;
         this.plane = plane;
+        this.state = state;
         this.operator = operator;
         this.server = bind(path);
         this.acceptor = Thread.ofPlatform().name("hairpin-control").daemon().start(this::accept);
@@ -110,7 +113,7 @@ final class ControlServer implements AutoCloseable {
             }
             Operator.Result r;
             try {
-                r = plane.call(() -> operator.run(argv, req.stdin()), 30_000);
+                r = plane.call(() -> operator.run(state, argv, req.stdin()), 30_000);
             } catch (Exception e) {
                 r = new Operator.Result("", argv.getFirst() + ": " + e.getMessage() + "\n", 1);
             }
@@ -127,37 +130,31 @@ final class ControlServer implements AutoCloseable {
         }
     }
 
-    /** conntrack -E [-o extended]: one line per event until the client closes its end */
+    /** conntrack -E [filters]: one line per event until the client closes its end */
     private void events(List<String> argv, DataInputStream in, DataOutputStream out) throws IOException {
-        for (int i = 1; i < argv.size(); i++) {
-            String a = argv.get(i);
-            if (!(a.equals("-E") || a.equals("--event") || (a.equals("-o") && i + 1 < argv.size() && argv.get(++i).equals("extended")))) {
-                ControlProtocol.text(out, ControlProtocol.STDERR, "conntrack -E: option " + a + " is not supported by the gateway\n");
-                ControlProtocol.exit(out, 2);
-                return;
-            }
-        }
-        boolean extended = argv.contains("extended");
         ArrayBlockingQueue<String> q = new ArrayBlockingQueue<>(EVENT_QUEUE);
         long[] lost = {0};
-        CtEvent.Listener l = (table, ct, ev, user) -> {
-            String line = ConntrackFormat.event(table, ct, ev, extended);
-            if (!q.offer(line)) {
-                lost[0]++;
-                eventsLost.incrementAndGet();
-            }
-        };
+        ConntrackCommand.Started started;
         try {
-            plane.call(() -> {
-                plane.stack.conntrack.addListener(l);
-                return null;
-            }, 5_000);
+            // the listener runs on the packet thread: it only offers to the bounded queue
+            started = plane.call(() -> OperatorCommands.stream(state, argv, line -> {
+                if (!q.offer(line)) {
+                    lost[0]++;
+                    eventsLost.incrementAndGet();
+                }
+            }), 5_000);
         } catch (Exception e) {
             ControlProtocol.text(out, ControlProtocol.STDERR, "conntrack -E: " + e.getMessage() + "\n");
             ControlProtocol.exit(out, 1);
             return;
         }
-        log.info("control: conntrack -E subscribed");
+        if (started.finished() != null) { // refused, or not an event command after all
+            ControlProtocol.text(out, ControlProtocol.STDOUT, started.finished().stdout());
+            ControlProtocol.text(out, ControlProtocol.STDERR, started.finished().stderr());
+            ControlProtocol.exit(out, started.finished().exitCode());
+            return;
+        }
+        log.info("control: {} subscribed", String.join(" ", argv));
         // the client never writes again: EOF on its side means it is gone
         Thread watcher = Thread.ofVirtual().start(() -> {
             try {
@@ -168,6 +165,7 @@ final class ControlServer implements AutoCloseable {
                 // gone
             }
         });
+        boolean clientGone = false;
         try {
             while (watcher.isAlive() && plane.isRunning()) {
                 String line = q.poll(200, TimeUnit.MILLISECONDS);
@@ -181,15 +179,18 @@ final class ControlServer implements AutoCloseable {
                 ControlProtocol.text(out, ControlProtocol.STDOUT, sb.toString());
                 out.flush();
             }
+            clientGone = !watcher.isAlive();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IOException e) {
+            clientGone = true;
             log.debug("conntrack -E client went away: {}", e.getMessage());
         } finally {
-            plane.post(() -> plane.stack.conntrack.removeListener(l));
+            ConntrackCommand.EventStream stream = started.stream();
+            plane.post(stream::stop);
             log.info("control: conntrack -E unsubscribed ({} events lost to a full queue)", lost[0]);
         }
-        if (plane.isRunning() == false) {
+        if (!clientGone) { // the gateway is stopping: end the stream as the tool ends on a signal
             ControlProtocol.exit(out, 0);
         }
     }

@@ -60,6 +60,7 @@ final class DataPlane implements Output, PacketSocket.FrameHandler, Neighbours.L
     final long[] latency = new long[LATENCY_BOUNDS.length + 1];
     long latencySumNs;
     long batches;
+    private long engineFaults;
     /** drops the stack reported, by reason (ip_rcv checks, rules, routing) */
     final Map<String, long[]> drops = new HashMap<>();
 
@@ -195,6 +196,9 @@ final class DataPlane implements Output, PacketSocket.FrameHandler, Neighbours.L
     @Override
     public void frame(MemorySegment ring, long mac, int snaplen, int wireLen, int status, int pkttype) {
         Port p = current;
+        if (!running) {
+            return; // stopping: what is left in the ring is not worth the wait
+        }
         p.rxPackets++;
         p.rxBytes += wireLen;
         if (pkttype == PacketSocket.PACKET_OTHERHOST || pkttype == PacketSocket.PACKET_OUTGOING) {
@@ -228,7 +232,16 @@ final class DataPlane implements Output, PacketSocket.FrameHandler, Neighbours.L
         long t0 = System.nanoTime();
         skb.set(rx, ETH_HLEN, ipLen);
         skb.in = p.dev;
-        stack.receive(skb);
+        try {
+            stack.receive(skb);
+        } catch (RuntimeException e) {
+            // a frame the engine could not handle is dropped and counted; the loop goes on
+            p.rxErrors++;
+            countDrop("engine exception: " + e.getClass().getSimpleName());
+            if (engineFaults++ < 10) {
+                log.warn("{}: the engine failed on a {}-byte datagram: {}", p.dev.name, ipLen, e.toString(), e);
+            }
+        }
         record(System.nanoTime() - t0);
     }
 

@@ -4,11 +4,13 @@ import dev.hairpin.conntrack.Conntrack;
 import dev.hairpin.host.NetDevice;
 import dev.hairpin.io.Snapshot;
 import dev.hairpin.packet.Ipv4;
-import dev.hairpin.pipeline.RulesetTables;
 import dev.hairpin.pipeline.Stack;
 import dev.hairpin.rules.Ruleset;
 import dev.hairpin.rules.iptables.Iptables;
 import dev.hairpin.rules.iptables.IptablesRestore;
+import dev.hairpin.tools.EngineState;
+import dev.hairpin.tools.OperatorCommands;
+import dev.hairpin.tools.ToolResult;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -51,9 +53,9 @@ public final class Gateway {
         SecureRandom seeds = new SecureRandom();
         Conntrack conntrack = new Conntrack(snap.ctConfig, seeds.nextLong());
         Stack stack = new Stack(snap.host, conntrack, new SplittableRandom(seeds.nextLong()));
-        stack.kernelLog = line -> log.warn("kernel: {}", line);
+        stack.kernelLog = new RateLimitedLog(log, 1_000_000_000L)::warn; // net_ratelimit(): a flood must not flood the log
         Ruleset ruleset = new Ruleset();
-        stack.tables = new RulesetTables(ruleset);
+        EngineState state = new EngineState(stack, ruleset); // binds the rules (and ipsets) to the hooks
         if (!snap.iptablesSave.isBlank()) {
             Iptables.Result r = IptablesRestore.restore(ruleset, snap.iptablesSave);
             if (r.exitCode() != 0) {
@@ -113,7 +115,7 @@ public final class Gateway {
         ControlServer control = null;
         HTTPServer metrics = null;
         try {
-            control = new ControlServer(o.socket(), plane, new EngineOperator(stack, ruleset));
+            control = new ControlServer(o.socket(), plane, state, Gateway::operator);
             if (o.metricsHost() != null) {
                 metrics = Metrics.serve(new Metrics(plane, ruleset, control), o.metricsHost(), o.metricsPort());
             }
@@ -138,6 +140,12 @@ public final class Gateway {
             }
             plane.closePorts();
         }
+    }
+
+    /** the shared operator dispatcher (the same one replay actions and the lab use) */
+    static Operator.Result operator(EngineState state, java.util.List<String> argv, String stdin) {
+        ToolResult r = OperatorCommands.run(state, argv, stdin);
+        return new Operator.Result(r.stdout(), r.stderr(), r.exitCode());
     }
 
     /** ip neigh show lines: PERMANENT/NOARP entries are static, others start STALE (used, re-probed) */

@@ -27,8 +27,8 @@ public final class GatewayClient {
     private GatewayClient() {}
 
     public static final String ENV = "HAIRPIN_GATEWAY";
-    static final Set<String> COMMANDS = Set.of("iptables", "iptables-nft", "iptables-save", "iptables-nft-save", "iptables-restore",
-        "iptables-nft-restore", "conntrack", "sysctl");
+    static final Set<String> COMMANDS = Set.of("iptables", "iptables-save", "iptables-restore",
+        "conntrack", "sysctl", "ipset");
 
     /**
      * When {@code args} is an operator command aimed at a gateway (--gateway SOCKET, or the

@@ -23,7 +23,7 @@ import java.util.List;
  * <pre>
  *   init [--from SNAPSHOT]          (re)create the state: a snapshot's host, or the default gateway
  *   iptables|iptables-save|iptables-restore|conntrack|sysctl ARGS...   as on a Linux host
- *   send tcp|udp|icmp SRC[:PORT] DST[:PORT] --in IFACE [--flags SA] [--len N] [--seq N] [--ack N]
+ *   send tcp|udp|icmp SRC[:PORT] DST[:PORT] --in IFACE|--local IFACE [--flags SA] [--len N] [--seq N] [--ack N]
  *        [--ttl N] [--type T] [--code C] [--id N]     inject one packet, print what came out where
  *   sleep SECONDS                   move the simulated clock (timers expire)
  *   script FILE|-                   run commands from a file or stdin, one per line
@@ -45,7 +45,7 @@ public final class Lab {
             usage: hairpin --state DIR COMMAND [ARGS...]
               init [--from SNAPSHOT]
               iptables ARGS | iptables-save ARGS | iptables-restore [FILE] | conntrack ARGS | sysctl ARGS
-              send tcp|udp|icmp SRC[:PORT] DST[:PORT] --in IFACE [--flags SA] [--len N] [--seq N] [--ack N] [--ttl N]
+              send tcp|udp|icmp SRC[:PORT] DST[:PORT] --in IFACE|--local IFACE [--flags SA] [--len N] [--seq N] [--ack N] [--ttl N]
                    [--type T] [--code C] [--id N]
               sleep SECONDS
               script FILE|-
@@ -199,6 +199,7 @@ public final class Lab {
         String[] src = endpoint(a.get(1), !proto.equals("icmp"));
         String[] dst = endpoint(a.get(2), !proto.equals("icmp"));
         String in = null;
+        String local = null;
         String flags = null;
         Long seq = null;
         Long ack = null;
@@ -215,6 +216,7 @@ public final class Lab {
             String v = a.get(++i);
             switch (o) {
                 case "--in" -> in = v;
+                case "--local" -> local = v;
                 case "--flags" -> flags = v;
                 case "--seq" -> seq = num(o, v);
                 case "--ack" -> ack = num(o, v);
@@ -224,15 +226,17 @@ public final class Lab {
                 case "--code" -> code = (int) num(o, v);
                 case "--id" -> id = (int) num(o, v);
                 default -> throw new LabException("send: unknown option " + o
-                        + " (expected --in, --flags, --len, --seq, --ack, --ttl, --type, --code, --id)");
+                        + " (expected --in, --local, --flags, --len, --seq, --ack, --ttl, --type, --code, --id)");
             }
         }
-        if (in == null) {
-            throw new LabException("send: --in IFACE is required (the interface the packet arrives on)");
+        if ((in == null) == (local == null)) {
+            throw new LabException("send: give --in IFACE (the interface the packet arrives on) or --local IFACE "
+                    + "(sent by a process on the lab host, routed via IFACE), one of them");
         }
-        NetDevice dev = state.stack.host.device(in);
+        String ifname = in != null ? in : local;
+        NetDevice dev = state.stack.host.device(ifname);
         if (dev == null) {
-            throw new LabException("send: no interface " + in + " on the lab host");
+            throw new LabException("send: no interface " + ifname + " on the lab host");
         }
         int s = Ipv4.parse(src[0]);
         int d = Ipv4.parse(dst[0]);
@@ -242,7 +246,7 @@ public final class Lab {
             case "icmp" -> Packets.icmp(s, d, type, code, id, seq == null ? 1 : (int) (long) seq, len, ttl);
             default -> throw new LabException("send: protocol must be tcp, udp or icmp, got " + proto);
         };
-        out.println("in  " + in + ": " + Packets.describe(p, 0, p.length));
+        out.println((in != null ? "in  " + in : "local " + local) + ": " + Packets.describe(p, 0, p.length));
         List<String> what = new ArrayList<>();
         state.stack.output = new Output() {
             @Override
@@ -263,8 +267,12 @@ public final class Lab {
         };
         state.stack.kernelLog = l -> what.add("kernel: " + l);
         Skb skb = new Skb(p, 0, p.length);
-        skb.in = dev;
-        state.stack.receive(skb);
+        if (in != null) {
+            skb.in = dev;
+            state.stack.receive(skb);
+        } else {
+            state.stack.localOut(skb, dev, 0);
+        }
         for (String w : what) {
             out.println(w);
         }

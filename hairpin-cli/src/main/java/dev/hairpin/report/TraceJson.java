@@ -119,6 +119,9 @@ public final class TraceJson {
             o.put("icmpType", h.dport() >>> 8);
             o.put("icmpCode", h.dport() & 0xff);
             o.put("icmpId", h.sport());
+            if (h.inner() != null) {
+                o.put("inner", h.inner());
+            }
         }
         o.put("ttl", h.ttl());
         o.put("len", h.len());

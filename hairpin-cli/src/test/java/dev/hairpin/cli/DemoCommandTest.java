@@ -47,7 +47,7 @@ class DemoCommandTest {
                 .containsPattern("drop=[1-9]\\d* early_drop=[1-9]");
         assertThat(out).contains(": 16 flow entries have been shown.");
         // the traced hairpin SYN leaves rewritten on both sides
-        assertThat(out).contains("fate: sent out of eth0")
+        assertThat(out).contains("fate: forwarded out of eth0")
                 .contains("leaves as: ip saddr 10.0.0.1 ip daddr 10.0.0.10");
         assertThat(Files.readString(d.html)).contains("\"packets\"").contains("data-rendered");
     }

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * The operator tools against the kernel: scenarios recorded with the oracle
- * (src/test/resources/conformance/ops-*) run real {@code conntrack} commands between frames;
+ * (src/test/resources/conformance/*, many commands in ops-*) run real {@code conntrack} (and
+ * {@code iptables}, {@code sysctl}) commands between frames;
  * the replay runs the same command lines through OperatorCommands at the same moments and every
  * one must print what conntrack-tools printed and exit with its status. Entry order (hash order)
  * and the per-CPU split of -S are normalised; timers may differ by one second (the kernel counts
@@ -66,13 +67,22 @@ class OperatorConformanceTest {
             }
             assertThat(compared).as("commands compared").isPositive();
             assertThat(failures).as(String.join("\n", failures)).isEmpty();
-            Check c = Check.of(r);
-            assertThat(c.matches()).as(d.getFileName() + " differs from the kernel:\n" + c.report()).isTrue();
+            if (d.getFileName().toString().startsWith("ops-")) {
+                // the operator recordings: many commands, and their frames (the consequence of
+                // conntrack -D) must match too; other recordings are ConformanceTest's
+                assertThat(compared).isGreaterThan(5);
+                Check c = Check.of(r);
+                assertThat(c.matches()).as(d.getFileName() + " differs from the kernel:\n" + c.report()).isTrue();
+            }
         }));
     }
 
     /** null when equal after normalisation, else why */
     static String differs(String kernel, String ours) {
+        return differs(kernel, ours, 1);
+    }
+
+    static String differs(String kernel, String ours, int slack) {
         List<String> k = normalise(kernel);
         List<String> o = normalise(ours);
         List<Long> kt = timers(kernel);
@@ -81,7 +91,7 @@ class OperatorConformanceTest {
             return "output differs";
         }
         for (int i = 0; i < kt.size() && i < ot.size(); i++) {
-            if (Math.abs(kt.get(i) - ot.get(i)) > 1) {
+            if (Math.abs(kt.get(i) - ot.get(i)) > slack) {
                 return "timer " + ot.get(i) + " where the kernel showed " + kt.get(i);
             }
         }

@@ -122,6 +122,26 @@ public final class ConntrackTable implements CtView {
         return nowNs;
     }
 
+    /**
+     * The bytes this table's arrays hold (entries at their current capacity, index, timer wheel;
+     * TCP state objects at the 136 bytes a TcpConn with its two Seen takes under compact object
+     * headers), array headers left out: what an entry costs
+     * all-in, without the JVM's heap-region rounding.
+     */
+    public long footprintBytes() {
+        long b = (long) keys.length * 8 + (long) status.length * 4 + l4state.length + (long) deadline.length * 8
+                + (long) mark.length * 4 + (long) l4aux.length * 8 + (long) masqIndex.length * 4
+                + (acct == null ? 0 : (long) acct.length * 8) + (long) wheelNext.length * 4 + (long) wheelPrev.length * 4
+                + (long) wheelTick.length * 4 + (long) gen.length * 4 + (long) tcp.length * 4 + (long) freeList.length * 4
+                + (long) slots.length * 4 + (long) wheel.length * 4;
+        for (int e = 0; e < highWater; e++) {
+            if (tcp[e] != null) {
+                b += 136;
+            }
+        }
+        return b;
+    }
+
     /** nf_conntrack_count: every allocated entry, confirmed or not */
     public int count() {
         return count;

@@ -53,10 +53,31 @@ public final class Fib {
         localLpm = new LpmTable(local);
     }
 
+    /**
+     * Off: every lookup scans the ordered route lists, the straightforward definition the
+     * compiled tables must agree with (the fast-path equivalence test runs a stack this way).
+     */
+    public boolean compiled = true;
+
     /** fib_lookup(): the route for a destination, or null when there is none. */
     public Route lookup(int daddr) {
+        if (!compiled) {
+            return scan(daddr);
+        }
         Route r = localLpm.lookup(daddr);
         return r != null ? r : mainLpm.lookup(daddr);
+    }
+
+    /** the ordered scan: local table, then main; each longest prefix first, lowest metric first */
+    private Route scan(int daddr) {
+        for (List<Route> t : List.of(local, main)) {
+            for (Route r : t) {
+                if (r.contains(daddr)) {
+                    return r;
+                }
+            }
+        }
+        return null;
     }
 
     /**
@@ -64,6 +85,10 @@ public final class Fib {
      * alone answers (inet_lookup_ifaddr's question, as fib_validate_source asks it without rp_filter).
      */
     public boolean isLocal(int addr) {
+        if (!compiled) {
+            Route r = scan(addr);
+            return r != null && r.type() == Route.RTN_LOCAL;
+        }
         Route r = localLpm.lookup(addr);
         if (r != null) {
             return r.type() == Route.RTN_LOCAL;
@@ -85,6 +110,14 @@ public final class Fib {
 
     /** A lookup in the local table only (inet_addr_type / inet_dev_addr_type). */
     public Route lookupLocal(int daddr) {
+        if (!compiled) {
+            for (Route r : local) {
+                if (r.contains(daddr)) {
+                    return r;
+                }
+            }
+            return null;
+        }
         return localLpm.lookup(daddr);
     }
 }

@@ -52,9 +52,15 @@ public final class Sysctls {
     record DevConf(Sysctls owner, long version, boolean routeLocalnet, boolean acceptLocal, int rpFilter,
             boolean forwarding) {}
 
+    /**
+     * Off: every read resolves the keys again (the straightforward definition the cached values
+     * must agree with; the fast-path equivalence test runs a stack this way).
+     */
+    public boolean cached = true;
+
     private DevConf conf(NetDevice dev) {
         DevConf c = dev.conf;
-        if (c == null || c.owner != this || c.version != version) {
+        if (!cached || c == null || c.owner != this || c.version != version) {
             c = new DevConf(this, version, orConfSlow("route_localnet", dev, 0), orConfSlow("accept_local", dev, 0),
                     rpFilterSlow(dev), forwardingSlow(dev));
             dev.conf = c;

@@ -52,6 +52,11 @@ public final class Nat {
         void diverged(int ct, String why);
     }
 
+    /** the bytes of the by-source table's arrays (see ConntrackTable#footprintBytes) */
+    public long footprintBytes() {
+        return (long) bysrcHead.length * 4 + (long) bysrcNext.length * 4 + inBysrc.length;
+    }
+
     public static boolean initialized(int status, int manip) {
         return (status & (manip == Manip.SRC ? CtStatus.SRC_NAT_DONE : CtStatus.DST_NAT_DONE)) != 0;
     }

@@ -74,6 +74,7 @@ final class Fragmenter {
                 Skb n = new Skb(p, 0, p.length);
                 n.out = out;
                 n.nexthop = skb.nexthop;
+                n.seq = skb.seq; // each fragment keeps its datagram's origin tag
                 stack.output.transmit(n, out, skb.nexthop);
             }
         }
@@ -123,6 +124,7 @@ final class Fragmenter {
                 Skb n = new Skb(p, 0, p.length);
                 n.out = out;
                 n.nexthop = skb.nexthop;
+                n.seq = skb.seq; // each fragment keeps its datagram's origin tag
                 stack.output.transmit(n, out, skb.nexthop);
             }
         }

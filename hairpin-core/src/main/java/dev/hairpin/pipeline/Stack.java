@@ -60,6 +60,8 @@ public final class Stack implements XtServices {
     public final Defrag defrag = new Defrag();
     static final int DEFRAG_IN = 1;
     static final int DEFRAG_OUT = 2;
+    /** the last range MASQUERADE built */
+    private NatRange masqRange;
 
     public Stack(Host host, Conntrack conntrack, RandomGenerator random) {
         this.host = host;
@@ -83,6 +85,9 @@ public final class Stack implements XtServices {
     public void trace(Tracer t) {
         trace = t;
         par.trace = t;
+        if (t != null) {
+            t.attach(host);
+        }
     }
 
     /** Chooses the IP id of a packet the stack generated. */
@@ -369,6 +374,8 @@ public final class Stack implements XtServices {
         if (d == null) {
             if (defrag.outcome() != Defrag.Outcome.QUEUED) {
                 dropped(skb, "nf_defrag: " + defrag.outcome().name().toLowerCase(java.util.Locale.ROOT));
+            } else if (trace != null) {
+                trace.queued(skb);
             }
             return false;
         }
@@ -586,8 +593,13 @@ public final class Stack implements XtServices {
             return Verdict.NF_DROP;
         }
         conntrack.table.setMasqIndex(ct, skb.out.ifindex);
-        NatRange r = new NatRange(range.flags() | NatRange.MAP_IPS, newsrc, newsrc, range.minProto(), range.maxProto(),
-                range.baseProto());
+        NatRange r = masqRange;
+        if (r == null || r.minAddr() != newsrc || r.flags() != (range.flags() | NatRange.MAP_IPS)
+                || r.minProto() != range.minProto() || r.maxProto() != range.maxProto() || r.baseProto() != range.baseProto()) {
+            r = new NatRange(range.flags() | NatRange.MAP_IPS, newsrc, newsrc, range.minProto(), range.maxProto(),
+                    range.baseProto());
+            masqRange = r; // immutable: the next connection out of the same address reuses it
+        }
         return nat.setupInfo(ct, r, Manip.SRC);
     }
 

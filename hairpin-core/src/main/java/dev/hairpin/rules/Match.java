@@ -25,6 +25,15 @@ public interface Match {
     }
 
     /**
+     * Whether {@link #hooks()} comes from the match's checkentry (which nf_tables runs once, when
+     * the rule is added, with the hook of its own base chain, none for a user chain) rather than
+     * from the xt_match's hooks field (which the table's validation checks wherever it is reached).
+     */
+    default boolean hooksAtEntry() {
+        return false;
+    }
+
+    /**
      * {@code xt_match.proto}: the protocol the rule must name with a non-inverted {@code -p}
      * for the kernel to accept this match (tcp, udp, icmp ...); 0 for any.
      */
@@ -34,6 +43,14 @@ public interface Match {
 
     /** Tables this match may be used in; null for any. */
     default java.util.Set<String> tables() {
+        return null;
+    }
+
+    /**
+     * A refusal checkentry reports with an errno other than EINVAL (a helper or module the
+     * kernel does not have: ENOENT; a rate it cannot count: ERANGE); null when none.
+     */
+    default RuleCheckException.Refusal refusal() {
         return null;
     }
 

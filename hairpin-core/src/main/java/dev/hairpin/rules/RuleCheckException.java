@@ -13,7 +13,8 @@ public final class RuleCheckException extends RuntimeException {
         ELOOP("Too many levels of symbolic links"),
         EMLINK("Too many links"),
         EOPNOTSUPP("Operation not supported"),
-        ENOENT("No such file or directory");
+        ENOENT("No such file or directory"),
+        ERANGE("Numerical result out of range");
 
         public final String text;
 
@@ -22,17 +23,35 @@ public final class RuleCheckException extends RuntimeException {
         }
     }
 
+    /** a checkentry failure with its errno, as an extension reports it */
+    public record Refusal(Errno errno, String why) {}
+
     private final String chain;
     private final int ruleNum;
     private final transient Rule rule;
     private final Errno errno;
+    private final boolean validation;
 
     public RuleCheckException(String chain, int ruleNum, Rule rule, Errno errno, String message) {
+        this(chain, ruleNum, rule, errno, message, false);
+    }
+
+    /**
+     * @param validation whether the table's validation found it (every rule added afterwards
+     *                   is refused too), rather than the rule's own checks when it was added
+     */
+    public RuleCheckException(String chain, int ruleNum, Rule rule, Errno errno, String message, boolean validation) {
         super(message);
         this.chain = chain;
         this.ruleNum = ruleNum;
         this.rule = rule;
         this.errno = errno;
+        this.validation = validation;
+    }
+
+    /** found by the table's validation, not by the rule's own checks */
+    public boolean validation() {
+        return validation;
     }
 
     public String chain() {

@@ -165,8 +165,7 @@ public final class Table {
         this.chains = Collections.unmodifiableList(all);
         this.byName = Map.copyOf(names);
         this.references = countReferences(all);
-        checkJumps(all, names);
-        checkHooks(all, names);
+        checkRules(all, names);
         this.stackSize = Math.max(1, users.size());
         this.entries = layout(all);
         for (int h = 0; h < Hooks.COUNT; h++) {
@@ -555,130 +554,145 @@ public final class Table {
     static final int JUMP_STACK_SIZE = 16;
 
     /**
-     * Every jump names an existing user chain (a base chain cannot be jumped to: -EOPNOTSUPP), and
-     * no chain sits {@link #JUMP_STACK_SIZE} jumps below a base chain, as nft_chain_validate()
-     * walks the table from its base chains: a loop among chains no base chain reaches is allowed,
-     * a loop a base chain reaches is refused with -EMLINK.
+     * What nf_tables refuses, in its order: first each rule as it is added (nft_compat's
+     * checkentry with the hook of its chain when that is a base chain, a zero-length address
+     * comparison, a jump to a missing or a base chain), then the table's validation, which walks
+     * it from each base chain: every extension reached must support that hook, and no chain may
+     * sit {@link #JUMP_STACK_SIZE} jumps below a base chain. A loop among chains no base chain
+     * reaches is therefore accepted; one a base chain reaches is refused with -EMLINK.
      */
-    private static void checkJumps(List<Chain> all, Map<String, Chain> names) {
+    private void checkRules(List<Chain> all, Map<String, Chain> names) {
         for (Chain c : all) {
             int num = 0;
             for (Rule r : c.rules()) {
-                num++;
-                if (r.chain() == null) {
-                    continue;
-                }
-                Chain to = names.get(r.chain());
-                if (to == null) {
-                    throw new RuleCheckException(c.name(), num, r, RuleCheckException.Errno.ENOENT,
-                            "Chain '" + r.chain() + "' does not exist");
-                }
-                if (to.builtin()) {
-                    throw new RuleCheckException(c.name(), num, r, RuleCheckException.Errno.EOPNOTSUPP,
-                            "cannot jump to built-in chain " + to.name());
-                }
+                checkRule(c, ++num, r, names);
             }
         }
-        // the deepest level each chain was validated at: a chain seen again no deeper is done
         Map<String, Integer> seen = new HashMap<>();
         for (Chain c : all) {
             if (c.builtin()) {
-                validateDepth(c, 0, names, seen);
+                validate(c, c.hook(), 0, names, seen);
             }
         }
     }
 
-    private static void validateDepth(Chain c, int level, Map<String, Chain> names, Map<String, Integer> seen) {
-        Integer done = seen.get(c.name());
+    private void checkRule(Chain c, int num, Rule r, Map<String, Chain> names) {
+        IptIp ip = r.ip();
+        // iptables-nft emits a zero-length comparison for "! -s x/0", which the kernel refuses
+        if ((ip.smsk() == 0 && ip.inverted(IptIp.INV_SRCIP)) || (ip.dmsk() == 0 && ip.inverted(IptIp.INV_DSTIP))) {
+            throw new RuleCheckException(c.name(), num, r, RuleCheckException.Errno.EINVAL,
+                    "negated address with a zero mask");
+        }
+        int hooks = c.builtin() ? 1 << c.hook() : 0;
+        if (r.kind() == Rule.Kind.QUEUE) {
+            // iptables-nft asks for an xt QUEUE target, which no current kernel has (recorded)
+            throw new RuleCheckException(c.name(), num, r, RuleCheckException.Errno.ENOENT, "no QUEUE target");
+        }
+        for (Match m : r.matches()) {
+            if (m.proto() != 0 && (ip.proto() != m.proto() || ip.inverted(IptIp.INV_PROTO))) {
+                throw new RuleCheckException(c.name(), num, r, RuleCheckException.Errno.EINVAL,
+                        m.name() + " match: only valid for protocol " + m.proto());
+            }
+            String why = m.checkEntry(ip);
+            if (why != null) {
+                throw new RuleCheckException(c.name(), num, r, RuleCheckException.Errno.EINVAL, why);
+            }
+            RuleCheckException.Refusal no = m.refusal();
+            if (no != null) {
+                throw new RuleCheckException(c.name(), num, r, no.errno(), no.why());
+            }
+            if (m.tables() != null && !m.tables().contains(def.tableName())) {
+                throw new RuleCheckException(c.name(), num, r, RuleCheckException.Errno.EINVAL,
+                        m.name() + " match: only valid in " + String.join("/", m.tables()) + " table, not "
+                                + def.tableName());
+            }
+            checkMatchHooks(c, num, r, m, hooks, false);
+        }
+        Target t = r.target();
+        if (t != null) {
+            if (t.proto() != 0 && (ip.proto() != t.proto() || ip.inverted(IptIp.INV_PROTO))) {
+                throw new RuleCheckException(c.name(), num, r, RuleCheckException.Errno.EINVAL,
+                        t.name() + " target: only valid for protocol " + t.proto());
+            }
+            String why = t.checkEntry(ip, r.matches());
+            if (why != null) {
+                throw new RuleCheckException(c.name(), num, r, RuleCheckException.Errno.EINVAL, why);
+            }
+            RuleCheckException.Refusal no = t.refusal();
+            if (no != null) {
+                throw new RuleCheckException(c.name(), num, r, no.errno(), no.why());
+            }
+            checkTargetHooks(c, num, r, t, hooks, false);
+            if (t.tables() != null && !t.tables().contains(def.tableName())) {
+                throw new RuleCheckException(c.name(), num, r, RuleCheckException.Errno.EINVAL,
+                        t.name() + " target: only valid in " + String.join("/", t.tables())
+                                + " table, not " + def.tableName());
+            }
+        }
+        if (r.chain() != null) {
+            Chain to = names.get(r.chain());
+            if (to == null) {
+                throw new RuleCheckException(c.name(), num, r, RuleCheckException.Errno.ENOENT,
+                        "Chain '" + r.chain() + "' does not exist");
+            }
+            if (to.builtin()) {
+                throw new RuleCheckException(c.name(), num, r, RuleCheckException.Errno.EOPNOTSUPP,
+                        "cannot jump to built-in chain " + to.name());
+            }
+        }
+    }
+
+    private static void checkMatchHooks(Chain c, int num, Rule r, Match m, int hooks, boolean validation) {
+        if (validation && m.hooksAtEntry()) {
+            return;
+        }
+        if ((hooks & ~m.hooks()) != 0) {
+            throw new RuleCheckException(c.name(), num, r, RuleCheckException.Errno.EINVAL,
+                    m.name() + " match: used from hooks " + hookNames(hooks) + ", but only valid from "
+                            + hookNames(m.hooks()), validation);
+        }
+    }
+
+    private static void checkTargetHooks(Chain c, int num, Rule r, Target t, int hooks, boolean validation) {
+        if (validation && t.hooksAtEntry()) {
+            return;
+        }
+        if ((hooks & ~t.hooks()) != 0) {
+            throw new RuleCheckException(c.name(), num, r, RuleCheckException.Errno.EINVAL,
+                    t.name() + " target: used from hooks " + hookNames(hooks) + ", but only usable from "
+                            + hookNames(t.hooks()), validation);
+        }
+    }
+
+    /**
+     * nft_chain_validate(): the chain's rules in order, each extension for the base chain's
+     * hook, then the jump. {@code seen} remembers the deepest level a chain passed at for a hook,
+     * as passing there means passing at any shallower level.
+     */
+    private static void validate(Chain c, int hook, int level, Map<String, Chain> names, Map<String, Integer> seen) {
+        String key = c.name() + '/' + hook;
+        Integer done = seen.get(key);
         if (done != null && done >= level) {
             return;
         }
-        seen.put(c.name(), level);
+        seen.put(key, level);
         int num = 0;
         for (Rule r : c.rules()) {
             num++;
+            for (Match m : r.matches()) {
+                checkMatchHooks(c, num, r, m, 1 << hook, true);
+            }
+            if (r.target() != null) {
+                checkTargetHooks(c, num, r, r.target(), 1 << hook, true);
+            }
             if (r.chain() == null) {
                 continue;
             }
             if (level + 1 == JUMP_STACK_SIZE) {
                 throw new RuleCheckException(c.name(), num, r, RuleCheckException.Errno.EMLINK,
-                        "chain " + r.chain() + " is " + JUMP_STACK_SIZE + " jumps below a base chain");
+                        "chain " + r.chain() + " is " + JUMP_STACK_SIZE + " jumps below a base chain", true);
             }
-            validateDepth(names.get(r.chain()), level + 1, names, seen);
-        }
-    }
-
-    /**
-     * xt_check_match/xt_check_target: every extension must support every hook its chain is
-     * reachable from, and the table it is in.
-     */
-    private void checkHooks(List<Chain> all, Map<String, Chain> names) {
-        Map<String, Integer> reach = new HashMap<>();
-        for (Chain c : all) {
-            if (c.builtin()) {
-                propagate(c, 1 << c.hook(), names, reach);
-            }
-        }
-        for (Chain c : all) {
-            int hooks = reach.getOrDefault(c.name(), 0);
-            int num = 0;
-            for (Rule r : c.rules()) {
-                num++;
-                for (Match m : r.matches()) {
-                    if (m.proto() != 0 && (r.ip().proto() != m.proto() || r.ip().inverted(IptIp.INV_PROTO))) {
-                        throw new RuleCheckException(c.name(), num, r, RuleCheckException.Errno.EINVAL,
-                                m.name() + " match: only valid for protocol " + m.proto());
-                    }
-                    String why = m.checkEntry(r.ip());
-                    if (why != null) {
-                        throw new RuleCheckException(c.name(), num, r, RuleCheckException.Errno.EINVAL, why);
-                    }
-                    if (m.tables() != null && !m.tables().contains(def.tableName())) {
-                        throw new RuleCheckException(c.name(), num, r, RuleCheckException.Errno.EINVAL,
-                                m.name() + " match: only valid in " + String.join("/", m.tables()) + " table, not "
-                                        + def.tableName());
-                    }
-                    if ((hooks & ~m.hooks()) != 0) {
-                        throw new RuleCheckException(c.name(), num, r, RuleCheckException.Errno.EINVAL,
-                                m.name() + " match: used from hooks " + hookNames(hooks)
-                                        + ", but only valid from " + hookNames(m.hooks()));
-                    }
-                }
-                Target t = r.target();
-                if (t != null) {
-                    if (t.proto() != 0 && (r.ip().proto() != t.proto() || r.ip().inverted(IptIp.INV_PROTO))) {
-                        throw new RuleCheckException(c.name(), num, r, RuleCheckException.Errno.EINVAL,
-                                t.name() + " target: only valid for protocol " + t.proto());
-                    }
-                    String why = t.checkEntry(r.ip(), r.matches());
-                    if (why != null) {
-                        throw new RuleCheckException(c.name(), num, r, RuleCheckException.Errno.EINVAL, why);
-                    }
-                    if ((hooks & ~t.hooks()) != 0) {
-                        throw new RuleCheckException(c.name(), num, r, RuleCheckException.Errno.EINVAL,
-                                t.name() + " target: used from hooks " + hookNames(hooks)
-                                        + ", but only usable from " + hookNames(t.hooks()));
-                    }
-                    if (t.tables() != null && !t.tables().contains(def.tableName())) {
-                        throw new RuleCheckException(c.name(), num, r, RuleCheckException.Errno.EINVAL,
-                                t.name() + " target: only valid in " + String.join("/", t.tables())
-                                        + " table, not " + def.tableName());
-                    }
-                }
-            }
-        }
-    }
-
-    private static void propagate(Chain c, int hooks, Map<String, Chain> names, Map<String, Integer> reach) {
-        int old = reach.getOrDefault(c.name(), 0);
-        if ((old | hooks) == old && reach.containsKey(c.name())) {
-            return;
-        }
-        reach.put(c.name(), old | hooks);
-        for (Rule r : c.rules()) {
-            if (r.chain() != null) {
-                propagate(names.get(r.chain()), old | hooks, names, reach);
-            }
+            validate(names.get(r.chain()), hook, level + 1, names, seen);
         }
     }
 

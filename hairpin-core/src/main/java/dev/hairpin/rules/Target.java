@@ -18,8 +18,22 @@ public interface Target {
     void print(StringBuilder sb, boolean numeric);
 
     /** Hooks this target may be used in (bit mask of 1 &lt;&lt; hook); all by default. */
+    /** the name in the target column of {@code iptables -L}: the kernel's target, not an alias */
+    default String listName() {
+        return name();
+    }
+
     default int hooks() {
         return 0x1f;
+    }
+
+    /**
+     * Whether {@link #hooks()} comes from the target's checkentry (which nf_tables runs once, when
+     * the rule is added, with the hook of its own base chain, none for a user chain) rather than
+     * from the xt_target's hooks field (which the table's validation checks wherever it is reached).
+     */
+    default boolean hooksAtEntry() {
+        return false;
     }
 
     /** Tables this target may be used in; null for any. */
@@ -30,6 +44,14 @@ public interface Target {
     /** {@code xt_target.proto}: the -p the kernel requires (not inverted), 0 for any. */
     default int proto() {
         return 0;
+    }
+
+    /**
+     * A refusal checkentry reports with an errno other than EINVAL (a helper or module the
+     * kernel does not have: ENOENT; a rate it cannot count: ERANGE); null when none.
+     */
+    default RuleCheckException.Refusal refusal() {
+        return null;
     }
 
     /**

@@ -93,6 +93,9 @@ public final class ConntrackCommand {
                 if ((a.options & COMPARISON) != 0 && (a.options & O_ZERO) != 0) {
                     throw param("Can't use -z with filtering parameters");
                 }
+                if (a.statusKernelSet && a.statusKernelMask == 0) {
+                    throw new Refused(1, "Operation failed: invalid parameters"); // the kernel refuses a status filter with mask 0
+                }
                 for (int ct : c.snapshot()) {
                     if (!CtFilter.kernel(a, t, ct, true)) {
                         continue;
@@ -207,7 +210,11 @@ public final class ConntrackCommand {
                 throw new Refused(1, "Operation failed: Operation not supported");
             }
             CtNetlink.update(c, ct, mark, status, timeout);
-            out.append(ConntrackFormat.entry(t, ct, ext, 2, id)).append('\n');
+            if (counter == 0) {
+                // recorded: 1.4.7 prints the entry it fetched back after the first update only
+                // (later fetches read the previous request's reply off the shared socket)
+                out.append(ConntrackFormat.entry(t, ct, ext, 2, id)).append('\n');
+            }
             counter++;
         }
         return counter;

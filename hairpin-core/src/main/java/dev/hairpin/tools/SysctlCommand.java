@@ -211,20 +211,28 @@ public final class SysctlCommand {
                     .append(k.kind() == SysctlKeys.Kind.READ_ONLY ? "Permission denied" : "Invalid argument").append('\n');
             return 1;
         }
-        String stored = k.kind() == SysctlKeys.Kind.RANGE ? String.join(" ", v.split("\\s+")) : Long.toString(parse(v));
+        String stored = switch (k.kind()) {
+            case RANGE, NUMBERS -> String.join(" ", v.split("\\s+"));
+            case TEXT -> v;
+            default -> Long.toString(parse(v));
+        };
         host.sysctls.set(name, stored);
         if (name.equals("net.nf_conntrack_max")) {
             host.sysctls.set("net.netfilter.nf_conntrack_max", stored);
         } else if (name.equals("net.netfilter.nf_conntrack_max")) {
             host.sysctls.set("net.nf_conntrack_max", stored);
         }
-        if (name.equals("net.ipv4.ip_forward")) {
-            // devinet_sysctl_forward: ip_forward sets every interface's forwarding flag
+        if (name.equals("net.ipv4.ip_forward") || name.equals("net.ipv4.conf.all.forwarding")) {
+            // inet_forward_change(): every interface's forwarding follows, and redirects are
+            // accepted only by a host that does not forward
+            boolean on = parse(v) != 0;
             for (String d : keys.keySet()) {
                 if (d.startsWith("net.ipv4.conf.") && d.endsWith(".forwarding")) {
-                    host.sysctls.set(d, stored);
+                    host.sysctls.set(d, on ? "1" : "0");
                 }
             }
+            host.sysctls.set("net.ipv4.ip_forward", on ? "1" : "0");
+            host.sysctls.set("net.ipv4.conf.all.accept_redirects", on ? "0" : "1");
         }
         if (c != null && name.startsWith("net.n")) {
             SysctlKeys.applyConntrack(host, c.config);
@@ -242,6 +250,8 @@ public final class SysctlCommand {
     private static boolean valid(SysctlKeys.Key k, String v) {
         return switch (k.kind()) {
             case READ_ONLY -> false;
+            case TEXT -> true;
+            case NUMBERS -> v.matches("-?\\d+(\\s+-?\\d+)*") && v.split("\\s+").length == k.dflt().split("\t").length;
             case RANGE -> {
                 String[] p = v.split("\\s+");
                 yield p.length == 2 && p[0].matches("\\d+") && p[1].matches("\\d+") && Long.parseLong(p[0]) <= Long.parseLong(p[1])

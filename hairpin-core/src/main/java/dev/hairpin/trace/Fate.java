@@ -9,7 +9,7 @@ public record Fate(Kind kind, String where, String dev, String table, String cha
                    String reason, int generated) {
 
     public enum Kind {
-        /** forwarded, or a locally generated packet sent, out of {@code dev} */
+        /** forwarded ({@code reason} starts "forwarded"), or a locally generated packet sent, out of {@code dev} */
         SENT,
         /** delivered to the local stack after INPUT */
         DELIVERED,
@@ -38,7 +38,8 @@ public record Fate(Kind kind, String where, String dev, String table, String cha
     /** One line, e.g. "dropped by rule 3 of filter FORWARD" */
     public String describe() {
         return switch (kind) {
-            case SENT -> "sent out of " + dev;
+            case SENT -> (reason != null && reason.startsWith("forwarded") ? "forwarded out of " : "sent out of ") + dev
+                    + (reason != null && reason.contains(", ") ? reason.substring(reason.indexOf(", ")) : "");
             case DELIVERED -> "delivered locally";
             case DROPPED_BY_RULE -> "dropped by rule " + rule + " of " + table + " " + chain + " (" + ruleText + ")";
             case DROPPED_BY_POLICY -> "dropped by the policy of " + table + " " + chain;

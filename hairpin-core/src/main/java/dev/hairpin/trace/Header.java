@@ -8,13 +8,14 @@ import dev.hairpin.packet.Skb;
  * rewritten in place as it goes). For ICMP, {@code sport} is the echo id and {@code dport} the
  * type &lt;&lt; 8 | code, as conntrack keys them; {@code flags} are TCP's flag bits.
  */
-public record Header(int proto, int saddr, int daddr, int sport, int dport, int ttl, int len, int ipId, int flags) {
+public record Header(int proto, int saddr, int daddr, int sport, int dport, int ttl, int len, int ipId, int flags,
+                     String inner) {
 
     public static Header of(Skb skb) {
         byte[] b = skb.buf;
         int l3 = skb.l3;
         if (skb.len < Ipv4.MIN_HEADER || b.length < l3 + skb.len || Ipv4.ihlBytes(b, l3) < Ipv4.MIN_HEADER) {
-            return new Header(0, 0, 0, 0, 0, 0, skb.len, 0, 0); // not a header ip_rcv() accepts
+            return new Header(0, 0, 0, 0, 0, 0, skb.len, 0, 0, null); // not a header ip_rcv() accepts
         }
         int proto = Ipv4.protocol(b, l3);
         int l4 = l3 + Ipv4.ihlBytes(b, l3);
@@ -33,8 +34,31 @@ public record Header(int proto, int saddr, int daddr, int sport, int dport, int 
             dport = Ipv4.u16(b, l4);
             sport = Ipv4.u16(b, l4 + 4);
         }
+        String inner = null;
+        int type = dport >>> 8;
+        if (proto == Ipv4.PROTO_ICMP && first && (type == 3 || type == 4 || type == 5 || type == 11 || type == 12)) {
+            inner = quoted(b, l4 + 8, Math.min(l3 + skb.len, b.length));
+        }
         return new Header(proto, Ipv4.saddr(b, l3), Ipv4.daddr(b, l3), sport, dport, Ipv4.ttl(b, l3), skb.len,
-                Ipv4.id(b, l3), flags);
+                Ipv4.id(b, l3), flags, inner);
+    }
+
+    /** the packet an ICMP error quotes, e.g. "udp 203.0.113.1:33000 > 198.51.100.20:9999" */
+    private static String quoted(byte[] b, int in, int end) {
+        if (end - in < Ipv4.MIN_HEADER) {
+            return null;
+        }
+        int proto = Ipv4.protocol(b, in);
+        int l4 = in + Ipv4.ihlBytes(b, in);
+        String s = Ipv4.toString(Ipv4.saddr(b, in));
+        String d = Ipv4.toString(Ipv4.daddr(b, in));
+        if ((proto == Ipv4.PROTO_TCP || proto == Ipv4.PROTO_UDP) && end - l4 >= 4) {
+            s += ":" + Ipv4.u16(b, l4);
+            d += ":" + Ipv4.u16(b, l4 + 2);
+        }
+        String name = proto == Ipv4.PROTO_TCP ? "tcp" : proto == Ipv4.PROTO_UDP ? "udp" : proto == Ipv4.PROTO_ICMP ? "icmp"
+                : Integer.toString(proto);
+        return name + " " + s + " > " + d;
     }
 
     public String protoName() {
@@ -101,6 +125,9 @@ public record Header(int proto, int saddr, int daddr, int sport, int dport, int 
             if ((dport >>> 8) == 0 || (dport >>> 8) == 8) {
                 sb.append(" icmp id ").append(sport);
             }
+            if (inner != null) {
+                sb.append(" (quoting ").append(inner).append(')');
+            }
         }
         return sb.toString();
     }
@@ -111,6 +138,7 @@ public record Header(int proto, int saddr, int daddr, int sport, int dport, int 
         String extra = proto == Ipv4.PROTO_TCP ? " [" + flagNames() + "]"
                 : proto == Ipv4.PROTO_ICMP ? " " + icmpTypeName(dport >>> 8) + ((dport & 0xff) != 0 ? "/" + (dport & 0xff) : "")
                         + ((dport >>> 8) == 0 || (dport >>> 8) == 8 ? " id " + sport : "")
+                        + (inner != null ? " (quoting " + inner + ")" : "")
                 : "";
         return protoName() + " " + src() + " > " + dst() + extra;
     }

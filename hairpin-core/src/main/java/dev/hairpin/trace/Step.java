@@ -85,10 +85,11 @@ public sealed interface Step {
     }
 
     /**
-     * A routing decision: {@code type} is local, forward, output or reroute; {@code out} the
-     * output device, {@code nexthop} the gateway or the destination itself.
+     * A routing decision: {@code type} is local, forward, output or reroute; {@code route} the
+     * FIB entry that decided (as {@code ip route} shows it); {@code out} the output device,
+     * {@code nexthop} the gateway or the destination itself.
      */
-    record Route(String type, String out, String nexthop) implements Step {
+    record Route(String type, String route, String out, String nexthop) implements Step {
         public String kind() {
             return "route";
         }

@@ -55,7 +55,7 @@ public final class TraceText {
                 case "forward" -> "forward out of " + r.out() + " via " + r.nexthop();
                 case "output" -> "output route: out of " + r.out() + " via " + r.nexthop();
                 default -> "re-routed (OUTPUT changed the destination or mark): out of " + r.out() + " via " + r.nexthop();
-            };
+            } + (r.route().isEmpty() ? "" : " [" + r.route() + "]");
             case Step.Event e -> "conntrack event: " + e.line().strip();
             case Step.Generated g -> "generated " + g.why() + " as packet " + String.format("%04x", g.id()) + ": " + g.header();
         };

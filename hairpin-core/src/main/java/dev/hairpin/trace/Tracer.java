@@ -51,6 +51,7 @@ public final class Tracer implements RuleTrace {
 
     /** the number of confirmed entries at a moment (after each event, and when each packet arrives) */
     public record Sample(long timeNs, int count) {}
+    private dev.hairpin.host.Host host;
     private PacketTrace current;
     private Skb currentSkb;
     /** per current packet: what the hook step saw before conntrack ran */
@@ -69,6 +70,11 @@ public final class Tracer implements RuleTrace {
     public Tracer(Conntrack conntrack) {
         this.conntrack = conntrack;
         conntrack.addListener(events);
+    }
+
+    /** the stack's host, for naming the routes it chose (the stack calls this when set on it) */
+    public void attach(dev.hairpin.host.Host h) {
+        this.host = h;
     }
 
     /** Stops listening to conntrack events (the traces stay readable). */
@@ -147,12 +153,12 @@ public final class Tracer implements RuleTrace {
             Step.Route r = lastRoute(t);
             String out = dev(skb.out);
             if (r != null && (!r.out().equals(out) || !r.nexthop().equals(Ipv4.toString(skb.nexthop)))) {
-                t.steps.add(new Step.Route("reroute", out, Ipv4.toString(skb.nexthop)));
+                t.steps.add(new Step.Route("reroute", routeOf(skb.daddr()), out, Ipv4.toString(skb.nexthop)));
             }
             return;
         }
         if (hook == Hooks.LOCAL_OUT) {
-            t.steps.add(new Step.Route("output", dev(skb.out), Ipv4.toString(skb.nexthop)));
+            t.steps.add(new Step.Route("output", routeOf(skb.daddr()), dev(skb.out), Ipv4.toString(skb.nexthop)));
         }
         t.steps.add(new Step.Hook(name, hook == Hooks.LOCAL_OUT || hook == Hooks.POST_ROUTING ? "" : dev(skb.in),
                 hook == Hooks.PRE_ROUTING || hook == Hooks.LOCAL_IN ? "" : dev(skb.out)));
@@ -212,7 +218,7 @@ public final class Tracer implements RuleTrace {
         if (t == null) {
             return;
         }
-        t.steps.add(new Step.Route(type, type.equals("local") ? "" : dev(skb.out),
+        t.steps.add(new Step.Route(type, routeOf(skb.daddr()), type.equals("local") ? "" : dev(skb.out),
                 type.equals("local") ? "" : Ipv4.toString(skb.nexthop)));
     }
 
@@ -260,7 +266,28 @@ public final class Tracer implements RuleTrace {
             return;
         }
         t.last = Header.of(skb);
-        fate(t, new Fate(Fate.Kind.SENT, "POSTROUTING", dev.name, null, null, 0, null, null, 0));
+        String how = t.origin.startsWith("in ") ? "forwarded" : "sent";
+        if (skb.len > dev.mtu || skb.fragMaxSize != 0) {
+            // ip_fragment() follows: DF forbids it unless a reassembled datagram's fragments fit
+            boolean df = (Ipv4.fragOff(skb.buf, skb.l3) & Ipv4.IP_DF) != 0;
+            if (df && (skb.fragMaxSize == 0 || skb.fragMaxSize > dev.mtu)) {
+                fate(t, new Fate(Fate.Kind.DROPPED_BY_STACK, "POSTROUTING", dev.name, null, null, 0, null,
+                        "ip_fragment: DF set, fragmentation needed (mtu " + dev.mtu + " of " + dev.name + ")", 0));
+                return;
+            }
+            how += ", fragmented to at most " + (skb.fragMaxSize != 0 ? Math.min(dev.mtu, skb.fragMaxSize) : dev.mtu) + " bytes";
+        }
+        fate(t, new Fate(Fate.Kind.SENT, "POSTROUTING", dev.name, null, null, 0, null, how, 0));
+    }
+
+    /** a fragment is held by nf_defrag_ipv4 until its datagram is complete */
+    public void queued(Skb skb) {
+        PacketTrace t = select(skb);
+        if (t == null) {
+            return;
+        }
+        fate(t, new Fate(Fate.Kind.STOLEN, "nf_defrag_ipv4", null, null, null, 0, null,
+                "a fragment held for reassembly; the datagram goes on with its last fragment", 0));
     }
 
     /** the packet is delivered to the local stack (after INPUT) */
@@ -498,6 +525,34 @@ public final class Tracer implements RuleTrace {
 
     private static int prefix(int mask) {
         return Integer.bitCount(mask);
+    }
+
+    /** the FIB entry for {@code daddr} as {@code ip route} prints it ("" when unknown) */
+    private String routeOf(int daddr) {
+        if (host == null) {
+            return "";
+        }
+        dev.hairpin.host.Route r = host.fib.lookup(daddr);
+        if (r == null) {
+            return "no route";
+        }
+        StringBuilder sb = new StringBuilder();
+        if (r.type() == dev.hairpin.host.Route.RTN_LOCAL) {
+            sb.append("local ");
+        } else if (r.type() == dev.hairpin.host.Route.RTN_BROADCAST) {
+            sb.append("broadcast ");
+        }
+        sb.append(r.prefixLen() == 0 ? "default" : Ipv4.toString(r.dst()) + (r.prefixLen() == 32 ? "" : "/" + r.prefixLen()));
+        if (r.gateway() != 0) {
+            sb.append(" via ").append(Ipv4.toString(r.gateway()));
+        }
+        if (r.dev() != null) {
+            sb.append(" dev ").append(r.dev().name);
+        }
+        if (r.table() != null && !r.table().equals("main")) {
+            sb.append(" table ").append(r.table());
+        }
+        return sb.toString();
     }
 
     private static String dev(NetDevice d) {

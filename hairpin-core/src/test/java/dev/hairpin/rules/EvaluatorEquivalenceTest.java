@@ -32,7 +32,15 @@ class EvaluatorEquivalenceTest {
     record RuleSpec(int src, int smsk, int dst, int dmsk, String in, String out, int proto, int flags, int inv,
                     int action) {
         IptIp ip() {
-            return new IptIp(src, smsk, dst, dmsk, in, out, proto, flags, inv);
+            // nf_tables refuses a negated address with a zero mask: such rules never load
+            int i = inv;
+            if (smsk == 0) {
+                i &= ~IptIp.INV_SRCIP;
+            }
+            if (dmsk == 0) {
+                i &= ~IptIp.INV_DSTIP;
+            }
+            return new IptIp(src, smsk, dst, dmsk, in, out, proto, flags, i);
         }
     }
 

@@ -115,7 +115,7 @@ class TracerTest {
                 .containsExactly("-s 192.0.2.0/24", "-p udp", "-m tcp --dport 22", "-i eth1");
         assertThat(t.of(Step.Jump.class)).containsExactly(new Step.Jump("filter", "FORWARD", 4, "checks", false));
         assertThat(t.of(Step.Return.class)).containsExactly(new Step.Return("filter", "checks", "FORWARD"));
-        assertThat(t.of(Step.Route.class)).containsExactly(new Step.Route("forward", "eth1", "203.0.113.254"));
+        assertThat(t.of(Step.Route.class)).containsExactly(new Step.Route("forward", "default via 203.0.113.254 dev eth1", "eth1", "203.0.113.254"));
         assertThat(sent).isEmpty();
     }
 

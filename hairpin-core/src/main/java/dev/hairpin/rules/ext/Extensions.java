@@ -4,6 +4,9 @@ import dev.hairpin.rules.Match;
 import dev.hairpin.rules.Target;
 import dev.hairpin.rules.matches.AddrtypeMatch;
 import dev.hairpin.rules.matches.IpvsMatch;
+import dev.hairpin.rules.matches.DevgroupMatch;
+import dev.hairpin.rules.targets.ConnsecmarkTarget;
+import dev.hairpin.rules.targets.UlogTarget;
 import dev.hairpin.rules.matches.CgroupMatch;
 import dev.hairpin.rules.matches.CpuMatch;
 import dev.hairpin.rules.matches.DccpMatch;
@@ -134,6 +137,7 @@ public final class Extensions {
         MATCHES.put("realm", RealmMatch.Parser::new);
         MATCHES.put("cgroup", CgroupMatch.Parser::new);
         MATCHES.put("ipvs", IpvsMatch.Parser::new);
+        MATCHES.put("devgroup", DevgroupMatch.Parser::new);
 
         TARGETS.put("REJECT", RejectTarget.Parser::new);
         TARGETS.put("LOG", LogTarget.Parser::new);
@@ -161,6 +165,8 @@ public final class Extensions {
         TARGETS.put("TCPOPTSTRIP", TcpoptstripTarget.Parser::new);
         TARGETS.put("TEE", TeeTarget.Parser::new);
         TARGETS.put("SYNPROXY", SynproxyTarget.Parser::new);
+        TARGETS.put("CONNSECMARK", ConnsecmarkTarget.Parser::new);
+        TARGETS.put("ULOG", UlogTarget.Parser::new);
     }
 
     /** A fresh parser for {@code -m name}, or null when there is no such match. */

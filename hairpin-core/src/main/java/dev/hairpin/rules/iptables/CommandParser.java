@@ -587,12 +587,21 @@ final class CommandParser {
         }
         int start = i;
         long v = 0;
+        boolean overflow = false;
         while (i < s.length() && Character.isDigit(s.charAt(i))) {
-            v = v * 10 + (s.charAt(i) - '0');
+            int d = s.charAt(i) - '0';
+            // strtoull() saturates at ULLONG_MAX (ERANGE), which sscanf passes on
+            if (Long.compareUnsigned(v, Long.divideUnsigned(-1L - d, 10)) > 0) {
+                overflow = true;
+            }
+            v = v * 10 + d;
             i++;
         }
         if (i == start) {
             return null;
+        }
+        if (overflow) {
+            return -1L;
         }
         return neg ? -v : v;
     }

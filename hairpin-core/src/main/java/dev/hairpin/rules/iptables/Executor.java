@@ -548,9 +548,10 @@ final class Executor {
     }
 
     /**
-     * Compiles every touched table. When the kernel would refuse one, every rule this executor
-     * added is blamed, as nf_tables validates the table again at each rule added once it is
-     * invalid (right for one command; iptables-restore narrows the blame, see {@link #refused}).
+     * Compiles every touched table. When the kernel would refuse one, the rules this executor
+     * added are blamed: the first when its own check failed, else every one, as nf_tables
+     * validates the table again at each rule added once it is invalid (right for one command;
+     * iptables-restore narrows the blame, see {@link #refused}).
      */
     Map<TableDef, Table> build() {
         try {
@@ -566,6 +567,10 @@ final class Executor {
         for (Added a : added) {
             if (a.line() >= fromLine) {
                 fs.add(new NftError.Failure(BATCH_TYPES[a.type()], e.errno().text, "rule in chain " + a.chain(), a.line()));
+                if (!e.validation()) {
+                    // the rule's own check failed: it alone is refused (recorded with -s a,b)
+                    break;
+                }
             }
         }
         if (fs.isEmpty()) {

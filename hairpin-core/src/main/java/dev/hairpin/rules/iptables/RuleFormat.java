@@ -3,6 +3,8 @@ package dev.hairpin.rules.iptables;
 import dev.hairpin.rules.Chain;
 import dev.hairpin.rules.IptIp;
 import dev.hairpin.rules.Match;
+import dev.hairpin.rules.matches.TcpMatch;
+import dev.hairpin.rules.matches.UdpMatch;
 import dev.hairpin.rules.Rule;
 import dev.hairpin.rules.ext.Xt;
 
@@ -55,7 +57,7 @@ public final class RuleFormat {
             }
             sb.append(" -f");
         }
-        for (Match m : r.matches()) {
+        for (Match m : listed(r.matches())) {
             sb.append(" -m ").append(m.name());
             m.save(sb);
         }
@@ -213,7 +215,7 @@ public final class RuleFormat {
             num(sb, r.counter().bytes(), format);
         }
         if ((format & FMT_NOTARGET) == 0) {
-            pad(sb, r.targetName(), notable ? 0 : 9, true);
+            pad(sb, r.target() != null ? r.target().listName() : r.targetName(), notable ? 0 : 9, true);
             sb.append(' ');
         }
         sb.append(ip.inverted(IptIp.INV_PROTO) ? '!' : ' ');
@@ -260,7 +262,7 @@ public final class RuleFormat {
         if (r.ip().isGoto()) {
             sb.append("[goto] ");
         }
-        for (Match m : r.matches()) {
+        for (Match m : listed(r.matches())) {
             m.print(sb, numeric);
         }
         if (r.target() != null) {
@@ -274,6 +276,68 @@ public final class RuleFormat {
         if (mask == 0 && !numeric) {
             return "anywhere";
         }
-        return Xt.ipToString(a) + Xt.maskToNumeric(mask);
+        return (numeric ? Xt.ipToString(a) : anyname(a)) + Xt.maskToNumeric(mask);
+    }
+
+    /**
+     * xtables_ipaddr_to_anyname(): the host name (gethostbyaddr: /etc/hosts, as DNS answers
+     * nothing here), else the network name (getnetbyaddr: Debian's /etc/networks), else numeric.
+     */
+    static String anyname(int a) {
+        return switch (a) {
+            case 0x7f000001 -> "localhost";
+            case 0 -> "default";
+            case 0x7f000000 -> "loopback";
+            case 0xa9fe0000 -> "link-local";
+            default -> Xt.ipToString(a);
+        };
+    }
+
+    /**
+     * The matches as iptables-nft lists them back from the kernel: the tcp (and udp) tests it
+     * stored as native expressions come back as one match, at the place of the first, each later
+     * test overriding an earlier one of the same field (recorded with iptables 1.8.9); a native
+     * match whose tests all emitted nothing (a full port range) disappears.
+     */
+    static java.util.List<Match> listed(java.util.List<Match> ms) {
+        int natives = 0;
+        for (Match m : ms) {
+            if ((m instanceof TcpMatch t && t.nftNative()) || (m instanceof UdpMatch u && u.nftNative())) {
+                natives++;
+            }
+        }
+        if (natives == 0) {
+            return ms;
+        }
+        java.util.List<Match> out = new java.util.ArrayList<>(ms.size());
+        int tcpAt = -1;
+        int udpAt = -1;
+        for (Match m : ms) {
+            if (m instanceof TcpMatch t && t.nftNative()) {
+                if (tcpAt < 0) {
+                    tcpAt = out.size();
+                    out.add(TcpMatch.NFT_EMPTY.nftOverlay(t));
+                } else {
+                    out.set(tcpAt, ((TcpMatch) out.get(tcpAt)).nftOverlay(t));
+                }
+            } else if (m instanceof UdpMatch u && u.nftNative()) {
+                if (udpAt < 0) {
+                    udpAt = out.size();
+                    out.add(UdpMatch.NFT_EMPTY.nftOverlay(u));
+                } else {
+                    out.set(udpAt, ((UdpMatch) out.get(udpAt)).nftOverlay(u));
+                }
+            } else {
+                out.add(m);
+            }
+        }
+        // a native match whose tests all emitted nothing is not read back at all
+        for (int at : new int[] {Math.max(tcpAt, udpAt), Math.min(tcpAt, udpAt)}) {
+            if (at >= 0 && ((out.get(at) instanceof TcpMatch t && t.allZero())
+                    || (out.get(at) instanceof UdpMatch u && u.allZero()))) {
+                out.remove(at);
+            }
+        }
+        return out;
     }
 }

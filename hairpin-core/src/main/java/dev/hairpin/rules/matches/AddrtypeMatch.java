@@ -42,6 +42,11 @@ public final class AddrtypeMatch implements Match {
 
     /** limiting to the input device needs one; to the output device likewise */
     @Override
+    public boolean hooksAtEntry() {
+        return true;
+    }
+
+    @Override
     public int hooks() {
         if ((flags & LIMIT_IFACE_IN) != 0) {
             return (1 << Hooks.PRE_ROUTING) | (1 << Hooks.LOCAL_IN) | (1 << Hooks.FORWARD);

@@ -67,6 +67,17 @@ public final class HashlimitMatch implements Match {
         ns.get("xt_hashlimit", HashlimitTable.Registry::new).release(hname);
     }
 
+    /** hashlimit_mt_check_common(): a burst the credit arithmetic would overflow is -ERANGE */
+    @Override
+    public dev.hairpin.rules.RuleCheckException.Refusal refusal() {
+        if ((cfg.mode() & BYTES) == 0 && (cfg.burst() == 0
+                || Long.compareUnsigned(user2credits(cfg.avg() * cfg.burst()), user2credits(cfg.avg())) < 0)) {
+            return new dev.hairpin.rules.RuleCheckException.Refusal(dev.hairpin.rules.RuleCheckException.Errno.ERANGE,
+                    "overflow, try lower: " + cfg.avg() + "/" + cfg.burst());
+        }
+        return null;
+    }
+
     /** user2credits() of revision 3: the constant operands divided first, as the kernel does */
     static long user2credits(long user) {
         long hzCpj = HZ * CREDITS_PER_JIFFY;

@@ -191,7 +191,8 @@ public final class LimitMatch implements Match {
 
         @Override
         protected Match build(ParseContext ctx) {
-            return new LimitMatch(avg, burst);
+            // nft_limit stores a packet burst of 0 as its default, 5 (recorded)
+            return new LimitMatch(avg, burst == 0 ? 5 : burst);
         }
     }
 }

@@ -44,6 +44,11 @@ public final class PolicyMatch implements Match {
     }
 
     @Override
+    public boolean hooksAtEntry() {
+        return true;
+    }
+
+    @Override
     public int hooks() {
         return (flags & MATCH_IN) != 0
                 ? (1 << Hooks.PRE_ROUTING) | (1 << Hooks.LOCAL_IN) | (1 << Hooks.FORWARD)

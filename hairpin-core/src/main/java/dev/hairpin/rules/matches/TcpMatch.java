@@ -61,6 +61,48 @@ public final class TcpMatch implements Match {
                 && flgCmp == 0 && invflags == 0;
     }
 
+    /**
+     * Whether iptables-nft 1.8.9 turns this match into native payload expressions (ports and
+     * flags; an option test, or a match testing nothing, stays an xt match).
+     */
+    public boolean nftNative() {
+        return option == 0 && (invflags & INV_OPTION) == 0 && !allZero();
+    }
+
+    /**
+     * What iptables-nft reads back after {@code later}'s expressions follow this one's in the
+     * same rule: every native tcp test of a rule lands in one match, a later port or flags test
+     * replacing an earlier one, negations accumulating; a full port range emits nothing.
+     */
+    public TcpMatch nftOverlay(TcpMatch later) {
+        int s0 = spt0;
+        int s1 = spt1;
+        int d0 = dpt0;
+        int d1 = dpt1;
+        int fm = flgMask;
+        int fc = flgCmp;
+        int inv = invflags;
+        if (later.spt0 != 0 || later.spt1 != 0xffff) {
+            s0 = later.spt0;
+            s1 = later.spt1;
+            inv |= later.invflags & INV_SRCPT;
+        }
+        if (later.dpt0 != 0 || later.dpt1 != 0xffff) {
+            d0 = later.dpt0;
+            d1 = later.dpt1;
+            inv |= later.invflags & INV_DSTPT;
+        }
+        if (later.flgMask != 0) {
+            fm = later.flgMask;
+            fc = later.flgCmp;
+            inv |= later.invflags & INV_FLAGS;
+        }
+        return new TcpMatch(s0, s1, d0, d1, 0, fm, fc, inv);
+    }
+
+    /** the read-back match before any expression: nothing tested */
+    public static final TcpMatch NFT_EMPTY = new TcpMatch(0, 0xffff, 0, 0xffff, 0, 0, 0, 0);
+
     @Override
     public boolean matches(Skb skb, XtParam par) {
         if (par.fragment) {

@@ -42,6 +42,34 @@ public final class UdpMatch implements Match {
         return spt0 == 0 && spt1 == 0xffff && dpt0 == 0 && dpt1 == 0xffff && invflags == 0;
     }
 
+    /** whether iptables-nft 1.8.9 turns this match into native payload expressions */
+    public boolean nftNative() {
+        return !allZero();
+    }
+
+    /** as {@link TcpMatch#nftOverlay}: a later port test replaces an earlier one */
+    public UdpMatch nftOverlay(UdpMatch later) {
+        int s0 = spt0;
+        int s1 = spt1;
+        int d0 = dpt0;
+        int d1 = dpt1;
+        int inv = invflags;
+        if (later.spt0 != 0 || later.spt1 != 0xffff) {
+            s0 = later.spt0;
+            s1 = later.spt1;
+            inv |= later.invflags & INV_SRCPT;
+        }
+        if (later.dpt0 != 0 || later.dpt1 != 0xffff) {
+            d0 = later.dpt0;
+            d1 = later.dpt1;
+            inv |= later.invflags & INV_DSTPT;
+        }
+        return new UdpMatch(s0, s1, d0, d1, inv);
+    }
+
+    /** the read-back match before any expression: nothing tested */
+    public static final UdpMatch NFT_EMPTY = new UdpMatch(0, 0xffff, 0, 0xffff, 0);
+
     @Override
     public boolean matches(Skb skb, XtParam par) {
         if (par.fragment) {

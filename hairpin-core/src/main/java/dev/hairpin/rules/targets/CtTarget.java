@@ -56,6 +56,33 @@ public final class CtTarget implements Target {
         return (flags & NOTRACK_ALIAS) != 0 ? "NOTRACK" : "CT";
     }
 
+    /** the conntrack helpers a Linux kernel registers (nf_conntrack_*) */
+    private static final Set<String> HELPERS = Set.of("ftp", "tftp", "irc", "sip", "pptp", "sane", "amanda", "RAS",
+            "Q.931", "netbios-ns", "snmp", "snmp_trap");
+
+    /**
+     * xt_ct_tg_check(): a helper the kernel does not know is -ENOENT; a timeout policy needs a
+     * cttimeout object, which nothing here creates, so any is -EINVAL (recorded).
+     */
+    @Override
+    public dev.hairpin.rules.RuleCheckException.Refusal refusal() {
+        if (!helper.isEmpty() && !HELPERS.contains(helper)) {
+            return new dev.hairpin.rules.RuleCheckException.Refusal(dev.hairpin.rules.RuleCheckException.Errno.ENOENT,
+                    "no such helper " + helper);
+        }
+        if (!timeout.isEmpty()) {
+            return new dev.hairpin.rules.RuleCheckException.Refusal(dev.hairpin.rules.RuleCheckException.Errno.EINVAL,
+                    "no timeout policy " + timeout);
+        }
+        return null;
+    }
+
+    /** -L names the kernel's target: NOTRACK is CT there (recorded) */
+    @Override
+    public String listName() {
+        return "CT";
+    }
+
     @Override
     public int hooks() {
         return (1 << Hooks.PRE_ROUTING) | (1 << Hooks.LOCAL_OUT);

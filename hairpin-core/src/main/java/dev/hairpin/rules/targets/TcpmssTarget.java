@@ -38,6 +38,11 @@ public final class TcpmssTarget implements Target {
     }
 
     @Override
+    public boolean hooksAtEntry() {
+        return true;
+    }
+
+    @Override
     public int hooks() {
         if (mss == CLAMP_PMTU) {
             return (1 << Hooks.FORWARD) | (1 << Hooks.LOCAL_OUT) | (1 << Hooks.POST_ROUTING);

@@ -56,7 +56,8 @@ public final class TosTarget implements Target {
         if (numeric) {
             sb.append(String.format(" TOS set 0x%02x/0x%02x", value, mask));
         } else if (mask == 0x3f && TosMatch.symbol(value) != null) {
-            sb.append(" TOS set ").append(TosMatch.symbol(value));
+            // tos_try_print_symbolic(" TOS set", ...) prints " %s%s": a space before, none after
+            sb.append("  TOS set").append(TosMatch.symbol(value));
         } else if (value == 0) {
             sb.append(String.format(" TOS and 0x%02x", ~mask & 0xff));
         } else if (value == mask) {

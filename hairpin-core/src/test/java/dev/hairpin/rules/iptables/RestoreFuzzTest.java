@@ -203,10 +203,16 @@ class RestoreFuzzTest {
                 + line + "\nCOMMIT\n";
         Iptables.Result r = IptablesRestore.restore(new Ruleset(), input);
         if (r.exitCode() == 0) {
-            assertThat(r.stderr()).isEmpty();
+            // only the warnings iptables prints for rules it accepts
+            assertThat(r.stderr().lines()).allMatch(l -> l.startsWith("Warning: ") || l.startsWith("warn: ")
+                    || l.startsWith("xt_iprange: ") || l.startsWith("Ignoring deprecated"));
             return;
         }
         assertThat(r.stderr()).isNotEmpty();
+        if (r.stderr().endsWith("is incompatible, use 'nft' tool.\n")) {
+            // listing a missing chain: iptables-restore names no line either (recorded)
+            return;
+        }
         Matcher m = LINE.matcher(r.stderr());
         // iptables-nft names no line for these two (checked with the real iptables-restore 1.8.9)
         if (r.exitCode() != 0 && !r.stderr().contains("COMMIT expected") && !r.stderr().contains("use 'nft' tool")) {
