@@ -303,6 +303,13 @@ public final class Stack implements XtServices {
             finish(skb, v, "FORWARD");
             return;
         }
+        if (skb.l4 - skb.l3 > Ipv4.MIN_HEADER) {
+            // ip_forward_finish() -> ip_forward_options(): record route gets our outgoing address
+            Route r = host.fib.lookup(skb.daddr());
+            int src = r != null && r.prefsrc() != 0 ? r.prefsrc()
+                    : host.selectAddr(skb.out, skb.nexthop, Route.SCOPE_UNIVERSE);
+            IpOptions.recordRoute(b, skb.l3, src);
+        }
         postRouting(skb);
     }
 
