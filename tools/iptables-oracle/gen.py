@@ -366,6 +366,32 @@ for n in range(24):
     g("combo-%02d-%s" % (n, table), table, chains[0], rules,
       setup=[["-N", c] for c in chains if c.startswith("u")])
 
+
+# ---------- mutants: valid-looking rules with one word dropped, doubled, negated or garbled ----------
+def mutate(words_):
+    w = list(words_)
+    k = R.randrange(5)
+    i = R.randrange(len(w)) if w else 0
+    if k == 0 and w:
+        del w[i]
+    elif k == 1 and w:
+        w.insert(i, w[i])
+    elif k == 2:
+        w.insert(i, "!")
+    elif k == 3 and w:
+        w[i] = R.choice(["x", "-1", "65536", "0x", "", "1.2.3", "--", "-", "999999999999"])
+    elif w:
+        w[i] = w[i].upper() if w[i].islower() else w[i].lower()
+    return w
+
+for n, table in enumerate(["filter", "nat", "mangle", "filter"]):
+    chains = CHAINS[table]
+    rules = []
+    for _ in range(60):
+        base = combo_rule(table, R.choice(chains))
+        rules.append([base[0]] + mutate(base[1:]))
+    g("mutants-%d-%s" % (n, table), table, chains[0], rules, setup=[["-N", c] for c in chains if c.startswith("u")])
+
 # ---------- restore inputs: (name, flags, base, input) ----------
 BASE = """*filter
 :INPUT DROP [0:0]
