@@ -384,12 +384,13 @@ def mutate(words_):
         w[i] = w[i].upper() if w[i].islower() else w[i].lower()
     return w
 
-for n, table in enumerate(["filter", "nat", "mangle", "filter"]):
+for n, table in enumerate(["filter", "nat", "mangle", "filter", "raw", "filter", "nat", "filter"]):
     chains = CHAINS[table]
     rules = []
-    for _ in range(60):
+    for _ in range(60 if n < 4 else 80):
         base = combo_rule(table, R.choice(chains))
-        rules.append([base[0]] + mutate(base[1:]))
+        w = mutate(base[1:])
+        rules.append([base[0]] + (mutate(w) if n >= 4 else w))
     g("mutants-%d-%s" % (n, table), table, chains[0], rules, setup=[["-N", c] for c in chains if c.startswith("u")])
 
 # ---------- restore inputs: (name, flags, base, input) ----------
