@@ -29,6 +29,11 @@ public interface Match {
         return false;
     }
 
+    /** this match as the kernel stores it, when that differs from what was given; else this */
+    default Match stored() {
+        return this;
+    }
+
     default int hooks() {
         return 0x1f;
     }
