@@ -517,6 +517,39 @@ b("commit-with-args", F + "COMMIT now\n")
 b("line-long", F + "-A INPUT -m comment --comment " + "x" * 5000 + "\nCOMMIT\n")
 b("many-args", F + "-A INPUT" + " -s 1.2.3.4" * 600 + "\nCOMMIT\n")
 
+
+# ---------- restore files with one line dropped, doubled, moved or garbled ----------
+GOOD = (BASE.replace("-A POSTROUTING -o eth0 -j MASQUERADE", "-A POSTROUTING -o eth0 -j MASQUERADE\n-A PREROUTING -p tcp --dport 80 -j DNAT --to-destination 10.0.0.2:8080")
+        .replace(":keep - [0:0]", ":keep - [0:0]\n:log - [0:0]").replace("-A keep -p tcp --dport 22 -j ACCEPT",
+        "-A keep -p tcp --dport 22 -j ACCEPT\n-A keep -j log\n-A log -j LOG --log-prefix \"drop \"\n-A log -j DROP"))
+def mutate_file(text):
+    ls = text.split("\n")[:-1]
+    i = R.randrange(len(ls))
+    k = R.randrange(7)
+    if k == 0:
+        del ls[i]
+    elif k == 1:
+        ls.insert(i, ls[i])
+    elif k == 2:
+        j = R.randrange(len(ls))
+        ls[i], ls[j] = ls[j], ls[i]
+    elif k == 3:
+        w = ls[i].split(" ")
+        w[R.randrange(len(w))] = R.choice(["x", "[1:2]", "[x]", "-", "COMMIT", "*nat", ":", "\"", "!"])
+        ls[i] = " ".join(w)
+    elif k == 4:
+        ls[i] = ls[i] + R.choice([" x", " [1:2]", " -j ACCEPT", " \"", " #c"])
+    elif k == 5:
+        ls.insert(i, R.choice(["*filter", "COMMIT", ":new - [0:0]", "-A INPUT -j new", "# comment", "",
+                               "-F", "-X keep", "-P INPUT ACCEPT", "-Z", ":INPUT ACCEPT [7:8]"]))
+    else:
+        ls[i] = ls[i][:R.randrange(len(ls[i]) + 1)]
+    return "\n".join(ls) + "\n"
+
+for n in range(60):
+    flags = R.choice([[], [], ["-c"], ["--noflush"], ["--test"], ["-c", "--noflush"]])
+    b("mutant-%02d" % n, mutate_file(GOOD), flags)
+
 # ---------- command scripts ----------
 S = []
 def s(name, cmds):
