@@ -366,6 +366,33 @@ for n in range(24):
     g("combo-%02d-%s" % (n, table), table, chains[0], rules,
       setup=[["-N", c] for c in chains if c.startswith("u")])
 
+
+# ---------- mutants: valid-looking rules with one word dropped, doubled, negated or garbled ----------
+def mutate(words_):
+    w = list(words_)
+    k = R.randrange(5)
+    i = R.randrange(len(w)) if w else 0
+    if k == 0 and w:
+        del w[i]
+    elif k == 1 and w:
+        w.insert(i, w[i])
+    elif k == 2:
+        w.insert(i, "!")
+    elif k == 3 and w:
+        w[i] = R.choice(["x", "-1", "65536", "0x", "", "1.2.3", "--", "-", "999999999999"])
+    elif w:
+        w[i] = w[i].upper() if w[i].islower() else w[i].lower()
+    return w
+
+for n, table in enumerate(["filter", "nat", "mangle", "filter", "raw", "filter", "nat", "filter"]):
+    chains = CHAINS[table]
+    rules = []
+    for _ in range(60 if n < 4 else 80):
+        base = combo_rule(table, R.choice(chains))
+        w = mutate(base[1:])
+        rules.append([base[0]] + (mutate(w) if n >= 4 else w))
+    g("mutants-%d-%s" % (n, table), table, chains[0], rules, setup=[["-N", c] for c in chains if c.startswith("u")])
+
 # ---------- restore inputs: (name, flags, base, input) ----------
 BASE = """*filter
 :INPUT DROP [0:0]
@@ -489,6 +516,39 @@ b("extra-args-after-policy", "*filter\n:INPUT ACCEPT [0:0] extra\nCOMMIT\n")
 b("commit-with-args", F + "COMMIT now\n")
 b("line-long", F + "-A INPUT -m comment --comment " + "x" * 5000 + "\nCOMMIT\n")
 b("many-args", F + "-A INPUT" + " -s 1.2.3.4" * 600 + "\nCOMMIT\n")
+
+
+# ---------- restore files with one line dropped, doubled, moved or garbled ----------
+GOOD = (BASE.replace("-A POSTROUTING -o eth0 -j MASQUERADE", "-A POSTROUTING -o eth0 -j MASQUERADE\n-A PREROUTING -p tcp --dport 80 -j DNAT --to-destination 10.0.0.2:8080")
+        .replace(":keep - [0:0]", ":keep - [0:0]\n:log - [0:0]").replace("-A keep -p tcp --dport 22 -j ACCEPT",
+        "-A keep -p tcp --dport 22 -j ACCEPT\n-A keep -j log\n-A log -j LOG --log-prefix \"drop \"\n-A log -j DROP"))
+def mutate_file(text):
+    ls = text.split("\n")[:-1]
+    i = R.randrange(len(ls))
+    k = R.randrange(7)
+    if k == 0:
+        del ls[i]
+    elif k == 1:
+        ls.insert(i, ls[i])
+    elif k == 2:
+        j = R.randrange(len(ls))
+        ls[i], ls[j] = ls[j], ls[i]
+    elif k == 3:
+        w = ls[i].split(" ")
+        w[R.randrange(len(w))] = R.choice(["x", "[1:2]", "[x]", "-", "COMMIT", "*nat", ":", "\"", "!"])
+        ls[i] = " ".join(w)
+    elif k == 4:
+        ls[i] = ls[i] + R.choice([" x", " [1:2]", " -j ACCEPT", " \"", " #c"])
+    elif k == 5:
+        ls.insert(i, R.choice(["*filter", "COMMIT", ":new - [0:0]", "-A INPUT -j new", "# comment", "",
+                               "-F", "-X keep", "-P INPUT ACCEPT", "-Z", ":INPUT ACCEPT [7:8]"]))
+    else:
+        ls[i] = ls[i][:R.randrange(len(ls[i]) + 1)]
+    return "\n".join(ls) + "\n"
+
+for n in range(60):
+    flags = R.choice([[], [], ["-c"], ["--noflush"], ["--test"], ["-c", "--noflush"]])
+    b("mutant-%02d" % n, mutate_file(GOOD), flags)
 
 # ---------- command scripts ----------
 S = []

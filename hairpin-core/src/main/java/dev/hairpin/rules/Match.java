@@ -20,6 +20,20 @@ public interface Match {
     void print(StringBuilder sb, boolean numeric);
 
     /** Hooks this match may be used in (bit mask of 1 &lt;&lt; hook); all by default. */
+    /**
+     * Whether iptables-nft stores this match as native nf_tables expressions rather than an xt
+     * match: the kernel then runs none of xt's checks on it (no protocol check, recorded with
+     * "! -p udp --dport 1").
+     */
+    default boolean nftNative() {
+        return false;
+    }
+
+    /** this match as the kernel stores it, when that differs from what was given; else this */
+    default Match stored() {
+        return this;
+    }
+
     default int hooks() {
         return 0x1f;
     }

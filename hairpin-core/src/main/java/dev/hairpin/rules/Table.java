@@ -589,7 +589,7 @@ public final class Table {
             throw new RuleCheckException(c.name(), num, r, RuleCheckException.Errno.ENOENT, "no QUEUE target");
         }
         for (Match m : r.matches()) {
-            if (m.proto() != 0 && (ip.proto() != m.proto() || ip.inverted(IptIp.INV_PROTO))) {
+            if (m.proto() != 0 && !m.nftNative() && (ip.proto() != m.proto() || ip.inverted(IptIp.INV_PROTO))) {
                 throw new RuleCheckException(c.name(), num, r, RuleCheckException.Errno.EINVAL,
                         m.name() + " match: only valid for protocol " + m.proto());
             }

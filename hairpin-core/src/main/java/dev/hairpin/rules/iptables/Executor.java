@@ -84,7 +84,7 @@ final class Executor {
                     if (c == null) {
                         throw new NftError(NftError.Fn.OTHER, NftError.ENOENT, lineno);
                     }
-                    c.rules().add(r);
+                    c.rules().add(stored(r));
                     added.add(new Added(p.chain, lineno, 0));
                     verbose(p, r);
                 }
@@ -107,7 +107,7 @@ final class Executor {
                             throw new NftError(NftError.Fn.RULE_INSERT, NftError.E2BIG, lineno);
                         }
                     }
-                    c.rules().add(idx, r);
+                    c.rules().add(idx, stored(r));
                     added.add(new Added(p.chain, lineno, type));
                     verbose(p, r);
                 }
@@ -123,7 +123,7 @@ final class Executor {
                 if (idx >= c.rules().size()) {
                     throw new NftError(NftError.Fn.RULE_REPLACE, NftError.E2BIG, lineno);
                 }
-                c.rules().set(idx, r);
+                c.rules().set(idx, stored(r));
                 added.add(new Added(p.chain, lineno, 2));
                 verbose(p, r);
             }
@@ -184,6 +184,25 @@ final class Executor {
             }
             default -> throw new CommandParser.TryHelp(2);
         }
+    }
+
+    /**
+     * The rule as the kernel keeps it (see {@link dev.hairpin.rules.Match#stored()}): -C and -D
+     * compare the rule as given with that, so a value the kernel changes is not found again.
+     */
+    private static Rule stored(Rule r) {
+        List<dev.hairpin.rules.Match> out = null;
+        for (int i = 0; i < r.matches().size(); i++) {
+            dev.hairpin.rules.Match m = r.matches().get(i);
+            dev.hairpin.rules.Match s = m.stored();
+            if (s != m) {
+                if (out == null) {
+                    out = new ArrayList<>(r.matches());
+                }
+                out.set(i, s);
+            }
+        }
+        return out == null ? r : new Rule(r.ip(), List.copyOf(out), r.kind(), r.chain(), r.target(), r.counter());
     }
 
     /** with -v, iptables-nft prints each rule it adds, deletes or finds */

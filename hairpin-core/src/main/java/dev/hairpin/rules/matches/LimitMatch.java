@@ -45,6 +45,12 @@ public final class LimitMatch implements Match {
         this.tokens = tokensMax;
     }
 
+    /** nft_limit stores a packet burst of 0 as its default, 5 (recorded: -C then misses it) */
+    @Override
+    public Match stored() {
+        return burst == 0 ? new LimitMatch(avg, 5) : this;
+    }
+
     @Override
     public String name() {
         return "limit";
@@ -191,8 +197,7 @@ public final class LimitMatch implements Match {
 
         @Override
         protected Match build(ParseContext ctx) {
-            // nft_limit stores a packet burst of 0 as its default, 5 (recorded)
-            return new LimitMatch(avg, burst == 0 ? 5 : burst);
+            return new LimitMatch(avg, burst);
         }
     }
 }

@@ -65,6 +65,7 @@ public final class TcpMatch implements Match {
      * Whether iptables-nft 1.8.9 turns this match into native payload expressions (ports and
      * flags; an option test, or a match testing nothing, stays an xt match).
      */
+    @Override
     public boolean nftNative() {
         return option == 0 && (invflags & INV_OPTION) == 0 && !allZero();
     }

@@ -43,6 +43,7 @@ public final class UdpMatch implements Match {
     }
 
     /** whether iptables-nft 1.8.9 turns this match into native payload expressions */
+    @Override
     public boolean nftNative() {
         return !allZero();
     }
