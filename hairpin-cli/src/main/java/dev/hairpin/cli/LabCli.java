@@ -27,6 +27,12 @@ final class LabCli {
             dir = args[1];
             rest = Arrays.asList(args).subList(2, args.length);
         }
+        if (!rest.isEmpty() && rest.getFirst().equals("trace")) {
+            // the same command as `hairpin trace --state DIR ...`: it reads the state and, unless --commit, leaves it alone
+            List<String> argv = new java.util.ArrayList<>(List.of("trace", "--state", dir));
+            argv.addAll(rest.subList(1, rest.size()));
+            return new picocli.CommandLine(new Main()).execute(argv.toArray(String[]::new));
+        }
         String stdin = "";
         boolean readsStdin = readsStdin(rest);
         if (readsStdin) {

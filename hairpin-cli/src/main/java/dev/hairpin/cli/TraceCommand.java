@@ -4,12 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hairpin.host.NetDevice;
-import dev.hairpin.io.Snapshot;
 import dev.hairpin.io.SnapshotException;
 import dev.hairpin.packet.Skb;
 import dev.hairpin.report.HtmlReport;
 import dev.hairpin.report.TraceJson;
-import dev.hairpin.sim.Lab;
+import dev.hairpin.lab.LabException;
+import dev.hairpin.lab.LabState;
 import dev.hairpin.sim.Replay;
 import dev.hairpin.sim.Scenario;
 import dev.hairpin.trace.PacketTrace;
@@ -41,6 +41,8 @@ import picocli.CommandLine.Option;
             "      --first '--in eth0 udp 10.0.0.2:5353 > 198.51.100.53:53' \\",
             "      --in eth1 udp 198.51.100.53:53 '>' 203.0.113.1:5353",
             "  hairpin trace --replay SCENARIO_DIR --packet 3 --html report.html",
+            "  hairpin --state LAB trace --in eth1 tcp 198.51.100.7:51000 '>' 203.0.113.1:8080   (the lab's live state)",
+            "  hairpin trace --state LAB --commit --in eth0 tcp 10.0.0.5:80 '>' 198.51.100.7:51000 --syn --ack",
             ""})
 final class TraceCommand implements Callable<Integer> {
     @ArgGroup(multiplicity = "1")
@@ -50,6 +52,11 @@ final class TraceCommand implements Callable<Integer> {
         @Option(names = "--snapshot", paramLabel = "DIR", required = true,
                 description = "host snapshot dir (ip-addr.json, ip-route.json, sysctl.conf, iptables-save.txt)")
         Path snapshot;
+
+        @Option(names = "--state", paramLabel = "DIR", required = true,
+                description = "a lab state (hairpin --state DIR ...): its conntrack table, rules, sysctls, ipsets and clock; "
+                        + "left as it was unless --commit")
+        Path state;
 
         @Option(names = "--replay", paramLabel = "SCENARIO_DIR", required = true,
                 description = "a recorded scenario (see shared/conformance): replay it with tracing on")
@@ -62,6 +69,9 @@ final class TraceCommand implements Callable<Integer> {
     @Option(names = "--first", paramLabel = "SPEC",
             description = "with --snapshot: send this packet first, untraced (repeatable), e.g. to open the connection the traced packet belongs to")
     List<String> first = new ArrayList<>();
+
+    @Option(names = "--commit", description = "with --state: keep what the packets did (entries, counters, clock, events) in the state")
+    boolean commit;
 
     @Option(names = "--json", description = "print the trace as JSON")
     boolean json;
@@ -76,7 +86,7 @@ final class TraceCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         try {
             return source.replay != null ? replay() : snapshot();
-        } catch (SnapshotException | IllegalArgumentException e) {
+        } catch (SnapshotException | LabException | IllegalArgumentException e) {
             System.err.println("hairpin trace: " + e.getMessage());
             return 2;
         }
@@ -86,8 +96,15 @@ final class TraceCommand implements Callable<Integer> {
         if (packet != null) {
             throw new IllegalArgumentException("--packet goes with --replay");
         }
-        Lab lab = new Lab(Snapshot.load(source.snapshot));
-        long t0 = lab.conntrack.now();
+        if (commit && source.state == null) {
+            throw new IllegalArgumentException("--commit goes with --state (a snapshot is never written)");
+        }
+        Path dir = source.state != null ? source.state : source.snapshot;
+        if (source.state != null && !java.nio.file.Files.exists(dir.resolve("ip-addr.json"))) {
+            throw new IllegalArgumentException(dir + ": not a lab state (make one with: hairpin --state " + dir + " init)");
+        }
+        LabState lab = LabState.load(dir);
+        long t0 = lab.conntrack().now();
         long seq = 1;
         for (String f : first) {
             PacketSpec p;
@@ -97,39 +114,46 @@ final class TraceCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--first '" + f + "': " + e.getMessage());
             }
             inject(lab, p, seq++, "--first '" + f + "'");
-            lab.conntrack.advance(lab.conntrack.now() + 100_000_000L);
+            lab.conntrack().advance(lab.conntrack().now() + 100_000_000L);
         }
-        Tracer tracer = new Tracer(lab.conntrack);
-        lab.stack.trace(tracer);
+        Tracer tracer = new Tracer(lab.conntrack());
+        lab.stack().trace(tracer);
         inject(lab, spec, seq, "the packet");
-        lab.stack.trace(null);
+        lab.stack().trace(null);
         tracer.close();
         List<PacketTrace> all = tracer.traces();
-        return output(tracer, all, all.get(0), false, t0, "trace against " + source.snapshot);
+        int rc = output(tracer, all, all.get(0), false, t0, "trace against " + dir);
+        if (commit) {
+            lab.save();
+        }
+        return rc;
     }
 
-    private static void inject(Lab lab, PacketSpec p, long seq, String what) {
+    private static void inject(LabState lab, PacketSpec p, long seq, String what) {
         byte[] d = p.build();
         Skb skb = new Skb(d, 0, d.length);
         skb.seq = seq;
         if (p.local) {
-            lab.stack.localOut(skb, null, 0);
+            lab.stack().localOut(skb, null, 0);
             return;
         }
         if (p.in == null) {
             throw new IllegalArgumentException(what + ": say where it comes from: --in IFACE (one of "
-                    + lab.snapshot.host.devices.stream().map(dv -> dv.name).toList() + ") or --local");
+                    + lab.host().devices.stream().map(dv -> dv.name).toList() + ") or --local");
         }
-        NetDevice in = lab.snapshot.host.device(p.in);
+        NetDevice in = lab.host().device(p.in);
         if (in == null) {
             throw new IllegalArgumentException(what + ": no interface " + p.in + " in the snapshot (it has "
-                    + lab.snapshot.host.devices.stream().map(dv -> dv.name).toList() + ")");
+                    + lab.host().devices.stream().map(dv -> dv.name).toList() + ")");
         }
         skb.in = in;
-        lab.stack.receive(skb);
+        lab.stack().receive(skb);
     }
 
     private int replay() throws Exception {
+        if (commit) {
+            throw new IllegalArgumentException("--commit goes with --state");
+        }
         if (!first.isEmpty() || spec.words.size() > 0) {
             throw new IllegalArgumentException("with --replay the packets come from the scenario: use --packet N");
         }

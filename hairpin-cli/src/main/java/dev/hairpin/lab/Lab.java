@@ -49,6 +49,7 @@ public final class Lab {
                    [--type T] [--code C] [--id N]
               sleep SECONDS
               script FILE|-
+              trace [--commit] PACKET...   (hairpin trace --state DIR: the packet's path; the state changes only with --commit)
             """;
 
     /** Runs one command against the state in {@code dir}; returns the exit status. */

@@ -89,6 +89,26 @@ public final class LabState {
     }
 
     /**
+     * Loads a state, or a plain host snapshot (a state with an empty table at the epoch), without
+     * creating anything: what {@code hairpin trace --state/--snapshot} runs against.
+     */
+    public static LabState load(Path dir) {
+        return new LabState(dir);
+    }
+
+    public Stack stack() {
+        return stack;
+    }
+
+    public Conntrack conntrack() {
+        return conntrack;
+    }
+
+    public dev.hairpin.host.Host host() {
+        return snapshot.host;
+    }
+
+    /**
      * Creates {@code dir} (or resets it) from a host snapshot, or from the default gateway when
      * {@code from} is null; the conntrack table starts empty, the clock at its epoch.
      */

@@ -16,17 +16,24 @@ import java.util.Map;
  */
 public final class IpSet implements XtServices.IpSetView {
     public enum Type {
-        HASH_IP("hash:ip", 6, 1), HASH_NET("hash:net", 7, 1), HASH_IP_PORT("hash:ip,port", 6, 2), BITMAP_PORT("bitmap:port", 3, 1);
+        HASH_IP("hash:ip", 6, 1, 4, 192), HASH_NET("hash:net", 7, 1, 8, 432), HASH_IP_PORT("hash:ip,port", 7, 2, 8, 192),
+        BITMAP_PORT("bitmap:port", 3, 1, 0, 72);
 
         public final String name;
         public final int revision;
         /** dimensions: how many src/dst flags -m set takes */
         public final int dims;
+        /** sizeof the kernel's element struct (hash_ip4_elem ...) */
+        final int elemLen;
+        /** the set's fixed "Size in memory" part (the type's structs; hash:net adds its prefix table) */
+        final int base;
 
-        Type(String name, int revision, int dims) {
+        Type(String name, int revision, int dims, int elemLen, int base) {
             this.name = name;
             this.revision = revision;
             this.dims = dims;
+            this.elemLen = elemLen;
+            this.base = base;
         }
 
         /** the type by its name or its ipset 4 alias */
@@ -63,8 +70,26 @@ public final class IpSet implements XtServices.IpSetView {
     public final int initval;
     /** rules referring to it (-m set, SET target) */
     public int references;
+    /** every element (expired ones too, until the gc takes them), for lookups */
     final Map<Key, Entry> members = new LinkedHashMap<>();
     private final java.util.function.LongSupplier clock;
+    /**
+     * The hash table as ip_set_hash_gen.h lays it out, because listing order and "Size in memory"
+     * come from it: bucket jhash2(element, initval) of 2^bits, slots in bucket order (a deleted
+     * slot is reused first), buckets grown and shrunk by AHASH_INIT_SIZE (2) slots.
+     */
+    private final int bits;
+    private final Key[][] buckets;
+    private final int[] pos;
+    /** the regions' ext_size: what the buckets cost, as the kernel counts it */
+    private long extSize;
+    /** bytes per slot: the element and its extensions (counter 16, timeout 8; 8-aligned) */
+    private final int dsize;
+    /** when the periodic gc next drops expired elements (ns; Long.MAX_VALUE without timeout) */
+    private long nextGc;
+
+    private static final int HBUCKET = 32;
+    private static final int INIT = 2;
 
     IpSet(String name, Type type, int hashsize, int maxelem, long timeout, boolean counters, int from, int to, int initval,
             java.util.function.LongSupplier clock) {
@@ -78,6 +103,149 @@ public final class IpSet implements XtServices.IpSetView {
         this.rangeTo = to;
         this.initval = initval;
         this.clock = clock;
+        int ext = (counters ? 16 : 0) + (timeout >= 0 ? 8 : 0);
+        this.dsize = type == Type.BITMAP_PORT ? ext : ext == 0 ? type.elemLen : (type.elemLen + 7 & ~7) + ext;
+        this.bits = type == Type.BITMAP_PORT ? 0 : Integer.numberOfTrailingZeros(hashsize);
+        this.buckets = type == Type.BITMAP_PORT ? null : new Key[1 << bits][];
+        this.pos = type == Type.BITMAP_PORT ? null : new int[1 << bits];
+        this.nextGc = timeout >= 0 ? clock.getAsLong() + gcPeriod() : Long.MAX_VALUE;
+    }
+
+    /** IPSET_GC_PERIOD(timeout): a third of it, at most 3 minutes, at least a second */
+    private long gcPeriod() {
+        long p = timeout / 3 == 0 ? 1 : Math.min(timeout / 3, 180);
+        return p * 1_000_000_000L;
+    }
+
+    /** the periodic gc (mtype_gc) for every period that passed */
+    private void gc() {
+        long now = clock.getAsLong();
+        if (now < nextGc) {
+            return;
+        }
+        while (nextGc <= now) {
+            nextGc += gcPeriod();
+        }
+        dropExpired();
+    }
+
+    private void dropExpired() {
+        for (Key k : new ArrayList<>(members.keySet())) {
+            if (!live(members.get(k))) {
+                remove(k);
+            }
+        }
+    }
+
+    private int bucket(Key k) {
+        int[] w = switch (type) {
+            case HASH_IP -> new int[] {Integer.reverseBytes(k.addr())};
+            case HASH_NET -> new int[] {Integer.reverseBytes(k.addr()), k.cidr() << 24};
+            default -> new int[] {Integer.reverseBytes(k.addr()), Short.toUnsignedInt(Short.reverseBytes((short) k.port())) | k.proto() << 16};
+        };
+        return dev.hairpin.nat.Jhash.jhash2(w, w.length, initval) & ((1 << bits) - 1);
+    }
+
+    /** Stores an element: in place when its key is there (expired or -exist), else in a slot (mtype_add). */
+    void put(Key k, Entry e) {
+        if (members.put(k, e) != null || type == Type.BITMAP_PORT) {
+            return;
+        }
+        int b = bucket(k);
+        Key[] n = buckets[b];
+        if (n == null) {
+            buckets[b] = n = new Key[INIT];
+            extSize += HBUCKET + (long) INIT * dsize;
+        }
+        for (int i = 0; i < pos[b]; i++) {
+            if (n[i] == null) {
+                n[i] = k; // reuse the first deleted slot
+                return;
+            }
+            Entry old = members.get(n[i]);
+            if (old != null && !live(old)) {
+                members.remove(n[i]); // reuse the first timed out one
+                n[i] = k;
+                return;
+            }
+        }
+        if (pos[b] >= n.length) {
+            buckets[b] = n = java.util.Arrays.copyOf(n, n.length + INIT);
+            extSize += HBUCKET + (long) INIT * dsize;
+        }
+        n[pos[b]++] = k;
+    }
+
+    /** Deletes an element (mtype_del): the bucket is freed when empty, shrunk when 2 slots are unused. */
+    void remove(Key k) {
+        if (members.remove(k) == null || type == Type.BITMAP_PORT) {
+            return;
+        }
+        int b = bucket(k);
+        Key[] n = buckets[b];
+        int i = 0;
+        while (!k.equals(n[i])) {
+            i++;
+        }
+        n[i] = null;
+        if (i + 1 == pos[b]) {
+            pos[b]--;
+        }
+        int free = 0;
+        for (; i < pos[b]; i++) {
+            if (n[i] == null) {
+                free++;
+            }
+        }
+        if (pos[b] == 0 && free == 0) {
+            extSize -= HBUCKET + (long) n.length * dsize;
+            buckets[b] = null;
+        } else if (free >= INIT) {
+            Key[] t = new Key[n.length - INIT];
+            int j = 0;
+            for (int x = 0; x < pos[b]; x++) {
+                if (n[x] != null) {
+                    t[j++] = n[x];
+                }
+            }
+            pos[b] = j;
+            buckets[b] = t;
+            extSize -= HBUCKET + (long) INIT * dsize;
+        }
+    }
+
+    /** every element gone (mtype_flush: buckets freed, the table keeps its size) */
+    void flush() {
+        members.clear();
+        if (buckets != null) {
+            java.util.Arrays.fill(buckets, null);
+            java.util.Arrays.fill(pos, 0);
+            extSize = 0;
+        }
+    }
+
+    /** elements in the table, expired ones not yet collected included (what maxelem limits) */
+    int stored() {
+        return members.size();
+    }
+
+    /** the set is full: with timeouts the kernel collects expired elements first */
+    boolean full() {
+        if (members.size() >= maxelem && timeout >= 0) {
+            dropExpired();
+        }
+        return members.size() >= maxelem;
+    }
+
+    /** "Size in memory" as the kernel reports it */
+    long memsize() {
+        gc();
+        if (type == Type.BITMAP_PORT) {
+            long n = rangeTo - rangeFrom + 1L;
+            return type.base + (n + 63) / 64 * 8 + n * dsize;
+        }
+        int regions = bits < 10 ? 1 : 1 << (bits - 10);
+        return type.base + 24L * regions + extSize;
     }
 
     long clockNow() {
@@ -88,19 +256,21 @@ public final class IpSet implements XtServices.IpSetView {
         return e.deadline == 0 || e.deadline > clock.getAsLong();
     }
 
-    /** drops expired elements (the kernel's gc; a listing never shows them) */
-    void expire() {
-        members.values().removeIf(e -> !live(e));
-    }
-
     Entry get(Key k) {
         Entry e = members.get(k);
         return e != null && live(e) ? e : null;
     }
 
+    /** live elements ("Number of entries") */
     int size() {
-        expire();
-        return members.size();
+        gc();
+        int n = 0;
+        for (Entry e : members.values()) {
+            if (live(e)) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** The element a lookup of an address (and port) finds: hash:net tries the longest prefix first. */
@@ -162,9 +332,24 @@ public final class IpSet implements XtServices.IpSetView {
         return true;
     }
 
-    /** the elements in insertion order (live ones) */
+    /** the live elements in the kernel's listing order: bucket by bucket, slot by slot (a bitmap ascending) */
     List<Map.Entry<Key, Entry>> elements() {
-        expire();
-        return new ArrayList<>(members.entrySet());
+        gc();
+        List<Map.Entry<Key, Entry>> out = new ArrayList<>();
+        if (type == Type.BITMAP_PORT) {
+            members.entrySet().stream().filter(x -> live(x.getValue())).sorted(java.util.Comparator.comparingInt(x -> x.getKey().port()))
+                    .forEach(x -> out.add(Map.entry(x.getKey(), x.getValue())));
+            return out;
+        }
+        for (int b = 0; b < buckets.length; b++) {
+            for (int i = 0; i < pos[b]; i++) {
+                Key k = buckets[b][i];
+                Entry e = k == null ? null : members.get(k);
+                if (e != null && live(e)) {
+                    out.add(Map.entry(k, e));
+                }
+            }
+        }
+        return out;
     }
 }

@@ -33,7 +33,13 @@ public final class IpsetCommand {
         return new Fail(1, msg);
     }
 
+    /** what ipset's own parser refuses (ipset_err: exit 1, no hint) */
     static Fail syntax(String msg) {
+        return new Fail(1, msg);
+    }
+
+    /** a bad command line (exit_error(PARAMETER_PROBLEM): exit 2 and "Try `ipset help'") */
+    static Fail param(String msg) {
         return new Fail(2, msg);
     }
 
@@ -42,6 +48,25 @@ public final class IpsetCommand {
             Map.entry("pop3", 110), Map.entry("ntp", 123), Map.entry("imap", 143), Map.entry("snmp", 161), Map.entry("ldap", 389),
             Map.entry("https", 443), Map.entry("smtps", 465), Map.entry("submission", 587), Map.entry("imaps", 993),
             Map.entry("pop3s", 995), Map.entry("mysql", 3306), Map.entry("postgresql", 5432));
+    /** ICMP type/code names (ipset's icmp.c), as type << 8 | code */
+    private static final Map<String, Integer> ICMP = new java.util.LinkedHashMap<>();
+
+    static {
+        String[] n = {"echo-reply", "0/0", "network-unreachable", "3/0", "host-unreachable", "3/1", "protocol-unreachable", "3/2",
+            "port-unreachable", "3/3", "fragmentation-needed", "3/4", "source-route-failed", "3/5", "network-unknown", "3/6",
+            "host-unknown", "3/7", "network-prohibited", "3/9", "host-prohibited", "3/10", "TOS-network-unreachable", "3/11",
+            "TOS-host-unreachable", "3/12", "communication-prohibited", "3/13", "host-precedence-violation", "3/14",
+            "precedence-cutoff", "3/15", "source-quench", "4/0", "network-redirect", "5/0", "host-redirect", "5/1",
+            "TOS-network-redirect", "5/2", "TOS-host-redirect", "5/3", "echo-request", "8/0", "router-advertisement", "9/0",
+            "router-solicitation", "10/0", "ttl-zero-during-transit", "11/0", "ttl-zero-during-reassembly", "11/1",
+            "ip-header-bad", "12/0", "required-option-missing", "12/1", "timestamp-request", "13/0", "timestamp-reply", "14/0",
+            "address-mask-request", "17/0", "address-mask-reply", "18/0"};
+        for (int i = 0; i < n.length; i += 2) {
+            String[] tc = n[i + 1].split("/");
+            ICMP.put(n[i], Integer.parseInt(tc[0]) << 8 | Integer.parseInt(tc[1]));
+        }
+    }
+
     private static final Map<String, Integer> PROTOS = Map.of("tcp", 6, "udp", 17, "sctp", 132, "udplite", 136, "icmp", 1,
             "gre", 47, "esp", 50, "ah", 51);
 
@@ -68,14 +93,14 @@ public final class IpsetCommand {
             }
             if (oi >= 0) {
                 if (oi + 1 >= words.size() || !List.of("plain", "save", "xml").contains(words.get(oi + 1))) {
-                    throw syntax("Syntax error: output type must be one of plain, save or xml");
+                    throw syntax("Syntax error: unknown output mode '" + (oi + 1 < words.size() ? words.get(oi + 1) : "") + "'");
                 }
                 o.save = words.get(oi + 1).equals("save");
                 words.remove(oi + 1);
                 words.remove(oi);
             }
             if (words.isEmpty()) {
-                throw syntax("No command specified.");
+                throw param("No command specified.");
             }
             command(sets, words, o, stdin, out, err);
             return new ToolResult(out.toString(), err.toString(), o.rc);
@@ -95,6 +120,8 @@ public final class IpsetCommand {
         boolean terse;
         boolean sorted;
         boolean save;
+        /** parse only (restore batches element lines) */
+        boolean dry;
         int rc;
     }
 
@@ -113,7 +140,7 @@ public final class IpsetCommand {
             }
             case "flush", "f", "-F" -> {
                 for (IpSet s : targets(sets, a)) {
-                    s.members.clear();
+                    s.flush();
                 }
             }
             case "destroy", "x", "-X" -> destroy(sets, a);
@@ -121,7 +148,7 @@ public final class IpsetCommand {
             case "swap", "w", "-W" -> swap(sets, a);
             case "restore", "r", "-R" -> restore(sets, stdin, o, err);
             case "version", "v", "-V" -> out.append("ipset v").append(VERSION).append(", protocol version: 7\n");
-            default -> throw syntax("No command specified: unknown argument " + c);
+            default -> throw param("No command specified: unknown argument " + c);
         }
     }
 
@@ -140,7 +167,7 @@ public final class IpsetCommand {
 
     private static void create(IpSets sets, List<String> a, Opts o) {
         if (a.size() < 2) {
-            throw syntax(a.isEmpty() ? "Missing mandatory argument: setname" : "Missing mandatory argument: typename");
+            throw param(missing(a, "create"));
         }
         String name = a.get(0);
         if (name.length() > 31) {
@@ -187,12 +214,12 @@ public final class IpsetCommand {
                         }
                     } // ipset 4's ipporthash range options: accepted and ignored by the hash types
                 }
-                default -> throw syntax("Syntax error: unknown argument " + k);
+                default -> throw param("Unknown argument: `" + k + "'");
             }
         }
         if (t == IpSet.Type.BITMAP_PORT) {
             if (from < 0 || to < 0) {
-                throw syntax("Syntax error: mandatory option 'range' is missing");
+                throw param("Mandatory option `range' is missing");
             }
             if (from > to) {
                 int x = from;
@@ -200,7 +227,7 @@ public final class IpsetCommand {
                 to = x;
             }
         } else if (from >= 0) {
-            throw syntax("Syntax error: argument 'range' is not supported by " + t.name);
+            throw param("Unknown argument: `range'");
         }
         int hs = 64;
         while (hs < hashsize) {
@@ -217,9 +244,14 @@ public final class IpsetCommand {
         sets.changed();
     }
 
+    /** ipset's words for a command missing its set name or its second argument */
+    private static String missing(List<String> a, String cmd) {
+        return (a.isEmpty() ? "Missing mandatory argument to command " : "Missing second mandatory argument to command ") + cmd;
+    }
+
     private static String value(List<String> a, int i, String k) {
         if (i >= a.size()) {
-            throw syntax("Syntax error: missing value for argument " + k);
+            throw param("Missing mandatory argument of option `" + k + "'");
         }
         return a.get(i);
     }
@@ -235,7 +267,7 @@ public final class IpsetCommand {
 
     private static void adt(IpSets sets, List<String> a, Opts o, char op, StringBuilder err) {
         if (a.size() < 2) {
-            throw syntax(a.isEmpty() ? "Missing mandatory argument: setname" : "Missing mandatory argument: element");
+            throw param(missing(a, op == 'a' ? "add" : op == 'd' ? "del" : "test"));
         }
         IpSet s = sets.get(a.get(0));
         if (s == null) {
@@ -246,31 +278,44 @@ public final class IpsetCommand {
         boolean nomatch = false;
         long packets = 0;
         long bytes = 0;
+        boolean counted = false;
         for (int i = 2; i < a.size(); i++) {
             String k = a.get(i);
             switch (k) {
                 case "timeout" -> timeout = number(value(a, ++i, k), k);
                 case "nomatch" -> {
                     if (s.type != IpSet.Type.HASH_NET) {
-                        throw syntax("Syntax error: argument 'nomatch' is not supported by " + s.type.name);
+                        throw param("Unknown argument: `nomatch'");
                     }
                     nomatch = true;
                 }
-                case "packets" -> packets = number(value(a, ++i, k), k);
-                case "bytes" -> bytes = number(value(a, ++i, k), k);
-                default -> throw syntax("Syntax error: unknown argument " + k);
+                case "packets" -> {
+                    packets = number(value(a, ++i, k), k);
+                    counted = true;
+                }
+                case "bytes" -> {
+                    bytes = number(value(a, ++i, k), k);
+                    counted = true;
+                }
+                default -> throw param("Unknown argument: `" + k + "'");
             }
+        }
+        List<IpSet.Key> keys = keys(s, elem, op);
+        if (o.dry) {
+            return; // restore parsing a line it will send later
         }
         if (timeout != null && s.timeout < 0) {
             throw kernel("Timeout cannot be used: set was created without timeout support");
         }
-        List<IpSet.Key> keys = keys(s, elem, op);
+        if (counted && !s.counters) {
+            throw kernel("Packet/byte counters cannot be used: set was created without counter support");
+        }
         if (op == 't') {
             IpSet.Key k = keys.getFirst();
             IpSet.Entry e = s.type == IpSet.Type.HASH_NET && k.cidr() == 32 ? s.lookup(k.addr(), 0, 0) : s.get(k);
             boolean in = e != null && e.nomatch == nomatch;
             if (!o.quiet) {
-                err.append(in ? "Warning: " : "").append(elem).append(in ? " is in set " : " is NOT in set ").append(s.name).append(".\n");
+                err.append(in ? "Warning: " : "").append(element(s, k, null)).append(in ? " is in set " : " is NOT in set ").append(s.name).append(".\n");
             }
             o.rc = in ? 0 : 1;
             return;
@@ -285,23 +330,22 @@ public final class IpsetCommand {
                     }
                     throw kernel("Element cannot be deleted from the set: it's not added");
                 }
-                s.members.remove(k);
+                s.remove(k);
                 continue;
             }
             if (e != null && !o.exist) {
                 throw kernel("Element cannot be added to the set: it's already added");
             }
-            if (e == null && s.size() >= s.maxelem) {
+            if (e == null && !s.members.containsKey(k) && s.full()) {
                 throw kernel("Hash is full, cannot add more elements");
             }
-            s.members.remove(k);
             IpSet.Entry n = new IpSet.Entry();
             long t = timeout != null ? timeout : s.timeout;
             n.deadline = t > 0 ? now + t * 1_000_000_000L : 0;
             n.nomatch = nomatch;
             n.packets = packets;
             n.bytes = bytes;
-            s.members.put(k, n);
+            s.put(k, n);
         }
     }
 
@@ -319,11 +363,13 @@ public final class IpsetCommand {
                 }
             }
             case HASH_IP -> {
+                noSeparator(s, elem);
                 for (long ip : addresses(elem, true)) {
                     out.add(new IpSet.Key((int) ip, 32, 0, 0));
                 }
             }
             case HASH_NET -> {
+                noSeparator(s, elem);
                 int dash = elem.indexOf('-');
                 if (dash > 0 && op != 't') {
                     long lo = addr(elem.substring(0, dash));
@@ -360,7 +406,7 @@ public final class IpsetCommand {
             case HASH_IP_PORT -> {
                 int comma = elem.indexOf(',');
                 if (comma < 0) {
-                    throw syntax("Syntax error: cannot parse " + elem + ": second element is missing");
+                    throw syntax("Syntax error: Second element is missing from " + elem + ".");
                 }
                 List<Long> ips = addresses(elem.substring(0, comma), true);
                 String ps = elem.substring(comma + 1);
@@ -376,11 +422,12 @@ public final class IpsetCommand {
                 }
                 int[] r;
                 if (proto == 1) {
+                    Integer named = ICMP.get(ps);
                     String[] tc = ps.split("/");
-                    int v = (int) number(tc[0], "icmp type") << 8 | (tc.length > 1 ? (int) number(tc[1], "icmp code") : 0);
+                    int v = named != null ? named : (int) number(tc[0], "icmp type") << 8 | (tc.length > 1 ? (int) number(tc[1], "icmp code") : 0);
                     r = new int[] {v, v};
                 } else if (proto == 6 || proto == 17 || proto == 132 || proto == 136) {
-                    r = portRange(ps);
+                    r = portRange(ps, colon >= 0 ? ps0(elem) : "tcp");
                 } else {
                     r = new int[] {0, 0};
                 }
@@ -394,12 +441,35 @@ public final class IpsetCommand {
         return out;
     }
 
-    private static long addr(String s) {
-        try {
-            return Integer.toUnsignedLong(Ipv4.parse(s));
-        } catch (IllegalArgumentException e) {
-            throw syntax("Syntax error: cannot parse " + s + ": resolving to IPv4 address failed");
+    /** the protocol name an ip,port element gives */
+    private static String ps0(String elem) {
+        String ps = elem.substring(elem.indexOf(',') + 1);
+        return ps.substring(0, ps.indexOf(':')).toLowerCase(Locale.ROOT);
+    }
+
+    private static void noSeparator(IpSet s, String elem) {
+        if (elem.indexOf(',') >= 0) {
+            throw syntax("Syntax error: Elem separator in " + elem + ", but settype " + s.type.name + " supports none.");
         }
+    }
+
+    /** an address as getaddrinfo(AF_INET) takes it: inet_aton's forms, so "80" is 0.0.0.80 */
+    private static long addr(String s) {
+        if (s.matches("\\d{1,10}(\\.\\d{1,10}){0,3}")) {
+            String[] p = s.split("\\.");
+            long v = 0;
+            boolean ok = true;
+            for (int i = 0; i < p.length; i++) {
+                long x = Long.parseLong(p[i]);
+                long max = i < p.length - 1 ? 255 : (1L << (8 * (4 - i))) - 1;
+                ok &= x <= max;
+                v = i < p.length - 1 ? v | x << (8 * (3 - i)) : v | x;
+            }
+            if (ok) {
+                return v;
+            }
+        }
+        throw syntax("Syntax error: cannot parse " + s + ": resolving to IPv4 address failed");
     }
 
     /** IP, IP-IP or IP/CIDR as the list of host addresses it covers (hash:ip, hash:ip,port) */
@@ -442,24 +512,34 @@ public final class IpsetCommand {
     }
 
     private static int port(String s) {
+        return port(s, "tcp");
+    }
+
+    /** a port number or service name; ipset's three messages when neither (number, then "proto:port", then the service) */
+    private static int port(String s, String proto) {
         Integer v = SERVICES.get(s);
         if (v != null) {
             return v;
         }
-        if (!s.matches("\\d{1,5}") || Integer.parseInt(s) > 65535) {
-            throw syntax("Syntax error: cannot parse '" + s + "' as a port");
+        if (!s.matches("\\d{1,10}") || Long.parseLong(s) > 65535) {
+            throw syntax("Syntax error: '" + s + (s.matches("\\d+") ? "' is out of range 0-65535" : "' is invalid as number")
+                    + "\nSyntax error: '" + proto + "' is invalid as number\ncannot parse '" + s + "' as a " + proto + " port");
         }
         return Integer.parseInt(s);
     }
 
     private static int[] portRange(String s) {
+        return portRange(s, "tcp");
+    }
+
+    private static int[] portRange(String s, String proto) {
         int dash = s.indexOf('-');
         if (dash > 0) {
-            int a = port(s.substring(0, dash));
-            int b = port(s.substring(dash + 1));
+            int a = port(s.substring(0, dash), proto);
+            int b = port(s.substring(dash + 1), proto);
             return a <= b ? new int[] {a, b} : new int[] {b, a};
         }
-        int p = port(s);
+        int p = port(s, proto);
         return new int[] {p, p};
     }
 
@@ -489,7 +569,7 @@ public final class IpsetCommand {
             out.append("Type: ").append(s.type.name).append('\n');
             out.append("Revision: ").append(s.type.revision).append('\n');
             out.append("Header: ").append(header(s)).append('\n');
-            out.append("Size in memory: ").append(memory(s, els.size())).append('\n');
+            out.append("Size in memory: ").append(s.memsize()).append('\n');
             out.append("References: ").append(s.references).append('\n');
             out.append("Number of entries: ").append(els.size()).append('\n');
             if (o.terse) {
@@ -528,12 +608,6 @@ public final class IpsetCommand {
         return h.toString();
     }
 
-    /** the kernel's accounting differs; a plausible figure (ipset's own tests ignore this line) */
-    private static long memory(IpSet s, int n) {
-        return s.type == IpSet.Type.BITMAP_PORT ? 144 + (s.rangeTo - s.rangeFrom + 1L) / 8 * (s.timeout >= 0 ? 64 : 1)
-                : 400 + 16L * n;
-    }
-
     static String element(IpSet s, IpSet.Key k, IpSet.Entry e) {
         StringBuilder sb = new StringBuilder();
         switch (s.type) {
@@ -551,11 +625,15 @@ public final class IpsetCommand {
                         .orElse(Integer.toString(k.proto()));
                 sb.append(pn).append(':');
                 if (k.proto() == 1) {
-                    sb.append(k.port() >> 8).append('/').append(k.port() & 0xff);
+                    String nm = ICMP.entrySet().stream().filter(x -> x.getValue() == k.port()).map(Map.Entry::getKey).findFirst().orElse(null);
+                    sb.append(nm != null ? nm : (k.port() >> 8) + "/" + (k.port() & 0xff));
                 } else {
                     sb.append(k.port());
                 }
             }
+        }
+        if (e == null) {
+            return sb.toString();
         }
         if (s.timeout >= 0) {
             long left = e.deadline == 0 ? 0 : Math.max(0, (e.deadline - s.clockNow()) / 1_000_000_000L);
@@ -594,8 +672,8 @@ public final class IpsetCommand {
     }
 
     private static void rename(IpSets sets, List<String> a) {
-        if (a.size() != 2) {
-            throw syntax("Missing mandatory argument: setname");
+        if (a.size() < 2) {
+            throw param(missing(a, "rename"));
         }
         IpSet s = sets.get(a.get(0));
         if (s == null) {
@@ -618,8 +696,8 @@ public final class IpsetCommand {
     }
 
     private static void swap(IpSets sets, List<String> a) {
-        if (a.size() != 2) {
-            throw syntax("Missing mandatory argument: setname");
+        if (a.size() < 2) {
+            throw param(missing(a, "swap"));
         }
         IpSet x = sets.get(a.get(0));
         if (x == null) {
@@ -642,7 +720,20 @@ public final class IpsetCommand {
         sets.sets.put(y.name, y);
     }
 
+    private static final List<String> RESTORE_COMMANDS = List.of("create", "add", "del", "flush", "destroy", "-N", "-A", "-D", "-F",
+            "-X", "n", "a", "d", "x", "f", "swap", "rename", "-W", "-E");
+    private static final List<String> ELEMENT_COMMANDS = List.of("add", "del", "-A", "-D", "a", "d");
+
+    /**
+     * ipset restore: as ipset 7.17 does, consecutive add/del lines of one set are parsed into one
+     * batch sent when the set or the command kind changes, or at the end; a line the parser
+     * refuses drops the batch it was joining (those lines never reach the kernel), while the
+     * kernel applies a batch up to the element it refuses. The message names the line.
+     */
     private static void restore(IpSets sets, String text, Opts o, StringBuilder err) {
+        List<Integer> batchLines = new ArrayList<>();
+        List<List<String>> batch = new ArrayList<>();
+        String batchSet = null;
         int n = 0;
         for (String line : text.split("\n")) {
             n++;
@@ -654,15 +745,45 @@ public final class IpsetCommand {
             if (w.remove("-!") | w.remove("-exist")) {
                 o.exist = true;
             }
-            if (!List.of("create", "add", "del", "flush", "destroy", "-N", "-A", "-D", "-F", "-X", "n", "a", "d", "x", "f", "swap",
-                    "rename", "-W", "-E").contains(w.getFirst())) {
-                throw syntax("Error in line " + n + ": Unknown command " + w.getFirst());
+            if (!RESTORE_COMMANDS.contains(w.getFirst())) {
+                throw param("No command specified: unknown argument " + w.getFirst());
             }
-            try {
-                command(sets, w, o, "", new StringBuilder(), err);
-            } catch (Fail f) {
-                throw new Fail(f.status, "Error in line " + n + ": " + f.getMessage());
+            boolean element = ELEMENT_COMMANDS.contains(w.getFirst()) && w.size() > 1;
+            if (element) {
+                o.dry = true; // parsed (the set's type asked from the kernel) before the batch is sent
+                try {
+                    run(sets, n, w, o, err);
+                } finally {
+                    o.dry = false;
+                }
             }
+            if (!element || !w.get(1).equals(batchSet)) {
+                send(sets, batchLines, batch, o, err);
+                batchSet = element ? w.get(1) : null;
+            }
+            if (!element) {
+                run(sets, n, w, o, err);
+                continue;
+            }
+            batchLines.add(n);
+            batch.add(w);
+        }
+        send(sets, batchLines, batch, o, err);
+    }
+
+    private static void send(IpSets sets, List<Integer> lines, List<List<String>> batch, Opts o, StringBuilder err) {
+        for (int i = 0; i < batch.size(); i++) {
+            run(sets, lines.get(i), batch.get(i), o, err);
+        }
+        lines.clear();
+        batch.clear();
+    }
+
+    private static void run(IpSets sets, int n, List<String> w, Opts o, StringBuilder err) {
+        try {
+            command(sets, w, o, "", new StringBuilder(), err);
+        } catch (Fail f) {
+            throw f.status == 2 ? f : new Fail(f.status, "Error in line " + n + ": " + f.getMessage());
         }
     }
 }
