@@ -16,11 +16,16 @@ public final class Main implements Runnable {
         if (forwarded != null) {
             System.exit(forwarded);
         }
-        System.exit(new CommandLine(new Main()).execute(args));
+        System.exit(commandLine().execute(args));
     }
 
     @Override
     public void run() {
-        new CommandLine(this).usage(System.out);
+        commandLine().usage(System.out);
+    }
+
+    /** The command tree; help is laid out 110 columns wide, as the workload descriptions are written. */
+    static CommandLine commandLine() {
+        return new CommandLine(new Main()).setUsageHelpWidth(110);
     }
 }
