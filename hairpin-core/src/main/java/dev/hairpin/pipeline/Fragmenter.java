@@ -54,29 +54,38 @@ final class Fragmenter {
             if (len < left) {
                 len &= ~7;
             }
-            byte[] p = new byte[hlen + len];
-            System.arraycopy(header, 0, p, 0, hlen);
-            System.arraycopy(b, ptr, p, hlen, len);
             int f = (offset >> 3) | (df ? Ipv4.IP_DF : 0);
             if (left - len > 0 || notLast) {
                 f |= Ipv4.IP_MF;
             }
-            Ipv4.setFragOff(p, 0, f);
-            Ipv4.setTotLen(p, 0, hlen + len);
-            Checksum.setIpv4Header(p, 0);
-            if (offset == 0) {
-                optionsFragment(header, hlen);
-            }
+            emit(stack, skb, out, header, ptr, len, f, offset == 0);
             ptr += len;
             offset += len;
             left -= len;
-            if (stack.output != null) {
-                Skb n = new Skb(p, 0, p.length);
-                n.out = out;
-                n.nexthop = skb.nexthop;
-                n.seq = skb.seq; // each fragment keeps its datagram's origin tag
-                stack.output.transmit(n, out, skb.nexthop);
-            }
+        }
+    }
+
+    /**
+     * One fragment: the header (its options blanked for later fragments once the first is out),
+     * {@code len} payload bytes from {@code ptr}, frag_off {@code f}, a fresh header checksum.
+     */
+    private static void emit(Stack stack, Skb skb, NetDevice out, byte[] header, int ptr, int len, int f, boolean first) {
+        int hlen = header.length;
+        byte[] p = new byte[hlen + len];
+        System.arraycopy(header, 0, p, 0, hlen);
+        System.arraycopy(skb.buf, ptr, p, hlen, len);
+        Ipv4.setFragOff(p, 0, f);
+        Ipv4.setTotLen(p, 0, hlen + len);
+        Checksum.setIpv4Header(p, 0);
+        if (first) {
+            optionsFragment(header, hlen);
+        }
+        if (stack.output != null) {
+            Skb n = new Skb(p, 0, p.length);
+            n.out = out;
+            n.nexthop = skb.nexthop;
+            n.seq = skb.seq; // each fragment keeps its datagram's origin tag
+            stack.output.transmit(n, out, skb.nexthop);
         }
     }
 
@@ -108,25 +117,10 @@ final class Fragmenter {
         int[] fl = skb.fragList;
         for (int i = 0; i < fl.length; i++) {
             int len = fl[i];
-            byte[] p = new byte[hlen + len];
-            System.arraycopy(header, 0, p, 0, hlen);
-            System.arraycopy(b, ptr, p, hlen, len);
             int f = i == 0 ? field | Ipv4.IP_MF : (offset >> 3) | (i < fl.length - 1 ? Ipv4.IP_MF : 0);
-            Ipv4.setFragOff(p, 0, f);
-            Ipv4.setTotLen(p, 0, hlen + len);
-            Checksum.setIpv4Header(p, 0);
-            if (i == 0) {
-                optionsFragment(header, hlen);
-            }
+            emit(stack, skb, out, header, ptr, len, f, i == 0);
             ptr += len;
             offset += len;
-            if (stack.output != null) {
-                Skb n = new Skb(p, 0, p.length);
-                n.out = out;
-                n.nexthop = skb.nexthop;
-                n.seq = skb.seq; // each fragment keeps its datagram's origin tag
-                stack.output.transmit(n, out, skb.nexthop);
-            }
         }
     }
 
