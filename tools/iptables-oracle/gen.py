@@ -440,6 +440,9 @@ b("policy-return", "*filter\n:INPUT RETURN [0:0]\nCOMMIT\n")
 b("builtin-as-user", "*filter\n:INPUT - [0:0]\nCOMMIT\n")
 b("bad-counters", "*filter\n:INPUT ACCEPT [x:y]\nCOMMIT\n", ["-c"])
 b("bad-rule-counters", F + "[1:x] -A INPUT -j DROP\nCOMMIT\n", ["-c"])
+for n, l in enumerate(["[1 -A INPUT", "[:::] -A INPUT", "[5] -A INPUT", "[5:] -A INPUT", "[:5] -A INPUT -j ACCEPT",
+                        "[x] -A INPUT -d 10.0.0.1 -p tcp -j DNAT --to-destination 10.0.0.2:80", "[1:2]-A INPUT -j ACCEPT"]):
+    b("rule-counter-syntax-%d" % n, F + l + "\nCOMMIT\n", ["-c"] if n % 2 else [])
 b("rule-counters-no-c", F + "[5:500] -A INPUT -j DROP\nCOMMIT\n")
 b("rule-counters-c", F + "[5:500] -A INPUT -j DROP\n-A INPUT -c 7 700 -j ACCEPT\nCOMMIT\n", ["-c"])
 b("unterminated-quote", F + "-A INPUT -m comment --comment \"abc -j DROP\nCOMMIT\n")
@@ -546,9 +549,10 @@ def mutate_file(text):
         ls[i] = ls[i][:R.randrange(len(ls[i]) + 1)]
     return "\n".join(ls) + "\n"
 
-for n in range(60):
+for n in range(160):
     flags = R.choice([[], [], ["-c"], ["--noflush"], ["--test"], ["-c", "--noflush"]])
-    b("mutant-%02d" % n, mutate_file(GOOD), flags)
+    text = mutate_file(GOOD)
+    b("mutant-%03d" % n, mutate_file(text) if n >= 60 else text, flags)
 
 # ---------- command scripts ----------
 S = []
