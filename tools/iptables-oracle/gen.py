@@ -609,4 +609,29 @@ s("nat-cmds", ["-t nat -A PREROUTING -p tcp --dport 80 -j DNAT --to 10.0.0.1:808
     "-t nat -C POSTROUTING -s 10.0.0.0/8 -j MASQUERADE", "--table nat -F DOCKER", "-tnat -X DOCKER", "-t nat -X DOCKER",
     "-t nat -D PREROUTING -m addrtype --dst-type LOCAL -j DOCKER", "-t nat -X DOCKER", "-t nat -S"])
 
+
+# random command sequences over a few chains: references, non-empty chains, renames, policies
+def random_cmd(table):
+    ch = R.choice(["a", "b", "c", "INPUT", "FORWARD", "OUTPUT", "PREROUTING", "POSTROUTING", "nosuch"])
+    ch2 = R.choice(["a", "b", "c", "d"])
+    op = R.choice(["-N", "-N", "-X", "-E", "-F", "-Z", "-P", "-A", "-A", "-A", "-I", "-D", "-D", "-R", "-C",
+                   "-S", "-L", "-X", "-F"])
+    tail = R.choice([["-j", ch2], ["-g", ch2], ["-j", "ACCEPT"], ["-s", "10.0.0.1", "-j", "DROP"], ["-j", "RETURN"], []])
+    if op in ("-N", "-X", "-F", "-Z", "-S") :
+        args = [op] + ([] if R.random() < 0.15 else [ch2 if R.random() < 0.6 else ch])
+    elif op == "-E":
+        args = [op, ch2, R.choice(["a", "b", "c", "d", "e"])]
+    elif op == "-P":
+        args = [op, ch, R.choice(["ACCEPT", "DROP", "RETURN"])]
+    elif op in ("-I", "-R", "-D") and R.random() < 0.5:
+        args = [op, ch if R.random() < 0.5 else ch2, str(R.choice([0, 1, 2, 3, 9]))] + (tail if op != "-D" else [])
+    elif op == "-L":
+        args = [op] + ([] if R.random() < 0.3 else [ch2]) + ["-n", "-v"] + (["--line-numbers"] if R.random() < 0.5 else [])
+    else:
+        args = [op, ch if R.random() < 0.5 else ch2] + tail
+    return ["-t", table] + args
+
+for n, table in enumerate(["filter", "nat", "filter", "mangle", "filter", "raw"]):
+    s("random-%d-%s" % (n, table), [random_cmd(table) for _ in range(60)])
+
 json.dump({"groups": G, "broken": B, "scripts": S}, sys.stdout, indent=1, ensure_ascii=False)
