@@ -12,8 +12,8 @@ R = random.Random(20261121)
 
 # (group, table, chain, [rule args as strings split on whitespace or lists])
 G = []
-def g(name, table, chain, rules, setup=()):
-    G.append({"name": name, "table": table, "chain": chain, "setup": list(setup),
+def g(name, table, chain, rules, setup=(), ipsets=()):
+    G.append({"name": name, "table": table, "chain": chain, "setup": list(setup), "ipsets": list(ipsets),
               "rules": [r if isinstance(r, list) else r.split() for r in rules]})
 
 g("addr", "filter", "INPUT", [
@@ -186,6 +186,13 @@ g("physdev", "filter", "FORWARD", ["-m physdev " + t for t in [
     "--physdev-in eth0", "--physdev-out eth1", "--physdev-is-bridged", "! --physdev-is-in", "--physdev-is-out",
     "--physdev-in veth+ ! --physdev-out eth1 --physdev-is-bridged", "! --physdev-in eth0", ""]])
 g("set", "filter", "INPUT", ["-m set --match-set foo src", "-m set ! --match-set bar dst,src"])
+g("set-real", "filter", "INPUT", ["-m set --match-set " + t for t in [
+    "hosts src", "hosts dst", "! hosts src", "nets src,dst", "nets dst,src", "ports src,dst", "hosts src --return-nomatch",
+    "hosts src ! --update-counters", "hosts src ! --update-subcounters", "hosts src --packets-gt 10",
+    "hosts src --bytes-lt 100", "hosts src --packets-eq 1 --bytes-gt 5", "hosts src,dst,dst", "missing src", "hosts",
+    "hosts foo"]] + ["-m set --match-set hosts src -j SET --add-set hosts dst", "-j SET --del-set nets src",
+    "-m set --match-set hosts src -m set ! --match-set nets dst -j DROP"],
+  ipsets=[["create", "hosts", "hash:ip"], ["create", "nets", "hash:net"], ["create", "ports", "hash:ip,port"]])
 g("helper", "filter", "INPUT", ["-m helper --helper ftp", "-m helper ! --helper sip", "-m helper --helper ftp-21"])
 g("connlimit", "filter", "INPUT", [
     "-p tcp -m connlimit --connlimit-above 10", "-p tcp -m connlimit --connlimit-upto 5 --connlimit-mask 24",
