@@ -12,8 +12,8 @@ R = random.Random(20261121)
 
 # (group, table, chain, [rule args as strings split on whitespace or lists])
 G = []
-def g(name, table, chain, rules, setup=()):
-    G.append({"name": name, "table": table, "chain": chain, "setup": list(setup),
+def g(name, table, chain, rules, setup=(), ipsets=()):
+    G.append({"name": name, "table": table, "chain": chain, "setup": list(setup), "ipsets": list(ipsets),
               "rules": [r if isinstance(r, list) else r.split() for r in rules]})
 
 g("addr", "filter", "INPUT", [
@@ -186,6 +186,13 @@ g("physdev", "filter", "FORWARD", ["-m physdev " + t for t in [
     "--physdev-in eth0", "--physdev-out eth1", "--physdev-is-bridged", "! --physdev-is-in", "--physdev-is-out",
     "--physdev-in veth+ ! --physdev-out eth1 --physdev-is-bridged", "! --physdev-in eth0", ""]])
 g("set", "filter", "INPUT", ["-m set --match-set foo src", "-m set ! --match-set bar dst,src"])
+g("set-real", "filter", "INPUT", ["-m set --match-set " + t for t in [
+    "hosts src", "hosts dst", "! hosts src", "nets src,dst", "nets dst,src", "ports src,dst", "hosts src --return-nomatch",
+    "hosts src ! --update-counters", "hosts src ! --update-subcounters", "hosts src --packets-gt 10",
+    "hosts src --bytes-lt 100", "hosts src --packets-eq 1 --bytes-gt 5", "hosts src,dst,dst", "missing src", "hosts",
+    "hosts foo"]] + ["-m set --match-set hosts src -j SET --add-set hosts dst", "-j SET --del-set nets src",
+    "-m set --match-set hosts src -m set ! --match-set nets dst -j DROP"],
+  ipsets=[["create", "hosts", "hash:ip"], ["create", "nets", "hash:net"], ["create", "ports", "hash:ip,port"]])
 g("helper", "filter", "INPUT", ["-m helper --helper ftp", "-m helper ! --helper sip", "-m helper --helper ftp-21"])
 g("connlimit", "filter", "INPUT", [
     "-p tcp -m connlimit --connlimit-above 10", "-p tcp -m connlimit --connlimit-upto 5 --connlimit-mask 24",
@@ -440,6 +447,9 @@ b("policy-return", "*filter\n:INPUT RETURN [0:0]\nCOMMIT\n")
 b("builtin-as-user", "*filter\n:INPUT - [0:0]\nCOMMIT\n")
 b("bad-counters", "*filter\n:INPUT ACCEPT [x:y]\nCOMMIT\n", ["-c"])
 b("bad-rule-counters", F + "[1:x] -A INPUT -j DROP\nCOMMIT\n", ["-c"])
+for n, l in enumerate(["[1 -A INPUT", "[:::] -A INPUT", "[5] -A INPUT", "[5:] -A INPUT", "[:5] -A INPUT -j ACCEPT",
+                        "[x] -A INPUT -d 10.0.0.1 -p tcp -j DNAT --to-destination 10.0.0.2:80", "[1:2]-A INPUT -j ACCEPT"]):
+    b("rule-counter-syntax-%d" % n, F + l + "\nCOMMIT\n", ["-c"] if n % 2 else [])
 b("rule-counters-no-c", F + "[5:500] -A INPUT -j DROP\nCOMMIT\n")
 b("rule-counters-c", F + "[5:500] -A INPUT -j DROP\n-A INPUT -c 7 700 -j ACCEPT\nCOMMIT\n", ["-c"])
 b("unterminated-quote", F + "-A INPUT -m comment --comment \"abc -j DROP\nCOMMIT\n")
@@ -546,9 +556,10 @@ def mutate_file(text):
         ls[i] = ls[i][:R.randrange(len(ls[i]) + 1)]
     return "\n".join(ls) + "\n"
 
-for n in range(60):
+for n in range(160):
     flags = R.choice([[], [], ["-c"], ["--noflush"], ["--test"], ["-c", "--noflush"]])
-    b("mutant-%02d" % n, mutate_file(GOOD), flags)
+    text = mutate_file(GOOD)
+    b("mutant-%03d" % n, mutate_file(text) if n >= 60 else text, flags)
 
 # ---------- command scripts ----------
 S = []
@@ -604,5 +615,30 @@ s("nat-cmds", ["-t nat -A PREROUTING -p tcp --dport 80 -j DNAT --to 10.0.0.1:808
     "-t nat -D PREROUTING 1", "-t nat -S", "-t nat -A INPUT -j DNAT --to 1.2.3.4", "-t nat -A OUTPUT -j MASQUERADE",
     "-t nat -C POSTROUTING -s 10.0.0.0/8 -j MASQUERADE", "--table nat -F DOCKER", "-tnat -X DOCKER", "-t nat -X DOCKER",
     "-t nat -D PREROUTING -m addrtype --dst-type LOCAL -j DOCKER", "-t nat -X DOCKER", "-t nat -S"])
+
+
+# random command sequences over a few chains: references, non-empty chains, renames, policies
+def random_cmd(table):
+    ch = R.choice(["a", "b", "c", "INPUT", "FORWARD", "OUTPUT", "PREROUTING", "POSTROUTING", "nosuch"])
+    ch2 = R.choice(["a", "b", "c", "d"])
+    op = R.choice(["-N", "-N", "-X", "-E", "-F", "-Z", "-P", "-A", "-A", "-A", "-I", "-D", "-D", "-R", "-C",
+                   "-S", "-L", "-X", "-F"])
+    tail = R.choice([["-j", ch2], ["-g", ch2], ["-j", "ACCEPT"], ["-s", "10.0.0.1", "-j", "DROP"], ["-j", "RETURN"], []])
+    if op in ("-N", "-X", "-F", "-Z", "-S") :
+        args = [op] + ([] if R.random() < 0.15 else [ch2 if R.random() < 0.6 else ch])
+    elif op == "-E":
+        args = [op, ch2, R.choice(["a", "b", "c", "d", "e"])]
+    elif op == "-P":
+        args = [op, ch, R.choice(["ACCEPT", "DROP", "RETURN"])]
+    elif op in ("-I", "-R", "-D") and R.random() < 0.5:
+        args = [op, ch if R.random() < 0.5 else ch2, str(R.choice([0, 1, 2, 3, 9]))] + (tail if op != "-D" else [])
+    elif op == "-L":
+        args = [op] + ([] if R.random() < 0.3 else [ch2]) + ["-n", "-v"] + (["--line-numbers"] if R.random() < 0.5 else [])
+    else:
+        args = [op, ch if R.random() < 0.5 else ch2] + tail
+    return ["-t", table] + args
+
+for n, table in enumerate(["filter", "nat", "filter", "mangle", "filter", "raw"]):
+    s("random-%d-%s" % (n, table), [random_cmd(table) for _ in range(60)])
 
 json.dump({"groups": G, "broken": B, "scripts": S}, sys.stdout, indent=1, ensure_ascii=False)

@@ -101,6 +101,8 @@ def main():
         t, ch = grp["table"], grp["chain"]
         fcntl.flock(lock, fcntl.LOCK_EX)
         c = Case(out, "cmd-" + grp["name"])
+        for s in grp.get("ipsets", []):
+            c.run(["ipset"] + s)
         for s in grp["setup"]:
             c.run(["iptables", "-t", t] + s)
         ok = []
@@ -139,6 +141,8 @@ def main():
         lines.append("COMMIT")
         rules = "\n".join(lines) + "\n"
         c = Case(out, "restore-" + grp["name"])
+        for s in grp.get("ipsets", []):
+            c.run(["ipset"] + s)
         c.run(["iptables-restore", "-c"], rules)
         c.listings([t])
         c.run(["iptables-restore", "--noflush"], rules)   # everything twice: user chains exist

@@ -506,12 +506,9 @@ final class Executor {
 
     /**
      * Listing a chain that does not exist: iptables-nft 1.8.9 asks nft_is_table_compatible()
-     * first, which fails for a missing chain of an existing table.
+     * first, which fails for a missing chain, whether the table exists or not (recorded).
      */
     private RuntimeException missingListed(TableDef def, String chain, int lineno) {
-        if (edit.existing(def) == null) {
-            return new NftError(NftError.Fn.OTHER, NftError.ENOENT, lineno);
-        }
         return new XtError(XtError.OTHER_PROBLEM, "chain `" + chain + "' in table `" + def.tableName()
                 + "' is incompatible, use 'nft' tool.");
     }

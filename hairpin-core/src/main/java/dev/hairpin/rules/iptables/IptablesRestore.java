@@ -368,26 +368,47 @@ public final class IptablesRestore {
             }
             String parsestart = buffer;
             if (buffer.startsWith("[")) {
-                int close = buffer.indexOf(']');
-                if (close < 0) {
+                // as xtables_restore_parse_line() does it with strtok(), which writes a NUL at
+                // each delimiter it stops on: a ':' or ']' found after the first ']' cuts the
+                // rule short ("[x] -A ... 10.0.0.2:80" parses as "-A ... 10.0.0.2")
+                int n = buffer.length();
+                int ptr = buffer.indexOf(']');
+                if (ptr < 0) {
                     throw XtError.param("Bad line " + line + ": need ]");
                 }
-                String inner = buffer.substring(1, close);
-                int colon = inner.indexOf(':');
-                String pcnt = colon < 0 ? inner : inner.substring(0, colon);
-                String bcnt = colon < 0 ? "" : inner.substring(colon + 1);
-                if (pcnt.isEmpty() && colon < 0) {
+                int i = 1;
+                while (i < n && buffer.charAt(i) == ':') {
+                    i++;
+                }
+                if (i >= n) {
                     throw XtError.param("Bad line " + line + ": need :");
                 }
-                if (colon < 0 || bcnt.isEmpty()) {
+                int colon = buffer.indexOf(':', i);
+                if (colon < 0) {
                     throw XtError.param("Bad line " + line + ": need ]");
+                }
+                String pcnt = buffer.substring(i, colon);
+                int k = colon + 1;
+                while (k < n && buffer.charAt(k) == ']') {
+                    k++;
+                }
+                if (k >= n) {
+                    throw XtError.param("Bad line " + line + ": need ]");
+                }
+                int close = buffer.indexOf(']', k);
+                String bcnt = close < 0 ? buffer.substring(k) : buffer.substring(k, close);
+                int end = n;
+                if (colon > ptr) {
+                    end = colon;
+                } else if (close > ptr) {
+                    end = close;
                 }
                 if (o.counters()) {
                     argv.add("--set-counters");
                     argv.add(pcnt);
                     argv.add(bcnt);
                 }
-                parsestart = buffer.substring(close + 1);
+                parsestart = buffer.substring(ptr + 1, end);
             }
             addParams(argv, parsestart);
             ParsedCommand p = new CommandParser(argv, true, line, PROG).withIpsets(rs.ipsets()::contains)

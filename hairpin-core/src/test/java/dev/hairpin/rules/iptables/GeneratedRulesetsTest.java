@@ -90,8 +90,21 @@ class GeneratedRulesetsTest {
             case "iptables" -> Iptables.run(rs, s.args());
             case "iptables-restore" -> IptablesRestore.command(rs, s.args(), s.stdin());
             case "iptables-save" -> IptablesSave.command(rs, s.args(), () -> "<TIMESTAMP>");
+            case "ipset" -> createIpset(rs, s.args());
             default -> throw new IllegalArgumentException("no such program in a transcript: " + s.program());
         };
+    }
+
+    /**
+     * The recordings only create sets ("ipset create NAME TYPE", which prints nothing): the name
+     * is what -m set and -j SET look up when a rule is parsed.
+     */
+    private static Iptables.Result createIpset(Ruleset rs, List<String> args) {
+        if (args.size() < 3 || !args.get(0).equals("create")) {
+            throw new IllegalArgumentException("only ipset create is replayed here: " + args);
+        }
+        rs.ipsets().add(args.get(1));
+        return new Iptables.Result("", "", 0);
     }
 
     @AfterAll
