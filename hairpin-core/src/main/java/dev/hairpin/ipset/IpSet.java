@@ -176,7 +176,10 @@ public final class IpSet implements XtServices.IpSetView {
         n[pos[b]++] = k;
     }
 
-    /** Deletes an element (mtype_del): the bucket is freed when empty, shrunk when 2 slots are unused. */
+    /**
+     * Deletes an element (mtype_del): pos drops only when the last slot goes; the bucket is freed
+     * when no slot below pos is in use, and shrunk by 2 (compacted) when 2 slots below pos are unused.
+     */
     void remove(Key k) {
         if (members.remove(k) == null || type == Type.BITMAP_PORT) {
             return;
@@ -191,15 +194,16 @@ public final class IpSet implements XtServices.IpSetView {
         if (i + 1 == pos[b]) {
             pos[b]--;
         }
-        int free = 0;
-        for (; i < pos[b]; i++) {
-            if (n[i] == null) {
+        int free = 0; // unused slots below pos, the ones before the deleted element included
+        for (int x = 0; x < pos[b]; x++) {
+            if (n[x] == null) {
                 free++;
             }
         }
-        if (pos[b] == 0 && free == 0) {
+        if (free == pos[b]) { // every slot below pos unused (kernels with the "k == n->pos" fix, as this one)
             extSize -= HBUCKET + (long) n.length * dsize;
             buckets[b] = null;
+            pos[b] = 0;
         } else if (free >= INIT) {
             Key[] t = new Key[n.length - INIT];
             int j = 0;
