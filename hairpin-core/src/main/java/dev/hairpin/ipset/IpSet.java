@@ -60,7 +60,8 @@ public final class IpSet implements XtServices.IpSetView {
 
     public String name;
     public final Type type;
-    public final int hashsize;
+    /** the table's size (doubled by a resize) */
+    public int hashsize;
     public final int maxelem;
     /** default timeout in seconds, -1 when the set has no timeout support */
     public final long timeout;
@@ -78,9 +79,9 @@ public final class IpSet implements XtServices.IpSetView {
      * come from it: bucket jhash2(element, initval) of 2^bits, slots in bucket order (a deleted
      * slot is reused first), buckets grown and shrunk by AHASH_INIT_SIZE (2) slots.
      */
-    private final int bits;
-    private final Key[][] buckets;
-    private final int[] pos;
+    private int bits;
+    private Key[][] buckets;
+    private int[] pos;
     /** the regions' ext_size: what the buckets cost, as the kernel counts it */
     private long extSize;
     /** bytes per slot: the element and its extensions (counter 16, timeout 8; 8-aligned) */
@@ -90,6 +91,8 @@ public final class IpSet implements XtServices.IpSetView {
 
     private static final int HBUCKET = 32;
     private static final int INIT = 2;
+    /** AHASH_MAX: a bucket this full makes the next add resize the table (the bucketsize every set here has) */
+    private static final int BUCKETSIZE = 12;
 
     IpSet(String name, Type type, int hashsize, int maxelem, long timeout, boolean counters, int from, int to, int initval,
             java.util.function.LongSupplier clock) {
@@ -138,6 +141,10 @@ public final class IpSet implements XtServices.IpSetView {
     }
 
     private int bucket(Key k) {
+        return bucket(k, bits);
+    }
+
+    private int bucket(Key k, int bits) {
         int[] w = switch (type) {
             case HASH_IP -> new int[] {Integer.reverseBytes(k.addr())};
             case HASH_NET -> new int[] {Integer.reverseBytes(k.addr()), k.cidr() << 24};
@@ -170,10 +177,65 @@ public final class IpSet implements XtServices.IpSetView {
             }
         }
         if (pos[b] >= n.length) {
+            if (n.length >= BUCKETSIZE) {
+                members.remove(k); // the kernel says -EAGAIN, resizes, and the add is tried again
+                resize();
+                put(k, e);
+                return;
+            }
             buckets[b] = n = java.util.Arrays.copyOf(n, n.length + INIT);
             extSize += HBUCKET + (long) INIT * dsize;
         }
         n[pos[b]++] = k;
+    }
+
+    /**
+     * mtype_resize: a table of twice the buckets, the elements moved bucket by bucket, slot by
+     * slot (expired ones dropped), into fresh buckets; again twice as large if one of those fills.
+     */
+    private void resize() {
+        for (int nb = bits + 1;; nb++) {
+            Key[][] t = new Key[1 << nb][];
+            int[] tp = new int[1 << nb];
+            long ext = 0;
+            boolean again = false;
+            List<Key> expired = new ArrayList<>();
+            copy:
+            for (int b = 0; b < buckets.length; b++) {
+                for (int i = 0; i < pos[b]; i++) {
+                    Key k = buckets[b][i];
+                    if (k == null) {
+                        continue;
+                    }
+                    if (!live(members.get(k))) {
+                        expired.add(k);
+                        continue;
+                    }
+                    int x = bucket(k, nb);
+                    if (t[x] == null) {
+                        t[x] = new Key[INIT];
+                        ext += HBUCKET + (long) INIT * dsize;
+                    } else if (tp[x] >= t[x].length) {
+                        if (t[x].length >= BUCKETSIZE) {
+                            again = true;
+                            break copy;
+                        }
+                        t[x] = java.util.Arrays.copyOf(t[x], t[x].length + INIT);
+                        ext += HBUCKET + (long) INIT * dsize;
+                    }
+                    t[x][tp[x]++] = k;
+                }
+            }
+            if (!again) {
+                expired.forEach(members::remove);
+                bits = nb;
+                hashsize = 1 << nb;
+                buckets = t;
+                pos = tp;
+                extSize = ext;
+                return;
+            }
+        }
     }
 
     /**
