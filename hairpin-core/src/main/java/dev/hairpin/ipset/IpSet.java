@@ -91,11 +91,12 @@ public final class IpSet implements XtServices.IpSetView {
 
     private static final int HBUCKET = 32;
     private static final int INIT = 2;
-    /** AHASH_MAX: a bucket this full makes the next add resize the table (the bucketsize every set here has) */
-    private static final int BUCKETSIZE = 12;
+    /** AHASH_MAX: a bucket this full makes the next add resize the table */
+    public final int bucketsize;
 
     IpSet(String name, Type type, int hashsize, int maxelem, long timeout, boolean counters, int from, int to, int initval,
-            java.util.function.LongSupplier clock) {
+            int bucketsize, java.util.function.LongSupplier clock) {
+        this.bucketsize = bucketsize;
         this.name = name;
         this.type = type;
         this.hashsize = hashsize;
@@ -177,7 +178,7 @@ public final class IpSet implements XtServices.IpSetView {
             }
         }
         if (pos[b] >= n.length) {
-            if (n.length >= BUCKETSIZE) {
+            if (n.length >= bucketsize) {
                 members.remove(k); // the kernel says -EAGAIN, resizes, and the add is tried again
                 resize();
                 put(k, e);
@@ -216,7 +217,7 @@ public final class IpSet implements XtServices.IpSetView {
                         t[x] = new Key[INIT];
                         ext += HBUCKET + (long) INIT * dsize;
                     } else if (tp[x] >= t[x].length) {
-                        if (t[x].length >= BUCKETSIZE) {
+                        if (t[x].length >= bucketsize) {
                             again = true;
                             break copy;
                         }
