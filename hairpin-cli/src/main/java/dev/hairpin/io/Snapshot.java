@@ -203,4 +203,19 @@ public final class Snapshot {
             }
         }
     }
+
+    /**
+     * Loads the snapshot's iptables-save into {@code rs} through iptables-restore ({@code counters}:
+     * keep its [packets:bytes]); a ruleset iptables-restore refuses is a snapshot error.
+     */
+    public void loadRules(dev.hairpin.rules.Ruleset rs, boolean counters) {
+        if (iptablesSave.isBlank()) {
+            return;
+        }
+        var r = dev.hairpin.rules.iptables.IptablesRestore.restore(rs, iptablesSave,
+                new dev.hairpin.rules.iptables.IptablesRestore.Options(counters, false, false, null));
+        if (r.exitCode() != 0) {
+            throw new SnapshotException(dir.resolve("iptables-save.txt") + ": refused by iptables-restore: " + r.stderr().trim());
+        }
+    }
 }

@@ -5,11 +5,8 @@ import dev.hairpin.conntrack.CtEvent;
 import dev.hairpin.conntrack.CtNetlink;
 import dev.hairpin.conntrack.CtStats;
 import dev.hairpin.io.Snapshot;
-import dev.hairpin.io.SnapshotException;
 import dev.hairpin.pipeline.Stack;
 import dev.hairpin.rules.Ruleset;
-import dev.hairpin.rules.iptables.Iptables;
-import dev.hairpin.rules.iptables.IptablesRestore;
 import dev.hairpin.rules.iptables.IptablesSave;
 import dev.hairpin.tools.EngineState;
 import java.io.IOException;
@@ -61,13 +58,7 @@ public final class LabState {
                 throw new LabException(sets + ": refused by ipset restore: " + r.stderr().trim());
             }
         }
-        String rules = snapshot.iptablesSave;
-        if (!rules.isBlank()) {
-            Iptables.Result r = IptablesRestore.restore(ruleset, rules, new IptablesRestore.Options(true, false, false, null));
-            if (r.exitCode() != 0) {
-                throw new SnapshotException(dir.resolve("iptables-save.txt") + ": refused by iptables-restore: " + r.stderr().trim());
-            }
-        }
+        snapshot.loadRules(ruleset, true);
         loadNthCounters();
         loadTable();
         loadStats();

@@ -4,10 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A script line split into words as sh does for simple commands: blanks, '...' and "..." quoting, backslash. */
-final class Words {
+public final class Words {
     private Words() {}
 
-    static List<String> split(String line, String where) {
+    /** {@code where} names the line in the error for an unterminated quote */
+    public static List<String> split(String line, String where) {
         List<String> out = new ArrayList<>();
         StringBuilder w = null;
         char quote = 0;

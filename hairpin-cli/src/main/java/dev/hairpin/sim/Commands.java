@@ -12,20 +12,14 @@ import java.util.List;
  * on blanks as the shell would (the recordings use no quoting).
  */
 final class Commands {
-    private final RulesBinding rules;
     final EngineState state;
 
     Commands(Stack stack) {
-        this.rules = new RulesBinding(stack);
-        this.state = new EngineState(stack, rules.ruleset);
+        this.state = new EngineState(stack, new dev.hairpin.rules.Ruleset());
     }
 
     dev.hairpin.rules.Ruleset ruleset() {
-        return rules.ruleset;
-    }
-
-    void loadRules(String iptablesSave, String file) {
-        rules.restore(iptablesSave, file);
+        return state.ruleset;
     }
 
     ToolResult run(String cmd) {

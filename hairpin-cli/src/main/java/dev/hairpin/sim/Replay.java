@@ -65,7 +65,7 @@ public final class Replay {
         this.stack = new Stack(snap.host, conntrack, new SplittableRandom(42));
         this.commands = new Commands(stack);
         notes.addAll(s.notes);
-        commands.loadRules(snap.iptablesSave, s.dir.resolve("host/iptables-save.txt").toString());
+        snap.loadRules(commands.ruleset(), false);
         this.epoch0 = s.input.isEmpty() ? 0 : s.input.getFirst().epoch();
         stack.kernelLog = kernelLog::add;
         stack.output = new Output() {

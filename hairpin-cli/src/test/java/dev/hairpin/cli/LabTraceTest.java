@@ -37,19 +37,7 @@ class LabTraceTest {
         argv[0] = "--state";
         argv[1] = dir.toString();
         System.arraycopy(words, 0, argv, 2, words.length);
-        PrintStream o = System.out;
-        PrintStream e = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = LabCli.run(argv);
-            return new TraceCommandTest.Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(o);
-            System.setErr(e);
-        }
+        return TraceCommandTest.capture(() -> LabCli.run(argv));
     }
 
     private static Map<String, String> files(Path dir) {

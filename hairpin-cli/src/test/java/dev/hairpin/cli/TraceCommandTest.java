@@ -26,6 +26,11 @@ class TraceCommandTest {
     record Run(int exit, String out, String err) {}
 
     static Run run(String... args) {
+        return capture(() -> new CommandLine(new Main()).execute(args));
+    }
+
+    /** runs a command that prints to System.out/err, capturing both */
+    static Run capture(java.util.function.IntSupplier command) {
         PrintStream o = System.out;
         PrintStream e = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -33,7 +38,7 @@ class TraceCommandTest {
         try {
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = new CommandLine(new Main()).execute(args);
+            int code = command.getAsInt();
             return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(o);

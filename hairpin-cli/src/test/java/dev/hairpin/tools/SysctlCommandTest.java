@@ -39,7 +39,7 @@ class SysctlCommandTest {
             if (NOT_MODELLED.containsKey(cmd)) {
                 continue;
             }
-            List<String> argv = split(cmd);
+            List<String> argv = dev.hairpin.lab.Words.split(cmd, cmd);
             ToolResult r = SysctlCommand.run(host, ct, argv.subList(1, argv.size()), p -> null);
             n++;
             if (!r.stdout().equals(d.get("stdout").asText()) || !r.stderr().equals(d.get("stderr").asText())
@@ -59,30 +59,5 @@ class SysctlCommandTest {
         ToolResult r = SysctlCommand.run(host, ct, List.of("-w", "net.netfilter.nf_conntrack_udp_timeout=7"), p -> null);
         assertThat(r.exitCode()).isZero();
         assertThat(ct.config.timeoutSeconds(dev.hairpin.conntrack.CtTimeout.UDP_UNREPLIED)).isEqualTo(7);
-    }
-
-    /** the shell's word splitting for the recorded lines (double quotes only) */
-    static List<String> split(String s) {
-        List<String> out = new ArrayList<>();
-        StringBuilder w = null;
-        boolean q = false;
-        for (char c : s.toCharArray()) {
-            if (c == '"') {
-                q = !q;
-                w = w == null ? new StringBuilder() : w;
-            } else if (c == ' ' && !q) {
-                if (w != null) {
-                    out.add(w.toString());
-                    w = null;
-                }
-            } else {
-                w = w == null ? new StringBuilder() : w;
-                w.append(c);
-            }
-        }
-        if (w != null) {
-            out.add(w.toString());
-        }
-        return out;
     }
 }

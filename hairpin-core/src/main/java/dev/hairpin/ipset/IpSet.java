@@ -60,7 +60,8 @@ public final class IpSet implements XtServices.IpSetView {
 
     public String name;
     public final Type type;
-    public final int hashsize;
+    /** the table's size (doubled by a resize) */
+    public int hashsize;
     public final int maxelem;
     /** default timeout in seconds, -1 when the set has no timeout support */
     public final long timeout;
@@ -78,9 +79,9 @@ public final class IpSet implements XtServices.IpSetView {
      * come from it: bucket jhash2(element, initval) of 2^bits, slots in bucket order (a deleted
      * slot is reused first), buckets grown and shrunk by AHASH_INIT_SIZE (2) slots.
      */
-    private final int bits;
-    private final Key[][] buckets;
-    private final int[] pos;
+    private int bits;
+    private Key[][] buckets;
+    private int[] pos;
     /** the regions' ext_size: what the buckets cost, as the kernel counts it */
     private long extSize;
     /** bytes per slot: the element and its extensions (counter 16, timeout 8; 8-aligned) */
@@ -90,9 +91,12 @@ public final class IpSet implements XtServices.IpSetView {
 
     private static final int HBUCKET = 32;
     private static final int INIT = 2;
+    /** AHASH_MAX: a bucket this full makes the next add resize the table */
+    public final int bucketsize;
 
     IpSet(String name, Type type, int hashsize, int maxelem, long timeout, boolean counters, int from, int to, int initval,
-            java.util.function.LongSupplier clock) {
+            int bucketsize, java.util.function.LongSupplier clock) {
+        this.bucketsize = bucketsize;
         this.name = name;
         this.type = type;
         this.hashsize = hashsize;
@@ -138,6 +142,10 @@ public final class IpSet implements XtServices.IpSetView {
     }
 
     private int bucket(Key k) {
+        return bucket(k, bits);
+    }
+
+    private int bucket(Key k, int bits) {
         int[] w = switch (type) {
             case HASH_IP -> new int[] {Integer.reverseBytes(k.addr())};
             case HASH_NET -> new int[] {Integer.reverseBytes(k.addr()), k.cidr() << 24};
@@ -170,13 +178,71 @@ public final class IpSet implements XtServices.IpSetView {
             }
         }
         if (pos[b] >= n.length) {
+            if (n.length >= bucketsize) {
+                members.remove(k); // the kernel says -EAGAIN, resizes, and the add is tried again
+                resize();
+                put(k, e);
+                return;
+            }
             buckets[b] = n = java.util.Arrays.copyOf(n, n.length + INIT);
             extSize += HBUCKET + (long) INIT * dsize;
         }
         n[pos[b]++] = k;
     }
 
-    /** Deletes an element (mtype_del): the bucket is freed when empty, shrunk when 2 slots are unused. */
+    /**
+     * mtype_resize: a table of twice the buckets, the elements moved bucket by bucket, slot by
+     * slot (expired ones dropped), into fresh buckets; again twice as large if one of those fills.
+     */
+    private void resize() {
+        for (int nb = bits + 1;; nb++) {
+            Key[][] t = new Key[1 << nb][];
+            int[] tp = new int[1 << nb];
+            long ext = 0;
+            boolean again = false;
+            List<Key> expired = new ArrayList<>();
+            copy:
+            for (int b = 0; b < buckets.length; b++) {
+                for (int i = 0; i < pos[b]; i++) {
+                    Key k = buckets[b][i];
+                    if (k == null) {
+                        continue;
+                    }
+                    if (!live(members.get(k))) {
+                        expired.add(k);
+                        continue;
+                    }
+                    int x = bucket(k, nb);
+                    if (t[x] == null) {
+                        t[x] = new Key[INIT];
+                        ext += HBUCKET + (long) INIT * dsize;
+                    } else if (tp[x] >= t[x].length) {
+                        if (t[x].length >= bucketsize) {
+                            again = true;
+                            break copy;
+                        }
+                        t[x] = java.util.Arrays.copyOf(t[x], t[x].length + INIT);
+                        ext += HBUCKET + (long) INIT * dsize;
+                    }
+                    t[x][tp[x]++] = k;
+                }
+            }
+            if (!again) {
+                expired.forEach(members::remove);
+                bits = nb;
+                hashsize = 1 << nb;
+                buckets = t;
+                pos = tp;
+                extSize = ext;
+                return;
+            }
+        }
+    }
+
+    /**
+     * Deletes an element (mtype_del): pos drops only when the last slot goes; the bucket is freed
+     * when no slot below pos is in use, and shrunk by 2 (compacted) when 2 slots below pos are unused.
+     */
     void remove(Key k) {
         if (members.remove(k) == null || type == Type.BITMAP_PORT) {
             return;
@@ -191,15 +257,16 @@ public final class IpSet implements XtServices.IpSetView {
         if (i + 1 == pos[b]) {
             pos[b]--;
         }
-        int free = 0;
-        for (; i < pos[b]; i++) {
-            if (n[i] == null) {
+        int free = 0; // unused slots below pos, the ones before the deleted element included
+        for (int x = 0; x < pos[b]; x++) {
+            if (n[x] == null) {
                 free++;
             }
         }
-        if (pos[b] == 0 && free == 0) {
+        if (free == pos[b]) { // every slot below pos unused (kernels with the "k == n->pos" fix, as this one)
             extSize -= HBUCKET + (long) n.length * dsize;
             buckets[b] = null;
+            pos[b] = 0;
         } else if (free >= INIT) {
             Key[] t = new Key[n.length - INIT];
             int j = 0;

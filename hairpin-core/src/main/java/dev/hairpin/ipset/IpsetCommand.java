@@ -184,6 +184,7 @@ public final class IpsetCommand {
         int from = -1;
         int to = -1;
         Integer initval = null;
+        int bucketsize = 12;
         for (int i = 2; i < a.size(); i++) {
             String k = a.get(i);
             switch (k) {
@@ -197,7 +198,11 @@ public final class IpsetCommand {
                 case "maxelem" -> maxelem = (int) number(value(a, ++i, k), k);
                 case "timeout" -> timeout = number(value(a, ++i, k), k);
                 case "counters" -> counters = true;
-                case "bucketsize" -> number(value(a, ++i, k), k);
+                case "bucketsize" -> {
+                    // as the kernel takes it: at least AHASH_INIT_SIZE, at most AHASH_MAX_SIZE (12), even
+                    long b = number(value(a, ++i, k), k);
+                    bucketsize = (int) (b < 2 ? 2 : b > 12 ? 12 : b + (b & 1));
+                }
                 case "initval" -> initval = (int) Long.parseLong(value(a, ++i, k).replaceFirst("^0x", ""), 16);
                 case "range" -> {
                     int[] r = portRange(value(a, ++i, k));
@@ -235,12 +240,14 @@ public final class IpsetCommand {
         }
         IpSet existing = sets.get(name);
         if (existing != null) {
-            if (o.exist && existing.type == t) {
+            // -exist passes over a set the same but for hashsize and initval (the type's same_set())
+            if (o.exist && existing.type == t && existing.maxelem == maxelem && existing.timeout == timeout
+                    && existing.counters == counters && existing.rangeFrom == from && existing.rangeTo == to) {
                 return;
             }
             throw kernel("Set cannot be created: set with the same name already exists");
         }
-        sets.sets.put(name, new IpSet(name, t, hs, maxelem, timeout, counters, from, to, initval != null ? initval : sets.nextInitval(), sets.clock));
+        sets.sets.put(name, new IpSet(name, t, hs, maxelem, timeout, counters, from, to, initval != null ? initval : sets.nextInitval(), bucketsize, sets.clock));
         sets.changed();
     }
 
@@ -603,7 +610,7 @@ public final class IpsetCommand {
             h.append(" counters");
         }
         if (s.type != IpSet.Type.BITMAP_PORT) {
-            h.append(" bucketsize 12 initval 0x").append(String.format("%08x", s.initval));
+            h.append(" bucketsize ").append(s.bucketsize).append(" initval 0x").append(String.format("%08x", s.initval));
         }
         return h.toString();
     }

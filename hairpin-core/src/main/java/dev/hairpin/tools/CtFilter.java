@@ -107,6 +107,14 @@ final class CtFilter {
         return has;
     }
 
+    /** one direction's tuple against the template's attributes for it (null: not set); ports only where the protocol has them */
+    private static boolean tuple(ConntrackTable t, int ct, int dir, int proto, boolean portsKnown, Integer src, Integer dst, Integer l4,
+            Integer sport, Integer dport) {
+        return (src == null || src == t.src(ct, dir)) && (dst == null || dst == t.dst(ct, dir)) && (l4 == null || l4 == proto)
+                && (sport == null && dport == null || portsKnown) && (sport == null || sport == t.sport(ct, dir))
+                && (dport == null || dport == t.dport(ct, dir));
+    }
+
     /**
      * nfct_cmp() with NFCT_CMP_MASK over the chosen groups: every attribute set in the template
      * must be present in the entry and equal (status: the template's bits all set).
@@ -118,22 +126,7 @@ final class CtFilter {
             if (a.family == ConntrackArgs.AF_INET6 && (a.options & (ConntrackArgs.O_ORIG | ConntrackArgs.O_REPL)) != 0) {
                 return false;
             }
-            if (a.origSrc != null && a.origSrc != t.src(ct, 0)) {
-                return false;
-            }
-            if (a.origDst != null && a.origDst != t.dst(ct, 0)) {
-                return false;
-            }
-            if (a.origL4 != null && a.origL4 != proto) {
-                return false;
-            }
-            if ((a.origSport != null || a.origDport != null) && !portsKnown) {
-                return false;
-            }
-            if (a.origSport != null && a.origSport != t.sport(ct, 0)) {
-                return false;
-            }
-            if (a.origDport != null && a.origDport != t.dport(ct, 0)) {
+            if (!tuple(t, ct, 0, proto, portsKnown, a.origSrc, a.origDst, a.origL4, a.origSport, a.origDport)) {
                 return false;
             }
             if (a.icmpType != null || a.icmpCode != null || a.icmpId != null) {
@@ -147,25 +140,8 @@ final class CtFilter {
                 }
             }
         }
-        if (repl) {
-            if (a.replSrc != null && a.replSrc != t.src(ct, 1)) {
-                return false;
-            }
-            if (a.replDst != null && a.replDst != t.dst(ct, 1)) {
-                return false;
-            }
-            if (a.replL4 != null && a.replL4 != proto) {
-                return false;
-            }
-            if ((a.replSport != null || a.replDport != null) && !portsKnown) {
-                return false;
-            }
-            if (a.replSport != null && a.replSport != t.sport(ct, 1)) {
-                return false;
-            }
-            if (a.replDport != null && a.replDport != t.dport(ct, 1)) {
-                return false;
-            }
+        if (repl && !tuple(t, ct, 1, proto, portsKnown, a.replSrc, a.replDst, a.replL4, a.replSport, a.replDport)) {
+            return false;
         }
         if (meta) {
             if (a.tcpState != null && (proto != 6 || a.tcpState != t.l4state(ct))) {

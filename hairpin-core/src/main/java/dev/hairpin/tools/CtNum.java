@@ -17,16 +17,22 @@ final class CtNum {
         return end[0];
     }
 
-    private static long strtoul(String s, int[] end) {
+    /** where the digits start after C's leading blanks and optional sign; negated when the sign is '-' */
+    private static int digitsStart(String s) {
         int i = 0;
         while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
             i++;
         }
-        boolean neg = false;
         if (i < s.length() && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
-            neg = s.charAt(i) == '-';
-            i++;
+            return s.charAt(i) == '-' ? -(i + 1) : i + 1;
         }
+        return i;
+    }
+
+    private static long strtoul(String s, int[] end) {
+        int i = digitsStart(s);
+        boolean neg = i < 0;
+        i = Math.abs(i);
         int base = 10;
         if (i + 1 < s.length() && s.charAt(i) == '0' && (s.charAt(i + 1) == 'x' || s.charAt(i + 1) == 'X')
                 && i + 2 < s.length() && Character.digit(s.charAt(i + 2), 16) >= 0) {
@@ -59,15 +65,9 @@ final class CtNum {
 
     /** atol(): decimal with sign, stops at the first non-digit */
     static long atol(String s) {
-        int i = 0;
-        while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
-            i++;
-        }
-        boolean neg = false;
-        if (i < s.length() && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
-            neg = s.charAt(i) == '-';
-            i++;
-        }
+        int i = digitsStart(s);
+        boolean neg = i < 0;
+        i = Math.abs(i);
         long v = 0;
         while (i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
             v = v * 10 + (s.charAt(i) - '0');
