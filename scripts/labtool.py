@@ -106,6 +106,23 @@ def udp_send(host, port, msg):
         return 1
 
 
+def udp_send_big(host, port, size):
+    """a datagram of SIZE payload bytes without DF (IP_PMTUDISC_DONT), so routers fragment it"""
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.IPPROTO_IP, 10, 0)  # IP_MTU_DISCOVER = IP_PMTUDISC_DONT
+    s.settimeout(3)
+    body = bytes((i * 7) & 0xff for i in range(int(size)))
+    s.sendto(body, (host, int(port)))
+    try:
+        data = s.recv(65535)
+    except socket.timeout:
+        print("timeout", flush=True)
+        return 1
+    prefix, _, echoed = data.partition(b" ")
+    print("%s %d bytes %s" % (prefix.decode(), len(echoed), "intact" if echoed == body else "corrupt"), flush=True)
+    return 0
+
+
 def tcp_echo(bind, port):
     srv = socket.socket()
     srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -318,6 +335,7 @@ if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
     fn = {"ping": lambda: ping(args[0], *[int(x) for x in args[1:]]),
           "udp-echo": lambda: udp_echo(*args), "http-serve": lambda: http_serve(*args), "udp-send": lambda: udp_send(*args),
+          "udp-send-big": lambda: udp_send_big(*args),
           "tcp-echo": lambda: tcp_echo(*args), "tcp-session": lambda: tcp_session(*args),
           "udp-sink": lambda: udp_sink(*args), "udp-blast": lambda: udp_blast(*args),
           "tcp-conns": lambda: tcp_conns(*args), "udp-hold": lambda: udp_hold(*args),

@@ -176,6 +176,18 @@ class GatewayNetnsTest {
 
     @Test
     @Order(4)
+    void datagramsOverTheWanMtuLeaveAsFragments() throws Exception {
+        // 1478 bytes without DF fit the LAN (1500) but not the WAN (1400): the gateway fragments
+        // them (ip_fragment); the echo's ~1500-byte answer comes back as the WAN host's fragments,
+        // is reassembled by nf_defrag, un-NATed and sent to the LAN in fragments again
+        for (String size : new String[] {"1450", "3000"}) {
+            Result r = run(20, "ip", "netns", "exec", lan, "python3", labtool.toString(), "udp-send-big", "203.0.113.2", "5353", size);
+            assertThat(r.out.trim()).as("udp %s bytes: %s\n%s", size, r.err, log()).matches("203\\.0\\.113\\.1:\\d+ " + size + " bytes intact");
+        }
+    }
+
+    @Test
+    @Order(4)
     void icmpErrorsAsTheKernelsForwardingPathSendsThem() throws Exception {
         Result ttl = run(20, "ip", "netns", "exec", lan, "python3", labtool.toString(), "ping", "203.0.113.2", "1", "1");
         assertThat(ttl.out).as("ttl=1: %s", ttl.err).contains("icmp type 11 code 0 from 10.0.1.1 mtu=0");
