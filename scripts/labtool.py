@@ -29,7 +29,7 @@ def csum(b):
     return ~s & 0xFFFF
 
 
-def ping(host, count=3, ttl=64, size=16):
+def ping(host, count=3, ttl=64, size=16, wait=2):
     s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
     s.setsockopt(socket.IPPROTO_IP, socket.IP_TTL, ttl)
     s.setsockopt(socket.IPPROTO_IP, 10, 2)  # IP_MTU_DISCOVER = IP_PMTUDISC_DO: DF, no local fragmentation
@@ -40,7 +40,7 @@ def ping(host, count=3, ttl=64, size=16):
         hdr = struct.pack("!BBHHH", 8, 0, 0, ident, seq)
         pkt = struct.pack("!BBHHH", 8, 0, csum(hdr + payload), ident, seq) + payload
         s.sendto(pkt, (host, 0))
-        deadline = time.time() + 2
+        deadline = time.time() + wait
         while time.time() < deadline:
             r, _, _ = select.select([s], [], [], deadline - time.time())
             if not r:

@@ -52,6 +52,7 @@ final class DataPlane implements Output, PacketSocket.FrameHandler, Neighbours.L
     private final MemorySegment tx;
     private final byte[] rx = new byte[65536];
     private final Skb skb = new Skb();
+    private final Skb errSkb = new Skb();
     private final long start = System.nanoTime();
     private volatile boolean running = true;
     private volatile Thread thread;
@@ -350,11 +351,42 @@ final class DataPlane implements Output, PacketSocket.FrameHandler, Neighbours.L
         send(ports[port], datagram, 0, len, mac);
     }
 
+    /**
+     * arp_error_report() → ipv4_link_failure(): the next hop never answered, so the sender gets
+     * ICMP host unreachable, riding the datagram's conntrack entry (so NAT translates it back),
+     * provided that entry is still the one the datagram left with.
+     */
     @Override
-    public void unresolved(int port, byte[] datagram, int len) {
+    public void unresolved(int port, byte[] datagram, int len, long tag) {
         ports[port].txErrors++;
         log.debug("{}: no ARP answer for {}: dropped a queued datagram", ports[port].dev.name,
                 Ipv4.toString(Ipv4.daddr(datagram, 0)));
+        Skb e = errSkb.set(datagram, 0, len);
+        e.out = ports[port].dev;
+        e.rtType = dev.hairpin.host.Route.RTN_UNICAST;
+        var ct = stack.conntrack;
+        if (tag != -1) {
+            int entry = (int) tag >>> 1;
+            if (ct.table.isConfirmed(entry) && ct.table.id(entry) == (int) (tag >>> 32)) {
+                ct.attach(e, entry, (tag & 1) == 0 ? dev.hairpin.packet.CtInfo.ESTABLISHED : dev.hairpin.packet.CtInfo.ESTABLISHED_REPLY);
+            }
+        }
+        try {
+            stack.icmpSend(e, 3, 1, 0);
+        } catch (RuntimeException x) {
+            countDrop("icmp host unreachable: " + x.getClass().getSimpleName());
+        } finally {
+            ct.put(e);
+        }
+    }
+
+    /** what {@link #unresolved} needs to find the datagram's conntrack entry again: id, entry, direction */
+    private long ctTag(Skb s) {
+        if (s.ct < 0) {
+            return -1;
+        }
+        int dir = dev.hairpin.packet.CtInfo.dir(s.ctinfo);
+        return ((long) stack.conntrack.table.id(s.ct) << 32) | ((long) s.ct << 1 | dir) & 0xffffffffL;
     }
 
     // ================================================================= transmit (Output)
@@ -372,7 +404,7 @@ final class DataPlane implements Output, PacketSocket.FrameHandler, Neighbours.L
         } else {
             mac = neighbours.resolve(p.id, nexthop, now);
             if (mac < 0) {
-                neighbours.enqueue(p.id, nexthop, s.buf, s.l3, s.len, now);
+                neighbours.enqueue(p.id, nexthop, s.buf, s.l3, s.len, ctTag(s), now);
                 return;
             }
         }
@@ -390,7 +422,7 @@ final class DataPlane implements Output, PacketSocket.FrameHandler, Neighbours.L
 
     private void send(Port p, byte[] buf, int off, int len, long mac) {
         if (len > p.dev.mtu) {
-            p.txErrors++; // the stack already sent frag-needed for DF; fragmentation is not done here
+            p.txErrors++; // cannot happen: the stack fragments (ip_fragment) or sends frag-needed first
             return;
         }
         MemorySegment f = tx;

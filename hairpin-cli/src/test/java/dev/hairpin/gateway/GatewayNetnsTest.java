@@ -188,6 +188,18 @@ class GatewayNetnsTest {
 
     @Test
     @Order(4)
+    void aNextHopThatNeverAnswersArpGetsHostUnreachable() throws Exception {
+        // 203.0.113.99 is on the WAN link but nobody is there: after 3 unanswered requests 1 s
+        // apart the queued echo request is dropped with ICMP host unreachable (arp_error_report),
+        // translated back through the MASQUERADE entry to the LAN client. The kernel in this same
+        // topology (addresses on gwlan/gwwan, ip_forward=1, its own MASQUERADE) answers from the
+        // public address too: the error is made about the already-SNATed datagram.
+        Result r = run(20, "ip", "netns", "exec", lan, "python3", labtool.toString(), "ping", "203.0.113.99", "1", "64", "16", "6");
+        assertThat(r.out).as("ping 203.0.113.99: %s\n%s", r.err, log()).contains("icmp type 3 code 1 from 203.0.113.1 ");
+    }
+
+    @Test
+    @Order(4)
     void icmpErrorsAsTheKernelsForwardingPathSendsThem() throws Exception {
         Result ttl = run(20, "ip", "netns", "exec", lan, "python3", labtool.toString(), "ping", "203.0.113.2", "1", "1");
         assertThat(ttl.out).as("ttl=1: %s", ttl.err).contains("icmp type 11 code 0 from 10.0.1.1 mtu=0");
