@@ -49,7 +49,6 @@ final class DataPlane implements Output, PacketSocket.FrameHandler, Neighbours.L
     private final Arena arena = Arena.ofShared();
     private final Native.Errno errno = new Native.Errno(arena);
     private final MemorySegment pollfds;
-    private final MemorySegment tx;
     private final byte[] rx = new byte[65536];
     private final Skb skb = new Skb();
     private final Skb errSkb = new Skb();
@@ -77,7 +76,9 @@ final class DataPlane implements Output, PacketSocket.FrameHandler, Neighbours.L
             pollfds.set(ValueLayout.JAVA_INT, i * 8L, this.ports[i].sock.fd);
             pollfds.set(ValueLayout.JAVA_SHORT, i * 8L + 4, (short) Native.POLLIN);
         }
-        this.tx = arena.allocate(65536 + ETH_HLEN);
+        for (Port p : this.ports) {
+            p.tx = new TxBatch(arena, Math.max(p.dev.mtu, 64) + ETH_HLEN);
+        }
         stack.output = this;
         clock();
     }
@@ -112,11 +113,31 @@ final class DataPlane implements Output, PacketSocket.FrameHandler, Neighbours.L
                 lastTick = now;
                 neighbours.tick(now);
             }
+            flush();
             if (got == 0) {
                 poll(10);
             }
         }
         runTasks();
+        flush();
+    }
+
+    /** One sendmmsg() per port for what this round queued (also when a batch fills up mid-round). */
+    private void flush() {
+        for (Port p : ports) {
+            TxBatch b = p.tx;
+            if (!b.isEmpty()) {
+                b.flush(p.sock);
+            }
+            if (b.sentPackets != 0 || b.failed != 0) {
+                p.txPackets += b.sentPackets;
+                p.txBytes += b.sentBytes;
+                p.txErrors += b.failed;
+                b.sentPackets = 0;
+                b.sentBytes = 0;
+                b.failed = 0;
+            }
+        }
     }
 
     private void clock() {
@@ -311,7 +332,7 @@ final class DataPlane implements Output, PacketSocket.FrameHandler, Neighbours.L
     }
 
     private void arpSend(Port p, int op, long ethDst, long tha, int spa, int tpa) {
-        MemorySegment f = tx;
+        MemorySegment f = p.tx.slot();
         putMac(f, 0, ethDst);
         putMac(f, 6, p.mac);
         f.set(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN), 12, (short) ETH_P_ARP);
@@ -327,9 +348,7 @@ final class DataPlane implements Output, PacketSocket.FrameHandler, Neighbours.L
         a.set(be32, 14, spa);
         putMac(a, 18, tha);
         a.set(be32, 24, tpa);
-        if (!p.sock.send(f, ETH_HLEN + 28)) {
-            p.txErrors++;
-        }
+        p.tx.commit(p.sock, ETH_HLEN + 28);
     }
 
     private static void putMac(MemorySegment s, long off, long mac) {
@@ -425,18 +444,13 @@ final class DataPlane implements Output, PacketSocket.FrameHandler, Neighbours.L
             p.txErrors++; // cannot happen: the stack fragments (ip_fragment) or sends frag-needed first
             return;
         }
-        MemorySegment f = tx;
+        MemorySegment f = p.tx.slot();
         putMac(f, 0, mac);
         putMac(f, 6, p.mac);
         f.set(ValueLayout.JAVA_BYTE, 12, (byte) 0x08);
         f.set(ValueLayout.JAVA_BYTE, 13, (byte) 0x00);
         MemorySegment.copy(buf, off, f, ValueLayout.JAVA_BYTE, ETH_HLEN, len);
-        if (p.sock.send(f, ETH_HLEN + len)) {
-            p.txPackets++;
-            p.txBytes += ETH_HLEN + len;
-        } else {
-            p.txErrors++;
-        }
+        p.tx.commit(p.sock, ETH_HLEN + len);
     }
 
     @Override
