@@ -228,6 +228,35 @@ class GatewayNetnsTest {
     }
 
     @Test
+    @Order(5)
+    void traceRunsAgainstACopyOfTheLiveStateAndChangesNothing() {
+        String rulesBefore = savedWithCounters();
+        String countBefore = op("conntrack", "-C").out;
+        // a new connection: MASQUERADE binds it, it would leave on gwwan
+        Op syn = op("trace", "--in", "gwlan", "tcp", "10.0.1.2:45555", ">", "203.0.113.2:80", "--syn");
+        assertThat(syn.code).as("trace: %s", syn.err).isZero();
+        assertThat(syn.out).contains("(ctstate NEW)", "MASQUERADE", "fate: forwarded out of gwwan", "ip saddr 203.0.113.1 ip daddr 203.0.113.2");
+        // the answer to a live UDP flow (udp-send to 5353 earlier): the copied entry makes it a reply, un-NATed to the LAN
+        Matcher m = Pattern.compile("src=10\\.0\\.1\\.2 dst=203\\.0\\.113\\.2 sport=(\\d+) dport=5353 src=203\\.0\\.113\\.2 dst=203\\.0\\.113\\.1 sport=5353 dport=(\\d+)")
+                .matcher(op("conntrack", "-L", "-p", "udp").out);
+        assertThat(m.find()).isTrue();
+        Op reply = op("trace", "--in", "gwwan", "udp", "203.0.113.2:5353", ">", "203.0.113.1:" + m.group(2));
+        assertThat(reply.code).as("trace: %s", reply.err).isZero();
+        assertThat(reply.out).contains("found entry, reply direction (ctstate ESTABLISHED (reply))", "fate: forwarded out of gwlan",
+                "ip saddr 203.0.113.2 ip daddr 10.0.1.2", "udp dport " + m.group(1));
+        // the gateway itself changed nothing: no entry, no rule counter
+        assertThat(op("conntrack", "-C").out).isEqualTo(countBefore);
+        assertThat(savedWithCounters()).isEqualTo(rulesBefore);
+        Op bad = op("trace", "--in", "eth9", "tcp", "10.0.1.2:1", ">", "203.0.113.2:80");
+        assertThat(bad.code).isEqualTo(2);
+        assertThat(bad.err).contains("no interface eth9 on the gateway");
+    }
+
+    private String savedWithCounters() {
+        return op("iptables-save", "-c").out.lines().filter(l -> !l.startsWith("#")).collect(java.util.stream.Collectors.joining("\n"));
+    }
+
+    @Test
     @Order(6)
     void metricsScrapeShowsTheCounts() throws Exception {
         Result r = run(20, "ip", "netns", "exec", gw, "curl", "-sS", "-m", "10", "http://127.0.0.1:9469/metrics");
