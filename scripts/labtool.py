@@ -29,7 +29,7 @@ def csum(b):
     return ~s & 0xFFFF
 
 
-def ping(host, count=3, ttl=64, size=16):
+def ping(host, count=3, ttl=64, size=16, wait=2):
     s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
     s.setsockopt(socket.IPPROTO_IP, socket.IP_TTL, ttl)
     s.setsockopt(socket.IPPROTO_IP, 10, 2)  # IP_MTU_DISCOVER = IP_PMTUDISC_DO: DF, no local fragmentation
@@ -40,7 +40,7 @@ def ping(host, count=3, ttl=64, size=16):
         hdr = struct.pack("!BBHHH", 8, 0, 0, ident, seq)
         pkt = struct.pack("!BBHHH", 8, 0, csum(hdr + payload), ident, seq) + payload
         s.sendto(pkt, (host, 0))
-        deadline = time.time() + 2
+        deadline = time.time() + wait
         while time.time() < deadline:
             r, _, _ = select.select([s], [], [], deadline - time.time())
             if not r:
@@ -104,6 +104,23 @@ def udp_send(host, port, msg):
     except socket.timeout:
         print("timeout", flush=True)
         return 1
+
+
+def udp_send_big(host, port, size):
+    """a datagram of SIZE payload bytes without DF (IP_PMTUDISC_DONT), so routers fragment it"""
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.IPPROTO_IP, 10, 0)  # IP_MTU_DISCOVER = IP_PMTUDISC_DONT
+    s.settimeout(3)
+    body = bytes((i * 7) & 0xff for i in range(int(size)))
+    s.sendto(body, (host, int(port)))
+    try:
+        data = s.recv(65535)
+    except socket.timeout:
+        print("timeout", flush=True)
+        return 1
+    prefix, _, echoed = data.partition(b" ")
+    print("%s %d bytes %s" % (prefix.decode(), len(echoed), "intact" if echoed == body else "corrupt"), flush=True)
+    return 0
 
 
 def tcp_echo(bind, port):
@@ -318,6 +335,7 @@ if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
     fn = {"ping": lambda: ping(args[0], *[int(x) for x in args[1:]]),
           "udp-echo": lambda: udp_echo(*args), "http-serve": lambda: http_serve(*args), "udp-send": lambda: udp_send(*args),
+          "udp-send-big": lambda: udp_send_big(*args),
           "tcp-echo": lambda: tcp_echo(*args), "tcp-session": lambda: tcp_session(*args),
           "udp-sink": lambda: udp_sink(*args), "udp-blast": lambda: udp_blast(*args),
           "tcp-conns": lambda: tcp_conns(*args), "udp-hold": lambda: udp_hold(*args),

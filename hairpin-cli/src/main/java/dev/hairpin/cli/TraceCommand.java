@@ -43,6 +43,7 @@ import picocli.CommandLine.Option;
             "  hairpin trace --replay SCENARIO_DIR --packet 3 --html report.html",
             "  hairpin --state LAB trace --in eth1 tcp 198.51.100.7:51000 '>' 203.0.113.1:8080   (the lab's live state)",
             "  hairpin trace --state LAB --commit --in eth0 tcp 10.0.0.5:80 '>' 198.51.100.7:51000 --syn --ack",
+            "  hairpin trace --gateway /tmp/hpgw-config/hairpin.sock --in gwwan tcp 203.0.113.2:80 '>' 203.0.113.1:40000 --syn --ack",
             ""})
 final class TraceCommand implements Callable<Integer> {
     @ArgGroup(multiplicity = "1")
@@ -61,6 +62,10 @@ final class TraceCommand implements Callable<Integer> {
         @Option(names = "--replay", paramLabel = "SCENARIO_DIR", required = true,
                 description = "a recorded scenario (see shared/conformance): replay it with tracing on")
         Path replay;
+
+        @Option(names = "--gateway", paramLabel = "SOCKET", required = true,
+                description = "a running gateway's control socket: trace against a copy of its live rules, sysctls and conntrack table (changes nothing)")
+        Path gateway;
     }
 
     @Option(names = "--packet", paramLabel = "N", description = "with --replay: show input frame N (1-based; default: all)")
@@ -85,6 +90,9 @@ final class TraceCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try {
+            if (source.gateway != null) { // Main hands --gateway to the gateway before picocli; not reached then
+                throw new IllegalArgumentException("--gateway: the trace is run by the gateway; pass it first: hairpin trace --gateway SOCKET ...");
+            }
             return source.replay != null ? replay() : snapshot();
         } catch (SnapshotException | LabException | IllegalArgumentException e) {
             System.err.println("hairpin trace: " + e.getMessage());

@@ -49,9 +49,9 @@ final class DataPlane implements Output, PacketSocket.FrameHandler, Neighbours.L
     private final Arena arena = Arena.ofShared();
     private final Native.Errno errno = new Native.Errno(arena);
     private final MemorySegment pollfds;
-    private final MemorySegment tx;
     private final byte[] rx = new byte[65536];
     private final Skb skb = new Skb();
+    private final Skb errSkb = new Skb();
     private final long start = System.nanoTime();
     private volatile boolean running = true;
     private volatile Thread thread;
@@ -76,7 +76,9 @@ final class DataPlane implements Output, PacketSocket.FrameHandler, Neighbours.L
             pollfds.set(ValueLayout.JAVA_INT, i * 8L, this.ports[i].sock.fd);
             pollfds.set(ValueLayout.JAVA_SHORT, i * 8L + 4, (short) Native.POLLIN);
         }
-        this.tx = arena.allocate(65536 + ETH_HLEN);
+        for (Port p : this.ports) {
+            p.tx = new TxBatch(arena, Math.max(p.dev.mtu, 64) + ETH_HLEN);
+        }
         stack.output = this;
         clock();
     }
@@ -111,11 +113,31 @@ final class DataPlane implements Output, PacketSocket.FrameHandler, Neighbours.L
                 lastTick = now;
                 neighbours.tick(now);
             }
+            flush();
             if (got == 0) {
                 poll(10);
             }
         }
         runTasks();
+        flush();
+    }
+
+    /** One sendmmsg() per port for what this round queued (also when a batch fills up mid-round). */
+    private void flush() {
+        for (Port p : ports) {
+            TxBatch b = p.tx;
+            if (!b.isEmpty()) {
+                b.flush(p.sock);
+            }
+            if (b.sentPackets != 0 || b.failed != 0) {
+                p.txPackets += b.sentPackets;
+                p.txBytes += b.sentBytes;
+                p.txErrors += b.failed;
+                b.sentPackets = 0;
+                b.sentBytes = 0;
+                b.failed = 0;
+            }
+        }
     }
 
     private void clock() {
@@ -310,7 +332,7 @@ final class DataPlane implements Output, PacketSocket.FrameHandler, Neighbours.L
     }
 
     private void arpSend(Port p, int op, long ethDst, long tha, int spa, int tpa) {
-        MemorySegment f = tx;
+        MemorySegment f = p.tx.slot();
         putMac(f, 0, ethDst);
         putMac(f, 6, p.mac);
         f.set(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN), 12, (short) ETH_P_ARP);
@@ -326,9 +348,7 @@ final class DataPlane implements Output, PacketSocket.FrameHandler, Neighbours.L
         a.set(be32, 14, spa);
         putMac(a, 18, tha);
         a.set(be32, 24, tpa);
-        if (!p.sock.send(f, ETH_HLEN + 28)) {
-            p.txErrors++;
-        }
+        p.tx.commit(p.sock, ETH_HLEN + 28);
     }
 
     private static void putMac(MemorySegment s, long off, long mac) {
@@ -350,11 +370,42 @@ final class DataPlane implements Output, PacketSocket.FrameHandler, Neighbours.L
         send(ports[port], datagram, 0, len, mac);
     }
 
+    /**
+     * arp_error_report() → ipv4_link_failure(): the next hop never answered, so the sender gets
+     * ICMP host unreachable, riding the datagram's conntrack entry (so NAT translates it back),
+     * provided that entry is still the one the datagram left with.
+     */
     @Override
-    public void unresolved(int port, byte[] datagram, int len) {
+    public void unresolved(int port, byte[] datagram, int len, long tag) {
         ports[port].txErrors++;
         log.debug("{}: no ARP answer for {}: dropped a queued datagram", ports[port].dev.name,
                 Ipv4.toString(Ipv4.daddr(datagram, 0)));
+        Skb e = errSkb.set(datagram, 0, len);
+        e.out = ports[port].dev;
+        e.rtType = dev.hairpin.host.Route.RTN_UNICAST;
+        var ct = stack.conntrack;
+        if (tag != -1) {
+            int entry = (int) tag >>> 1;
+            if (ct.table.isConfirmed(entry) && ct.table.id(entry) == (int) (tag >>> 32)) {
+                ct.attach(e, entry, (tag & 1) == 0 ? dev.hairpin.packet.CtInfo.ESTABLISHED : dev.hairpin.packet.CtInfo.ESTABLISHED_REPLY);
+            }
+        }
+        try {
+            stack.icmpSend(e, 3, 1, 0);
+        } catch (RuntimeException x) {
+            countDrop("icmp host unreachable: " + x.getClass().getSimpleName());
+        } finally {
+            ct.put(e);
+        }
+    }
+
+    /** what {@link #unresolved} needs to find the datagram's conntrack entry again: id, entry, direction */
+    private long ctTag(Skb s) {
+        if (s.ct < 0) {
+            return -1;
+        }
+        int dir = dev.hairpin.packet.CtInfo.dir(s.ctinfo);
+        return ((long) stack.conntrack.table.id(s.ct) << 32) | ((long) s.ct << 1 | dir) & 0xffffffffL;
     }
 
     // ================================================================= transmit (Output)
@@ -372,7 +423,7 @@ final class DataPlane implements Output, PacketSocket.FrameHandler, Neighbours.L
         } else {
             mac = neighbours.resolve(p.id, nexthop, now);
             if (mac < 0) {
-                neighbours.enqueue(p.id, nexthop, s.buf, s.l3, s.len, now);
+                neighbours.enqueue(p.id, nexthop, s.buf, s.l3, s.len, ctTag(s), now);
                 return;
             }
         }
@@ -390,21 +441,16 @@ final class DataPlane implements Output, PacketSocket.FrameHandler, Neighbours.L
 
     private void send(Port p, byte[] buf, int off, int len, long mac) {
         if (len > p.dev.mtu) {
-            p.txErrors++; // the stack already sent frag-needed for DF; fragmentation is not done here
+            p.txErrors++; // cannot happen: the stack fragments (ip_fragment) or sends frag-needed first
             return;
         }
-        MemorySegment f = tx;
+        MemorySegment f = p.tx.slot();
         putMac(f, 0, mac);
         putMac(f, 6, p.mac);
         f.set(ValueLayout.JAVA_BYTE, 12, (byte) 0x08);
         f.set(ValueLayout.JAVA_BYTE, 13, (byte) 0x00);
         MemorySegment.copy(buf, off, f, ValueLayout.JAVA_BYTE, ETH_HLEN, len);
-        if (p.sock.send(f, ETH_HLEN + len)) {
-            p.txPackets++;
-            p.txBytes += ETH_HLEN + len;
-        } else {
-            p.txErrors++;
-        }
+        p.tx.commit(p.sock, ETH_HLEN + len);
     }
 
     @Override

@@ -115,7 +115,10 @@ public final class Gateway {
         ControlServer control = null;
         HTTPServer metrics = null;
         try {
-            control = new ControlServer(o.socket(), plane, state, Gateway::operator);
+            Path config = o.config();
+            control = new ControlServer(o.socket(), plane, state, (st, argv, stdin) -> argv.getFirst().equals("trace")
+                    ? result(dev.hairpin.cli.LiveTrace.run(st, config, argv)) // a scratch copy: the live state stays as it is
+                    : operator(st, argv, stdin));
             if (o.metricsHost() != null) {
                 metrics = Metrics.serve(new Metrics(plane, ruleset, control), o.metricsHost(), o.metricsPort());
             }
@@ -144,7 +147,10 @@ public final class Gateway {
 
     /** the shared operator dispatcher (the same one replay actions and the lab use) */
     static Operator.Result operator(EngineState state, java.util.List<String> argv, String stdin) {
-        ToolResult r = OperatorCommands.run(state, argv, stdin);
+        return result(OperatorCommands.run(state, argv, stdin));
+    }
+
+    private static Operator.Result result(ToolResult r) {
         return new Operator.Result(r.stdout(), r.stderr(), r.exitCode());
     }
 

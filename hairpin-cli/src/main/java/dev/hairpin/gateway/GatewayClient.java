@@ -28,7 +28,7 @@ public final class GatewayClient {
 
     public static final String ENV = "HAIRPIN_GATEWAY";
     static final Set<String> COMMANDS = Set.of("iptables", "iptables-save", "iptables-restore",
-        "conntrack", "sysctl", "ipset");
+        "conntrack", "sysctl", "ipset", "trace");
 
     /**
      * When {@code args} is an operator command aimed at a gateway (--gateway SOCKET, or the
@@ -48,6 +48,9 @@ public final class GatewayClient {
             } else {
                 argv.add(args[i]);
             }
+        }
+        if (socket == null && argv.getFirst().equals("trace")) {
+            return null; // trace --snapshot/--replay runs here; only an explicit --gateway goes to the gateway
         }
         if (socket == null) {
             socket = System.getenv(ENV);

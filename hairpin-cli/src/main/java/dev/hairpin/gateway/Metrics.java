@@ -98,7 +98,7 @@ final class Metrics implements MultiCollector {
             p.sock.stats();
             names.add(p.dev.name);
             ports.add(new long[] {p.rxPackets, p.rxBytes, p.txPackets, p.txBytes, p.rxErrors, p.rxIgnored, p.txErrors,
-                p.sock.kernelDrops, p.arpRequestsIn, p.arpRepliesOut, p.arpRequestsOut});
+                p.sock.kernelDrops, p.arpRequestsIn, p.arpRepliesOut, p.arpRequestsOut, p.tx.syscalls});
         }
         Map<String, Long> drops = new TreeMap<>();
         plane.drops.forEach((k, v) -> drops.put(k, v[0]));
@@ -151,7 +151,8 @@ final class Metrics implements MultiCollector {
             {"tx_drops", "frames not sent: kernel refused, over MTU, next hop never answered ARP"},
             {"rx_ring_drops", "frames the kernel dropped because the rx ring was full (PACKET_STATISTICS)"},
             {"arp_requests_received", "ARP requests received"}, {"arp_replies_sent", "ARP replies sent for the gateway's addresses"},
-            {"arp_requests_sent", "ARP requests sent to resolve next hops"}};
+            {"arp_requests_sent", "ARP requests sent to resolve next hops"},
+            {"tx_syscalls", "sendmmsg() calls: tx_packets / tx_syscalls is the mean transmit batch"}};
         for (int m = 0; m < portMetrics.length; m++) {
             var b = CounterSnapshot.builder().name("hairpin_interface_" + portMetrics[m][0]).help(portMetrics[m][1]);
             for (int i = 0; i < s.portNames().size(); i++) {

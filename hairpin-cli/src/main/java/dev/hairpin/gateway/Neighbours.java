@@ -31,8 +31,11 @@ final class Neighbours {
         /** a queued datagram can now go to {@code mac} */
         void release(int port, byte[] datagram, int len, long mac);
 
-        /** a queued datagram was dropped: the neighbour never answered */
-        void unresolved(int port, byte[] datagram, int len);
+        /**
+         * a queued datagram was dropped because the neighbour never answered (neigh_invalidate
+         * → arp_error_report); {@code tag} is what {@link #enqueue} was given with it
+         */
+        void unresolved(int port, byte[] datagram, int len, long tag);
     }
 
     private final Link link;
@@ -52,6 +55,7 @@ final class Neighbours {
     final int[] probes;
     private final byte[][][] queue;
     private final int[][] queueLen;
+    private final long[][] queueTag;
     private final int[] queued;
     long unresolvedDrops;
     long tableFullDrops;
@@ -74,6 +78,7 @@ final class Neighbours {
         probes = new int[capacity];
         queue = new byte[capacity][][];
         queueLen = new int[capacity][];
+        queueTag = new long[capacity][];
         queued = new int[capacity];
     }
 
@@ -165,11 +170,14 @@ final class Neighbours {
         return -1;
     }
 
-    /** Keeps a copy of an unresolved datagram (the oldest goes when full) and asks for its MAC. */
-    void enqueue(int p, int a, byte[] buf, int off, int len, long now) {
+    /**
+     * Keeps a copy of an unresolved datagram (the oldest goes when full, silently, as
+     * __neigh_event_send drops it) and asks for its MAC. {@code tag} comes back with the datagram
+     * if it fails. A full cache drops the datagram silently too (neigh_create fails).
+     */
+    void enqueue(int p, int a, byte[] buf, int off, int len, long tag, long now) {
         int e = findOrCreate(p, a);
         if (e < 0) {
-            link.unresolved(p, buf, len);
             return;
         }
         if (state[e] == NONE || state[e] == FAILED) {
@@ -180,15 +188,18 @@ final class Neighbours {
         if (queue[e] == null) {
             queue[e] = new byte[QUEUE][];
             queueLen[e] = new int[QUEUE];
+            queueTag[e] = new long[QUEUE];
         }
         if (queued[e] == QUEUE) { // arp_queue full: drop the oldest
             unresolvedDrops++;
             System.arraycopy(queue[e], 1, queue[e], 0, QUEUE - 1);
             System.arraycopy(queueLen[e], 1, queueLen[e], 0, QUEUE - 1);
+            System.arraycopy(queueTag[e], 1, queueTag[e], 0, QUEUE - 1);
             queued[e]--;
         }
         queue[e][queued[e]] = Arrays.copyOfRange(buf, off, off + len);
         queueLen[e][queued[e]] = len;
+        queueTag[e][queued[e]] = tag;
         queued[e]++;
         if (now - lastSolicit[e] >= retransNs) {
             solicit(e, now);
@@ -234,7 +245,7 @@ final class Neighbours {
             state[e] = FAILED;
             for (int i = 0; i < queued[e]; i++) {
                 unresolvedDrops++;
-                link.unresolved(port[e], queue[e][i], queueLen[e][i]);
+                link.unresolved(port[e], queue[e][i], queueLen[e][i], queueTag[e][i]);
                 queue[e][i] = null;
             }
             queued[e] = 0;

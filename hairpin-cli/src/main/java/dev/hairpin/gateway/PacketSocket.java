@@ -13,7 +13,7 @@ import java.lang.invoke.VarHandle;
  * qdisc (PACKET_QDISC_BYPASS), as a router's forwarding path does not queue twice.
  * Owned by the packet thread; {@link #send} uses that thread's {@link Native.Errno}.
  */
-final class PacketSocket implements AutoCloseable {
+final class PacketSocket implements AutoCloseable, TxBatch.Sender {
     enum Ring { V2, V3 }
 
     /** sockaddr_ll packet types */
@@ -208,6 +208,16 @@ final class PacketSocket implements AutoCloseable {
             return rc == len;
         } catch (Throwable t) {
             return false;
+        }
+    }
+
+    /** sendmmsg() of {@code count} prepared mmsghdrs at {@code vec}: how many went, or -1 (errno set) */
+    @Override
+    public int sendmmsg(MemorySegment vec, int count) {
+        try {
+            return (int) Native.SENDMMSG.invokeExact(errno.seg, fd, vec, count, Native.MSG_DONTWAIT);
+        } catch (Throwable t) {
+            return -1;
         }
     }
 

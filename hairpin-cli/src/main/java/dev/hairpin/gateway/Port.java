@@ -8,6 +8,8 @@ final class Port {
     final NetDevice dev;
     final PacketSocket sock;
     final long mac;
+    /** frames waiting for the round's sendmmsg(); set up by the data plane */
+    TxBatch tx;
     // written by the packet thread only; metrics read them between batches
     long rxPackets;
     long rxBytes;

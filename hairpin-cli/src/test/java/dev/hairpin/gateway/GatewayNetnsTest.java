@@ -176,6 +176,30 @@ class GatewayNetnsTest {
 
     @Test
     @Order(4)
+    void datagramsOverTheWanMtuLeaveAsFragments() throws Exception {
+        // 1478 bytes without DF fit the LAN (1500) but not the WAN (1400): the gateway fragments
+        // them (ip_fragment); the echo's ~1500-byte answer comes back as the WAN host's fragments,
+        // is reassembled by nf_defrag, un-NATed and sent to the LAN in fragments again
+        for (String size : new String[] {"1450", "3000"}) {
+            Result r = run(20, "ip", "netns", "exec", lan, "python3", labtool.toString(), "udp-send-big", "203.0.113.2", "5353", size);
+            assertThat(r.out.trim()).as("udp %s bytes: %s\n%s", size, r.err, log()).matches("203\\.0\\.113\\.1:\\d+ " + size + " bytes intact");
+        }
+    }
+
+    @Test
+    @Order(4)
+    void aNextHopThatNeverAnswersArpGetsHostUnreachable() throws Exception {
+        // 203.0.113.99 is on the WAN link but nobody is there: after 3 unanswered requests 1 s
+        // apart the queued echo request is dropped with ICMP host unreachable (arp_error_report),
+        // translated back through the MASQUERADE entry to the LAN client. The kernel in this same
+        // topology (addresses on gwlan/gwwan, ip_forward=1, its own MASQUERADE) answers from the
+        // public address too: the error is made about the already-SNATed datagram.
+        Result r = run(20, "ip", "netns", "exec", lan, "python3", labtool.toString(), "ping", "203.0.113.99", "1", "64", "16", "6");
+        assertThat(r.out).as("ping 203.0.113.99: %s\n%s", r.err, log()).contains("icmp type 3 code 1 from 203.0.113.1 ");
+    }
+
+    @Test
+    @Order(4)
     void icmpErrorsAsTheKernelsForwardingPathSendsThem() throws Exception {
         Result ttl = run(20, "ip", "netns", "exec", lan, "python3", labtool.toString(), "ping", "203.0.113.2", "1", "1");
         assertThat(ttl.out).as("ttl=1: %s", ttl.err).contains("icmp type 11 code 0 from 10.0.1.1 mtu=0");
@@ -201,6 +225,35 @@ class GatewayNetnsTest {
         assertThat(r.out).containsPattern("tcp      6 \\d+ TIME_WAIT src=10.0.1.2 dst=203.0.113.2 sport=\\d+ dport=80 src=203.0.113.2 dst=203.0.113.1 sport=80");
         Op count = op("conntrack", "-C");
         assertThat(Integer.parseInt(count.out.trim())).isEqualTo(r.out.split("\n").length);
+    }
+
+    @Test
+    @Order(5)
+    void traceRunsAgainstACopyOfTheLiveStateAndChangesNothing() {
+        String rulesBefore = savedWithCounters();
+        String countBefore = op("conntrack", "-C").out;
+        // a new connection: MASQUERADE binds it, it would leave on gwwan
+        Op syn = op("trace", "--in", "gwlan", "tcp", "10.0.1.2:45555", ">", "203.0.113.2:80", "--syn");
+        assertThat(syn.code).as("trace: %s", syn.err).isZero();
+        assertThat(syn.out).contains("(ctstate NEW)", "MASQUERADE", "fate: forwarded out of gwwan", "ip saddr 203.0.113.1 ip daddr 203.0.113.2");
+        // the answer to a live UDP flow (udp-send to 5353 earlier): the copied entry makes it a reply, un-NATed to the LAN
+        Matcher m = Pattern.compile("src=10\\.0\\.1\\.2 dst=203\\.0\\.113\\.2 sport=(\\d+) dport=5353 src=203\\.0\\.113\\.2 dst=203\\.0\\.113\\.1 sport=5353 dport=(\\d+)")
+                .matcher(op("conntrack", "-L", "-p", "udp").out);
+        assertThat(m.find()).isTrue();
+        Op reply = op("trace", "--in", "gwwan", "udp", "203.0.113.2:5353", ">", "203.0.113.1:" + m.group(2));
+        assertThat(reply.code).as("trace: %s", reply.err).isZero();
+        assertThat(reply.out).contains("found entry, reply direction (ctstate ESTABLISHED (reply))", "fate: forwarded out of gwlan",
+                "ip saddr 203.0.113.2 ip daddr 10.0.1.2", "udp dport " + m.group(1));
+        // the gateway itself changed nothing: no entry, no rule counter
+        assertThat(op("conntrack", "-C").out).isEqualTo(countBefore);
+        assertThat(savedWithCounters()).isEqualTo(rulesBefore);
+        Op bad = op("trace", "--in", "eth9", "tcp", "10.0.1.2:1", ">", "203.0.113.2:80");
+        assertThat(bad.code).isEqualTo(2);
+        assertThat(bad.err).contains("no interface eth9 on the gateway");
+    }
+
+    private String savedWithCounters() {
+        return op("iptables-save", "-c").out.lines().filter(l -> !l.startsWith("#")).collect(java.util.stream.Collectors.joining("\n"));
     }
 
     @Test

@@ -25,16 +25,16 @@ class NeighboursTest {
         }
 
         @Override
-        public void unresolved(int port, byte[] d, int len) {
-            calls.add("unresolved " + d[0]);
+        public void unresolved(int port, byte[] d, int len, long tag) {
+            calls.add("unresolved " + d[0] + " tag " + tag);
         }
     }, 4, 30 * S, 1 * S);
 
     @Test
     void unresolvedNextHopQueuesAsksByBroadcastAndReleasesOnTheAnswer() {
         assertThat(n.resolve(0, IP, 0)).isEqualTo(-1);
-        n.enqueue(0, IP, new byte[] {1}, 0, 1, 0);
-        n.enqueue(0, IP, new byte[] {2}, 0, 1, S / 2); // within retrans_time: no second request
+        n.enqueue(0, IP, new byte[] {1}, 0, 1, 5, 0);
+        n.enqueue(0, IP, new byte[] {2}, 0, 1, 5, S / 2); // within retrans_time: no second request
         assertThat(calls).containsExactly("solicit 0 broadcast");
         n.confirm(0, IP, MAC, true, S / 2 + 1);
         assertThat(calls).containsExactly("solicit 0 broadcast", "release 1 to 2aabbccddee", "release 2 to 2aabbccddee");
@@ -44,14 +44,14 @@ class NeighboursTest {
     @Test
     void aFullArpQueueDropsTheOldestAndThreeUnansweredRequestsFailTheRest() {
         for (int i = 1; i <= 4; i++) {
-            n.enqueue(0, IP, new byte[] {(byte) i}, 0, 1, 0);
+            n.enqueue(0, IP, new byte[] {(byte) i}, 0, 1, i * 10L, 0);
         }
         assertThat(n.unresolvedDrops).isEqualTo(1);
         n.tick(S);
         n.tick(2 * S);
         assertThat(calls).containsExactly("solicit 0 broadcast", "solicit 0 broadcast", "solicit 0 broadcast");
         n.tick(3 * S);
-        assertThat(calls).endsWith("unresolved 2", "unresolved 3", "unresolved 4");
+        assertThat(calls).endsWith("unresolved 2 tag 20", "unresolved 3 tag 30", "unresolved 4 tag 40"); // the oldest went silently
         assertThat(n.state[n.find(0, IP)]).isEqualTo(Neighbours.FAILED);
         assertThat(n.unresolvedDrops).isEqualTo(4);
     }
@@ -86,8 +86,8 @@ class NeighboursTest {
         for (int i = 0; i < 4; i++) {
             n.confirm(0, IP + i, MAC, true, 0);
         }
-        n.enqueue(0, IP + 10, new byte[] {9}, 0, 1, 0);
-        assertThat(calls).containsExactly("unresolved 9");
+        n.enqueue(0, IP + 10, new byte[] {9}, 0, 1, 5, 0);
+        assertThat(calls).isEmpty(); // neigh_create failed: dropped without an ICMP error
         assertThat(n.tableFullDrops).isEqualTo(1);
         assertThat(n.resolve(0, IP + 3, 1)).isEqualTo(MAC);
     }
