@@ -1,5 +1,6 @@
 package dev.hairpin.cli;
 
+import dev.hairpin.workload.CaptureReplay;
 import dev.hairpin.workload.Driver;
 import dev.hairpin.workload.Gateway;
 import dev.hairpin.workload.TcpMix;
@@ -32,6 +33,9 @@ import picocli.CommandLine.Option;
             "          clock moving 1 ms per connection so TIME_WAIT entries expire on the timer wheel.",
             "  filter  1000 established UDP flows without NAT through a FORWARD chain of --rules rules no",
             "          packet matches (kube-proxy style -d 172.16.x.y/32 -p udp --dport 53 -j DROP).",
+            "  replay  a generated capture file (LINUX_SLL2, min(--packets, 4000000) packets over --connections",
+            "          UDP flows, default 1000, each packet followed by its answer) read, run through the",
+            "          gateway and written to one pcap per output device; an untimed pass warms the JIT.",
             "  table   the issue's table: udp at 1, 1k, 100k, 1M connections with SNAT, create at 1M,",
             "          tcp, filter with 10 and 10000 rules (each run as above).",
             "",
@@ -44,7 +48,7 @@ import picocli.CommandLine.Option;
             "a flow stay in its shard), each with its own gateway and conntrack on its own thread.",
             ""})
 final class BenchCommand implements Callable<Integer> {
-    @Option(names = "--workload", defaultValue = "udp", description = "udp, create, tcp, filter or table (default ${DEFAULT-VALUE})")
+    @Option(names = "--workload", defaultValue = "udp", description = "udp, create, tcp, filter, replay or table (default ${DEFAULT-VALUE})")
     String workload;
 
     @Option(names = "--connections", description = "UDP connections (udp default 1000, create default 1000000)")
@@ -95,6 +99,7 @@ final class BenchCommand implements Callable<Integer> {
             case "create" -> report(create(connections == null ? 1_000_000 : connections, snat));
             case "tcp" -> report(tcp(snat));
             case "filter" -> report(udp(1000, false, rules));
+            case "replay" -> report(replay(connections == null ? 1000 : connections, snat));
             case "table" -> {
                 for (int n : new int[] {1, 1000, 100_000, 1_000_000}) {
                     report(udp(n, snat, 0));
@@ -105,7 +110,7 @@ final class BenchCommand implements Callable<Integer> {
                 report(udp(1000, false, 10000));
             }
             default -> {
-                System.err.println("bench: unknown workload '" + workload + "' (expected udp, create, tcp, filter or table)");
+                System.err.println("bench: unknown workload '" + workload + "' (expected udp, create, tcp, filter, replay or table)");
                 return 2;
             }
         }
@@ -270,6 +275,53 @@ final class BenchCommand implements Callable<Integer> {
         java.lang.ref.Reference.reachabilityFence(gw);
         return new Result("create", n, snatOn, 1, -1, n, (double) wall / n, (double) cpu / n, n / (wall / 1e9),
                 (double) footprint(gw) / n, (double) (heapFull - heapEmpty) / n, h.getValueAtPercentile(50), h.getValueAtPercentile(99));
+    }
+
+    // ---------------------------------------------------------------- replay
+
+    private Result replay(int flows, boolean snatOn) {
+        if (threads != 1) {
+            System.err.println("bench: replay runs on one thread (--threads ignored)");
+        }
+        long n = Math.min(packets, 4_000_000L);
+        java.nio.file.Path dir = null;
+        try {
+            dir = java.nio.file.Files.createTempDirectory("hairpin-bench-replay");
+            java.nio.file.Path in = dir.resolve("in.pcap");
+            CaptureReplay.generate(in, flows, n, snatOn, T0);
+            // warm-up: one untimed replay of the same file through its own gateway
+            CaptureReplay.replay(new Gateway(flows, snatOn, 0), in, dir);
+            Gateway gw = new Gateway(flows, snatOn, 0);
+            ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+            long c0 = mx.getCurrentThreadCpuTime();
+            long w0 = System.nanoTime();
+            long done = CaptureReplay.replay(gw, in, dir);
+            long wall = System.nanoTime() - w0;
+            long cpu = mx.getCurrentThreadCpuTime() - c0;
+            if (done != n || gw.transmitted != n) {
+                throw new IllegalStateException("bench: " + gw.transmitted + " of " + n + " replayed packets transmitted");
+            }
+            return new Result("replay", flows, snatOn, 1, -1, n, (double) wall / n, (double) cpu / n, -1,
+                    (double) footprint(gw) / flows, 0, -1, -1);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("bench: replay: " + e.getMessage(), e);
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    private static void deleteTree(java.nio.file.Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (var files = java.nio.file.Files.list(dir)) {
+            for (java.nio.file.Path f : (Iterable<java.nio.file.Path>) files::iterator) {
+                java.nio.file.Files.deleteIfExists(f);
+            }
+            java.nio.file.Files.deleteIfExists(dir);
+        } catch (java.io.IOException e) {
+            System.err.println("bench: could not remove " + dir + ": " + e.getMessage());
+        }
     }
 
     // ---------------------------------------------------------------- tcp

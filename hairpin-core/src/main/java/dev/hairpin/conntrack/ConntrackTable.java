@@ -106,6 +106,22 @@ public final class ConntrackTable implements CtView {
         capacity = cap;
     }
 
+    /**
+     * Sizes the table for {@code entries} entries up front (as nf_conntrack_buckets and the slab
+     * are sized before traffic), so filling it never doubles the arrays or rehashes the index on
+     * the packet path. Changes no lookup result; only grows.
+     */
+    public void reserve(int entries) {
+        int cap = Integer.highestOneBit(Math.max(1, entries - 1)) << 1;
+        if (cap > capacity) {
+            allocate(cap);
+        }
+        int size = Integer.highestOneBit(Math.max(1, entries * 4 - 1)) << 1; // index ≤ 50 % full
+        if (size > slots.length) {
+            rehash(size);
+        }
+    }
+
     private static int[] grow(int[] a, int cap) {
         return a == null ? new int[cap] : Arrays.copyOf(a, cap);
     }

@@ -408,6 +408,14 @@ public final class Nat {
         }
     }
 
+    /** Sizes the by-source table for {@code entries} entries (see ConntrackTable#reserve); only grows. */
+    public void reserve(int entries) {
+        ensure(entries - 1);
+        while (bysrcHead.length < entries) {
+            bysrcGrow();
+        }
+    }
+
     private void ensure(int ct) {
         if (ct >= bysrcNext.length) {
             int n = Math.max(ct + 1, bysrcNext.length * 2);

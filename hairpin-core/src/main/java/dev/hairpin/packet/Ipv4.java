@@ -164,24 +164,27 @@ public final class Ipv4 {
         return ttl;
     }
 
+    // one big-endian load or store each (a bounds check and a byte swap) instead of 2 or 4 byte
+    // accesses: these run several times per packet
+    private static final java.lang.invoke.VarHandle BE16 =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(short[].class, java.nio.ByteOrder.BIG_ENDIAN);
+    private static final java.lang.invoke.VarHandle BE32 =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(int[].class, java.nio.ByteOrder.BIG_ENDIAN);
+
     public static int u16(byte[] b, int i) {
-        return ((b[i] & 0xff) << 8) | (b[i + 1] & 0xff);
+        return (short) BE16.get(b, i) & 0xffff;
     }
 
     public static int i32(byte[] b, int i) {
-        return ((b[i] & 0xff) << 24) | ((b[i + 1] & 0xff) << 16) | ((b[i + 2] & 0xff) << 8) | (b[i + 3] & 0xff);
+        return (int) BE32.get(b, i);
     }
 
     public static void put16(byte[] b, int i, int v) {
-        b[i] = (byte) (v >>> 8);
-        b[i + 1] = (byte) v;
+        BE16.set(b, i, (short) v);
     }
 
     public static void put32(byte[] b, int i, int v) {
-        b[i] = (byte) (v >>> 24);
-        b[i + 1] = (byte) (v >>> 16);
-        b[i + 2] = (byte) (v >>> 8);
-        b[i + 3] = (byte) v;
+        BE32.set(b, i, v);
     }
 
     /** Dotted-quad text of an address held in an int (network order in the int's bits). */

@@ -16,7 +16,7 @@ import java.util.SplittableRandom;
 
 /**
  * The benchmark gateway: lo, eth0 (LAN, 10.0.0.1/8), eth1 (WAN, 203.0.113.1/24, default route via
- * 203.0.113.254), ip_forward=1, conntrack sized for the workload, optionally MASQUERADE out of
+ * 203.0.113.254), ip_forward=1, conntrack (and NAT's by-source table) presized for the workload, optionally MASQUERADE out of
  * eth1 and a FORWARD chain of {@code filterRules} rules no benchmark packet matches (kube-proxy
  * style: {@code -d 172.16.x.y/32 -p udp --dport 53 -j DROP}), then the ACCEPT policy.
  * Transmitted packets are counted, and a hook may look at them.
@@ -52,6 +52,9 @@ public final class Gateway {
         cfg.max = Math.max(cfg.max, maxConnections + maxConnections / 4 + 16);
         conntrack = new Conntrack(cfg, 1);
         stack = new Stack(host, conntrack, new SplittableRandom(1));
+        // sized before traffic, as an operator sizes nf_conntrack_buckets: no growth while creating
+        conntrack.table.reserve(maxConnections);
+        stack.nat.reserve(maxConnections);
         StringBuilder rules = new StringBuilder();
         if (snat) {
             rules.append("*nat\n-A POSTROUTING -o eth1 -j MASQUERADE\nCOMMIT\n");

@@ -8,6 +8,26 @@ import net.jqwik.api.Property;
 /** Every incremental update the kernel does must give the bytes of a full recomputation. */
 class ChecksumPropertyTest {
 
+    /** RFC 1071 one 16-bit word at a time, the definition the word-at-a-time loads must match */
+    @Property
+    void sumEqualsWordByWordDefinition(@ForAll long seed, @ForAll @net.jqwik.api.constraints.IntRange(max = 300) int len,
+            @ForAll @net.jqwik.api.constraints.IntRange(max = 13) int off,
+            @ForAll @net.jqwik.api.constraints.IntRange(max = 0xffff) int start) {
+        byte[] b = new byte[off + len + 3];
+        new java.util.SplittableRandom(seed).nextBytes(b);
+        if (seed % 4 == 0) {
+            java.util.Arrays.fill(b, (byte) 0xff); // the most carries
+        }
+        long s = start;
+        for (int i = off; i < off + len; i += 2) {
+            s += (b[i] & 0xff) << 8 | (i + 1 < off + len ? b[i + 1] & 0xff : 0);
+        }
+        while (s > 0xffff) {
+            s = (s & 0xffff) + (s >>> 16);
+        }
+        assertThat(Checksum.sum(b, off, len, start)).isEqualTo((int) s);
+    }
+
     @Property
     void fullChecksumsVerify(@ForAll long seed) {
         byte[] p = Packets.random(seed);
