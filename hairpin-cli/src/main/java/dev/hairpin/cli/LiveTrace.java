@@ -87,7 +87,7 @@ public final class LiveTrace {
     static Stack copy(EngineState live, Path configDir) {
         Snapshot snap = Snapshot.load(configDir); // devices, addresses, routes: fixed while the gateway runs
         live.stack.host.sysctls.asMap().forEach(snap.host.sysctls::set);
-        Conntrack ct = new Conntrack(snap.ctConfig, 0x5eed);
+        Conntrack ct = new Conntrack(live.stack.conntrack.config, 0x5eed); // the live limits and timeouts (sysctl -w included)
         Stack stack = new Stack(snap.host, ct, new SplittableRandom(42));
         EngineState st = new EngineState(stack, new Ruleset());
         restore(st, "ipset", List.of("ipset", "save"), List.of("ipset", "restore"), live);

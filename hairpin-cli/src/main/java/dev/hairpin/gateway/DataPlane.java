@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * snapshots) so that they apply atomically with respect to packets, and ticks the ARP timers.
  * Nothing here allocates per packet on an established flow.
  */
-final class DataPlane implements Output, PacketSocket.FrameHandler, Neighbours.Link {
+final class DataPlane implements Output, PacketSocket.FrameHandler, TunDevice.Handler, Neighbours.Link {
     private static final Logger log = LoggerFactory.getLogger(DataPlane.class);
     static final int ETH_HLEN = 14;
     static final int ETH_P_IP = 0x0800;
@@ -73,7 +73,7 @@ final class DataPlane implements Output, PacketSocket.FrameHandler, Neighbours.L
         this.neighbours = new Neighbours(this, neighCapacity, reachableNs, retransNs);
         this.pollfds = arena.allocate(8L * Math.max(1, this.ports.length));
         for (int i = 0; i < this.ports.length; i++) {
-            pollfds.set(ValueLayout.JAVA_INT, i * 8L, this.ports[i].sock.fd);
+            pollfds.set(ValueLayout.JAVA_INT, i * 8L, this.ports[i].fd());
             pollfds.set(ValueLayout.JAVA_SHORT, i * 8L + 4, (short) Native.POLLIN);
         }
         for (Port p : this.ports) {
@@ -102,7 +102,7 @@ final class DataPlane implements Output, PacketSocket.FrameHandler, Neighbours.L
             int got = 0;
             for (Port p : ports) {
                 current = p;
-                got += p.sock.drain(this, BATCH);
+                got += p.sock != null ? p.sock.drain(this, BATCH) : p.tun.drain(this, BATCH);
             }
             current = null;
             if (got > 0) {
@@ -126,7 +126,7 @@ final class DataPlane implements Output, PacketSocket.FrameHandler, Neighbours.L
     private void flush() {
         for (Port p : ports) {
             TxBatch b = p.tx;
-            if (!b.isEmpty()) {
+            if (!b.isEmpty() && p.sock != null) {
                 b.flush(p.sock);
             }
             if (b.sentPackets != 0 || b.failed != 0) {
@@ -209,7 +209,7 @@ final class DataPlane implements Output, PacketSocket.FrameHandler, Neighbours.L
 
     void closePorts() {
         for (Port p : ports) {
-            p.sock.close();
+            p.close();
         }
     }
 
@@ -240,6 +240,27 @@ final class DataPlane implements Output, PacketSocket.FrameHandler, Neighbours.L
         } else {
             p.rxIgnored++;
         }
+    }
+
+    /** a datagram read from a tun device: no link header; placed where a frame's IP header goes */
+    @Override
+    public void datagram(MemorySegment buf, int len) {
+        Port p = current;
+        if (!running) {
+            return;
+        }
+        p.rxPackets++;
+        p.rxBytes += len;
+        if (len < 1 || len > rx.length - ETH_HLEN) {
+            p.rxErrors++;
+            return;
+        }
+        if ((buf.get(ValueLayout.JAVA_BYTE, 0) & 0xf0) != 0x40) {
+            p.rxIgnored++; // IPv6
+            return;
+        }
+        MemorySegment.copy(buf, ValueLayout.JAVA_BYTE, 0, rx, ETH_HLEN, len);
+        ipv4(p, ETH_HLEN + len, 0);
     }
 
     private void ipv4(Port p, int len, int status) {
@@ -417,6 +438,10 @@ final class DataPlane implements Output, PacketSocket.FrameHandler, Neighbours.L
             countDrop("transmit: device " + dev.name + " is not attached");
             return;
         }
+        if (p.tun != null) { // point to point: no neighbour to resolve
+            sendTun(p, s.buf, s.l3, s.len);
+            return;
+        }
         long mac;
         if (nexthop == -1 || isSubnetBroadcast(dev, nexthop)) {
             mac = 0xffffffffffffL;
@@ -437,6 +462,21 @@ final class DataPlane implements Output, PacketSocket.FrameHandler, Neighbours.L
             }
         }
         return false;
+    }
+
+    private void sendTun(Port p, byte[] buf, int off, int len) {
+        if (len > p.dev.mtu) {
+            p.txErrors++;
+            return;
+        }
+        MemorySegment f = p.tx.slot();
+        MemorySegment.copy(buf, off, f, ValueLayout.JAVA_BYTE, 0, len);
+        if (p.tun.write(f, len)) {
+            p.txPackets++;
+            p.txBytes += len;
+        } else {
+            p.txErrors++;
+        }
     }
 
     private void send(Port p, byte[] buf, int off, int len, long mac) {

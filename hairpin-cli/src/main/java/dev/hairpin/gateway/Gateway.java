@@ -70,8 +70,8 @@ public final class Gateway {
             if (d.isLoopback()) {
                 continue;
             }
-            if (d.type != NetDevice.ARPHRD_ETHER) {
-                throw new GatewayException(addrFile + ": interface " + d.name + ": link_type must be \"ether\" (TUN devices are not attached yet)");
+            if (d.type != NetDevice.ARPHRD_ETHER && d.type != NetDevice.ARPHRD_NONE) {
+                throw new GatewayException(addrFile + ": interface " + d.name + ": link_type must be \"ether\" or \"none\" (a tun device)");
             }
             LinkInfo li;
             try {
@@ -79,7 +79,7 @@ public final class Gateway {
             } catch (GatewayException e) {
                 throw new GatewayException(addrFile + ": interface \"" + d.name + "\" (field ifname): " + e.getMessage());
             }
-            if (!Arrays.equals(li.mac(), d.mac)) {
+            if (d.type == NetDevice.ARPHRD_ETHER && !Arrays.equals(li.mac(), d.mac)) {
                 log.info("{}: using the device's MAC {} (ip-addr.json says {})", d.name, HexFormat.ofDelimiter(":").formatHex(li.mac()),
                         HexFormat.ofDelimiter(":").formatHex(d.mac));
                 System.arraycopy(li.mac(), 0, d.mac, 0, 6);
@@ -93,17 +93,22 @@ public final class Gateway {
             links.add(li);
         }
         if (links.isEmpty()) {
-            throw new GatewayException(addrFile + ": no Ethernet interface to attach to (only loopback)");
+            throw new GatewayException(addrFile + ": no interface to attach to (only loopback)");
         }
         Native.Errno errno = new Native.Errno(java.lang.foreign.Arena.global());
         List<Port> ports = new ArrayList<>();
         try {
             for (LinkInfo li : links) {
+                NetDevice d = snap.host.device(li.name());
+                if (d.type == NetDevice.ARPHRD_NONE) {
+                    ports.add(new Port(ports.size(), d, null, TunDevice.open(li.name(), errno)));
+                    continue;
+                }
                 PacketSocket s = PacketSocket.open(li.name(), li.ifindex(), ring, o.ringMiB(), errno);
-                ports.add(new Port(ports.size(), snap.host.device(li.name()), s));
+                ports.add(new Port(ports.size(), d, s));
             }
         } catch (GatewayException e) {
-            ports.forEach(p -> p.sock.close());
+            ports.forEach(Port::close);
             throw e;
         }
         var sys = stack.host.sysctls;

@@ -95,10 +95,12 @@ final class Metrics implements MultiCollector {
         List<String> names = new ArrayList<>();
         List<long[]> ports = new ArrayList<>();
         for (Port p : plane.ports) {
-            p.sock.stats();
+            if (p.sock != null) {
+                p.sock.stats();
+            }
             names.add(p.dev.name);
             ports.add(new long[] {p.rxPackets, p.rxBytes, p.txPackets, p.txBytes, p.rxErrors, p.rxIgnored, p.txErrors,
-                p.sock.kernelDrops, p.arpRequestsIn, p.arpRepliesOut, p.arpRequestsOut, p.tx.syscalls});
+                p.sock == null ? 0 : p.sock.kernelDrops, p.arpRequestsIn, p.arpRepliesOut, p.arpRequestsOut, p.tx.syscalls});
         }
         Map<String, Long> drops = new TreeMap<>();
         plane.drops.forEach((k, v) -> drops.put(k, v[0]));

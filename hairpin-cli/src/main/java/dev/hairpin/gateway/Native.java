@@ -47,6 +47,11 @@ final class Native {
     static final long SIOCGIFINDEX = 0x8933;
     static final long SIOCGIFFLAGS = 0x8913;
     static final int AF_INET = 2;
+    static final int O_RDWR = 2;
+    static final int O_NONBLOCK = 0x800;
+    static final long TUNSETIFF = 0x400454caL;
+    static final short IFF_TUN = 0x0001;
+    static final short IFF_NO_PI = 0x1000;
     static final int SOCK_DGRAM = 2;
 
     private static final Linker LINKER = Linker.nativeLinker();
@@ -73,6 +78,9 @@ final class Native {
     static final MethodHandle POLL = errnoCall("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     static final MethodHandle SEND = errnoCall("send", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     static final MethodHandle SENDMMSG = errnoCall("sendmmsg", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    static final MethodHandle OPEN = errnoCall("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    static final MethodHandle READ = errnoCall("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    static final MethodHandle WRITE = errnoCall("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
     static final MethodHandle CLOSE = errnoCall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     /** ioctl is variadic: the request argument is the last fixed one */
     static final MethodHandle IOCTL = errnoCall("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS),

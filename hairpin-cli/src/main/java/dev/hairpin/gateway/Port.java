@@ -6,7 +6,10 @@ import dev.hairpin.host.NetDevice;
 final class Port {
     final int id;
     final NetDevice dev;
+    /** the AF_PACKET socket of an Ethernet device, or null for a tun device */
     final PacketSocket sock;
+    /** the tun device (IPv4 datagrams, no link header, no ARP), or null */
+    final TunDevice tun;
     final long mac;
     /** frames waiting for the round's sendmmsg(); set up by the data plane */
     TxBatch tx;
@@ -26,9 +29,26 @@ final class Port {
     long arpRequestsOut;
 
     Port(int id, NetDevice dev, PacketSocket sock) {
+        this(id, dev, sock, null);
+    }
+
+    Port(int id, NetDevice dev, PacketSocket sock, TunDevice tun) {
         this.id = id;
         this.dev = dev;
         this.sock = sock;
-        this.mac = Neighbours.macOf(dev.mac, 0);
+        this.tun = tun;
+        this.mac = dev.mac == null || dev.mac.length < 6 ? 0 : Neighbours.macOf(dev.mac, 0);
+    }
+
+    int fd() {
+        return sock != null ? sock.fd : tun.fd;
+    }
+
+    void close() {
+        if (sock != null) {
+            sock.close();
+        } else {
+            tun.close();
+        }
     }
 }

@@ -436,7 +436,7 @@ class GatewayNetnsTest {
         }
     }
 
-    private static boolean which(String tool) {
+    static boolean which(String tool) {
         try {
             return run(5, "sh", "-c", "command -v " + tool).code == 0;
         } catch (Exception e) {
@@ -444,7 +444,7 @@ class GatewayNetnsTest {
         }
     }
 
-    private static Result run(int seconds, String... cmd) throws IOException, InterruptedException {
+    static Result run(int seconds, String... cmd) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(cmd).start();
         p.getOutputStream().close();
         byte[][] bufs = new byte[2][];
@@ -472,7 +472,7 @@ class GatewayNetnsTest {
         }
     }
 
-    private static Path projectRoot() {
+    static Path projectRoot() {
         Path p = Path.of(System.getProperty("user.dir")).toAbsolutePath();
         while (p != null && !Files.exists(p.resolve("scripts/gateway-lab.sh"))) {
             p = p.getParent();
