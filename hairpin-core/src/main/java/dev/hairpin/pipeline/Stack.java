@@ -60,6 +60,9 @@ public final class Stack implements XtServices {
     public final Defrag defrag = new Defrag();
     static final int DEFRAG_IN = 1;
     static final int DEFRAG_OUT = 2;
+    /** established flows' routing decisions; off: every packet routed the full way (the reference) */
+    public boolean flowCache = true;
+    final FlowCache flows = new FlowCache();
     /** the last range MASQUERADE built */
     private NatRange masqRange;
 
@@ -165,6 +168,19 @@ public final class Stack implements XtServices {
         NetDevice in = skb.in;
         int saddr = skb.saddr();
         int daddr = skb.daddr();
+        int slot = flowCache && trace == null ? FlowCache.slot(skb.ct, skb.ctinfo) : -1;
+        long stamp = host.fib.generation() + host.sysctls.version();
+        if (slot >= 0) {
+            stamp = host.fib.generation() + host.sysctls.version();
+            NetDevice o = flows.out(slot, saddr, daddr, in, stamp);
+            if (o != null) {
+                skb.rtType = Route.RTN_UNICAST;
+                skb.out = o;
+                skb.nexthop = flows.nexthop(slot);
+                forward(skb);
+                return;
+            }
+        }
         if (isMulticast(saddr) || saddr == -1) {
             dropped(skb, "martian source");
             return;
@@ -217,6 +233,9 @@ public final class Stack implements XtServices {
         skb.rtType = Route.RTN_UNICAST;
         skb.out = r.dev();
         skb.nexthop = r.gateway() != 0 ? r.gateway() : daddr;
+        if (slot >= 0) {
+            flows.store(slot, saddr, daddr, in, stamp, skb.out, skb.nexthop);
+        }
         forward(skb);
     }
 
