@@ -163,16 +163,13 @@ public final class Stack implements XtServices {
         return natHook(skb, hook);
     }
 
-    /** ip_route_input_noref(): martian checks, then local delivery or forwarding. */
+    /** ip_route_input_noref(): an established flow's cached decision ({@link FlowCache}), else routeSlow. */
     private void routeInput(Skb skb) {
-        NetDevice in = skb.in;
-        int saddr = skb.saddr();
-        int daddr = skb.daddr();
         int slot = flowCache && trace == null ? FlowCache.slot(skb.ct, skb.ctinfo) : -1;
-        long stamp = host.fib.generation() + host.sysctls.version();
+        long stamp = 0;
         if (slot >= 0) {
             stamp = host.fib.generation() + host.sysctls.version();
-            NetDevice o = flows.out(slot, saddr, daddr, in, stamp);
+            NetDevice o = flows.out(slot, skb.saddr(), skb.daddr(), skb.in, stamp);
             if (o != null) {
                 skb.rtType = Route.RTN_UNICAST;
                 skb.out = o;
@@ -181,6 +178,14 @@ public final class Stack implements XtServices {
                 return;
             }
         }
+        routeSlow(skb, slot, stamp);
+    }
+
+    /** martian checks, then local delivery or forwarding; a forward decision fills the slot (-1: none) */
+    private void routeSlow(Skb skb, int slot, long stamp) {
+        NetDevice in = skb.in;
+        int saddr = skb.saddr();
+        int daddr = skb.daddr();
         if (isMulticast(saddr) || saddr == -1) {
             dropped(skb, "martian source");
             return;
