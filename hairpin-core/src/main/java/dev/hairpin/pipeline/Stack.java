@@ -145,7 +145,8 @@ public final class Stack implements XtServices {
     private int preRouting(Skb skb) {
         int hook = Hooks.PRE_ROUTING;
         setHook(skb, hook, skb.in, null);
-        int v = tables.run(Tables.RAW, hook, skb, par);
+        int skip = skipMask(hook);
+        int v = run(Tables.RAW, hook, skb, skip);
         if (v != Verdict.NF_ACCEPT) {
             return v;
         }
@@ -156,7 +157,7 @@ public final class Stack implements XtServices {
         if (v != Verdict.NF_ACCEPT) {
             return v;
         }
-        v = tables.run(Tables.MANGLE, hook, skb, par);
+        v = run(Tables.MANGLE, hook, skb, skip);
         if (v != Verdict.NF_ACCEPT) {
             return v;
         }
@@ -316,12 +317,13 @@ public final class Stack implements XtServices {
         Ipv4.decreaseTtl(b, skb.l3);
         int hook = Hooks.FORWARD;
         setHook(skb, hook, skb.in, skb.out);
-        int v = tables.run(Tables.MANGLE, hook, skb, par);
+        int skip = skipMask(hook);
+        int v = run(Tables.MANGLE, hook, skb, skip);
         if (v == Verdict.NF_ACCEPT) {
-            v = tables.run(Tables.FILTER, hook, skb, par);
+            v = run(Tables.FILTER, hook, skb, skip);
         }
         if (v == Verdict.NF_ACCEPT) {
-            v = tables.run(Tables.SECURITY, hook, skb, par);
+            v = run(Tables.SECURITY, hook, skb, skip);
         }
         if (v != Verdict.NF_ACCEPT) {
             finish(skb, v, "FORWARD");
@@ -341,7 +343,7 @@ public final class Stack implements XtServices {
     private void postRouting(Skb skb) {
         int hook = Hooks.POST_ROUTING;
         setHook(skb, hook, null, skb.out);
-        int v = tables.run(Tables.MANGLE, hook, skb, par);
+        int v = run(Tables.MANGLE, hook, skb, skipMask(hook));
         if (v == Verdict.NF_ACCEPT) {
             v = natHook(skb, hook);
         }
@@ -767,6 +769,15 @@ public final class Stack implements XtServices {
     }
 
     // ================================================================= helpers
+
+    /** the tables the hook may skip ({@link Tables#skipMask}); none while tracing (every chain shows) */
+    private int skipMask(int hook) {
+        return trace == null ? tables.skipMask(hook) : 0;
+    }
+
+    private int run(int table, int hook, Skb skb, int skip) {
+        return (skip & 1 << table) != 0 ? Verdict.NF_ACCEPT : tables.run(table, hook, skb, par);
+    }
 
     private void setHook(Skb skb, int hook, NetDevice in, NetDevice out) {
         skb.hook = hook;
