@@ -15,11 +15,18 @@ public final class Fib {
     /** the two tables compiled for lookups, rebuilt on every change */
     private LpmTable localLpm = LpmTable.EMPTY;
     private LpmTable mainLpm = LpmTable.EMPTY;
+    /** bumped by every change of either table: results cached from an older one are stale */
+    private long generation;
+
+    public long generation() {
+        return generation;
+    }
 
     public void addMain(Route r) {
         main.add(r);
         main.sort(ORDER);
         mainLpm = new LpmTable(main);
+        generation++;
     }
 
     public List<Route> mainRoutes() {
@@ -51,6 +58,7 @@ public final class Fib {
         }
         local.sort(ORDER);
         localLpm = new LpmTable(local);
+        generation++;
     }
 
     /**

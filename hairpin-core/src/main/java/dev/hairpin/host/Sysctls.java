@@ -28,6 +28,11 @@ public final class Sysctls {
         version++;
     }
 
+    /** bumped by every write (for caches of anything a sysctl decides) */
+    public long version() {
+        return version;
+    }
+
     public long getLong(String key, long dflt) {
         String v = values.get(key);
         if (v == null) {

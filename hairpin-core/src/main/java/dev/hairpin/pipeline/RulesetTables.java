@@ -1,5 +1,6 @@
 package dev.hairpin.pipeline;
 
+import dev.hairpin.packet.Hooks;
 import dev.hairpin.packet.Skb;
 import dev.hairpin.packet.Verdict;
 import dev.hairpin.rules.Ruleset;
@@ -14,6 +15,30 @@ public final class RulesetTables implements Tables {
 
     public RulesetTables(Ruleset ruleset) {
         this.ruleset = ruleset;
+    }
+
+    /** the skip masks per hook, derived from the ruleset of one generation */
+    private record Skips(long generation, int[] mask) {}
+
+    private volatile Skips skips = new Skips(-1, new int[Hooks.COUNT]);
+
+    @Override
+    public int skipMask(int hook) {
+        Skips s = skips;
+        long g = ruleset.generation(); // before the tables: a mask from newer tables is only recomputed
+        if (s.generation != g) {
+            int[] mask = new int[Hooks.COUNT];
+            for (int h = 0; h < Hooks.COUNT; h++) {
+                for (int id = 0; id < BY_ID.length; id++) {
+                    Table t = ruleset.table(BY_ID[id]);
+                    if (t == null || !t.hasHook(h) || t.acceptsAll(h)) {
+                        mask[h] |= 1 << id;
+                    }
+                }
+            }
+            skips = s = new Skips(g, mask);
+        }
+        return s.mask[hook];
     }
 
     @Override

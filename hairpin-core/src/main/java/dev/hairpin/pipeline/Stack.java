@@ -60,6 +60,9 @@ public final class Stack implements XtServices {
     public final Defrag defrag = new Defrag();
     static final int DEFRAG_IN = 1;
     static final int DEFRAG_OUT = 2;
+    /** established flows' routing decisions; off: every packet routed the full way (the reference) */
+    public boolean flowCache = true;
+    final FlowCache flows = new FlowCache();
     /** the last range MASQUERADE built */
     private NatRange masqRange;
 
@@ -142,7 +145,8 @@ public final class Stack implements XtServices {
     private int preRouting(Skb skb) {
         int hook = Hooks.PRE_ROUTING;
         setHook(skb, hook, skb.in, null);
-        int v = tables.run(Tables.RAW, hook, skb, par);
+        int skip = skipMask(hook);
+        int v = run(Tables.RAW, hook, skb, skip);
         if (v != Verdict.NF_ACCEPT) {
             return v;
         }
@@ -153,15 +157,33 @@ public final class Stack implements XtServices {
         if (v != Verdict.NF_ACCEPT) {
             return v;
         }
-        v = tables.run(Tables.MANGLE, hook, skb, par);
+        v = run(Tables.MANGLE, hook, skb, skip);
         if (v != Verdict.NF_ACCEPT) {
             return v;
         }
         return natHook(skb, hook);
     }
 
-    /** ip_route_input_noref(): martian checks, then local delivery or forwarding. */
+    /** ip_route_input_noref(): an established flow's cached decision ({@link FlowCache}), else routeSlow. */
     private void routeInput(Skb skb) {
+        int slot = flowCache && trace == null ? FlowCache.slot(skb.ct, skb.ctinfo) : -1;
+        long stamp = 0;
+        if (slot >= 0) {
+            stamp = host.fib.generation() + host.sysctls.version();
+            NetDevice o = flows.out(slot, skb.saddr(), skb.daddr(), skb.in, stamp);
+            if (o != null) {
+                skb.rtType = Route.RTN_UNICAST;
+                skb.out = o;
+                skb.nexthop = flows.nexthop(slot);
+                forward(skb);
+                return;
+            }
+        }
+        routeSlow(skb, slot, stamp);
+    }
+
+    /** martian checks, then local delivery or forwarding; a forward decision fills the slot (-1: none) */
+    private void routeSlow(Skb skb, int slot, long stamp) {
         NetDevice in = skb.in;
         int saddr = skb.saddr();
         int daddr = skb.daddr();
@@ -217,6 +239,9 @@ public final class Stack implements XtServices {
         skb.rtType = Route.RTN_UNICAST;
         skb.out = r.dev();
         skb.nexthop = r.gateway() != 0 ? r.gateway() : daddr;
+        if (slot >= 0) {
+            flows.store(slot, saddr, daddr, in, stamp, skb.out, skb.nexthop);
+        }
         forward(skb);
     }
 
@@ -292,12 +317,13 @@ public final class Stack implements XtServices {
         Ipv4.decreaseTtl(b, skb.l3);
         int hook = Hooks.FORWARD;
         setHook(skb, hook, skb.in, skb.out);
-        int v = tables.run(Tables.MANGLE, hook, skb, par);
+        int skip = skipMask(hook);
+        int v = run(Tables.MANGLE, hook, skb, skip);
         if (v == Verdict.NF_ACCEPT) {
-            v = tables.run(Tables.FILTER, hook, skb, par);
+            v = run(Tables.FILTER, hook, skb, skip);
         }
         if (v == Verdict.NF_ACCEPT) {
-            v = tables.run(Tables.SECURITY, hook, skb, par);
+            v = run(Tables.SECURITY, hook, skb, skip);
         }
         if (v != Verdict.NF_ACCEPT) {
             finish(skb, v, "FORWARD");
@@ -317,7 +343,7 @@ public final class Stack implements XtServices {
     private void postRouting(Skb skb) {
         int hook = Hooks.POST_ROUTING;
         setHook(skb, hook, null, skb.out);
-        int v = tables.run(Tables.MANGLE, hook, skb, par);
+        int v = run(Tables.MANGLE, hook, skb, skipMask(hook));
         if (v == Verdict.NF_ACCEPT) {
             v = natHook(skb, hook);
         }
@@ -743,6 +769,15 @@ public final class Stack implements XtServices {
     }
 
     // ================================================================= helpers
+
+    /** the tables the hook may skip ({@link Tables#skipMask}); none while tracing (every chain shows) */
+    private int skipMask(int hook) {
+        return trace == null ? tables.skipMask(hook) : 0;
+    }
+
+    private int run(int table, int hook, Skb skb, int skip) {
+        return (skip & 1 << table) != 0 ? Verdict.NF_ACCEPT : tables.run(table, hook, skb, par);
+    }
 
     private void setHook(Skb skb, int hook, NetDevice in, NetDevice out) {
         skb.hook = hook;

@@ -17,5 +17,14 @@ public interface Tables {
     /** Runs the table's built-in chain for the hook; NF_ACCEPT when the table has none. */
     int run(int table, int hook, Skb skb, XtParam par);
 
+    /**
+     * The tables (bit 1 &lt;&lt; id) that accept every packet at {@code hook} without touching a
+     * counter (no chain there, or no rule and policy ACCEPT), so the hook may skip them when no
+     * tracer watches. 0: run them all (the default, and the reference path).
+     */
+    default int skipMask(int hook) {
+        return 0;
+    }
+
     Tables EMPTY = (t, h, s, p) -> dev.hairpin.packet.Verdict.NF_ACCEPT;
 }

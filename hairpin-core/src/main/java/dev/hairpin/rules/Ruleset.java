@@ -14,6 +14,8 @@ import java.util.function.Function;
  */
 public final class Ruleset {
     private volatile Table[] tables = new Table[TableDef.values().length];
+    /** bumped after every swap of {@link #tables}: what a reader derived from an older one is stale */
+    private volatile long generation;
     private final java.util.Set<String> ipsets = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final dev.hairpin.rules.ext.NetState netState = new dev.hairpin.rules.ext.NetState();
 
@@ -30,6 +32,11 @@ public final class Ruleset {
     /** What extensions keep for this host as a whole (xt_recent's lists ...). */
     public dev.hairpin.rules.ext.NetState netState() {
         return netState;
+    }
+
+    /** Changes with every update; read it before the tables it describes. */
+    public long generation() {
+        return generation;
     }
 
     /** The snapshot of a table, or null when the table does not exist. */
@@ -97,6 +104,7 @@ public final class Ruleset {
             }
         }
         tables = next;
+        generation++;
         for (Rule r : before) {
             if (!after.contains(r)) {
                 r.matches().forEach(m -> m.detach(netState));

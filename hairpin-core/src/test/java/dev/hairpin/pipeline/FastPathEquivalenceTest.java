@@ -12,6 +12,7 @@ import dev.hairpin.packet.Ipv4;
 import dev.hairpin.packet.Skb;
 import dev.hairpin.rules.RuleTrace;
 import dev.hairpin.rules.Ruleset;
+import dev.hairpin.rules.iptables.Iptables;
 import dev.hairpin.rules.iptables.IptablesRestore;
 import dev.hairpin.tools.ConntrackFormat;
 import java.util.ArrayList;
@@ -52,6 +53,7 @@ class FastPathEquivalenceTest {
         final List<String> out = new ArrayList<>();
         final NetDevice lan;
         final NetDevice wan;
+        final Ruleset rs = new Ruleset();
 
         World(boolean fast) {
             host.add(new NetDevice("lo", 1, NetDevice.ARPHRD_LOOPBACK, new byte[6], 65536)).addrs
@@ -75,11 +77,11 @@ class FastPathEquivalenceTest {
             cfg.max = 64;
             ct = new Conntrack(cfg, 1);
             stack = new Stack(host, ct, new SplittableRandom(7));
+            stack.flowCache = fast;
             StringBuilder run = new StringBuilder();
             for (int k = 1; k <= 12; k++) {
                 run.append("-A FORWARD -d 198.51.100.").append(k).append("/32 -p udp --dport 53 -j DROP\n");
             }
-            Ruleset rs = new Ruleset();
             IptablesRestore.restore(rs, RULES.formatted(run));
             RulesetTables tables = new RulesetTables(rs);
             RuleTrace walk = (table, chain, num, rule, matched) -> {};
@@ -113,6 +115,8 @@ class FastPathEquivalenceTest {
                 s.add(ConntrackFormat.entry(ct.table, e, true));
             }
             s.add(ConntrackFormat.stats(ct.stats));
+            s.add(dev.hairpin.rules.iptables.IptablesSave.save(rs,
+                    new dev.hairpin.rules.iptables.IptablesSave.Options(true, null, null)).stdout()); // every counter
             return s;
         }
 
@@ -125,7 +129,47 @@ class FastPathEquivalenceTest {
     void fastPathGivesWhatTheStraightforwardPathGives(@ForAll long seed, @ForAll @IntRange(min = 1, max = 400) int count) {
         World fast = new World(true);
         World ref = new World(false);
-        SplittableRandom r = new SplittableRandom(seed);
+        run(fast, ref, new SplittableRandom(seed), count, false);
+        assertThat(fast.state()).containsExactlyElementsOf(ref.state());
+    }
+
+    /**
+     * Long streams, so flows get established and the flow cache serves them, with routes,
+     * addresses and sysctls changing under them: still the reference's output, and the cache
+     * did route packets (else this would prove nothing about it).
+     */
+    @Property(tries = 20)
+    void flowCacheFollowsRouteAndSysctlChanges(@ForAll long seed) {
+        World fast = new World(true);
+        World ref = new World(false);
+        run(fast, ref, new SplittableRandom(seed), 3000, true);
+        assertThat(fast.state()).containsExactlyElementsOf(ref.state());
+        assertThat(fast.stack.flows.hits).isPositive();
+        assertThat(ref.stack.flows.hits).isZero();
+    }
+
+    /** a FIB change both worlds make: a route or an address that moves some flows elsewhere */
+    static void changeFib(World w, int which) {
+        switch (which) {
+            case 0 -> w.host.fib.addMain(new Route(Ipv4.parse("198.51.100.0"), 30, Route.RTN_UNICAST, w.lan,
+                    Ipv4.parse("10.0.0.254"), 0, 0, 0, "main"));
+            case 1 -> w.host.fib.addMain(new Route(Ipv4.parse("198.51.100.2"), 32, Route.RTN_UNICAST, w.wan,
+                    Ipv4.parse("203.0.113.253"), 0, 0, 0, "main"));
+            case 2 -> w.host.fib.addMain(new Route(Ipv4.parse("10.0.0.8"), 29, Route.RTN_UNICAST, w.wan,
+                    Ipv4.parse("203.0.113.252"), 0, 0, 0, "main"));
+            default -> { // 198.51.100.1 becomes ours: its flows are delivered locally from now on
+                w.wan.addrs.add(new NetDevice.InAddr(Ipv4.parse("198.51.100.1"), 32, 0, true));
+                w.host.addressesChanged();
+            }
+        }
+    }
+
+    /**
+     * @param conversations half the packets repeat or answer (as the masqueraded peer would) an
+     *                      earlier LAN packet, so flows become ESTABLISHED
+     */
+    private static void run(World fast, World ref, SplittableRandom r, int count, boolean conversations) {
+        List<byte[]> fromLan = new ArrayList<>();
         byte[][] bufs = new byte[32][];
         Skb[] batch = new Skb[32];
         int fill = 0;
@@ -134,7 +178,21 @@ class FastPathEquivalenceTest {
             int what = r.nextInt(100);
             if (what < 4) { // a sysctl write or a clock move between packets: the batch ends there
                 fill = flush(fast, batch, fill);
-                if (what < 2) {
+                if (what == 1 && r.nextInt(4) == 0) { // a rule in a table the hooks were skipping, or its removal
+                    String[][] cmds = {
+                        {"-t", "raw", "-A", "PREROUTING", "-p", "udp", "--dport", "53", "-j", "DROP"},
+                        {"-t", "mangle", "-A", "POSTROUTING", "-p", "udp", "-j", "MARK", "--set-mark", "7"},
+                        {"-t", "mangle", "-A", "FORWARD", "-p", "icmp", "-j", "DROP"},
+                        {"-t", "mangle", "-A", "PREROUTING", "-s", "10.0.0.2"},
+                        {"-t", "raw", "-F"}, {"-t", "mangle", "-F"}};
+                    String[] c = cmds[r.nextInt(cmds.length)];
+                    assertThat(Iptables.run(fast.rs, c).exitCode()).isZero();
+                    assertThat(Iptables.run(ref.rs, c).exitCode()).isZero();
+                } else if (what == 0 && r.nextInt(4) == 0) {
+                    int which = r.nextInt(4);
+                    changeFib(fast, which);
+                    changeFib(ref, which);
+                } else if (what < 2) {
                     String[] keys = {"net.ipv4.conf.eth0.rp_filter", "net.ipv4.conf.all.rp_filter",
                         "net.ipv4.conf.eth1.forwarding", "net.ipv4.conf.all.route_localnet", "net.ipv4.ip_forward",
                         "net.ipv4.conf.eth0.accept_local"};
@@ -150,7 +208,20 @@ class FastPathEquivalenceTest {
                 continue;
             }
             boolean fromWan = r.nextBoolean();
-            byte[] p = randomPacket(r, fromWan);
+            byte[] p;
+            int talk = conversations && !fromLan.isEmpty() ? r.nextInt(4) : 0;
+            if (talk == 1) {
+                p = fromLan.get(r.nextInt(fromLan.size())).clone();
+                fromWan = false;
+            } else if (talk == 2) {
+                p = answer(fromLan.get(r.nextInt(fromLan.size())));
+                fromWan = true;
+            } else {
+                p = randomPacket(r, fromWan);
+                if (!fromWan && fromLan.size() < 24 && forwardable(p)) {
+                    fromLan.add(p.clone());
+                }
+            }
             Skb one = new Skb(p.clone(), 0, p.length);
             one.in = fromWan ? ref.wan : ref.lan;
             ref.stack.receive(one);
@@ -163,7 +234,6 @@ class FastPathEquivalenceTest {
             }
         }
         flush(fast, batch, fill);
-        assertThat(fast.state()).containsExactlyElementsOf(ref.state());
     }
 
     /** the batch as the workload driver runs it: every lookup touched first, then each packet */
@@ -189,6 +259,33 @@ class FastPathEquivalenceTest {
     static final String[] LAN_DST = {"198.51.100.1", "198.51.100.2", "198.51.100.5", "198.51.100.13", "198.51.100.200",
         "10.0.0.1", "203.0.113.1", "10.0.0.255", "127.0.0.1", "192.0.2.9"};
     static final String[] WAN_DST = {"203.0.113.1", "10.0.0.2", "10.0.0.9", "203.0.113.255", "198.51.100.1"};
+
+    /** a well-formed LAN packet the gateway forwards out of eth1 (until the FIB changes) */
+    static boolean forwardable(byte[] p) {
+        byte[] c = p.clone();
+        Checksum.setTransport(c, 0);
+        int src = Ipv4.saddr(p, 0);
+        return java.util.Arrays.equals(c, p) && p[8] > 1 && (Ipv4.daddr(p, 0) & 0xffffff80) == Ipv4.parse("198.51.100.0")
+                && (src & 0xffffff00) == Ipv4.parse("10.0.0.0") && src != Ipv4.parse("10.0.0.1");
+    }
+
+    /** what the peer of a LAN packet sends back to the gateway's WAN address (MASQUERADE keeps ports) */
+    static byte[] answer(byte[] q) {
+        byte[] p = q.clone();
+        Ipv4.put32(p, 12, Ipv4.daddr(q, 0));
+        Ipv4.put32(p, 16, Ipv4.parse("203.0.113.1"));
+        p[8] = 64;
+        Ipv4.put16(p, 10, 0);
+        Ipv4.put16(p, 10, Checksum.compute(p, 0, 20));
+        if (p[9] == Ipv4.PROTO_ICMP) {
+            p[20] = 0; // echo reply
+        } else {
+            Ipv4.put16(p, 20, Ipv4.u16(q, 22));
+            Ipv4.put16(p, 22, Ipv4.u16(q, 20));
+        }
+        Checksum.setTransport(p, 0);
+        return p;
+    }
 
     /** UDP, TCP (any flags) or ICMP echo between a few addresses, sometimes TTL 1 or a bad checksum */
     static byte[] randomPacket(SplittableRandom r, boolean fromWan) {
