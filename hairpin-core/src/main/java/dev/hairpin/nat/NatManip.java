@@ -50,10 +50,7 @@ public final class NatManip {
         if (end - h < 20) {
             return; // quoted header: the checksum is beyond the 8 bytes we have
         }
-        int check = Ipv4.u16(b, h + 16);
-        check = Checksum.replace4(check, oldAddr, addr);
-        check = Checksum.replace2(check, oldPort, port);
-        Ipv4.put16(b, h + 16, check);
+        Ipv4.put16(b, h + 16, Checksum.natTcp(Ipv4.u16(b, h + 16), oldAddr, addr, oldPort, port, false));
     }
 
     private static void udp(byte[] b, int h, int end, boolean src, int oldAddr, int addr, int port) {
@@ -62,12 +59,7 @@ public final class NatManip {
         }
         int portOff = h + (src ? 0 : 2);
         int oldPort = Ipv4.u16(b, portOff);
-        int check = Ipv4.u16(b, h + 6);
-        if (check != 0) {
-            check = Checksum.replace4(check, oldAddr, addr);
-            check = Checksum.replace2(check, oldPort, port);
-            Ipv4.put16(b, h + 6, check == 0 ? 0xffff : check); // CSUM_MANGLED_0
-        }
+        Ipv4.put16(b, h + 6, Checksum.natUdp(Ipv4.u16(b, h + 6), oldAddr, addr, oldPort, port, false));
         Ipv4.put16(b, portOff, port);
     }
 
@@ -79,7 +71,8 @@ public final class NatManip {
         switch (type) {
             case 0, 8, 13, 14, 15, 16, 17, 18 -> {
                 int old = Ipv4.u16(b, h + 4);
-                Ipv4.put16(b, h + 2, Checksum.replace2(Ipv4.u16(b, h + 2), old, id));
+                // icmp_manip_pkt(): inet_proto_csum_replace2, not a pseudo-header field
+                Ipv4.put16(b, h + 2, Checksum.protoReplace2(Ipv4.u16(b, h + 2), old, id, false, false));
                 Ipv4.put16(b, h + 4, id);
             }
             default -> { }
