@@ -152,30 +152,13 @@ public final class Conntrack {
 
     /** Reads the tuple of the packet's own headers; false when they are truncated. */
     private boolean tupleOf(Skb skb, int proto, long[] out) {
-        int src = skb.saddr();
-        int dst = skb.daddr();
-        int sport = 0;
-        int dport = 0;
-        int avail = skb.l3 + skb.len - skb.l4;
-        switch (proto) {
-            case 6, 17, 136, 132, 33 -> {
-                if (avail < 4) {
-                    return false;
-                }
-                sport = Ipv4.u16(skb.buf, skb.l4);
-                dport = Ipv4.u16(skb.buf, skb.l4 + 2);
-            }
-            case Ipv4.PROTO_ICMP -> {
-                if (avail < 8) {
-                    return false;
-                }
-                dport = Ipv4.u16(skb.buf, skb.l4); // type << 8 | code
-                sport = Ipv4.u16(skb.buf, skb.l4 + 4); // echo id
-            }
-            default -> { }
+        // the raw table's CT --zone template enters the key
+        long k2 = Tuple.k2Of(skb.buf, skb.l4, skb.l3 + skb.len - skb.l4, proto, skb.zone);
+        if (k2 == -1) {
+            return false;
         }
-        out[0] = Tuple.k1(src, dst);
-        out[1] = Tuple.k2(sport, dport, proto, skb.zone); // the raw table's CT --zone template
+        out[0] = Tuple.k1(skb.saddr(), skb.daddr());
+        out[1] = k2;
         return true;
     }
 

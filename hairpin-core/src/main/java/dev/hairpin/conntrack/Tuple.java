@@ -27,6 +27,25 @@ public final class Tuple {
         return ((long) (sport & 0xffff) << 48) | ((long) (dport & 0xffff) << 32) | ((proto & 0xff) << 16) | (zone & 0xffff);
     }
 
+    /**
+     * The second key word read from a transport header at {@code l4} with {@code avail} bytes:
+     * ports for TCP/UDP/UDP-Lite/SCTP/DCCP, type/code and echo id for ICMP, nothing for other
+     * protocols. -1 (never a valid key: proto is one byte) when the header is truncated.
+     */
+    public static long k2Of(byte[] b, int l4, int avail, int proto, int zone) {
+        switch (proto) {
+            case 6, 17, 136, 132, 33 -> {
+                return avail < 4 ? -1 : k2(Ipv4.u16(b, l4), Ipv4.u16(b, l4 + 2), proto, zone);
+            }
+            case Ipv4.PROTO_ICMP -> { // sport = echo id, dport = type << 8 | code
+                return avail < 8 ? -1 : k2(Ipv4.u16(b, l4 + 4), Ipv4.u16(b, l4), proto, zone);
+            }
+            default -> {
+                return k2(0, 0, proto, zone);
+            }
+        }
+    }
+
     public static int src(long k1) {
         return (int) (k1 >>> 32);
     }

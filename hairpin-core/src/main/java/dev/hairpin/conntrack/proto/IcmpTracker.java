@@ -78,27 +78,11 @@ public final class IcmpTracker implements L4Tracker {
         int proto = Ipv4.protocol(b, inner);
         int il4 = inner + ihl;
         int l4avail = innerAvail - ihl;
-        int sport = 0;
-        int dport = 0;
-        switch (proto) {
-            case 6, 17, 136, 132, 33 -> {
-                if (l4avail < 4) {
-                    return -Verdict.NF_ACCEPT;
-                }
-                sport = Ipv4.u16(b, il4);
-                dport = Ipv4.u16(b, il4 + 2);
-            }
-            case Ipv4.PROTO_ICMP -> {
-                if (l4avail < 8) {
-                    return -Verdict.NF_ACCEPT;
-                }
-                dport = Ipv4.u16(b, il4);
-                sport = Ipv4.u16(b, il4 + 4);
-            }
-            default -> { }
+        long k2 = Tuple.k2Of(b, il4, l4avail, proto, skb.zone);
+        if (k2 == -1) {
+            return -Verdict.NF_ACCEPT;
         }
         long k1 = Tuple.k1(Ipv4.saddr(b, inner), Ipv4.daddr(b, inner));
-        long k2 = Tuple.k2(sport, dport, proto, skb.zone);
         // the quoted packet went the other way: look up its inverse
         long ik2 = Tuple.invertK2(k2);
         if (ik2 == -1) {
