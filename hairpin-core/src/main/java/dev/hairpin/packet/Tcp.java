@@ -176,29 +176,15 @@ public final class Tcp {
         }
         int scale = 0;
         int flags = 0;
-        while (p < end) {
+        for (p = option(b, p, end); p >= 0; p = option(b, p + (b[p + 1] & 0xff), end)) {
             int kind = b[p] & 0xff;
-            if (kind == OPT_EOL) {
-                break;
-            }
-            if (kind == OPT_NOP) {
-                p++;
-                continue;
-            }
-            if (end - p < 2) {
-                break;
-            }
             int size = b[p + 1] & 0xff;
-            if (size < 2 || size > end - p) {
-                break;
-            }
             if (kind == OPT_SACK_PERM && size == OPTLEN_SACK_PERM) {
                 flags |= CT_FLAG_SACK_PERM;
             } else if (kind == OPT_WINDOW && size == OPTLEN_WINDOW) {
                 scale = Math.min(b[p + 2] & 0xff, MAX_WSCALE);
                 flags |= CT_FLAG_WINDOW_SCALE;
             }
-            p += size;
         }
         return flags << 8 | scale;
     }
@@ -221,24 +207,10 @@ public final class Tcp {
      */
     public static int sackHighest(byte[] b, int off, int ack) {
         int end = optionsEnd(b, off);
-        int p = off + MIN_HEADER;
         int sack = ack;
-        while (p < end) {
+        for (int p = option(b, off + MIN_HEADER, end); p >= 0; p = option(b, p + (b[p + 1] & 0xff), end)) {
             int kind = b[p] & 0xff;
-            if (kind == OPT_EOL) {
-                break;
-            }
-            if (kind == OPT_NOP) {
-                p++;
-                continue;
-            }
-            if (end - p < 2) {
-                break;
-            }
             int size = b[p + 1] & 0xff;
-            if (size < 2 || size > end - p) {
-                break;
-            }
             if (kind == OPT_SACK && size >= OPTLEN_SACK_BASE + OPTLEN_SACK_PERBLOCK
                     && (size - OPTLEN_SACK_BASE) % OPTLEN_SACK_PERBLOCK == 0) {
                 for (int i = p + OPTLEN_SACK_BASE; i < p + size; i += OPTLEN_SACK_PERBLOCK) {
@@ -249,7 +221,6 @@ public final class Tcp {
                 }
                 break;
             }
-            p += size;
         }
         return sack;
     }
@@ -257,27 +228,34 @@ public final class Tcp {
     /** the MSS option's value (first well-formed one), -1 if none */
     public static int mss(byte[] b, int off) {
         int end = optionsEnd(b, off);
-        int p = off + MIN_HEADER;
+        for (int p = option(b, off + MIN_HEADER, end); p >= 0; p = option(b, p + (b[p + 1] & 0xff), end)) {
+            if ((b[p] & 0xff) == OPT_MSS && (b[p + 1] & 0xff) == OPTLEN_MSS) {
+                return Ipv4.u16(b, p + 2);
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * The option walk of tcp_options()/tcp_sack()/tcp_parse_options(): from {@code p}, skips
+     * NOPs and returns the offset of the next option with a sane size that fits before
+     * {@code end}; -1 at EOL, the end, a "silly" size (&lt; 2) or an option running past the header.
+     */
+    private static int option(byte[] b, int p, int end) {
         while (p < end) {
             int kind = b[p] & 0xff;
             if (kind == OPT_EOL) {
-                break;
+                return -1;
             }
             if (kind == OPT_NOP) {
                 p++;
                 continue;
             }
             if (end - p < 2) {
-                break;
+                return -1;
             }
             int size = b[p + 1] & 0xff;
-            if (size < 2 || size > end - p) {
-                break;
-            }
-            if (kind == OPT_MSS && size == OPTLEN_MSS) {
-                return Ipv4.u16(b, p + 2);
-            }
-            p += size;
+            return size < 2 || size > end - p ? -1 : p;
         }
         return -1;
     }
