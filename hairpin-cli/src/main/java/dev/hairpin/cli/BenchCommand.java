@@ -68,7 +68,7 @@ final class BenchCommand implements Callable<Integer> {
     long packets;
 
     @Option(names = "--prefetch", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "touch every packet's conntrack slot before running a batch (default on)")
+            description = "hand packets to the engine a batch at a time, which touches every packet's conntrack slot first once the table outgrows the caches (32,768 entries; default on)")
     boolean prefetch;
 
     @Option(names = "--json", description = "print one JSON object per workload")

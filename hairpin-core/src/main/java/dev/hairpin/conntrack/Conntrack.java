@@ -116,24 +116,40 @@ public final class Conntrack {
                 stats.invalid++;
                 return Verdict.NF_ACCEPT;
             }
-            int ret = tracker(proto).packet(this, ct, skb, skb.ctinfo, hook);
-            if (ret <= 0) {
-                put(skb);
-                if (ret == -Verdict.NF_REPEAT) {
-                    continue;
-                }
-                stats.invalid++;
-                if (ret == Verdict.NF_DROP) {
-                    stats.drop++;
-                }
-                return -ret;
+            int v = track(skb, ct, proto, hook);
+            if (v != REPEAT) {
+                return v;
             }
-            if (skb.ctinfo == CtInfo.ESTABLISHED_REPLY && (table.status(ct) & CtStatus.SEEN_REPLY) == 0) {
-                table.setStatus(ct, CtStatus.SEEN_REPLY);
-                table.cacheEvent(ct, CtEvent.REPLY);
-            }
-            return Verdict.NF_ACCEPT;
         }
+    }
+
+    /** {@link #track}'s answer when the tracker killed the entry and the packet must be looked up again */
+    public static final int REPEAT = -1;
+
+    /**
+     * nf_conntrack_handle_packet() and what follows it in nf_conntrack_in(): the protocol tracker
+     * on the entry attached to the packet ({@link #attach}). Returns a verdict, or {@link #REPEAT}
+     * (the entry is gone, the packet detached: resolve it again). An invalid packet leaves
+     * detached with NF_ACCEPT.
+     */
+    public int track(Skb skb, int ct, int proto, int hook) {
+        int ret = tracker(proto).packet(this, ct, skb, skb.ctinfo, hook);
+        if (ret <= 0) {
+            put(skb);
+            if (ret == -Verdict.NF_REPEAT) {
+                return REPEAT;
+            }
+            stats.invalid++;
+            if (ret == Verdict.NF_DROP) {
+                stats.drop++;
+            }
+            return -ret;
+        }
+        if (skb.ctinfo == CtInfo.ESTABLISHED_REPLY && (table.status(ct) & CtStatus.SEEN_REPLY) == 0) {
+            table.setStatus(ct, CtStatus.SEEN_REPLY);
+            table.cacheEvent(ct, CtEvent.REPLY);
+        }
+        return Verdict.NF_ACCEPT;
     }
 
     /**

@@ -24,6 +24,11 @@ public final class RulesetTables implements Tables {
 
     @Override
     public int skipMask(int hook) {
+        return skipMasks()[hook];
+    }
+
+    @Override
+    public int[] skipMasks() {
         Skips s = skips;
         long g = ruleset.generation(); // before the tables: a mask from newer tables is only recomputed
         if (s.generation != g) {
@@ -38,7 +43,7 @@ public final class RulesetTables implements Tables {
             }
             skips = s = new Skips(g, mask);
         }
-        return s.mask[hook];
+        return s.mask;
     }
 
     @Override

@@ -53,16 +53,20 @@ public final class Stack implements XtServices {
     /** the host's ipsets by name, for -m set (null: no such set) */
     public java.util.function.Function<String, IpSetView> ipsets = n -> null;
 
-    private final XtParam par = new XtParam();
+    final XtParam par = new XtParam();
     /** the packet tracer; null when off, and then each call site costs one null check */
     private Tracer trace;
     /** nf_defrag_ipv4's queues (IP_DEFRAG_CONNTRACK_IN / _OUT) */
     public final Defrag defrag = new Defrag();
     static final int DEFRAG_IN = 1;
     static final int DEFRAG_OUT = 2;
-    /** established flows' routing decisions; off: every packet routed the full way (the reference) */
+    /**
+     * established flows' routing decisions ({@link FlowCache}) and their fused path
+     * ({@link FastPath}); off: every packet goes the full way (the reference)
+     */
     public boolean flowCache = true;
     final FlowCache flows = new FlowCache();
+    final FastPath fast = new FastPath(this);
     /** the last range MASQUERADE built */
     private NatRange masqRange;
 
@@ -105,10 +109,39 @@ public final class Stack implements XtServices {
 
     // ================================================================= input
 
+    /**
+     * Below this many confirmed entries the table sits in the caches and a batch's touch pass
+     * ({@link #receive(Skb[], int)}) would only cost instructions.
+     */
+    static final int TOUCH_MIN_ENTRIES = 1 << 15;
+    /** keeps the touch pass's loads alive */
+    private int touched;
+
+    /**
+     * A batch of datagrams, as a NIC ring hands them over (netif_receive_skb_list): when the
+     * table is larger than the caches, every packet's conntrack slot is read first so the cache
+     * misses of the batch overlap, then each packet goes its way in order, exactly as
+     * {@link #receive(Skb)} one at a time.
+     */
+    public void receive(Skb[] skbs, int n) {
+        if (conntrack.table.confirmedCount() >= TOUCH_MIN_ENTRIES) {
+            int x = 0;
+            for (int k = 0; k < n; k++) {
+                x += conntrack.prefetch(skbs[k]);
+            }
+            touched += x;
+        }
+        for (int k = 0; k < n; k++) {
+            receive(skbs[k]);
+        }
+    }
+
     /** ip_rcv(): a datagram arrived on {@code skb.in}. */
     public void receive(Skb skb) {
         if (trace != null) {
             trace.begin(skb);
+        } else if (flowCache && fast.receive(skb)) {
+            return;
         }
         byte[] b = skb.buf;
         int avail = skb.len;
@@ -157,11 +190,29 @@ public final class Stack implements XtServices {
         if (v != Verdict.NF_ACCEPT) {
             return v;
         }
-        v = run(Tables.MANGLE, hook, skb, skip);
+        return preRoutingAfterConntrack(skb, skip);
+    }
+
+    /** PREROUTING's hooks after conntrack's: mangle, then NAT's destination manip */
+    private int preRoutingAfterConntrack(Skb skb, int skip) {
+        int v = run(Tables.MANGLE, Hooks.PRE_ROUTING, skb, skip);
         if (v != Verdict.NF_ACCEPT) {
             return v;
         }
-        return natHook(skb, hook);
+        return natHook(skb, Hooks.PRE_ROUTING);
+    }
+
+    /** the full way on from conntrack's PREROUTING verdict {@code v} (the fast path's way back) */
+    void resumeAfterConntrack(Skb skb, int v) {
+        setHook(skb, Hooks.PRE_ROUTING, skb.in, null);
+        if (v == Verdict.NF_ACCEPT) {
+            v = preRoutingAfterConntrack(skb, skipMask(Hooks.PRE_ROUTING));
+        }
+        if (v != Verdict.NF_ACCEPT) {
+            finish(skb, v, "PREROUTING");
+            return;
+        }
+        routeInput(skb);
     }
 
     /** ip_route_input_noref(): an established flow's cached decision ({@link FlowCache}), else routeSlow. */
@@ -183,7 +234,7 @@ public final class Stack implements XtServices {
     }
 
     /** martian checks, then local delivery or forwarding; a forward decision fills the slot (-1: none) */
-    private void routeSlow(Skb skb, int slot, long stamp) {
+    void routeSlow(Skb skb, int slot, long stamp) {
         NetDevice in = skb.in;
         int saddr = skb.saddr();
         int daddr = skb.daddr();
@@ -298,7 +349,7 @@ public final class Stack implements XtServices {
 
     // ================================================================= forwarding
 
-    private void forward(Skb skb) {
+    void forward(Skb skb) {
         if (trace != null) {
             trace.route(skb, "forward");
         }
@@ -340,7 +391,7 @@ public final class Stack implements XtServices {
     }
 
     /** ip_output(): POSTROUTING, then out on skb.out (or back in through lo). */
-    private void postRouting(Skb skb) {
+    void postRouting(Skb skb) {
         int hook = Hooks.POST_ROUTING;
         setHook(skb, hook, null, skb.out);
         int v = run(Tables.MANGLE, hook, skb, skipMask(hook));
@@ -779,7 +830,7 @@ public final class Stack implements XtServices {
         return (skip & 1 << table) != 0 ? Verdict.NF_ACCEPT : tables.run(table, hook, skb, par);
     }
 
-    private void setHook(Skb skb, int hook, NetDevice in, NetDevice out) {
+    void setHook(Skb skb, int hook, NetDevice in, NetDevice out) {
         skb.hook = hook;
         par.hook = hook;
         par.in = in;
@@ -791,7 +842,7 @@ public final class Stack implements XtServices {
         }
     }
 
-    private void finish(Skb skb, int verdict, String where) {
+    void finish(Skb skb, int verdict, String where) {
         if (trace != null) {
             trace.finish(skb, verdict, where);
         }

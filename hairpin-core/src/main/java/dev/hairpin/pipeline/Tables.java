@@ -26,5 +26,16 @@ public interface Tables {
         return 0;
     }
 
+    /**
+     * {@link #skipMask} of every hook at once, indexed by hook, for a path that reads them once
+     * per packet; read only. An implementation with its own skipMask overrides this too; the
+     * default skips nothing (always right, never fast).
+     */
+    default int[] skipMasks() {
+        return NO_SKIPS;
+    }
+
+    int[] NO_SKIPS = new int[dev.hairpin.packet.Hooks.COUNT];
+
     Tables EMPTY = (t, h, s, p) -> dev.hairpin.packet.Verdict.NF_ACCEPT;
 }

@@ -5,8 +5,9 @@ import dev.hairpin.packet.Skb;
 
 /**
  * Feeds a {@link Gateway} in batches of {@link #BATCH} packets over reused buffers, as a NIC
- * ring would: the batch is written first, then (with {@code prefetch}) every packet's conntrack
- * lookup is touched so the cache misses overlap, then each packet runs the full pipeline.
+ * ring would: the batch is written first, then handed to {@link dev.hairpin.pipeline.Stack#receive(Skb[], int)}
+ * (with {@code prefetch}; it touches every packet's conntrack slot first when the table is larger
+ * than the caches, so the misses overlap) or packet by packet (without).
  */
 public final class Driver {
     public static final int BATCH = 32;
@@ -17,9 +18,9 @@ public final class Driver {
     private final Skb[] skbs = new Skb[BATCH];
     private final NetDevice[] ins = new NetDevice[BATCH];
     private final int[] lens = new int[BATCH];
+    /** the slot holds a UdpFlows datagram (payload in place): the next one only rewrites its header */
+    private final boolean[] udpShape = new boolean[BATCH];
     private int fill;
-    /** keeps the prefetch loads alive */
-    public int sink;
     /** this driver's share of the flows: flow number k * stride + offset (a shard of a multi-worker run) */
     public int stride = 1;
     public int offset;
@@ -57,7 +58,14 @@ public final class Driver {
     public int udpBatch(int first, int n) {
         int i = first;
         for (int k = 0; k < BATCH; k++) {
-            UdpFlows.original(i * stride + offset, slot(gw.lan), 0);
+            int f = fill;
+            byte[] b = slot(gw.lan);
+            if (udpShape[f]) {
+                UdpFlows.originalHeader(i * stride + offset, b, 0);
+            } else {
+                UdpFlows.original(i * stride + offset, b, 0);
+                udpShape[f] = true;
+            }
             lens[fill++] = UdpFlows.LEN;
             if (++i == n) {
                 i = 0;
@@ -71,6 +79,7 @@ public final class Driver {
     public long tcpBatch(long c, long nowNs) {
         for (int j = 0; j < BATCH / TcpMix.PACKETS_PER_CONNECTION; j++) {
             for (int k = 0; k < TcpMix.PACKETS_PER_CONNECTION; k++) {
+                udpShape[fill] = false;
                 lens[fill] = TcpMix.write(c + j, k, snat, slot(TcpMix.fromServer(k) ? gw.wan : gw.lan), 0);
                 fill++;
             }
@@ -94,14 +103,11 @@ public final class Driver {
             s.in = ins[k];
         }
         if (prefetch) {
-            int x = 0;
+            gw.stack.receive(skbs, n);
+        } else {
             for (int k = 0; k < n; k++) {
-                x += gw.conntrack.prefetch(skbs[k]);
+                gw.stack.receive(skbs[k]);
             }
-            sink += x;
-        }
-        for (int k = 0; k < n; k++) {
-            gw.stack.receive(skbs[k]);
         }
         fill = 0;
     }

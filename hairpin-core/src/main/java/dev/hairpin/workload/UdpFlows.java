@@ -2,6 +2,9 @@ package dev.hairpin.workload;
 
 import dev.hairpin.packet.Checksum;
 import dev.hairpin.packet.Ipv4;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 
 /**
  * {@code n} UDP flows from the LAN to DNS servers: flow i is 10.0.0.(2 + i / 50000):(1024 + i % 50000)
@@ -48,21 +51,31 @@ public final class UdpFlows {
 
     /** a 56-byte UDP datagram with both checksums, summed from its few varying words */
     static void write(byte[] b, int off, int saddr, int daddr, int sport, int dport) {
-        int addrs = (saddr >>> 16) + (saddr & 0xffff) + (daddr >>> 16) + (daddr & 0xffff);
-        b[off] = 0x45;
-        b[off + 1] = 0;
-        Ipv4.put16(b, off + 2, LEN);
-        Ipv4.put32(b, off + 4, 0);
-        b[off + 8] = 64;
-        b[off + 9] = Ipv4.PROTO_UDP;
-        Ipv4.put32(b, off + 12, saddr);
-        Ipv4.put32(b, off + 16, daddr);
-        Ipv4.put16(b, off + 10, ~Checksum.fold(0x4500L + LEN + (64 << 8 | Ipv4.PROTO_UDP) + addrs) & 0xffff);
-        Ipv4.put16(b, off + 20, sport);
-        Ipv4.put16(b, off + 22, dport);
-        Ipv4.put16(b, off + 24, LEN - 20);
-        int udp = ~Checksum.fold((long) addrs + Ipv4.PROTO_UDP + 2 * (LEN - 20) + sport + dport) & 0xffff;
-        Ipv4.put16(b, off + 26, udp == 0 ? Checksum.MANGLED_0 : udp);
+        header(b, off, saddr, daddr, sport, dport);
         java.util.Arrays.fill(b, off + 28, off + LEN, (byte) 0);
+    }
+
+    /**
+     * Only the 28 bytes of IPv4 and UDP header of {@link #write}, as four stores: a buffer that
+     * held one of these datagrams already has its zero payload (forwarding rewrites headers
+     * only), as a NIC ring's slot is written by DMA without the CPU touching the rest.
+     */
+    static void header(byte[] b, int off, int saddr, int daddr, int sport, int dport) {
+        long addrs = (saddr >>> 16) + (saddr & 0xffff) + (daddr >>> 16) + (daddr & 0xffff);
+        int ipCheck = ~Checksum.fold(0x4500L + LEN + (64 << 8 | Ipv4.PROTO_UDP) + addrs) & 0xffff;
+        int udp = ~Checksum.fold(addrs + Ipv4.PROTO_UDP + 2 * (LEN - 20) + sport + dport) & 0xffff;
+        // 45 00 | len | id 0 | frag 0 || ttl 64, udp | check | saddr || daddr | sport dport || ulen | check
+        BE64.set(b, off, 0x4500L << 48 | (long) LEN << 32);
+        BE64.set(b, off + 8, (long) (64 << 8 | Ipv4.PROTO_UDP) << 48 | (long) ipCheck << 32 | (saddr & 0xffffffffL));
+        BE64.set(b, off + 16, (long) daddr << 32 | (long) sport << 16 | dport);
+        BE32.set(b, off + 24, (LEN - 20) << 16 | (udp == 0 ? Checksum.MANGLED_0 : udp));
+    }
+
+    private static final VarHandle BE64 = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle BE32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+
+    /** {@link #original} into a buffer that holds one of these datagrams already (see {@link #header}) */
+    public static void originalHeader(int i, byte[] b, int off) {
+        header(b, off, src(i), dst(i), sport(i), 53);
     }
 }

@@ -1,0 +1,155 @@
+package dev.hairpin.pipeline;
+
+import dev.hairpin.conntrack.Conntrack;
+import dev.hairpin.conntrack.ConntrackTable;
+import dev.hairpin.conntrack.CtStatus;
+import dev.hairpin.conntrack.Tuple;
+import dev.hairpin.host.NetDevice;
+import dev.hairpin.host.Route;
+import dev.hairpin.packet.Checksum;
+import dev.hairpin.packet.CtInfo;
+import dev.hairpin.packet.Hooks;
+import dev.hairpin.packet.Ipv4;
+import dev.hairpin.packet.Skb;
+import dev.hairpin.packet.Verdict;
+
+/**
+ * The way an established, forwarded TCP or UDP packet goes through {@link Stack} (ip_rcv,
+ * PREROUTING, the routing decision, ip_forward, FORWARD, POSTROUTING, ip_output) written as one
+ * straight method: the same steps in the same order through the same conntrack, NAT and rule
+ * calls, without what such a packet cannot need (defragmentation, IP options, local delivery,
+ * the nat table's first-packet evaluation, tables with no rule at the hook).
+ *
+ * <p>It is a shortcut, never a second implementation: each step either applies, or hands the
+ * packet to the full path's code for that very point ({@link Stack#resumeAfterConntrack},
+ * {@link Stack#routeSlow}, {@link Stack#forward}, {@link Stack#postRouting}), so a packet
+ * leaving the shortcut ends exactly as if it had gone the full way from the start. Before the
+ * conntrack lookup it only reads; it answers false (not handled, nothing changed) for anything
+ * else: fragments, options, bad headers, other protocols, rules in raw or mangle PREROUTING,
+ * packets of no entry or of a NEW/RELATED one. Off while tracing (the trace shows every step).
+ */
+final class FastPath {
+    private static final int RAW_MANGLE = 1 << Tables.RAW | 1 << Tables.MANGLE;
+    private static final int MANGLE_SECURITY = 1 << Tables.MANGLE | 1 << Tables.SECURITY;
+    private static final int FILTER = 1 << Tables.FILTER;
+    /** IHL 5, no options: the smallest datagram is a 20-byte header and 8 bytes of UDP */
+    private static final int MIN_LEN = Ipv4.MIN_HEADER + 8;
+
+    private final Stack stack;
+    /** packets the shortcut took to the end (tests check it was exercised) */
+    long handled;
+
+    FastPath(Stack stack) {
+        this.stack = stack;
+    }
+
+    /** true: the packet went its whole way here; false: untouched, go the full way */
+    boolean receive(Skb skb) {
+        byte[] b = skb.buf;
+        int l3 = skb.l3;
+        int avail = skb.len;
+        if (avail < MIN_LEN || b[l3] != 0x45) { // version 4, IHL 5
+            return false;
+        }
+        int tot = Ipv4.totLen(b, l3);
+        int proto = b[l3 + 9];
+        if (tot < MIN_LEN || tot > avail || (Ipv4.fragOff(b, l3) & (Ipv4.IP_MF | Ipv4.IP_OFFSET)) != 0
+                || (proto != Ipv4.PROTO_UDP && proto != Ipv4.PROTO_TCP) || Checksum.compute(b, l3, Ipv4.MIN_HEADER) != 0) {
+            return false;
+        }
+        Tables tables = stack.tables;
+        int[] skip = tables.skipMasks();
+        if ((skip[Hooks.PRE_ROUTING] & RAW_MANGLE) != RAW_MANGLE) {
+            return false;
+        }
+        // ip_rcv_core() as the full path; raw has nothing to say; nf_conntrack_in()'s lookup
+        // (which, like the full path's, reaps an expired entry it meets)
+        int l4 = l3 + Ipv4.MIN_HEADER;
+        Conntrack conntrack = stack.conntrack;
+        long k1 = Tuple.k1(Ipv4.saddr(b, l3), Ipv4.daddr(b, l3));
+        long k2 = Tuple.k2(Ipv4.u16(b, l4), Ipv4.u16(b, l4 + 2), proto, 0);
+        int node = conntrack.findLive(k1, k2);
+        if (node < 0) {
+            return false;
+        }
+        int ct = node >>> 1;
+        int ctinfo;
+        if ((node & 1) != 0) {
+            ctinfo = CtInfo.ESTABLISHED_REPLY;
+        } else if ((conntrack.status(ct) & CtStatus.SEEN_REPLY) != 0) {
+            ctinfo = CtInfo.ESTABLISHED;
+        } else {
+            return false; // NEW or RELATED: the nat table may still have its say
+        }
+        skb.len = tot;
+        skb.l4 = l4;
+        skb.fragMaxSize = 0;
+        skb.fragList = null;
+        skb.zone = 0;
+        NetDevice in = skb.in;
+        // the hook's rule parameters (XtParam) are set only where a table runs
+        skb.hook = Hooks.PRE_ROUTING;
+        conntrack.attach(skb, ct, ctinfo);
+        int v = conntrack.track(skb, ct, proto, Hooks.PRE_ROUTING);
+        if (v == Conntrack.REPEAT) {
+            v = conntrack.in(skb, Hooks.PRE_ROUTING);
+        }
+        if (v != Verdict.NF_ACCEPT || skb.ct != ct) {
+            stack.resumeAfterConntrack(skb, v);
+            return true;
+        }
+        // mangle: no rules; nat: an established packet only gets its manip (nf_nat_inet_fn)
+        stack.nat.natPacket(skb, Hooks.PRE_ROUTING);
+        // ip_route_input_noref(): the flow's cached forward decision, else the full routing
+        int slot = FlowCache.slot(ct, ctinfo);
+        long stamp = stack.host.fib.generation() + stack.host.sysctls.version();
+        NetDevice out = stack.flows.out(slot, Ipv4.saddr(b, l3), Ipv4.daddr(b, l3), in, stamp);
+        if (out == null) {
+            stack.routeSlow(skb, slot, stamp);
+            return true;
+        }
+        skb.rtType = Route.RTN_UNICAST;
+        skb.out = out;
+        skb.nexthop = stack.flows.nexthop(slot);
+        // ip_forward(): TTL, MTU and FORWARD's mangle/security with rules go the full way
+        int fwdSkip = skip[Hooks.FORWARD];
+        if (Ipv4.ttl(b, l3) <= 1 || tot > out.mtu || (fwdSkip & MANGLE_SECURITY) != MANGLE_SECURITY) {
+            stack.forward(skb);
+            return true;
+        }
+        Ipv4.decreaseTtl(b, l3);
+        skb.hook = Hooks.FORWARD;
+        if ((fwdSkip & FILTER) == 0) {
+            stack.setHook(skb, Hooks.FORWARD, in, out);
+            v = tables.run(Tables.FILTER, Hooks.FORWARD, skb, stack.par);
+            if (v != Verdict.NF_ACCEPT) {
+                stack.finish(skb, v, "FORWARD");
+                return true;
+            }
+        }
+        // ip_output(): POSTROUTING; a masqueraded flow leaving by another device, mangle rules
+        // or loopback go the full way
+        ConntrackTable table = conntrack.table;
+        int masq = table.masqIndex(ct);
+        if ((skip[Hooks.POST_ROUTING] & 1 << Tables.MANGLE) == 0 || out.isLoopback()
+                || masq != 0 && ctinfo == CtInfo.ESTABLISHED && masq != out.ifindex) {
+            stack.postRouting(skb);
+            return true;
+        }
+        skb.hook = Hooks.POST_ROUTING;
+        stack.nat.natPacket(skb, Hooks.POST_ROUTING);
+        v = conntrack.confirm(skb);
+        if (v != Verdict.NF_ACCEPT) {
+            stack.finish(skb, v, "POSTROUTING");
+            return true;
+        }
+        if (skb.len > out.mtu) { // a FORWARD target grew it (TCPMSS)
+            Fragmenter.fragment(stack, skb, out, out.mtu);
+        } else if (stack.output != null) {
+            stack.output.transmit(skb, out, skb.nexthop);
+        }
+        conntrack.put(skb);
+        handled++;
+        return true;
+    }
+}
