@@ -590,7 +590,9 @@ public final class ConntrackTable implements CtView {
 
     int takeEvents(int e) {
         int ev = events(e);
-        status[e] &= ~(0x7fff << EVENT_SHIFT);
+        if (ev != 0) { // most packets cache none: no store then
+            status[e] &= ~(0x7fff << EVENT_SHIFT);
+        }
         return ev;
     }
 

@@ -54,7 +54,7 @@ final class FastPath {
         int tot = Ipv4.totLen(b, l3);
         int proto = b[l3 + 9];
         if (tot < MIN_LEN || tot > avail || (Ipv4.fragOff(b, l3) & (Ipv4.IP_MF | Ipv4.IP_OFFSET)) != 0
-                || (proto != Ipv4.PROTO_UDP && proto != Ipv4.PROTO_TCP) || Checksum.compute(b, l3, Ipv4.MIN_HEADER) != 0) {
+                || (proto != Ipv4.PROTO_UDP && proto != Ipv4.PROTO_TCP) || !Checksum.ipv4Header20Valid(b, l3)) {
             return false;
         }
         Tables tables = stack.tables;

@@ -28,6 +28,22 @@ class ChecksumPropertyTest {
         assertThat(Checksum.sum(b, off, len, start)).isEqualTo((int) s);
     }
 
+    /** the loop-free 20-byte header check answers what the general sum answers, valid or not */
+    @Property(tries = 2000)
+    void header20CheckEqualsTheGeneralSum(@ForAll long seed, @ForAll @net.jqwik.api.constraints.IntRange(max = 13) int off,
+            @ForAll boolean fix) {
+        byte[] b = new byte[off + 20];
+        new java.util.SplittableRandom(seed).nextBytes(b);
+        if (seed % 5 == 0) {
+            java.util.Arrays.fill(b, (byte) 0xff);
+        }
+        if (fix) {
+            Ipv4.put16(b, off + 10, 0);
+            Ipv4.put16(b, off + 10, Checksum.compute(b, off, 20));
+        }
+        assertThat(Checksum.ipv4Header20Valid(b, off)).isEqualTo(Checksum.sum(b, off, 20, 0) == 0xffff);
+    }
+
     @Property
     void fullChecksumsVerify(@ForAll long seed) {
         byte[] p = Packets.random(seed);
