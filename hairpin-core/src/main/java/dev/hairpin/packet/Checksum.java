@@ -39,10 +39,13 @@ public final class Checksum {
         int end = off + len;
         // 8 bytes a load, its two 32-bit halves added into a 64-bit accumulator: no carry is
         // lost before the fold (2^32 loads would be needed to overflow it)
-        for (; end - i >= 8; i += 8) {
-            long w = (long) BE64.get(b, i);
+        // a counted loop (C2 drops its safepoint poll and unrolls it)
+        int words = (end - i) >>> 3;
+        for (int k = 0; k < words; k++) {
+            long w = (long) BE64.get(b, i + (k << 3));
             s += (w >>> 32) + (w & 0xffffffffL);
         }
+        i += words << 3;
         if (end - i >= 4) {
             s += (int) BE32.get(b, i) & 0xffffffffL;
             i += 4;
@@ -288,6 +291,11 @@ public final class Checksum {
     public static boolean verifyTransport(byte[] b, int l3, int l4, int len) {
         int s = pseudoHeader(Ipv4.saddr(b, l3), Ipv4.daddr(b, l3), Ipv4.protocol(b, l3), len);
         return sum(b, l4, len, s) == 0xffff;
+    }
+
+    /** {@link #verifyTransport} for a caller that has the pseudo-header's fields at hand */
+    public static boolean verifyTransport(byte[] b, int l4, int len, int saddr, int daddr, int protocol) {
+        return sum(b, l4, len, pseudoHeader(saddr, daddr, protocol, len)) == 0xffff;
     }
 
     /** verifies an ICMP checksum over {@code len} bytes */

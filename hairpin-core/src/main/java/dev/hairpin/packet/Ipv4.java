@@ -179,6 +179,14 @@ public final class Ipv4 {
         return (int) BE32.get(b, i);
     }
 
+    /** eight bytes big-endian: one load for several header fields */
+    public static long i64(byte[] b, int i) {
+        return (long) BE64.get(b, i);
+    }
+
+    private static final java.lang.invoke.VarHandle BE64 =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.BIG_ENDIAN);
+
     public static void put16(byte[] b, int i, int v) {
         BE16.set(b, i, (short) v);
     }

@@ -54,6 +54,12 @@ public final class Skb {
     public int zone;
     /** the data lengths of the fragments it was reassembled from, in order (its frag_list); null otherwise */
     public int[] fragList;
+    /**
+     * ip_summed == CHECKSUM_UNNECESSARY: the transport checksum was just verified (as
+     * __skb_checksum_complete marks a verified skb), so conntrack's udp_error/tcp_error need not
+     * sum the segment again
+     */
+    public boolean csumValid;
 
     public Skb() {}
 
@@ -81,6 +87,7 @@ public final class Skb {
         this.fragMaxSize = 0;
         this.fragList = null;
         this.zone = 0;
+        this.csumValid = false;
         return this;
     }
 

@@ -48,15 +48,31 @@ final class FastPath {
         byte[] b = skb.buf;
         int l3 = skb.l3;
         int avail = skb.len;
-        if (avail < MIN_LEN || b[l3] != 0x45) { // version 4, IHL 5
+        if (avail < MIN_LEN) {
             return false;
         }
-        int tot = Ipv4.totLen(b, l3);
-        int proto = b[l3 + 9];
-        if (tot < MIN_LEN || tot > avail || (Ipv4.fragOff(b, l3) & (Ipv4.IP_MF | Ipv4.IP_OFFSET)) != 0
-                || (proto != Ipv4.PROTO_UDP && proto != Ipv4.PROTO_TCP) || !Checksum.ipv4Header20Valid(b, l3)) {
+        // the 20-byte header and the ports in three loads:
+        // w0 = version/IHL, TOS, total length, id, flags/fragment offset
+        // w1 = TTL, protocol, checksum, saddr;  w2 = daddr, sport, dport
+        long w0 = Ipv4.i64(b, l3);
+        long w1 = Ipv4.i64(b, l3 + 8);
+        long w2 = Ipv4.i64(b, l3 + 16);
+        int tot = (int) (w0 >>> 32) & 0xffff;
+        int proto = (int) (w1 >>> 48) & 0xff;
+        if ((w0 >>> 56) != 0x45 || tot < MIN_LEN || tot > avail || (w0 & (Ipv4.IP_MF | Ipv4.IP_OFFSET)) != 0
+                || (proto != Ipv4.PROTO_UDP && proto != Ipv4.PROTO_TCP)) {
             return false;
         }
+        // ip_fast_csum over the header's five words
+        long hs = (w0 >>> 32) + (w0 & 0xffffffffL) + (w1 >>> 32) + (w1 & 0xffffffffL) + (w2 >>> 32);
+        if (Checksum.fold(hs) != 0xffff) {
+            return false;
+        }
+        int saddr = (int) w1;
+        int daddr = (int) (w2 >>> 32);
+        int l4 = l3 + Ipv4.MIN_HEADER;
+        int l4len = tot - Ipv4.MIN_HEADER;
+        Conntrack conntrack = stack.conntrack;
         Tables tables = stack.tables;
         int[] skip = tables.skipMasks();
         if ((skip[Hooks.PRE_ROUTING] & RAW_MANGLE) != RAW_MANGLE) {
@@ -64,11 +80,7 @@ final class FastPath {
         }
         // ip_rcv_core() as the full path; raw has nothing to say; nf_conntrack_in()'s lookup
         // (which, like the full path's, reaps an expired entry it meets)
-        int l4 = l3 + Ipv4.MIN_HEADER;
-        Conntrack conntrack = stack.conntrack;
-        long k1 = Tuple.k1(Ipv4.saddr(b, l3), Ipv4.daddr(b, l3));
-        long k2 = Tuple.k2(Ipv4.u16(b, l4), Ipv4.u16(b, l4 + 2), proto, 0);
-        int node = conntrack.findLive(k1, k2);
+        int node = conntrack.findLive(Tuple.k1(saddr, daddr), Tuple.k2((int) (w2 >>> 16), (int) w2, proto, 0));
         if (node < 0) {
             return false;
         }
@@ -81,6 +93,12 @@ final class FastPath {
         } else {
             return false; // NEW or RELATED: the nat table may still have its say
         }
+        // udp_error / tcp_error's checksum, summed here where the header is at hand (pure: a
+        // failing one is left to the full path, INVALID there). UDP's 0 means none.
+        boolean verify = conntrack.config.checksum && (proto == Ipv4.PROTO_TCP || Ipv4.u16(b, l4 + 6) != 0);
+        if (verify && !Checksum.verifyTransport(b, l4, l4len, saddr, daddr, proto)) {
+            return false;
+        }
         skb.len = tot;
         skb.l4 = l4;
         skb.fragMaxSize = 0;
@@ -90,7 +108,9 @@ final class FastPath {
         // the hook's rule parameters (XtParam) are set only where a table runs
         skb.hook = Hooks.PRE_ROUTING;
         conntrack.attach(skb, ct, ctinfo);
+        skb.csumValid = verify;
         int v = conntrack.track(skb, ct, proto, Hooks.PRE_ROUTING);
+        skb.csumValid = false;
         if (v == Conntrack.REPEAT) {
             v = conntrack.in(skb, Hooks.PRE_ROUTING);
         }

@@ -193,7 +193,8 @@ public final class TcpTracker implements L4Tracker {
         if (doff < TcpHeader.MIN_LEN || tcplen < doff) {
             return true; // truncated packet
         }
-        if (c.config.checksum && hook == Hooks.PRE_ROUTING && !Checksum.verifyTransport(b, skb.l3, th, tcplen)) {
+        if (c.config.checksum && hook == Hooks.PRE_ROUTING && !skb.csumValid
+                && !Checksum.verifyTransport(b, skb.l3, th, tcplen)) {
             return true; // bad checksum
         }
         int flags = TcpHeader.flags(b, th) & ~(TcpHeader.ECE | TcpHeader.CWR | TcpHeader.PSH);
