@@ -64,11 +64,48 @@ public final class UdpFlows {
         long addrs = (saddr >>> 16) + (saddr & 0xffff) + (daddr >>> 16) + (daddr & 0xffff);
         int ipCheck = ~Checksum.fold(0x4500L + LEN + (64 << 8 | Ipv4.PROTO_UDP) + addrs) & 0xffff;
         int udp = ~Checksum.fold(addrs + Ipv4.PROTO_UDP + 2 * (LEN - 20) + sport + dport) & 0xffff;
-        // 45 00 | len | id 0 | frag 0 || ttl 64, udp | check | saddr || daddr | sport dport || ulen | check
         BE64.set(b, off, 0x4500L << 48 | (long) LEN << 32);
         BE64.set(b, off + 8, (long) (64 << 8 | Ipv4.PROTO_UDP) << 48 | (long) ipCheck << 32 | (saddr & 0xffffffffL));
         BE64.set(b, off + 16, (long) daddr << 32 | (long) sport << 16 | dport);
         BE32.set(b, off + 24, (LEN - 20) << 16 | (udp == 0 ? Checksum.MANGLED_0 : udp));
+    }
+
+    /** longs per prebuilt header ({@link #originalHeaders}) */
+    public static final int HEADER_WORDS = 4;
+
+    /**
+     * The 28 header bytes as words: 45 00 len | id 0 | frag 0 ‖ ttl 64, udp | check | saddr ‖
+     * daddr | sport dport ‖ ulen | check (the last word's low 32 bits).
+     */
+    static void headerWords(long[] w, int at, int saddr, int daddr, int sport, int dport) {
+        long addrs = (saddr >>> 16) + (saddr & 0xffff) + (daddr >>> 16) + (daddr & 0xffff);
+        int ipCheck = ~Checksum.fold(0x4500L + LEN + (64 << 8 | Ipv4.PROTO_UDP) + addrs) & 0xffff;
+        int udp = ~Checksum.fold(addrs + Ipv4.PROTO_UDP + 2 * (LEN - 20) + sport + dport) & 0xffff;
+        w[at] = 0x4500L << 48 | (long) LEN << 32;
+        w[at + 1] = (long) (64 << 8 | Ipv4.PROTO_UDP) << 48 | (long) ipCheck << 32 | (saddr & 0xffffffffL);
+        w[at + 2] = (long) daddr << 32 | (long) sport << 16 | dport;
+        w[at + 3] = (LEN - 20) << 16 | (udp == 0 ? Checksum.MANGLED_0 : udp);
+    }
+
+    /** stores prebuilt header words (see {@link #headerWords}) over a slot's first 28 bytes */
+    public static void putHeader(byte[] b, int off, long[] w, int at) {
+        BE64.set(b, off, w[at]);
+        BE64.set(b, off + 8, w[at + 1]);
+        BE64.set(b, off + 16, w[at + 2]);
+        BE32.set(b, off + 24, (int) w[at + 3]);
+    }
+
+    /**
+     * The headers of flows {@code k * stride + offset}, k in [0, count), prebuilt once as the
+     * NIC-side data a benchmark replays ({@link #HEADER_WORDS} longs each).
+     */
+    public static long[] originalHeaders(int count, int stride, int offset) {
+        long[] w = new long[count * HEADER_WORDS];
+        for (int k = 0; k < count; k++) {
+            int i = k * stride + offset;
+            headerWords(w, k * HEADER_WORDS, src(i), dst(i), sport(i), 53);
+        }
+        return w;
     }
 
     private static final VarHandle BE64 = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);

@@ -25,10 +25,19 @@ class UdpFlowsTest {
         Ipv4.put16(slot, 20, 0xbeef);
         Ipv4.put16(slot, 10, 0x1234);
         Ipv4.put16(slot, 26, 0x5678);
+        byte[] again = slot.clone();
         UdpFlows.originalHeader(flow, slot, 0);
         byte[] fresh = new byte[2048];
         UdpFlows.original(flow, fresh, 0);
         assertThat(slot).isEqualTo(fresh);
+        // the prebuilt words of a flow, as a shard (flows k * stride + offset) has them, give it too
+        int f = flow % 100_000;
+        int stride = 1 + f % 3;
+        int offset = f % stride;
+        UdpFlows.original(f, fresh, 0);
+        UdpFlows.putHeader(again, 0, UdpFlows.originalHeaders(f / stride + 1, stride, offset),
+                f / stride * UdpFlows.HEADER_WORDS);
+        assertThat(again).isEqualTo(fresh);
         assertThat(Checksum.compute(fresh, 0, 20)).isZero();
         assertThat(Checksum.verifyTransport(fresh, 0, 20, UdpFlows.LEN - 20)).isTrue();
     }
