@@ -38,14 +38,29 @@ public final class Checksum {
         int i = off;
         int end = off + len;
         // 8 bytes a load, its two 32-bit halves added into a 64-bit accumulator: no carry is
-        // lost before the fold (2^32 loads would be needed to overflow it)
-        // a counted loop (C2 drops its safepoint poll and unrolls it)
-        int words = (end - i) >>> 3;
-        for (int k = 0; k < words; k++) {
-            long w = (long) BE64.get(b, i + (k << 3));
-            s += (w >>> 32) + (w & 0xffffffffL);
+        // lost before the fold (2^32 loads would be needed to overflow it). Long data goes 32
+        // bytes a turn; what is left (all of a small segment's) in straight code, without the
+        // set-up a compiled loop costs before its first turn.
+        while (end - i >= 32) {
+            long w0 = (long) BE64.get(b, i);
+            long w1 = (long) BE64.get(b, i + 8);
+            long w2 = (long) BE64.get(b, i + 16);
+            long w3 = (long) BE64.get(b, i + 24);
+            s += (w0 >>> 32) + (w0 & 0xffffffffL) + (w1 >>> 32) + (w1 & 0xffffffffL)
+                    + (w2 >>> 32) + (w2 & 0xffffffffL) + (w3 >>> 32) + (w3 & 0xffffffffL);
+            i += 32;
         }
-        i += words << 3;
+        if (end - i >= 16) {
+            long w0 = (long) BE64.get(b, i);
+            long w1 = (long) BE64.get(b, i + 8);
+            s += (w0 >>> 32) + (w0 & 0xffffffffL) + (w1 >>> 32) + (w1 & 0xffffffffL);
+            i += 16;
+        }
+        if (end - i >= 8) {
+            long w = (long) BE64.get(b, i);
+            s += (w >>> 32) + (w & 0xffffffffL);
+            i += 8;
+        }
         if (end - i >= 4) {
             s += (int) BE32.get(b, i) & 0xffffffffL;
             i += 4;
