@@ -121,9 +121,11 @@ final class FastPath {
         // mangle: no rules; nat: an established packet only gets its manip (nf_nat_inet_fn)
         stack.nat.natPacket(skb, Hooks.PRE_ROUTING);
         // ip_route_input_noref(): the flow's cached forward decision, else the full routing
-        int slot = FlowCache.slot(ct, ctinfo);
+        int rs = Ipv4.saddr(b, l3);
+        int rd = Ipv4.daddr(b, l3);
+        int slot = FlowCache.slot(ct, ctinfo, rs, rd, in);
         long stamp = stack.host.fib.generation() + stack.host.sysctls.version();
-        NetDevice out = stack.flows.out(slot, Ipv4.saddr(b, l3), Ipv4.daddr(b, l3), in, stamp);
+        NetDevice out = stack.flows.out(slot, rs, rd, in, stamp);
         if (out == null) {
             stack.routeSlow(skb, slot, stamp);
             return true;

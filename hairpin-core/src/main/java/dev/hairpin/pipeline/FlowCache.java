@@ -6,16 +6,18 @@ import java.util.Arrays;
 
 /**
  * The input routing decision of established flows (ip_route_input_noref's martian checks, FIB
- * lookup, fib_validate_source with rp_filter / accept_local, the forwarding sysctl), cached per
- * conntrack entry and direction. Only a "forward out of dev via nexthop" outcome is kept: every
- * other outcome (local, broadcast, martian, unreachable) goes the full way each time.
+ * lookup, fib_validate_source with rp_filter / accept_local, the forwarding sysctl), cached by
+ * the packet's (saddr, daddr, input device) as the IPv4 routing cache before Linux 3.6 was keyed.
+ * Only a "forward out of dev via nexthop" outcome is kept: every other outcome (local,
+ * broadcast, martian, unreachable) goes the full way each time.
  *
  * <p>That decision is a function of (saddr, daddr, input device) and the FIB and sysctls
  * alone, so a slot is used only when the packet's addresses and device equal the ones it was
  * filled for and its stamp (FIB generation + sysctl version, both only ever bumped) is current.
- * Entry reuse, a DNAT that changes the destination, any route, address or sysctl change: a miss,
- * never a stale answer. Direct-mapped by entry and direction into a fixed number of slots
- * (memory independent of the table; two flows on one slot only cost each other misses).
+ * A DNAT that changes the destination, any route, address or sysctl change: a miss, never a
+ * stale answer. Direct-mapped into a fixed number of slots (memory independent of the table;
+ * two address pairs on one slot only cost each other misses): the many flows between the same
+ * two hosts share one slot, so a million flows among a few thousand address pairs still hit.
  */
 final class FlowCache {
     static final int SLOTS = 1 << 14;
@@ -33,11 +35,12 @@ final class FlowCache {
     }
 
     /** the slot of a packet of a confirmed entry in ESTABLISHED / ESTABLISHED_REPLY, else -1 */
-    static int slot(int ct, int ctinfo) {
+    static int slot(int ct, int ctinfo, int saddr, int daddr, NetDevice in) {
         if (ct < 0 || (ctinfo != CtInfo.ESTABLISHED && ctinfo != CtInfo.ESTABLISHED_REPLY)) {
             return -1;
         }
-        return ((ct << 1) | CtInfo.dir(ctinfo)) & (SLOTS - 1);
+        int h = saddr * 0x9E3779B1 ^ daddr * 0x85EBCA77 ^ (in == null ? 0 : in.ifindex) * 0xC2B2AE3D;
+        return (h ^ h >>> 15) & (SLOTS - 1);
     }
 
     /** the output device cached for the packet, or null */
