@@ -467,11 +467,20 @@ public final class Nat {
     /** nf_nat_manip_pkt(): make the packet look like the inverse of the other direction */
     private void manipPkt(Skb skb, int ct, int manip, int dir) {
         int other = 1 - dir;
-        long tk1 = Tuple.invertK1(table.k1(ct, other));
-        long tk2 = Tuple.invertK2(table.k2(ct, other));
+        long k1 = table.k1(ct, other);
+        long k2 = table.k2(ct, other);
         boolean src = manip == Manip.SRC;
-        int addr = src ? Tuple.src(tk1) : Tuple.dst(tk1);
-        int port = Tuple.proto(tk2) == Ipv4.PROTO_ICMP || src ? Tuple.sport(tk2) : Tuple.dport(tk2);
+        int addr;
+        int port;
+        if (Tuple.proto(k2) == Ipv4.PROTO_ICMP) {
+            long tk1 = Tuple.invertK1(k1);
+            long tk2 = Tuple.invertK2(k2);
+            addr = src ? Tuple.src(tk1) : Tuple.dst(tk1);
+            port = Tuple.sport(tk2);
+        } else { // the inverse of the other tuple without building it: its ends swapped
+            addr = src ? Tuple.dst(k1) : Tuple.src(k1);
+            port = src ? Tuple.dport(k2) : Tuple.sport(k2);
+        }
         NatManip.manip(skb.buf, skb.l3, skb.l3 + skb.len, src, addr, port);
     }
 
