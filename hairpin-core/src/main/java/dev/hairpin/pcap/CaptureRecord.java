@@ -3,13 +3,16 @@ package dev.hairpin.pcap;
 import java.nio.charset.StandardCharsets;
 
 /**
- * One captured packet, filled in place by {@link CaptureReader#next}: a reusable holder, so a
- * reader allocates nothing per record (the data array only grows). The link-layer header is
- * decoded into the fields below; -1 marks a field the link type does not carry.
+ * One captured packet, filled in place by {@link CaptureReader#next} or
+ * {@link CaptureReader#nextView}: a reusable holder, so a reader allocates nothing per record
+ * (its own array only grows). The link-layer header is decoded into the fields below; -1 marks
+ * a field the link type does not carry.
  *
  * <pre>
- *  data: [ link header | network header @networkOffset ... networkOffset+networkLength ] length
+ *  data: [ @offset link header | network header @networkOffset ... networkOffset+networkLength ] offset+length
  * </pre>
+ * {@link #offset} is 0 after {@code next} (the record's own array); after {@code nextView} data
+ * is the reader's buffer and the record starts wherever it lies there.
  */
 public final class CaptureRecord {
     /** PACKET_* values of {@link #pkttype} (include/uapi/linux/if_packet.h) */
@@ -23,8 +26,10 @@ public final class CaptureRecord {
     public long timestampNanos;
     /** the packet's length on the wire; {@link #length} is less when the snap length cut it */
     public int originalLength;
-    /** captured bytes, {@code [0, length)} */
+    /** captured bytes, {@code [offset, offset + length)} */
     public byte[] data;
+    /** index in {@link #data} of the first captured byte */
+    public int offset;
     public int length;
     /** {@link LinkType} of the record */
     public int linkType;
@@ -37,7 +42,7 @@ public final class CaptureRecord {
 
     /** EtherType of the network layer (0x0800 IPv4), -1 unknown */
     public int protocol;
-    /** offset of the network header in {@link #data}, -1 when there is none */
+    /** index of the network header in {@link #data} (from the array's start, not from offset), -1 when there is none */
     public int networkOffset;
     /**
      * bytes of network-layer data from {@link #networkOffset}; may include link padding (short
@@ -65,7 +70,7 @@ public final class CaptureRecord {
     public int outdev;
     public int uid;
     public int gid;
-    /** NFLOG prefix bytes in {@link #data} (without the NUL), length -1 when absent */
+    /** NFLOG prefix bytes in {@link #data} (index from the array's start, without the NUL), length -1 when absent */
     public int prefixOffset;
     public int prefixLength;
 
@@ -73,8 +78,12 @@ public final class CaptureRecord {
         this(2048);
     }
 
+    /** the array {@code next} copies into (data may be a reader's buffer instead) */
+    private byte[] own;
+
     public CaptureRecord(int capacity) {
-        data = new byte[capacity];
+        own = new byte[capacity];
+        data = own;
         clearLink();
     }
 
@@ -100,18 +109,28 @@ public final class CaptureRecord {
         prefixLength = -1;
     }
 
-    /** makes {@link #data} hold at least n bytes (contents not kept) */
+    /** makes {@link #data} the record's own array, of at least n bytes (contents not kept), offset 0 */
     void ensureCapacity(int n) {
-        if (data.length < n) {
-            data = new byte[Math.max(n, data.length * 2)];
+        if (own.length < n) {
+            own = new byte[Math.max(n, own.length * 2)];
         }
+        data = own;
+        offset = 0;
     }
 
-    /** makes {@link #data} hold at least n bytes, keeping its contents */
+    /** makes {@link #data} the record's own array, of at least n bytes, keeping its contents; offset 0 */
     void grow(int n) {
-        if (data.length < n) {
-            data = java.util.Arrays.copyOf(data, Math.max(n, 1));
+        if (own.length < n) {
+            own = java.util.Arrays.copyOf(own, Math.max(n, 1));
         }
+        data = own;
+        offset = 0;
+    }
+
+    /** points the record at a reader's buffer (nextView) */
+    void view(byte[] buf, int at) {
+        data = buf;
+        offset = at;
     }
 
     /** the link-layer address as a big-endian number (a MAC in its low 48 bits) */

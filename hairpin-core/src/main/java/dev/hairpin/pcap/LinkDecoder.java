@@ -14,48 +14,48 @@ final class LinkDecoder {
     static void decode(CaptureRecord r, String file, boolean littleEndian) {
         r.clearLink();
         byte[] b = r.data;
+        int o = r.offset;
         int n = r.length;
         switch (r.linkType) {
             case LinkType.EN10MB -> {
                 int h = Ethernet.HEADER; // past up to two VLAN tags, as Ethernet.headerLength
-                for (int tags = 0; tags < 2 && n >= h && Ethernet.isVlanTpid(Ipv4.u16(b, h - 2)); tags++) {
+                for (int tags = 0; tags < 2 && n >= h && Ethernet.isVlanTpid(Ipv4.u16(b, o + h - 2)); tags++) {
                     h += 4;
                 }
                 if (n < h) {
                     throw fail(r, file, "Ethernet header truncated (" + h + " bytes expected, " + n + " captured)");
                 }
-                r.protocol = Ipv4.u16(b, h - 2);
+                r.protocol = Ipv4.u16(b, o + h - 2);
                 if (h > Ethernet.HEADER) {
-                    r.vlanTci = Ipv4.u16(b, Ethernet.HEADER);
+                    r.vlanTci = Ipv4.u16(b, o + Ethernet.HEADER);
                 }
-                System.arraycopy(b, Ethernet.SRC, r.addr, 0, Ethernet.ADDR_LEN);
-                r.addrLen = Ethernet.ADDR_LEN;
-                network(r, h, n - h);
+                address(r, b, o + Ethernet.SRC, Ethernet.ADDR_LEN);
+                network(r, o + h, n - h);
             }
             case LinkType.LINUX_SLL -> {
                 need(r, file, Sll.HEADER, "LINUX_SLL header");
-                r.pkttype = Sll.pkttype(b, 0);
-                r.arphrd = Sll.hatype(b, 0);
-                address(r, b, Sll.ADDR, Sll.halen(b, 0));
-                r.protocol = Sll.protocol(b, 0);
-                network(r, Sll.HEADER, n - Sll.HEADER);
+                r.pkttype = Sll.pkttype(b, o);
+                r.arphrd = Sll.hatype(b, o);
+                address(r, b, o + Sll.ADDR, Sll.halen(b, o));
+                r.protocol = Sll.protocol(b, o);
+                network(r, o + Sll.HEADER, n - Sll.HEADER);
             }
             case LinkType.LINUX_SLL2 -> {
                 need(r, file, Sll2.HEADER, "LINUX_SLL2 header");
-                r.protocol = Sll2.protocol(b, 0);
-                r.ifindex = Sll2.ifindex(b, 0);
-                r.arphrd = Sll2.hatype(b, 0);
-                r.pkttype = Sll2.pkttype(b, 0);
-                address(r, b, Sll2.ADDR, Sll2.halen(b, 0));
-                network(r, Sll2.HEADER, n - Sll2.HEADER);
+                r.protocol = Sll2.protocol(b, o);
+                r.ifindex = Sll2.ifindex(b, o);
+                r.arphrd = Sll2.hatype(b, o);
+                r.pkttype = Sll2.pkttype(b, o);
+                address(r, b, o + Sll2.ADDR, Sll2.halen(b, o));
+                network(r, o + Sll2.HEADER, n - Sll2.HEADER);
             }
             case LinkType.NFLOG -> nflog(r, file, littleEndian);
             case LinkType.RAW, LinkType.IPV4, LinkType.IPV6 -> {
                 if (n > 0) {
-                    int v = (b[0] >> 4) & 0xf;
+                    int v = (b[o] >> 4) & 0xf;
                     r.protocol = v == 4 ? Ethernet.ETH_P_IP : v == 6 ? Ethernet.ETH_P_IPV6 : -1;
                 }
-                network(r, 0, n);
+                network(r, o, n);
             }
             default -> { }
         }
@@ -63,14 +63,15 @@ final class LinkDecoder {
 
     private static void nflog(CaptureRecord r, String file, boolean le) {
         byte[] b = r.data;
+        int o = r.offset; // p below counts from the record's start, as the messages do
         int n = r.length;
         need(r, file, Nflog.HEADER, "NFLOG header");
-        r.nflogFamily = Nflog.family(b, 0);
-        r.nflogResourceId = Nflog.resourceId(b, 0);
+        r.nflogFamily = Nflog.family(b, o);
+        r.nflogResourceId = Nflog.resourceId(b, o);
         int p = Nflog.HEADER;
         while (n - p >= Nflog.TLV_HEADER) {
-            int len = Bytes.u16(b, p, le);
-            int type = Bytes.u16(b, p + 2, le) & Nflog.TYPE_MASK;
+            int len = Bytes.u16(b, o + p, le);
+            int type = Bytes.u16(b, o + p + 2, le) & Nflog.TYPE_MASK;
             if (len < Nflog.TLV_HEADER) {
                 throw fail(r, file, "NFLOG attribute at byte " + p + " has length " + len + " (at least 4 expected)");
             }
@@ -81,7 +82,7 @@ final class LinkDecoder {
                 throw fail(r, file, "NFLOG attribute " + type + " at byte " + p + " overruns the record (" + len
                         + " bytes, " + (n - p) + " left)");
             }
-            int v = p + Nflog.TLV_HEADER;
+            int v = o + p + Nflog.TLV_HEADER; // index in b
             int vlen = len - Nflog.TLV_HEADER;
             switch (type) {
                 case Nflog.PACKET_HDR -> {
@@ -128,7 +129,10 @@ final class LinkDecoder {
     private static void address(CaptureRecord r, byte[] b, int off, int len) {
         r.addrLen = len;
         int copy = Math.min(len, r.addr.length);
-        System.arraycopy(b, off, r.addr, 0, copy);
+        byte[] a = r.addr;
+        for (int i = 0; i < copy; i++) { // at most 8 bytes: cheaper than an arraycopy call
+            a[i] = b[off + i];
+        }
     }
 
     private static void need(CaptureRecord r, String file, int size, String what) {

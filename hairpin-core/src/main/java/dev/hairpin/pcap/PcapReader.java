@@ -34,7 +34,6 @@ public final class PcapReader implements CaptureReader {
 
     private final ByteInput in;
     private final String name;
-    private final byte[] hdr = new byte[FILE_HEADER];
     private final boolean le;
     private final boolean nanos;
     private final int snaplen;
@@ -42,11 +41,11 @@ public final class PcapReader implements CaptureReader {
     private final int caplenLimit;
     private long records;
 
-    PcapReader(ByteInput in, String name, byte[] magic) throws IOException {
+    /** {@code in} holds the four bytes of magic at its position */
+    PcapReader(ByteInput in, String name) throws IOException {
         this.in = in;
         this.name = name;
-        System.arraycopy(magic, 0, hdr, 0, 4);
-        int m = Bytes.i32(hdr, 0, false);
+        int m = Bytes.i32(in.buf, in.pos, false);
         if (m == MAGIC_USEC || m == MAGIC_NSEC) {
             le = false;
         } else if (Integer.reverseBytes(m) == MAGIC_USEC || Integer.reverseBytes(m) == MAGIC_NSEC) {
@@ -54,25 +53,38 @@ public final class PcapReader implements CaptureReader {
         } else {
             throw new CaptureFormatException(name, 0, 0, String.format("not a pcap or pcapng file (magic 0x%08x)", m));
         }
-        nanos = Bytes.i32(hdr, 0, le) == MAGIC_NSEC;
-        int n = in.read(hdr, 4, FILE_HEADER - 4);
-        if (n < FILE_HEADER - 4) {
-            throw new CaptureFormatException(name, 0, 0, "truncated file header (24 bytes expected, " + (4 + n) + " left)");
+        nanos = Bytes.i32(in.buf, in.pos, le) == MAGIC_NSEC;
+        int n = in.ensure(FILE_HEADER);
+        if (n < FILE_HEADER) {
+            throw new CaptureFormatException(name, 0, 0, "truncated file header (24 bytes expected, " + n + " left)");
         }
-        int major = Bytes.u16(hdr, 4, le);
-        int minor = Bytes.u16(hdr, 6, le);
+        byte[] hdr = in.buf;
+        int h = in.pos;
+        int major = Bytes.u16(hdr, h + 4, le);
+        int minor = Bytes.u16(hdr, h + 6, le);
         if (major != 2) {
             throw new CaptureFormatException(name, 0, 4, "unsupported pcap version " + major + "." + minor + " (2.4 expected)");
         }
-        snaplen = Bytes.i32(hdr, 16, le);
-        linkType = Bytes.i32(hdr, 20, le) & 0x03ffffff; // LT_LINKTYPE: FCS bits above
+        snaplen = Bytes.i32(hdr, h + 16, le);
+        linkType = Bytes.i32(hdr, h + 20, le) & 0x03ffffff; // LT_LINKTYPE: FCS bits above
         caplenLimit = (int) Math.min(Math.max(Integer.toUnsignedLong(snaplen), 262144L), MAX_CAPLEN);
+        in.advance(FILE_HEADER);
     }
 
     @Override
     public boolean next(CaptureRecord r) throws IOException {
+        return read(r, false);
+    }
+
+    @Override
+    public boolean nextView(CaptureRecord r) throws IOException {
+        return read(r, true);
+    }
+
+    /** the record header and data are parsed where they lie in the input window */
+    private boolean read(CaptureRecord r, boolean view) throws IOException {
         long at = in.position();
-        int n = in.read(hdr, 0, RECORD_HEADER);
+        int n = in.ensure(RECORD_HEADER);
         if (n == 0) {
             return false;
         }
@@ -80,24 +92,26 @@ public final class PcapReader implements CaptureReader {
         if (n < RECORD_HEADER) {
             throw new CaptureFormatException(name, number, at, "truncated record header (16 bytes expected, " + n + " left)");
         }
-        long sec = Bytes.u32(hdr, 0, le);
-        long frac = Bytes.u32(hdr, 4, le);
-        long caplen = Bytes.u32(hdr, 8, le);
-        long len = Bytes.u32(hdr, 12, le);
+        long caplen = Bytes.u32(in.buf, in.pos + 8, le);
         if (caplen > caplenLimit) {
             throw new CaptureFormatException(name, number, at, "captured length " + caplen + " exceeds the limit " + caplenLimit);
         }
-        int got = 0;
-        while (got < caplen) { // grow only as data arrives: a lying length costs nothing
-            if (got == r.data.length) {
-                r.grow((int) Math.min(caplen, r.data.length * 2L));
-            }
-            int k = in.read(r.data, got, (int) Math.min(caplen, r.data.length) - got);
-            if (k == 0) {
-                throw new CaptureFormatException(name, number, at, "truncated record data (" + caplen + " bytes expected, " + got + " left)");
-            }
-            got += k;
+        int got = in.ensure(RECORD_HEADER + (int) caplen) - RECORD_HEADER;
+        if (got < caplen) {
+            throw new CaptureFormatException(name, number, at, "truncated record data (" + caplen + " bytes expected, " + got + " left)");
         }
+        byte[] b = in.buf; // after ensure: it may have moved or grown
+        int h = in.pos;
+        long sec = Bytes.u32(b, h, le);
+        long frac = Bytes.u32(b, h + 4, le);
+        long len = Bytes.u32(b, h + 12, le);
+        if (view) {
+            r.view(b, h + RECORD_HEADER);
+        } else {
+            r.ensureCapacity((int) caplen);
+            System.arraycopy(b, h + RECORD_HEADER, r.data, 0, (int) caplen);
+        }
+        in.advance(RECORD_HEADER + (int) caplen);
         records = number;
         r.number = number;
         r.fileOffset = at;

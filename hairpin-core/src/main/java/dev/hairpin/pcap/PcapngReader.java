@@ -33,8 +33,6 @@ public final class PcapngReader implements CaptureReader {
 
     private final ByteInput in;
     private final String name;
-    private final byte[] hdr = new byte[12];
-    private byte[] body = new byte[1 << 16];
     private boolean le;
     private long blocks;
     private long records;
@@ -47,23 +45,30 @@ public final class PcapngReader implements CaptureReader {
     private int[] ifTsresol = new int[4];
     private long[] ifTsoffset = new long[4];
 
-    PcapngReader(ByteInput in, String name, byte[] magic) throws IOException {
+    /** {@code in} holds the first four bytes (the section header's type) at its position */
+    PcapngReader(ByteInput in, String name) throws IOException {
         this.in = in;
         this.name = name;
-        System.arraycopy(magic, 0, hdr, 0, 4);
-        int n = in.read(hdr, 4, 8);
         blocks = 1;
-        if (n < 8) {
-            throw fail(0, "truncated section header block (12 bytes expected, " + (4 + n) + " left)");
-        }
+        blockAt = in.position();
         section();
     }
 
     @Override
     public boolean next(CaptureRecord r) throws IOException {
+        return read(r, false);
+    }
+
+    @Override
+    public boolean nextView(CaptureRecord r) throws IOException {
+        return read(r, true);
+    }
+
+    /** blocks are parsed where they lie in the input window; a packet block is copied (or viewed) from there */
+    private boolean read(CaptureRecord r, boolean view) throws IOException {
         while (true) {
             blockAt = in.position();
-            int n = in.read(hdr, 0, 8);
+            int n = in.ensure(8);
             if (n == 0) {
                 return false;
             }
@@ -71,34 +76,34 @@ public final class PcapngReader implements CaptureReader {
             if (n < 8) {
                 throw fail(0, "truncated block header (8 bytes expected, " + n + " left)");
             }
-            int type = Bytes.i32(hdr, 0, le);
+            int type = Bytes.i32(in.buf, in.pos, le);
             if (type == SHB) {
-                n = in.read(hdr, 8, 4);
-                if (n < 4) {
-                    throw fail(0, "truncated section header block (12 bytes expected, " + (8 + n) + " left)");
-                }
                 section();
                 continue;
             }
-            long total = Bytes.u32(hdr, 4, le);
+            long total = Bytes.u32(in.buf, in.pos + 4, le);
             switch (type) {
                 case IDB -> {
-                    readBody(0, type, total, 20);
-                    iface((int) total - 12);
+                    int b = block(0, type, total, 20);
+                    iface(b, (int) total - 12);
+                    in.advance((int) total);
                 }
                 case EPB -> {
-                    readBody(records + 1, type, total, 32);
-                    packet(r, (int) total - 12, Bytes.i32(body, 0, le), 4, 12, 20);
+                    int b = block(records + 1, type, total, 32);
+                    packet(r, view, b, (int) total - 12, Bytes.i32(in.buf, b, le), 4, 12, 20);
+                    in.advance((int) total);
                     return true;
                 }
                 case PB -> {
-                    readBody(records + 1, type, total, 32);
-                    packet(r, (int) total - 12, Bytes.u16(body, 0, le), 4, 12, 20);
+                    int b = block(records + 1, type, total, 32);
+                    packet(r, view, b, (int) total - 12, Bytes.u16(in.buf, b, le), 4, 12, 20);
+                    in.advance((int) total);
                     return true;
                 }
                 case SPB -> {
-                    readBody(records + 1, type, total, 16);
-                    simple(r, (int) total - 12);
+                    int b = block(records + 1, type, total, 16);
+                    simple(r, view, b, (int) total - 12);
+                    in.advance((int) total);
                     return true;
                 }
                 default -> skip(type, total);
@@ -106,9 +111,13 @@ public final class PcapngReader implements CaptureReader {
         }
     }
 
-    /** a section header whose first 12 bytes are in hdr: byte order, version; forgets interfaces */
+    /** a section header at the input's position: byte order, version; forgets interfaces */
     private void section() throws IOException {
-        int bom = Bytes.i32(hdr, 8, false);
+        int n = in.ensure(12);
+        if (n < 12) {
+            throw fail(0, "truncated section header block (12 bytes expected, " + n + " left)");
+        }
+        int bom = Bytes.i32(in.buf, in.pos + 8, false);
         if (bom == BYTE_ORDER_MAGIC) {
             le = false;
         } else if (bom == Integer.reverseBytes(BYTE_ORDER_MAGIC)) {
@@ -116,21 +125,22 @@ public final class PcapngReader implements CaptureReader {
         } else {
             throw fail(0, String.format("bad byte-order magic 0x%08x in section header block", bom));
         }
-        long total = Bytes.u32(hdr, 4, le);
+        long total = Bytes.u32(in.buf, in.pos + 4, le);
         checkLength(0, SHB, total, 28);
-        // the byte-order magic is already read: the rest of the body follows
-        readRest(0, total - 12 - 4, 4);
-        System.arraycopy(hdr, 8, body, 0, 4);
-        int major = Bytes.u16(body, 4, le);
-        int minor = Bytes.u16(body, 6, le);
+        int b = body(0, total);
+        int major = Bytes.u16(in.buf, b + 4, le);
+        int minor = Bytes.u16(in.buf, b + 6, le);
         if (major != 1) {
             throw fail(0, "unsupported pcapng version " + major + "." + minor + " (1.0 expected)");
         }
         trailer(0, total);
+        in.advance((int) total);
         ifCount = 0;
     }
 
-    private void iface(int len) {
+    /** IDB body at index b of the window, len bytes */
+    private void iface(int b, int len) {
+        byte[] body = in.buf;
         if (ifCount == ifLinkType.length) {
             ifLinkType = java.util.Arrays.copyOf(ifLinkType, ifCount * 2);
             ifSnaplen = java.util.Arrays.copyOf(ifSnaplen, ifCount * 2);
@@ -138,14 +148,14 @@ public final class PcapngReader implements CaptureReader {
             ifTsoffset = java.util.Arrays.copyOf(ifTsoffset, ifCount * 2);
         }
         int i = ifCount;
-        ifLinkType[i] = Bytes.u16(body, 0, le);
-        ifSnaplen[i] = Bytes.i32(body, 4, le);
+        ifLinkType[i] = Bytes.u16(body, b, le);
+        ifSnaplen[i] = Bytes.i32(body, b + 4, le);
         ifTsresol[i] = 6;
         ifTsoffset[i] = 0;
         int p = 8;
         while (len - p >= 4) {
-            int code = Bytes.u16(body, p, le);
-            int olen = Bytes.u16(body, p + 2, le);
+            int code = Bytes.u16(body, b + p, le);
+            int olen = Bytes.u16(body, b + p + 2, le);
             if (code == OPT_ENDOFOPT) {
                 break;
             }
@@ -154,48 +164,55 @@ public final class PcapngReader implements CaptureReader {
                         + (len - p - 4) + " left)");
             }
             if (code == IF_TSRESOL && olen >= 1) {
-                ifTsresol[i] = body[p + 4] & 0xff;
+                ifTsresol[i] = body[b + p + 4] & 0xff;
             } else if (code == IF_TSOFFSET && olen >= 8) {
-                ifTsoffset[i] = Bytes.i64(body, p + 4, le);
+                ifTsoffset[i] = Bytes.i64(body, b + p + 4, le);
             }
             p += 4 + Bytes.pad4(olen);
         }
         ifCount++;
     }
 
-    /** EPB/PB: interface, 64-bit timestamp at tsAt, lengths at capAt and capAt+4, data at dataAt */
-    private void packet(CaptureRecord r, int len, int ifId, int tsAt, int capAt, int dataAt) {
+    /** EPB/PB body at index b: interface, 64-bit timestamp at tsAt, lengths at capAt and capAt+4, data at dataAt */
+    private void packet(CaptureRecord r, boolean view, int b, int len, int ifId, int tsAt, int capAt, int dataAt) {
         long number = records + 1;
         if (ifId < 0 || ifId >= ifCount) {
             throw fail(number, "interface " + Integer.toUnsignedString(ifId) + " is not described (" + ifCount
                     + " interfaces in this section)");
         }
-        long caplen = Bytes.u32(body, capAt, le);
-        long orig = Bytes.u32(body, capAt + 4, le);
+        byte[] body = in.buf;
+        long caplen = Bytes.u32(body, b + capAt, le);
+        long orig = Bytes.u32(body, b + capAt + 4, le);
         if (caplen > len - dataAt) {
             throw fail(number, "captured length " + caplen + " overruns the block (" + (len - dataAt) + " bytes of data)");
         }
-        long ts = Bytes.u32(body, tsAt, le) << 32 | Bytes.u32(body, tsAt + 4, le);
-        fill(r, number, ifId, nanos(ts, ifTsresol[ifId]) + ifTsoffset[ifId] * 1_000_000_000L, dataAt, (int) caplen, orig);
+        long ts = Bytes.u32(body, b + tsAt, le) << 32 | Bytes.u32(body, b + tsAt + 4, le);
+        fill(r, view, number, ifId, nanos(ts, ifTsresol[ifId]) + ifTsoffset[ifId] * 1_000_000_000L, b + dataAt,
+                (int) caplen, orig);
     }
 
-    /** SPB: interface 0, captured length = min(original, snaplen, what the block holds) */
-    private void simple(CaptureRecord r, int len) {
+    /** SPB body at index b: interface 0, captured length = min(original, snaplen, what the block holds) */
+    private void simple(CaptureRecord r, boolean view, int b, int len) {
         long number = records + 1;
         if (ifCount == 0) {
             throw fail(number, "simple packet block but no interface is described in this section");
         }
-        long orig = Bytes.u32(body, 0, le);
+        long orig = Bytes.u32(in.buf, b, le);
         long caplen = Math.min(orig, len - 4);
         if (ifSnaplen[0] != 0) {
             caplen = Math.min(caplen, Integer.toUnsignedLong(ifSnaplen[0]));
         }
-        fill(r, number, 0, 0, 4, (int) caplen, orig);
+        fill(r, view, number, 0, 0, b + 4, (int) caplen, orig);
     }
 
-    private void fill(CaptureRecord r, long number, int ifId, long tsNanos, int dataAt, int caplen, long orig) {
-        r.ensureCapacity(caplen);
-        System.arraycopy(body, dataAt, r.data, 0, caplen);
+    /** the packet's bytes are at index {@code at} of the window */
+    private void fill(CaptureRecord r, boolean view, long number, int ifId, long tsNanos, int at, int caplen, long orig) {
+        if (view) {
+            r.view(in.buf, at);
+        } else {
+            r.ensureCapacity(caplen);
+            System.arraycopy(in.buf, at, r.data, 0, caplen);
+        }
         records = number;
         r.number = number;
         r.fileOffset = blockAt;
@@ -246,10 +263,36 @@ public final class PcapngReader implements CaptureReader {
         return v;
     }
 
-    private void readBody(long record, int type, long total, int min) throws IOException {
+    /**
+     * Makes the whole block (header at the input's position, body, trailer) available and
+     * checks its trailer; returns the index of its body in the window.
+     */
+    private int block(long record, int type, long total, int min) throws IOException {
         checkLength(record, type, total, min);
-        readRest(record, total - 12, 0);
+        int b = body(record, total);
         trailer(record, total);
+        return b;
+    }
+
+    /** makes the block available up to its trailer; returns the body's index in the window */
+    private int body(long record, long total) throws IOException {
+        int avail = in.ensure((int) total);
+        if (avail < total - 4) {
+            throw fail(record, "truncated block body (" + (total - 12) + " bytes expected, " + Math.max(avail - 8, 0) + " left)");
+        }
+        return in.pos + 8;
+    }
+
+    /** the trailer of a block made available by {@link #body} */
+    private void trailer(long record, long total) throws IOException {
+        int got = in.ensure((int) total) - (int) (total - 4);
+        if (got < 4) {
+            throw fail(record, "truncated block trailer (4 bytes expected, " + got + " left)");
+        }
+        long again = Bytes.u32(in.buf, in.pos + (int) total - 4, le);
+        if (again != total) {
+            throw fail(record, "block trailer says length " + again + ", header said " + total);
+        }
     }
 
     private void checkLength(long record, int type, long total, int min) {
@@ -262,42 +305,25 @@ public final class PcapngReader implements CaptureReader {
         }
     }
 
-    /** reads n body bytes into body[at..], growing the buffer only as data arrives */
-    private void readRest(long record, long n, int at) throws IOException {
-        int end = (int) (at + n);
-        int p = at;
-        while (p < end) {
-            if (p == body.length) {
-                body = java.util.Arrays.copyOf(body, (int) Math.min(end, body.length * 2L));
-            }
-            int got = in.read(body, p, Math.min(end, body.length) - p);
-            if (got == 0) {
-                throw fail(record, "truncated block body (" + end + " bytes expected, " + p + " left)");
-            }
-            p += got;
-        }
-    }
-
-    private void trailer(long record, long total) throws IOException {
-        int got = in.read(hdr, 8, 4);
-        if (got < 4) {
-            throw fail(record, "truncated block trailer (4 bytes expected, " + got + " left)");
-        }
-        long again = Bytes.u32(hdr, 8, le);
-        if (again != total) {
-            throw fail(record, "block trailer says length " + again + ", header said " + total);
-        }
-    }
-
+    /** a block of no interest, of any length: read through and dropped */
     private void skip(int type, long total) throws IOException {
         if (total < 12 || (total & 3) != 0) {
             throw fail(0, "bad length " + total + " of block type " + blockName(type) + " (a multiple of 4, at least 12, expected)");
         }
-        long got = in.skip(total - 12, body);
+        in.advance(8);
+        long got = in.skip(total - 12);
         if (got < total - 12) {
             throw fail(0, "truncated block body (" + (total - 12) + " bytes expected, " + got + " left)");
         }
-        trailer(0, total);
+        int n = in.ensure(4);
+        if (n < 4) {
+            throw fail(0, "truncated block trailer (4 bytes expected, " + n + " left)");
+        }
+        long again = Bytes.u32(in.buf, in.pos, le);
+        if (again != total) {
+            throw fail(0, "block trailer says length " + again + ", header said " + total);
+        }
+        in.advance(4);
     }
 
     private static String blockName(int type) {
