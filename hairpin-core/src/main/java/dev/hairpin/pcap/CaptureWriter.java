@@ -1,30 +1,44 @@
 package dev.hairpin.pcap;
 
 import dev.hairpin.packet.Ethernet;
-import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.Flushable;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.charset.StandardCharsets;
 
 /**
  * Writes packets to a capture file ({@link PcapWriter}, {@link PcapngWriter}), with helpers that
  * wrap an IPv4 datagram in the link header of a cooked (SLL2), Ethernet or NFLOG record.
- * Headers are assembled in a reusable buffer; nothing is allocated per record except for
- * NFLOG's prefix string.
+ * Records are assembled in one reusable output buffer and written to the file in large writes;
+ * nothing is allocated per record except for NFLOG's prefix string.
  */
 public abstract class CaptureWriter implements Closeable, Flushable {
-    protected final OutputStream out;
+    /** where records are assembled; large writes to the file */
+    final ByteOutput out;
     /** the file's byte order (little endian, like tcpdump on x86, unless asked otherwise) */
     protected final boolean le;
     private byte[] frame = new byte[2048];
     private final byte[] macBytes = new byte[Ethernet.ADDR_LEN];
 
     protected CaptureWriter(OutputStream out, ByteOrder order) {
-        this.out = out instanceof BufferedOutputStream ? out : new BufferedOutputStream(out, 1 << 16);
+        this(new ByteOutput(out), order);
+    }
+
+    /** over a file opened by create(): large channel writes, no stream layers */
+    CaptureWriter(ByteOutput out, ByteOrder order) {
+        this.out = out;
         this.le = order == ByteOrder.LITTLE_ENDIAN;
+    }
+
+    /** a new (or truncated) file for writing */
+    static ByteOutput file(Path file) throws IOException {
+        return new ByteOutput(FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE));
     }
 
     /** Writes one record of {@code linkType}: {@code len} captured bytes of an {@code origLen}-byte packet. */

@@ -3,7 +3,6 @@ package dev.hairpin.pcap;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Writes a classic pcap file (layout in {@link PcapReader}): one link type, µs or ns timestamps. */
@@ -17,6 +16,10 @@ public final class PcapWriter extends CaptureWriter {
 
     /** Writes the file header at once. */
     public PcapWriter(OutputStream out, int linkType, int snaplen, boolean nanos, ByteOrder order) throws IOException {
+        this(new ByteOutput(out), linkType, snaplen, nanos, order);
+    }
+
+    private PcapWriter(ByteOutput out, int linkType, int snaplen, boolean nanos, ByteOrder order) throws IOException {
         super(out, order);
         this.linkType = linkType;
         this.snaplen = snaplen;
@@ -33,7 +36,13 @@ public final class PcapWriter extends CaptureWriter {
 
     /** a little-endian file with snaplen 262144, like tcpdump's */
     public static PcapWriter create(Path file, int linkType, boolean nanos) throws IOException {
-        return new PcapWriter(Files.newOutputStream(file), linkType, DEFAULT_SNAPLEN, nanos, ByteOrder.LITTLE_ENDIAN);
+        ByteOutput out = file(file);
+        try {
+            return new PcapWriter(out, linkType, DEFAULT_SNAPLEN, nanos, ByteOrder.LITTLE_ENDIAN);
+        } catch (IOException | RuntimeException e) {
+            out.close();
+            throw e;
+        }
     }
 
     /** @throws IllegalArgumentException when {@code linkType} is not the file's */
@@ -53,8 +62,20 @@ public final class PcapWriter extends CaptureWriter {
     public void write(long tsNanos, byte[] b, int off, int len, int origLen) throws IOException {
         long sec = Math.floorDiv(tsNanos, 1_000_000_000L);
         long ns = Math.floorMod(tsNanos, 1_000_000_000L);
+        int frac = (int) (nanos ? ns : ns / 1000);
+        if (len <= ByteOutput.SIZE - PcapReader.RECORD_HEADER) {
+            // header and packet assembled in the output buffer: one copy, no call per field
+            int at = out.reserve(PcapReader.RECORD_HEADER + len);
+            byte[] o = out.buf;
+            Bytes.put32(o, at, (int) sec, le);
+            Bytes.put32(o, at + 4, frac, le);
+            Bytes.put32(o, at + 8, len, le);
+            Bytes.put32(o, at + 12, origLen, le);
+            System.arraycopy(b, off, o, at + PcapReader.RECORD_HEADER, len);
+            return;
+        }
         Bytes.put32(hdr, 0, (int) sec, le);
-        Bytes.put32(hdr, 4, (int) (nanos ? ns : ns / 1000), le);
+        Bytes.put32(hdr, 4, frac, le);
         Bytes.put32(hdr, 8, len, le);
         Bytes.put32(hdr, 12, origLen, le);
         out.write(hdr, 0, PcapReader.RECORD_HEADER);

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 
@@ -21,13 +20,23 @@ public final class PcapngWriter extends CaptureWriter {
 
     /** Writes the first section header at once. */
     public PcapngWriter(OutputStream out, ByteOrder order) throws IOException {
+        this(new ByteOutput(out), order);
+    }
+
+    private PcapngWriter(ByteOutput out, ByteOrder order) throws IOException {
         super(out, order);
         newSection();
     }
 
     /** a little-endian file */
     public static PcapngWriter create(Path file) throws IOException {
-        return new PcapngWriter(Files.newOutputStream(file), ByteOrder.LITTLE_ENDIAN);
+        ByteOutput out = file(file);
+        try {
+            return new PcapngWriter(out, ByteOrder.LITTLE_ENDIAN);
+        } catch (IOException | RuntimeException e) {
+            out.close();
+            throw e;
+        }
     }
 
     /** Starts a new section: the interfaces described so far no longer apply. */
@@ -74,12 +83,35 @@ public final class PcapngWriter extends CaptureWriter {
         return ifCount++;
     }
 
+    /** how many interfaces the current section describes (ids 0 .. n-1) */
+    public int interfaces() {
+        return ifCount;
+    }
+
     /** An enhanced packet block on interface {@code ifId}; the timestamp in nanoseconds. */
     public void writePacket(int ifId, long tsNanos, byte[] b, int off, int len, int origLen) throws IOException {
         if (ifId < 0 || ifId >= ifCount) {
             throw new IllegalArgumentException("interface " + ifId + " is not described in this section");
         }
         int total = 32 + Bytes.pad4(len);
+        if (total <= ByteOutput.SIZE) {
+            // the whole block assembled in the output buffer: one copy of the packet
+            int at = out.reserve(total);
+            byte[] o = out.buf;
+            Bytes.put32(o, at, PcapngReader.EPB, le);
+            Bytes.put32(o, at + 4, total, le);
+            Bytes.put32(o, at + 8, ifId, le);
+            Bytes.put32(o, at + 12, (int) (tsNanos >>> 32), le);
+            Bytes.put32(o, at + 16, (int) tsNanos, le);
+            Bytes.put32(o, at + 20, len, le);
+            Bytes.put32(o, at + 24, origLen, le);
+            System.arraycopy(b, off, o, at + 28, len);
+            for (int i = at + 28 + len; i < at + total - 4; i++) {
+                o[i] = 0;
+            }
+            Bytes.put32(o, at + total - 4, total, le);
+            return;
+        }
         Bytes.put32(hdr, 0, PcapngReader.EPB, le);
         Bytes.put32(hdr, 4, total, le);
         Bytes.put32(hdr, 8, ifId, le);
