@@ -1,21 +1,31 @@
 package dev.hairpin.pcap;
 
-/** Unsigned loads and stores in either byte order (capture headers are in the writer's order). */
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
+/**
+ * Unsigned loads and stores in either byte order (capture headers are in the writer's order),
+ * each one array access through a byte-array view (one bounds check, no per-byte shifts).
+ */
 final class Bytes {
     private Bytes() {}
+
+    private static final VarHandle LE16 = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle BE16 = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle LE32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle BE32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
 
     static int u8(byte[] b, int i) {
         return b[i] & 0xff;
     }
 
     static int u16(byte[] b, int i, boolean le) {
-        return le ? (b[i] & 0xff) | (b[i + 1] & 0xff) << 8 : (b[i] & 0xff) << 8 | (b[i + 1] & 0xff);
+        return (le ? (short) LE16.get(b, i) : (short) BE16.get(b, i)) & 0xffff;
     }
 
     static int i32(byte[] b, int i, boolean le) {
-        return le
-                ? (b[i] & 0xff) | (b[i + 1] & 0xff) << 8 | (b[i + 2] & 0xff) << 16 | (b[i + 3] & 0xff) << 24
-                : (b[i] & 0xff) << 24 | (b[i + 1] & 0xff) << 16 | (b[i + 2] & 0xff) << 8 | (b[i + 3] & 0xff);
+        return le ? (int) LE32.get(b, i) : (int) BE32.get(b, i);
     }
 
     static long u32(byte[] b, int i, boolean le) {
@@ -30,25 +40,17 @@ final class Bytes {
 
     static void put16(byte[] b, int i, int v, boolean le) {
         if (le) {
-            b[i] = (byte) v;
-            b[i + 1] = (byte) (v >>> 8);
+            LE16.set(b, i, (short) v);
         } else {
-            b[i] = (byte) (v >>> 8);
-            b[i + 1] = (byte) v;
+            BE16.set(b, i, (short) v);
         }
     }
 
     static void put32(byte[] b, int i, int v, boolean le) {
         if (le) {
-            b[i] = (byte) v;
-            b[i + 1] = (byte) (v >>> 8);
-            b[i + 2] = (byte) (v >>> 16);
-            b[i + 3] = (byte) (v >>> 24);
+            LE32.set(b, i, v);
         } else {
-            b[i] = (byte) (v >>> 24);
-            b[i + 1] = (byte) (v >>> 16);
-            b[i + 2] = (byte) (v >>> 8);
-            b[i + 3] = (byte) v;
+            BE32.set(b, i, v);
         }
     }
 
