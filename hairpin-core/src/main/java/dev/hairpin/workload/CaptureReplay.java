@@ -62,7 +62,7 @@ public final class CaptureReplay {
         };
         long n = 0;
         try (CaptureReader reader = CaptureReader.open(in)) {
-            while (reader.next(r)) {
+            while (reader.nextView(r)) { // no copy: the pipeline rewrites the packet where it lies in the read window
                 if (r.protocol != 0x0800 || r.ifindex < 0 || r.ifindex >= byIndex.length || byIndex[r.ifindex] == null) {
                     throw new IOException(reader.name() + ": record " + r.number + " is not IPv4 on eth0 (2) or eth1 (3)");
                 }
