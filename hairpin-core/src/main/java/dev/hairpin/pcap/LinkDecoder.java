@@ -2,6 +2,9 @@ package dev.hairpin.pcap;
 
 import dev.hairpin.packet.Ethernet;
 import dev.hairpin.packet.Ipv4;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 
 /** Decodes a record's link-layer header into its {@link CaptureRecord} fields. */
 final class LinkDecoder {
@@ -12,6 +15,27 @@ final class LinkDecoder {
      * order (NFLOG TLV headers follow it). A link header shorter than its format → exception.
      */
     static void decode(CaptureRecord r, String file, boolean littleEndian) {
+        if (r.linkType == LinkType.LINUX_SLL2 && r.length >= Sll2.HEADER) {
+            sll2(r); // tcpdump -i any, the conformance captures, the replay workload: small enough to inline
+            return;
+        }
+        decodeAny(r, file, littleEndian);
+    }
+
+    /** a LINUX_SLL2 record of at least the header's 20 bytes: what the switch below does for it */
+    private static void sll2(CaptureRecord r) {
+        r.clearLink();
+        byte[] b = r.data;
+        int o = r.offset;
+        r.protocol = Sll2.protocol(b, o);
+        r.ifindex = Sll2.ifindex(b, o);
+        r.arphrd = Sll2.hatype(b, o);
+        r.pkttype = Sll2.pkttype(b, o);
+        address(r, b, o + Sll2.ADDR, Sll2.halen(b, o));
+        network(r, o + Sll2.HEADER, r.length - Sll2.HEADER);
+    }
+
+    private static void decodeAny(CaptureRecord r, String file, boolean littleEndian) {
         r.clearLink();
         byte[] b = r.data;
         int o = r.offset;
@@ -126,14 +150,23 @@ final class LinkDecoder {
         r.networkLength = len;
     }
 
+    /** the first min(len, 8) bytes at off; the rest of r.addr keeps what it held */
     private static void address(CaptureRecord r, byte[] b, int off, int len) {
         r.addrLen = len;
         int copy = Math.min(len, r.addr.length);
         byte[] a = r.addr;
-        for (int i = 0; i < copy; i++) { // at most 8 bytes: cheaper than an arraycopy call
+        if (off + 8 <= b.length) {
+            // one 8-byte load and store, the bytes past copy blended back: no loop, no arraycopy call
+            long keep = copy >= 8 ? 0 : -1L << (copy << 3);
+            LE64.set(a, 0, ((long) LE64.get(b, off) & ~keep) | ((long) LE64.get(a, 0) & keep));
+            return;
+        }
+        for (int i = 0; i < copy; i++) {
             a[i] = b[off + i];
         }
     }
+
+    private static final VarHandle LE64 = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private static void need(CaptureRecord r, String file, int size, String what) {
         if (r.length < size) {

@@ -83,25 +83,22 @@ public final class PcapReader implements CaptureReader {
 
     /** the record header and data are parsed where they lie in the input window */
     private boolean read(CaptureRecord r, boolean view) throws IOException {
-        long at = in.position();
-        int n = in.ensure(RECORD_HEADER);
-        if (n == 0) {
-            return false;
+        ByteInput in = this.in;
+        byte[] b = in.buf;
+        int h = in.pos;
+        int avail = in.limit - h;
+        long caplen;
+        if (avail < RECORD_HEADER || (caplen = Bytes.u32(b, h + 8, le)) > avail - RECORD_HEADER || caplen > caplenLimit) {
+            // not all in the window (or wrong): refill, or say what is wrong
+            if (!ensureRecord()) {
+                return false;
+            }
+            b = in.buf;
+            h = in.pos;
+            caplen = Bytes.u32(b, h + 8, le);
         }
         long number = records + 1;
-        if (n < RECORD_HEADER) {
-            throw new CaptureFormatException(name, number, at, "truncated record header (16 bytes expected, " + n + " left)");
-        }
-        long caplen = Bytes.u32(in.buf, in.pos + 8, le);
-        if (caplen > caplenLimit) {
-            throw new CaptureFormatException(name, number, at, "captured length " + caplen + " exceeds the limit " + caplenLimit);
-        }
-        int got = in.ensure(RECORD_HEADER + (int) caplen) - RECORD_HEADER;
-        if (got < caplen) {
-            throw new CaptureFormatException(name, number, at, "truncated record data (" + caplen + " bytes expected, " + got + " left)");
-        }
-        byte[] b = in.buf; // after ensure: it may have moved or grown
-        int h = in.pos;
+        long at = in.position();
         long sec = Bytes.u32(b, h, le);
         long frac = Bytes.u32(b, h + 4, le);
         long len = Bytes.u32(b, h + 12, le);
@@ -121,6 +118,28 @@ public final class PcapReader implements CaptureReader {
         r.linkType = linkType;
         r.interfaceId = 0;
         LinkDecoder.decode(r, name, le);
+        return true;
+    }
+
+    /** makes the next record available in the window; false at the clean end; a short or oversized record throws */
+    private boolean ensureRecord() throws IOException {
+        long at = in.position();
+        int n = in.ensure(RECORD_HEADER);
+        if (n == 0) {
+            return false;
+        }
+        long number = records + 1;
+        if (n < RECORD_HEADER) {
+            throw new CaptureFormatException(name, number, at, "truncated record header (16 bytes expected, " + n + " left)");
+        }
+        long caplen = Bytes.u32(in.buf, in.pos + 8, le);
+        if (caplen > caplenLimit) {
+            throw new CaptureFormatException(name, number, at, "captured length " + caplen + " exceeds the limit " + caplenLimit);
+        }
+        int got = in.ensure(RECORD_HEADER + (int) caplen) - RECORD_HEADER;
+        if (got < caplen) {
+            throw new CaptureFormatException(name, number, at, "truncated record data (" + caplen + " bytes expected, " + got + " left)");
+        }
         return true;
     }
 
