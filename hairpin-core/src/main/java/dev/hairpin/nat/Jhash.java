@@ -52,6 +52,31 @@ public final class Jhash {
         return c;
     }
 
+    /** {@code jhash2(k, 4, initval)} for k = {w0, w1, w2, w3}, without an array (one mix, one final). */
+    public static int jhash2Words4(int w0, int w1, int w2, int w3, int initval) {
+        int a = JHASH_INITVAL + (4 << 2) + initval;
+        int b = a;
+        int c = a;
+        a += w0;
+        b += w1;
+        c += w2;
+        a -= c; a ^= Integer.rotateLeft(c, 4); c += b;
+        b -= a; b ^= Integer.rotateLeft(a, 6); a += c;
+        c -= b; c ^= Integer.rotateLeft(b, 8); b += a;
+        a -= c; a ^= Integer.rotateLeft(c, 16); c += b;
+        b -= a; b ^= Integer.rotateLeft(a, 19); a += c;
+        c -= b; c ^= Integer.rotateLeft(b, 4); b += a;
+        a += w3;
+        c ^= b; c -= Integer.rotateLeft(b, 14);
+        a ^= c; a -= Integer.rotateLeft(c, 11);
+        b ^= a; b -= Integer.rotateLeft(a, 25);
+        c ^= b; c -= Integer.rotateLeft(b, 16);
+        a ^= c; a -= Integer.rotateLeft(c, 4);
+        b ^= a; b -= Integer.rotateLeft(a, 14);
+        c ^= b; c -= Integer.rotateLeft(b, 24);
+        return c;
+    }
+
     /** reciprocal_scale(): maps a 32-bit value onto [0, range) */
     public static int reciprocalScale(int val, int range) {
         return (int) (((val & 0xffffffffL) * (range & 0xffffffffL)) >>> 32);

@@ -39,6 +39,16 @@ public final class Nat {
         this.random = random;
         Arrays.fill(bysrcHead, -1);
         conntrack.addFreeHook(this::cleanup);
+        conntrack.newFlowPrefetch = this::touchBysrc;
+    }
+
+    /**
+     * Reads the by-source bucket a new flow's binding will read or write, and the newest entry
+     * there ({@link Conntrack#prefetch}: a batch overlaps these cache misses). Changes nothing.
+     */
+    private int touchBysrc(long k1, long k2) {
+        int e = bysrcHead[bysrcHash(Tuple.src(k1), Tuple.sport(k2), Tuple.proto(k2), Tuple.zone(k2))];
+        return e < 0 ? e : (int) table.origK2(e);
     }
 
     /**
@@ -63,18 +73,43 @@ public final class Nat {
 
     // ---------------------------------------------------------------- nf_nat_setup_info
 
+    /*
+     * The range being applied (the nf_nat_range2 setup_info was given), unpacked into fields so
+     * a null binding or MASQUERADE's address makes no object per connection. Set on entry to
+     * setupInfo and only read below it (nothing under it binds another connection).
+     */
+    private int rFlags;
+    private int rMinAddr;
+    private int rMaxAddr;
+    private int rMinProto;
+    private int rMaxProto;
+    private int rBaseProto;
+
     /** nf_nat_setup_info(): bind the (unconfirmed) entry for one manip type. */
     public int setupInfo(int ct, NatRange range, int manip) {
+        return setupInfo(ct, range.flags(), range.minAddr(), range.maxAddr(), range.minProto(), range.maxProto(),
+                range.baseProto(), manip);
+    }
+
+    /** {@link #setupInfo(int, NatRange, int)} with the range's fields given one by one. */
+    public int setupInfo(int ct, int flags, int minAddr, int maxAddr, int minProto, int maxProto, int baseProto,
+            int manip) {
         if (conntrack.isConfirmed(ct)) {
             return Verdict.NF_ACCEPT;
         }
         if (initialized(conntrack.status(ct), manip)) {
             return Verdict.NF_DROP;
         }
+        rFlags = flags;
+        rMinAddr = minAddr;
+        rMaxAddr = maxAddr;
+        rMinProto = minProto;
+        rMaxProto = maxProto;
+        rBaseProto = baseProto;
         // what we have looks like the inverse of the reply (earlier manips included)
         long ck1 = Tuple.invertK1(table.replyK1(ct));
         long ck2 = Tuple.invertK2(table.replyK2(ct));
-        long[] nt = uniqueTuple(ck1, ck2, range, ct, manip);
+        long[] nt = uniqueTuple(ck1, ck2, ct, manip);
         if (nt[0] != ck1 || nt[1] != ck2) {
             table.alterReplyPublic(ct, Tuple.invertK1(nt[0]), Tuple.invertK2(nt[1]));
             conntrack.setStatus(ct, manip == Manip.SRC ? CtStatus.SRC_NAT : CtStatus.DST_NAT);
@@ -90,37 +125,41 @@ public final class Nat {
     public int allocNullBinding(int ct, int hook) {
         int manip = Manip.ofHook(hook);
         int ip = manip == Manip.SRC ? Tuple.dst(table.replyK1(ct)) : Tuple.src(table.replyK1(ct));
-        return setupInfo(ct, new NatRange(NatRange.MAP_IPS, ip, ip, 0, 0, 0), manip);
+        return setupInfo(ct, NatRange.MAP_IPS, ip, ip, 0, 0, 0, manip);
+    }
+
+    private boolean has(int flag) {
+        return (rFlags & flag) != 0;
     }
 
     private final long[] result = new long[2];
 
-    /** get_unique_tuple() */
-    long[] uniqueTuple(long k1, long k2, NatRange range, int ct, int manip) {
-        boolean randomAll = range.has(NatRange.PROTO_RANDOM_ALL);
+    /** get_unique_tuple(), for the range in the r* fields */
+    long[] uniqueTuple(long k1, long k2, int ct, int manip) {
+        boolean randomAll = has(NatRange.PROTO_RANDOM_ALL);
         if (manip == Manip.SRC && !randomAll) {
-            if (inRange(k1, k2, range)) {
+            if (inRange(k1, k2)) {
                 if (!usedTupleNew(k1, k2, ct)) {
                     return set(k1, k2);
                 }
-            } else if (findAppropriateSrc(k1, k2, range)) {
+            } else if (findAppropriateSrc(k1, k2)) {
                 if (!usedTuple(result[0], result[1], ct)) {
                     return result;
                 }
             }
         }
-        k1 = bestIps(k1, k2, range, ct, manip);
+        k1 = bestIps(k1, k2, manip);
         if (!randomAll) {
-            if (range.has(NatRange.PROTO_SPECIFIED)) {
-                if (!range.has(NatRange.PROTO_OFFSET) && protoInRange(k2, manip, range)
-                        && (range.minProto() == range.maxProto() || !usedTuple(k1, k2, ct))) {
+            if (has(NatRange.PROTO_SPECIFIED)) {
+                if (!has(NatRange.PROTO_OFFSET) && protoInRange(k2, manip)
+                        && (rMinProto == rMaxProto || !usedTuple(k1, k2, ct))) {
                     return set(k1, k2);
                 }
             } else if (!usedTuple(k1, k2, ct)) {
                 return set(k1, k2);
             }
         }
-        return l4UniqueTuple(k1, k2, range, manip, ct);
+        return l4UniqueTuple(k1, k2, manip, ct);
     }
 
     private long[] set(long k1, long k2) {
@@ -130,18 +169,18 @@ public final class Nat {
     }
 
     /** nf_in_range() */
-    private static boolean inRange(long k1, long k2, NatRange range) {
-        if (range.has(NatRange.MAP_IPS)) {
+    private boolean inRange(long k1, long k2) {
+        if (has(NatRange.MAP_IPS)) {
             long ip = Tuple.src(k1) & 0xffffffffL;
-            if (ip < (range.minAddr() & 0xffffffffL) || ip > (range.maxAddr() & 0xffffffffL)) {
+            if (ip < (rMinAddr & 0xffffffffL) || ip > (rMaxAddr & 0xffffffffL)) {
                 return false;
             }
         }
-        return !range.has(NatRange.PROTO_SPECIFIED) || protoInRange(k2, Manip.SRC, range);
+        return !has(NatRange.PROTO_SPECIFIED) || protoInRange(k2, Manip.SRC);
     }
 
     /** l4proto_in_range(): ICMP id, or the manipulated port */
-    private static boolean protoInRange(long k2, int manip, NatRange range) {
+    private boolean protoInRange(long k2, int manip) {
         int proto = Tuple.proto(k2);
         int key;
         switch (proto) {
@@ -151,7 +190,7 @@ public final class Nat {
                 return true;
             }
         }
-        return key >= range.minProto() && key <= range.maxProto();
+        return key >= rMinProto && key <= rMaxProto;
     }
 
     /** nf_nat_used_tuple(): is the reply of this candidate already someone's tuple? */
@@ -225,7 +264,7 @@ public final class Nat {
     }
 
     /** find_appropriate_src(): reuse the mapping an existing connection from this source has */
-    private boolean findAppropriateSrc(long k1, long k2, NatRange range) {
+    private boolean findAppropriateSrc(long k1, long k2) {
         int h = bysrcHash(Tuple.src(k1), Tuple.sport(k2), Tuple.proto(k2), Tuple.zone(k2));
         for (int e = bysrcHead[h]; e >= 0; e = bysrcNext[e]) {
             long ok1 = table.origK1(e);
@@ -237,7 +276,7 @@ public final class Nat {
                 long rk2 = Tuple.invertK2(table.replyK2(e));
                 long nk1 = Tuple.k1(Tuple.src(rk1), Tuple.dst(k1));
                 long nk2 = Tuple.k2(Tuple.sport(rk2), Tuple.dport(k2), Tuple.proto(k2), Tuple.zone(k2));
-                if (inRange(nk1, nk2, range)) {
+                if (inRange(nk1, nk2)) {
                     result[0] = nk1;
                     result[1] = nk2;
                     return true;
@@ -248,19 +287,19 @@ public final class Nat {
     }
 
     /** find_best_ips_proto(): the address by jhash of (src, dst), not round robin */
-    private long bestIps(long k1, long k2, NatRange range, int ct, int manip) {
-        if (!range.has(NatRange.MAP_IPS)) {
+    private long bestIps(long k1, long k2, int manip) {
+        if (!has(NatRange.MAP_IPS)) {
             return k1;
         }
         int ip;
-        if (range.minAddr() == range.maxAddr()) {
-            ip = range.minAddr();
+        if (rMinAddr == rMaxAddr) {
+            ip = rMinAddr;
         } else {
-            int[] words = {Jhash.leWord(Tuple.src(k1)), 0, 0, 0};
-            int seed = range.has(NatRange.PERSISTENT) ? 0 : Jhash.leWord(Tuple.dst(k1)) ^ Tuple.zone(k2);
-            int j = Jhash.jhash2(words, 4, seed);
-            int dist = range.maxAddr() - range.minAddr() + 1;
-            ip = range.minAddr() + Jhash.reciprocalScale(j, dist);
+            // jhash2 over the 4-word union nf_inet_addr: the IPv4 address, then three zero words
+            int seed = has(NatRange.PERSISTENT) ? 0 : Jhash.leWord(Tuple.dst(k1)) ^ Tuple.zone(k2);
+            int j = Jhash.jhash2Words4(Jhash.leWord(Tuple.src(k1)), 0, 0, 0, seed);
+            int dist = rMaxAddr - rMinAddr + 1;
+            ip = rMinAddr + Jhash.reciprocalScale(j, dist);
         }
         return manip == Manip.SRC ? Tuple.k1(ip, Tuple.dst(k1)) : Tuple.k1(Tuple.src(k1), ip);
     }
@@ -268,7 +307,7 @@ public final class Nat {
     static final int MAX_ATTEMPTS = 128;
 
     /** nf_nat_l4proto_unique_tuple(): search a free port / id in the range */
-    private long[] l4UniqueTuple(long k1, long k2, NatRange range, int manip, int ct) {
+    private long[] l4UniqueTuple(long k1, long k2, int manip, int ct) {
         int proto = Tuple.proto(k2);
         boolean icmp = proto == Ipv4.PROTO_ICMP;
         int min;
@@ -276,16 +315,16 @@ public final class Nat {
         int key;
         if (icmp) {
             key = Tuple.sport(k2);
-            if (!range.has(NatRange.PROTO_SPECIFIED)) {
+            if (!has(NatRange.PROTO_SPECIFIED)) {
                 min = 0;
                 size = 65536;
             } else {
-                min = range.minProto();
-                size = range.maxProto() - range.minProto() + 1;
+                min = rMinProto;
+                size = rMaxProto - rMinProto + 1;
             }
         } else if (proto == 6 || proto == 17 || proto == 136 || proto == 132 || proto == 33) {
             key = manip == Manip.SRC ? Tuple.sport(k2) : Tuple.dport(k2);
-            if (!range.has(NatRange.PROTO_SPECIFIED)) {
+            if (!has(NatRange.PROTO_SPECIFIED)) {
                 if (manip == Manip.DST) {
                     return set(k1, k2);
                 }
@@ -302,8 +341,8 @@ public final class Nat {
                     size = 65535 - 1024 + 1;
                 }
             } else {
-                int lo = range.minProto();
-                int hi = range.maxProto();
+                int lo = rMinProto;
+                int hi = rMaxProto;
                 if (hi < lo) {
                     int t = lo;
                     lo = hi;
@@ -328,9 +367,9 @@ public final class Nat {
             }
         }
         int off;
-        if (range.has(NatRange.PROTO_OFFSET)) {
-            off = (key - range.baseProto()) & 0xffff;
-        } else if (range.has(NatRange.PROTO_RANDOM_ALL) || manip != Manip.DST) {
+        if (has(NatRange.PROTO_OFFSET)) {
+            off = (key - rBaseProto) & 0xffff;
+        } else if (has(NatRange.PROTO_RANDOM_ALL) || manip != Manip.DST) {
             off = random.nextInt(65536);
         } else {
             off = 0;

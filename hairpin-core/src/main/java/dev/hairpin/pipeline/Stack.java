@@ -67,8 +67,6 @@ public final class Stack implements XtServices {
     public boolean flowCache = true;
     final FlowCache flows = new FlowCache();
     final FastPath fast = new FastPath(this);
-    /** the last range MASQUERADE built */
-    private NatRange masqRange;
 
     public Stack(Host host, Conntrack conntrack, RandomGenerator random) {
         this.host = host;
@@ -672,14 +670,8 @@ public final class Stack implements XtServices {
             return Verdict.NF_DROP;
         }
         conntrack.table.setMasqIndex(ct, skb.out.ifindex);
-        NatRange r = masqRange;
-        if (r == null || r.minAddr() != newsrc || r.flags() != (range.flags() | NatRange.MAP_IPS)
-                || r.minProto() != range.minProto() || r.maxProto() != range.maxProto() || r.baseProto() != range.baseProto()) {
-            r = new NatRange(range.flags() | NatRange.MAP_IPS, newsrc, newsrc, range.minProto(), range.maxProto(),
-                    range.baseProto());
-            masqRange = r; // immutable: the next connection out of the same address reuses it
-        }
-        return nat.setupInfo(ct, r, Manip.SRC);
+        return nat.setupInfo(ct, range.flags() | NatRange.MAP_IPS, newsrc, newsrc, range.minProto(), range.maxProto(),
+                range.baseProto(), Manip.SRC);
     }
 
     @Override
@@ -697,9 +689,8 @@ public final class Stack implements XtServices {
                 return Verdict.NF_DROP;
             }
         }
-        NatRange r = new NatRange(range.flags() | NatRange.MAP_IPS, newdst, newdst, range.minProto(), range.maxProto(),
-                range.baseProto());
-        return nat.setupInfo(ct, r, Manip.DST);
+        return nat.setupInfo(ct, range.flags() | NatRange.MAP_IPS, newdst, newdst, range.minProto(), range.maxProto(),
+                range.baseProto(), Manip.DST);
     }
 
     @Override
