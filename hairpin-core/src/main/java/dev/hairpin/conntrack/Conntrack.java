@@ -163,8 +163,27 @@ public final class Conntrack {
         }
         long k1 = Tuple.k1(skb.saddr(), skb.daddr());
         long k2 = Tuple.k2(Ipv4.u16(skb.buf, skb.l4), Ipv4.u16(skb.buf, skb.l4 + 2), proto, skb.zone);
-        return table.touch(k1, k2);
+        int x = table.touch(k1, k2);
+        if (x == 0) {
+            // an empty home slot (or, rarely, loads that summed to 0): most likely a new flow,
+            // whose first packet next looks up its reply tuple (the null binding's
+            // used-tuple check) and NAT's by-source bucket. Only loads: a wrong guess costs time.
+            x = table.touch(Tuple.invertK1(k1), Tuple.invertK2(k2));
+            NewFlowPrefetch p = newFlowPrefetch;
+            if (p != null) {
+                x += p.touch(k1, k2);
+            }
+        }
+        return x;
     }
+
+    /** Touches what a new flow with this original tuple will read beyond the conntrack index. */
+    public interface NewFlowPrefetch {
+        int touch(long k1, long k2);
+    }
+
+    /** set by NAT (its by-source table); null: nothing beyond the index */
+    public NewFlowPrefetch newFlowPrefetch;
 
     /** Reads the tuple of the packet's own headers; false when they are truncated. */
     private boolean tupleOf(Skb skb, int proto, long[] out) {
