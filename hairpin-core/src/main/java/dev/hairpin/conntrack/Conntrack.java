@@ -165,10 +165,10 @@ public final class Conntrack {
         long k2 = Tuple.k2(Ipv4.u16(skb.buf, skb.l4), Ipv4.u16(skb.buf, skb.l4 + 2), proto, skb.zone);
         int x = table.touch(k1, k2);
         if (x == 0) {
-            // an empty home slot (or, rarely, loads that summed to 0): most likely a new flow,
-            // whose first packet next looks up its reply tuple (the null binding's
-            // used-tuple check) and NAT's by-source bucket. Only loads: a wrong guess costs time.
-            x = table.touch(Tuple.invertK1(k1), Tuple.invertK2(k2));
+            // an empty home slot: the tuple is in no entry (or, rarely, the loads summed to 0),
+            // so its packet makes a new one and next looks up its reply tuple (the null
+            // binding's used-tuple check) and what NAT reads. Only loads: a wrong guess costs time.
+            x = table.touchIndex(Tuple.invertK1(k1), Tuple.invertK2(k2));
             NewFlowPrefetch p = newFlowPrefetch;
             if (p != null) {
                 x += p.touch(k1, k2);

@@ -254,6 +254,17 @@ public final class ConntrackTable implements CtView {
         return (int) keys[e << 2] + status[e] + (int) deadline[e] + masqIndex[e] + (int) l4aux[e] + wheelTick[e];
     }
 
+    /**
+     * Reads the index slot a tuple hashes to and the key of the entry found there: what a
+     * lookup of a tuple that is probably absent reads first (a new flow's reply), for a batch
+     * to overlap the misses ({@link #touch} reads an entry's hot fields as well). The result
+     * means nothing.
+     */
+    public int touchIndex(long k1, long k2) {
+        int node = slots[home(k1, k2)];
+        return node == NONE ? 0 : (int) keys[(node >>> 1 << 2) + ((node & 1) << 1)];
+    }
+
     void insert(int e) {
         if ((confirmed + 1) * 4 > slots.length) {
             rehash(slots.length * 2);
