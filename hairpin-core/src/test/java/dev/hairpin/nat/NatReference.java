@@ -13,7 +13,7 @@ import java.util.random.RandomGenerator;
 /**
  * The unique-tuple search as it was before it was tuned (session 3, 104b447): NatRange objects
  * all the way down, one allocated per null binding, jhash over an int array. Kept as the
- * reference {@link NatUniqueTupleProperties} holds {@link Nat} to: same tuple chosen, same
+ * reference {@link NatUniqueTuplePropertyTest} holds {@link Nat} to: same tuple chosen, same
  * random draws, same side effects on the table and its counters. Not used by the engine.
  */
 final class NatReference {

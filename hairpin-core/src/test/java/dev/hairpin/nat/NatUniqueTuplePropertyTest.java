@@ -29,7 +29,7 @@ import net.jqwik.api.Provide;
  * replay's adopted ports) and the same clock moves end up with the same reply tuples, status
  * bits, verdicts, random draws, adopter complaints, conntrack counters and table contents.
  */
-class NatUniqueTupleProperties {
+class NatUniqueTuplePropertyTest {
     static final int WAN = Ipv4.parse("203.0.113.1");
 
     /** a RandomGenerator that records every draw (the port searches' offsets) */
