@@ -245,7 +245,7 @@ public final class Conntrack {
         int node = table.find(k1, k2);
         if (node >= 0) {
             int ct = node >>> 1;
-            if (table.deadline[ct] <= table.now()) {
+            if (table.deadline(ct) <= table.now()) {
                 delete(ct, false);
                 return -1;
             }
@@ -263,11 +263,7 @@ public final class Conntrack {
         }
         int ct = table.alloc(k1, k2, rk1, rk2);
         if (table.protocol(ct) == 6) {
-            if (table.tcp[ct] == null) {
-                table.tcp[ct] = new TcpConn();
-            } else {
-                table.tcp[ct].reset();
-            }
+            table.newTcp(ct);
         }
         return ct;
     }
@@ -290,7 +286,7 @@ public final class Conntrack {
             int drops = 0;
             for (int j = 0; chainBuf[j] != ConntrackTable.NONE; j++) {
                 int ct = chainBuf[j] >>> 1;
-                if (table.deadline[ct] <= table.now()) {
+                if (table.deadline(ct) <= table.now()) {
                     delete(ct, false);
                     continue;
                 }
@@ -378,7 +374,7 @@ public final class Conntrack {
             return;
         }
         if (!table.isConfirmed(ct)) {
-            table.deadline[ct] = timeoutNs;
+            table.putDeadline(ct, timeoutNs);
         } else {
             table.setDeadline(ct, table.now() + timeoutNs);
         }
@@ -414,23 +410,23 @@ public final class Conntrack {
     }
 
     public int l4state(int ct) {
-        return table.l4state[ct];
+        return table.l4state(ct);
     }
 
     public void setL4state(int ct, int state) {
-        table.l4state[ct] = (byte) state;
+        table.setL4state(ct, state);
     }
 
     public long l4aux(int ct) {
-        return table.l4aux[ct];
+        return table.l4aux(ct);
     }
 
     public void setL4aux(int ct, long v) {
-        table.l4aux[ct] = v;
+        table.setL4aux(ct, v);
     }
 
     public TcpConn tcp(int ct) {
-        return table.tcp[ct];
+        return table.tcp(ct);
     }
 
     // ---------------------------------------------------------------- confirm
@@ -464,14 +460,13 @@ public final class Conntrack {
             stats.drop++;
             return Verdict.NF_DROP;
         }
-        int b = ct << 2;
-        int clash = findLive(table.keys[b], table.keys[b + 1]);
-        int rclash = clash < 0 ? findLive(table.keys[b + 2], table.keys[b + 3]) : -1;
+        int clash = findLive(table.origK1(ct), table.origK2(ct));
+        int rclash = clash < 0 ? findLive(table.replyK1(ct), table.replyK2(ct)) : -1;
         if (clash >= 0 || rclash >= 0) {
             return resolveClash(skb, ct, clash >= 0 ? clash : rclash);
         }
         table.setStatus(ct, CtStatus.CONFIRMED);
-        table.deadline[ct] += table.now();
+        table.putDeadline(ct, table.deadline(ct) + table.now());
         table.insert(ct);
         table.timerAdd(ct);
         table.cacheEvent(ct, (table.status(ct) & CtStatus.EXPECTED) != 0 ? CtEvent.RELATED : CtEvent.NEW);
@@ -486,10 +481,8 @@ public final class Conntrack {
         int winner = node >>> 1;
         int proto = table.protocol(loser);
         if (proto == Ipv4.PROTO_UDP) {
-            int lb = loser << 2;
-            int wb = winner << 2;
-            boolean same = table.keys[lb] == table.keys[wb] && table.keys[lb + 1] == table.keys[wb + 1]
-                    && table.keys[lb + 2] == table.keys[wb + 2] && table.keys[lb + 3] == table.keys[wb + 3];
+            boolean same = table.origK1(loser) == table.origK1(winner) && table.origK2(loser) == table.origK2(winner)
+                    && table.replyK1(loser) == table.replyK1(winner) && table.replyK2(loser) == table.replyK2(winner);
             if (same) {
                 int ctinfo = skb.ctinfo;
                 put(skb);
@@ -569,7 +562,7 @@ public final class Conntrack {
         int[] dead = new int[16];
         int[] nd = {0};
         table.forEach(ct -> {
-            if (table.deadline[ct] <= table.now()) {
+            if (table.deadline(ct) <= table.now()) {
                 if (nd[0] == dead.length) {
                     return;
                 }

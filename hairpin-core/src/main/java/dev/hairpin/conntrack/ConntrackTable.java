@@ -671,6 +671,57 @@ public final class ConntrackTable implements CtView {
         return l4state[e];
     }
 
+    void setL4state(int e, int state) {
+        l4state[e] = (byte) state;
+    }
+
+    /** the L4 tracker's extra word: UDP stream_ts (ns) */
+    public long l4aux(int e) {
+        return l4aux[e];
+    }
+
+    void setL4aux(int e, long v) {
+        l4aux[e] = v;
+    }
+
+    /** stores a deadline (or an unconfirmed entry's relative timeout) without touching the wheel */
+    void putDeadline(int e, long v) {
+        deadline[e] = v;
+    }
+
+    /** sets ct->mark without an event (ctnetlink reports its own) */
+    void putMark(int e, int m) {
+        mark[e] = m;
+    }
+
+    /** the entry's TCP state, null when it never was a TCP entry */
+    public TcpConn tcp(int e) {
+        return tcp[e];
+    }
+
+    /** a cleared TCP state for a new TCP entry: the slot's object reset, or a new one */
+    TcpConn newTcp(int e) {
+        TcpConn t = tcp[e];
+        if (t == null) {
+            return tcp[e] = new TcpConn();
+        }
+        t.reset();
+        return t;
+    }
+
+    /** puts back saved counters (packets, bytes per direction) or none, with the HAS_ACCT flag */
+    void restoreAcct(int e, long[] saved) {
+        if (saved != null) {
+            if (acct == null) {
+                acct = new long[capacity * 4];
+            }
+            status[e] |= HAS_ACCT;
+            System.arraycopy(saved, 0, acct, e << 2, 4);
+        } else {
+            status[e] &= ~HAS_ACCT;
+        }
+    }
+
     @Override
     public int zone(int e) {
         return Tuple.zone(keys[(e << 2) + 1]);

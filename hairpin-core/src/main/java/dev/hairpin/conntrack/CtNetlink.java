@@ -34,17 +34,16 @@ public final class CtNetlink {
         }
         int ct = t.alloc(k1, k2, rk1, rk2);
         if (t.protocol(ct) == 6) {
-            TcpConn tc = t.tcp[ct] == null ? (t.tcp[ct] = new TcpConn()) : t.tcp[ct];
-            tc.reset();
+            TcpConn tc = t.newTcp(ct);
             int flags = TcpConn.FLAG_BE_LIBERAL | TcpConn.FLAG_SACK_PERM
                     | (tcpState >= TcpState.TIME_WAIT ? TcpConn.FLAG_CLOSE_INIT : 0);
             tc.seen[0].flags = flags;
             tc.seen[1].flags = flags;
-            t.l4state[ct] = (byte) tcpState;
+            t.setL4state(ct, tcpState);
         }
         t.setStatus(ct, (status & USER_SETTABLE) | CtStatus.CONFIRMED);
-        t.mark[ct] = mark;
-        t.deadline[ct] = t.now() + timeoutSeconds * CtConfig.NS;
+        t.putMark(ct, mark);
+        t.putDeadline(ct, t.now() + timeoutSeconds * CtConfig.NS);
         t.insert(ct);
         t.timerAdd(ct);
         t.cacheEvent(ct, CtEvent.NEW | (mark != 0 ? CtEvent.MARK : 0));
@@ -60,14 +59,14 @@ public final class CtNetlink {
         ConntrackTable t = c.table;
         if (timeoutSeconds != null) {
             t.timerDel(ct);
-            t.deadline[ct] = t.now() + timeoutSeconds * CtConfig.NS;
+            t.putDeadline(ct, t.now() + timeoutSeconds * CtConfig.NS);
             t.timerAdd(ct);
         }
         if (statusBits != null) {
             t.setStatus(ct, statusBits & USER_SETTABLE);
         }
         if (mark != null) {
-            t.mark[ct] = mark;
+            t.putMark(ct, mark);
         }
         t.cacheEvent(ct, CtEvent.REPLY | CtEvent.ASSURED | CtEvent.PROTOINFO | CtEvent.MARK);
         c.deliverCachedEvents(ct, true);
@@ -82,7 +81,7 @@ public final class CtNetlink {
         ConntrackTable t = c.table;
         long[] acct = t.hasAcct(ct) ? new long[] {t.packets(ct, 0), t.bytes(ct, 0), t.packets(ct, 1), t.bytes(ct, 1)} : null;
         int[] tcp = null;
-        TcpConn tc = t.tcp[ct];
+        TcpConn tc = t.tcp(ct);
         if (t.protocol(ct) == 6 && tc != null) {
             tcp = new int[21];
             int i = 0;
@@ -105,7 +104,7 @@ public final class CtNetlink {
             tcp[i] = tc.retrans;
         }
         return new Saved(t.k1(ct, 0), t.k2(ct, 0), t.k1(ct, 1), t.k2(ct, 1), t.status(ct), t.l4state(ct),
-                t.deadline(ct), t.mark(ct), t.l4aux[ct], t.masqIndex(ct), acct, tcp);
+                t.deadline(ct), t.mark(ct), t.l4aux(ct), t.masqIndex(ct), acct, tcp);
     }
 
     /**
@@ -118,24 +117,15 @@ public final class CtNetlink {
         }
         ConntrackTable t = c.table;
         int ct = t.alloc(s.k1(), s.k2(), s.rk1(), s.rk2());
-        t.status[ct] = (t.status[ct] & ConntrackTable.HAS_ACCT) | (s.status() & 0xffff) | CtStatus.CONFIRMED;
-        if (s.acct() != null) {
-            if (t.acct == null) {
-                t.acct = new long[t.keys.length];
-            }
-            t.status[ct] |= ConntrackTable.HAS_ACCT;
-            System.arraycopy(s.acct(), 0, t.acct, ct << 2, 4);
-        } else {
-            t.status[ct] &= ~ConntrackTable.HAS_ACCT;
-        }
-        t.l4state[ct] = (byte) s.l4state();
-        t.deadline[ct] = s.deadline();
-        t.mark[ct] = s.mark();
-        t.l4aux[ct] = s.l4aux();
-        t.masqIndex[ct] = s.masqIndex();
+        t.setStatus(ct, (s.status() & 0xffff) | CtStatus.CONFIRMED); // alloc left no IPS or event bit
+        t.restoreAcct(ct, s.acct());
+        t.setL4state(ct, s.l4state());
+        t.putDeadline(ct, s.deadline());
+        t.putMark(ct, s.mark());
+        t.setL4aux(ct, s.l4aux());
+        t.setMasqIndex(ct, s.masqIndex());
         if (t.protocol(ct) == 6) {
-            TcpConn tc = t.tcp[ct] == null ? (t.tcp[ct] = new TcpConn()) : t.tcp[ct];
-            tc.reset();
+            TcpConn tc = t.newTcp(ct);
             int[] v = s.tcp();
             if (v != null) {
                 int i = 0;
