@@ -6,10 +6,27 @@ import java.util.Arrays;
  * The conntrack table: one compact entry per connection, found by either of its two tuples
  * (the kernel's single hash of {@code tuplehash[ORIGINAL]} and {@code tuplehash[REPLY]} nodes).
  *
- * <p>Storage is a struct-of-arrays slab indexed by entry number; the index is an open-addressing
- * table of ints ({@code entry << 1 | dir}, -1 empty) with linear probing, kept at most half full,
- * and backward-shift deletion so no tombstones accumulate. Both tuples of an entry sit in one
- * 32-byte run of {@link #keys}, so a lookup touches the index slot and one cache line.
+ * <p>Entries are an array of structs: what a packet of an established flow reads and writes
+ * (both tuples, status, deadline, the UDP stream timestamp, the masquerade device, the timer
+ * tick) is one 64-byte run of {@link #slab}; what only creation, deletion and the timer wheel
+ * touch is a 16-byte run of {@link #cold}:
+ *
+ * <pre>
+ *  slab, 8 longs:  0 orig k1 | 1 orig k2 (l4state in bits 24..31) | 2 reply k1 | 3 reply k2
+ *                  4 status (low 32) | mark (high 32)   5 deadline   6 l4aux
+ *                  7 masqIndex (low 32) | wheel tick (high 32, -1 off the wheel)
+ *  cold, 4 ints:   0 wheel next (free list next while free) | 1 wheel prev | 2 generation
+ *                  3 NAT by-source next + 2 (0: in no chain)
+ * </pre>
+ * l4state sits in the 8 bits of the original k2 word that no tuple uses, so every read of that
+ * word masks them off ({@link #KEY2}).
+ *
+ * <p>The index is an open-addressing table of ints with linear probing, at most 3/4 full, of any
+ * size (a slot's home is the hash multiplied into the size, not masked), with backward-shift
+ * deletion so no tombstones accumulate. A slot holds {@code node + 1} ({@code node = entry << 1
+ * | dir}, 0 empty) in its low bits and, above, the slot's distance from its home (saturating)
+ * and a tag of other hash bits: a probe rejects most foreign slots without reading their entry,
+ * and deletion moves slots back without recomputing their homes.
  *
  * <p>Expiry: entries hang on a {@link #wheel timer wheel} by their deadline. Refreshing a timeout
  * (every packet) only stores the new deadline; the wheel re-files an entry lazily when its old
@@ -21,33 +38,55 @@ public final class ConntrackTable implements CtView {
     static final int NONE = -1;
 
     // ---- entries (struct nf_conn) ----
-    /** 4 longs per entry: original k1, k2, reply k1, k2 */
-    long[] keys;
-    /** IPS_* bits in the low 16, cached IPCT_* event bits in the high 16 */
-    int[] status;
-    /** the L4 tracker's state (TCP conntrack state) */
-    byte[] l4state;
+    /** longs per entry in {@link #slab} */
+    static final int W = 8;
+    /**
+     * slab index of entry 0. A large slab is a G1 humongous object, which starts on a region
+     * boundary; after its 16-byte header, 6 longs put every entry on a 64-byte line of its own.
+     * (Elsewhere, or for a small slab, it only costs 48 bytes.)
+     */
+    static final int PAD = 6;
+    static final int K1 = 0;
+    static final int K2 = 1;
+    static final int RK1 = 2;
+    static final int RK2 = 3;
+    /** status in the low 32 bits, mark in the high 32 */
+    static final int STATUS = 4;
     /** absolute deadline (ns) once confirmed; the relative timeout before */
-    long[] deadline;
-    int[] mark;
+    static final int DEADLINE = 5;
     /** per-protocol extra: UDP stream_ts (ns) */
-    long[] l4aux;
-    /** MASQUERADE's out ifindex (nf_conn_nat.masq_index), 0 otherwise */
-    int[] masqIndex;
+    static final int AUX = 6;
+    /** MASQUERADE's out ifindex (nf_conn_nat.masq_index) in the low 32 bits, wheel tick in the high 32 */
+    static final int MASQ_TICK = 7;
+    /** l4state's place in the original k2 word */
+    static final int L4_SHIFT = 24;
+    /** the tuple bits of a k2 word (without l4state) */
+    static final long KEY2 = ~(0xffL << L4_SHIFT);
+    private static final long LOW = 0xffff_ffffL;
+    private static final long HIGH = ~LOW;
+
+    /** ints per entry in {@link #cold} */
+    static final int C = 4;
+    static final int WHEEL_NEXT = 0;
+    static final int WHEEL_PREV = 1;
+    static final int GEN = 2;
+    static final int BYSRC = 3;
+
+    /** slab indices stay ints and nodes (entry << 1 | dir) stay below 2^29 */
+    static final int MAX_ENTRIES = (Integer.MAX_VALUE - 8 - PAD) / W;
+
+    /** the hot words of every entry, {@link #W} per entry from {@link #PAD} */
+    long[] slab;
+    /** the cold words, {@link #C} per entry */
+    int[] cold;
     /** nf_conn_acct: packets, bytes per direction; null until accounting is turned on */
-    long[] acct;
-    /** timer wheel links */
-    int[] wheelNext;
-    int[] wheelPrev;
-    int[] wheelTick;
-    /** entry's slot generation, for a stable conntrack id */
-    int[] gen;
-    /** TCP tracking state, one reusable object per entry slot (allocated once per slot) */
-    public TcpConn[] tcp;
+    private long[] acct;
+    /** TCP tracking state per entry slot (allocated once per slot); null until a TCP entry exists */
+    private TcpConn[] tcp;
 
     private int capacity;
-    private int[] freeList;
-    private int freeTop;
+    /** first free entry, its successors linked through their wheel-next word (LIFO); NONE when empty */
+    private int freeHead = NONE;
     private int highWater;
     /** entries allocated (confirmed + unconfirmed): nf_conntrack_count */
     private int count;
@@ -55,7 +94,13 @@ public final class ConntrackTable implements CtView {
 
     // ---- index ----
     private int[] slots;
-    private int slotMask;
+    /** a slot's low nodeBits hold node + 1 */
+    private int nodeBits;
+    private int nodeMask;
+    /** the distance field's largest value, which stands for "this far or more" */
+    private int distMax;
+    private int tagShift;
+    private int tagMask;
     private final long seed;
 
     // ---- the kernel's hash buckets, kept only once early_drop needed them ----
@@ -77,53 +122,49 @@ public final class ConntrackTable implements CtView {
         this.config = config;
         this.seed = seed;
         Arrays.fill(wheel, NONE);
-        allocate(1024);
         slots = new int[4096];
-        Arrays.fill(slots, NONE);
-        slotMask = slots.length - 1;
+        allocate(1024);
     }
 
     private void allocate(int cap) {
-        keys = keys == null ? new long[cap * 4] : Arrays.copyOf(keys, cap * 4);
-        status = grow(status, cap);
-        l4state = l4state == null ? new byte[cap] : Arrays.copyOf(l4state, cap);
-        deadline = deadline == null ? new long[cap] : Arrays.copyOf(deadline, cap);
-        mark = grow(mark, cap);
-        l4aux = l4aux == null ? new long[cap] : Arrays.copyOf(l4aux, cap);
-        masqIndex = grow(masqIndex, cap);
+        slab = slab == null ? new long[PAD + cap * W] : Arrays.copyOf(slab, PAD + cap * W);
+        cold = cold == null ? new int[cap * C] : Arrays.copyOf(cold, cap * C);
         if (acct != null) {
             acct = Arrays.copyOf(acct, cap * 4);
         }
-        wheelNext = grow(wheelNext, cap);
-        wheelPrev = grow(wheelPrev, cap);
-        wheelTick = grow(wheelTick, cap);
-        gen = grow(gen, cap);
-        tcp = tcp == null ? new TcpConn[cap] : Arrays.copyOf(tcp, cap);
-        freeList = freeList == null ? new int[cap] : Arrays.copyOf(freeList, cap);
+        if (tcp != null) {
+            tcp = Arrays.copyOf(tcp, cap);
+        }
         if (chainNext != null) {
             chainNext = Arrays.copyOf(chainNext, cap * 2);
         }
         capacity = cap;
+        if (nodeBitsFor(cap) != nodeBits) {
+            rehash(slots.length); // wider nodes leave fewer tag bits
+        }
+    }
+
+    /** bits for node + 1, which is at most 2 * cap */
+    private static int nodeBitsFor(int cap) {
+        return 32 - Integer.numberOfLeadingZeros(2 * cap);
     }
 
     /**
      * Sizes the table for {@code entries} entries up front (as nf_conntrack_buckets and the slab
-     * are sized before traffic), so filling it never doubles the arrays or rehashes the index on
+     * are sized before traffic), so filling it never grows the arrays or rehashes the index on
      * the packet path. Changes no lookup result; only grows.
      */
     public void reserve(int entries) {
-        int cap = Integer.highestOneBit(Math.max(1, entries - 1)) << 1;
-        if (cap > capacity) {
-            allocate(cap);
+        if (entries > MAX_ENTRIES) {
+            throw new IllegalArgumentException("conntrack table: at most " + MAX_ENTRIES + " entries, not " + entries);
         }
-        int size = Integer.highestOneBit(Math.max(1, entries * 4 - 1)) << 1; // index ≤ 50 % full
+        if (entries > capacity) {
+            allocate(entries);
+        }
+        int size = (int) Math.min(Integer.MAX_VALUE - 8, ((long) entries * 8 + 2) / 3); // 2 nodes, ≤ 3/4 full
         if (size > slots.length) {
             rehash(size);
         }
-    }
-
-    private static int[] grow(int[] a, int cap) {
-        return a == null ? new int[cap] : Arrays.copyOf(a, cap);
     }
 
     public CtConfig config() {
@@ -139,20 +180,21 @@ public final class ConntrackTable implements CtView {
     }
 
     /**
-     * The bytes this table's arrays hold (entries at their current capacity, index, timer wheel;
-     * TCP state objects at the 136 bytes a TcpConn with its two Seen takes under compact object
-     * headers), array headers left out: what an entry costs
+     * The bytes this table's arrays hold (entries at their current capacity, index, timer wheel,
+     * early_drop's bucket chains once kept; TCP state objects at the 136 bytes a TcpConn with its
+     * two Seen takes under compact object headers), array headers left out: what an entry costs
      * all-in, without the JVM's heap-region rounding.
      */
     public long footprintBytes() {
-        long b = (long) keys.length * 8 + (long) status.length * 4 + l4state.length + (long) deadline.length * 8
-                + (long) mark.length * 4 + (long) l4aux.length * 8 + (long) masqIndex.length * 4
-                + (acct == null ? 0 : (long) acct.length * 8) + (long) wheelNext.length * 4 + (long) wheelPrev.length * 4
-                + (long) wheelTick.length * 4 + (long) gen.length * 4 + (long) tcp.length * 4 + (long) freeList.length * 4
-                + (long) slots.length * 4 + (long) wheel.length * 4;
-        for (int e = 0; e < highWater; e++) {
-            if (tcp[e] != null) {
-                b += 136;
+        long b = (long) slab.length * 8 + (long) cold.length * 4 + (acct == null ? 0 : (long) acct.length * 8)
+                + (long) slots.length * 4 + (long) wheel.length * 4
+                + (chainHead == null ? 0 : (long) chainHead.length * 4 + (long) chainNext.length * 4);
+        if (tcp != null) {
+            b += (long) tcp.length * 4;
+            for (int e = 0; e < highWater; e++) {
+                if (tcp[e] != null) {
+                    b += 136;
+                }
             }
         }
         return b;
@@ -169,36 +211,48 @@ public final class ConntrackTable implements CtView {
 
     // ---------------------------------------------------------------- allocation
 
+    /** slab index of an entry's first word */
+    static int base(int e) {
+        return PAD + (e << 3);
+    }
+
+    /** slab index of a node's k1 word (its k2 word follows) */
+    private static int keyBase(int node) {
+        return PAD + (node << 2) - ((node & 1) << 1);
+    }
+
     /** Allocates an unconfirmed entry for an original tuple; the reply tuple is its inverse. */
     int alloc(long k1, long k2, long rk1, long rk2) {
         int e;
-        if (freeTop > 0) {
-            e = freeList[--freeTop];
+        if (freeHead != NONE) {
+            e = freeHead;
+            freeHead = cold[e * C + WHEEL_NEXT];
         } else {
             if (highWater == capacity) {
-                allocate(capacity * 2);
+                if (capacity == MAX_ENTRIES) {
+                    throw new IllegalStateException("conntrack table: " + MAX_ENTRIES + " entries is the most it holds");
+                }
+                allocate((int) Math.min(MAX_ENTRIES, capacity * 2L));
             }
             e = highWater++;
         }
-        int b = e << 2;
-        keys[b] = k1;
-        keys[b + 1] = k2;
-        keys[b + 2] = rk1;
-        keys[b + 3] = rk2;
-        status[e] = 0;
-        l4state[e] = 0;
-        deadline[e] = 0;
-        mark[e] = 0;
-        l4aux[e] = 0;
-        masqIndex[e] = 0;
-        wheelTick[e] = -1;
-        gen[e]++;
+        long[] w = slab;
+        int b = base(e);
+        w[b + K1] = k1;
+        w[b + K2] = k2 & KEY2;
+        w[b + RK1] = rk1;
+        w[b + RK2] = rk2;
+        w[b + STATUS] = 0;
+        w[b + DEADLINE] = 0;
+        w[b + AUX] = 0;
+        w[b + MASQ_TICK] = HIGH; // masqIndex 0, off the wheel
+        cold[e * C + GEN]++;
         if (config.acct) {
             if (acct == null) {
                 acct = new long[capacity * 4];
             }
-            Arrays.fill(acct, b, b + 4, 0);
-            status[e] |= HAS_ACCT;
+            Arrays.fill(acct, e << 2, (e << 2) + 4, 0);
+            w[b + STATUS] = HAS_ACCT & LOW;
         }
         count++;
         return e;
@@ -210,68 +264,110 @@ public final class ConntrackTable implements CtView {
     static final int HAS_ACCT = 1 << 31;
 
     void free(int e) {
-        status[e] = 0;
-        freeList[freeTop++] = e;
+        slab[base(e) + STATUS] &= HIGH;
+        cold[e * C + WHEEL_NEXT] = freeHead;
+        freeHead = e;
         count--;
     }
 
     // ---------------------------------------------------------------- index
 
-    private int home(long k1, long k2) {
-        return Tuple.hash(k1, k2, seed) & slotMask;
+    /** A 64-bit mix of a tuple: its high half places it in the index, its low half gives the tag. */
+    private long hash(long k1, long k2) {
+        long h = k1 * 0x9E3779B97F4A7C15L + seed;
+        h ^= (h >>> 29);
+        h += k2 * 0xC2B2AE3D27D4EB4FL;
+        h ^= (h >>> 32);
+        h *= 0x94D049BB133111EBL;
+        h ^= (h >>> 31);
+        return h;
+    }
+
+    /** multiply-shift range reduction: the slot the high 32 hash bits fall on */
+    private static int home(long h, int size) {
+        return (int) (((h >>> 32) * size) >>> 32);
     }
 
     /** Finds a confirmed entry's node ({@code entry << 1 | dir}) by tuple, -1 when none. */
     public int find(long k1, long k2) {
-        int i = home(k1, k2);
+        long h = hash(k1, k2);
         int[] s = slots;
-        long[] k = keys;
+        int n = s.length;
+        int i = home(h, n);
+        int tag = (int) h & tagMask;
+        int ts = tagShift;
+        long[] w = slab;
         while (true) {
-            int node = s[i];
-            if (node == NONE) {
+            int v = s[i];
+            if (v == 0) {
                 return NONE;
             }
-            int b = (node >>> 1 << 2) + ((node & 1) << 1);
-            if (k[b] == k1 && k[b + 1] == k2) {
-                return node;
+            if (v >>> ts == tag) {
+                int node = (v & nodeMask) - 1;
+                int b = keyBase(node);
+                if (w[b] == k1 && (w[b + 1] & KEY2) == k2) {
+                    return node;
+                }
             }
-            i = (i + 1) & slotMask;
+            if (++i == n) {
+                i = 0;
+            }
         }
     }
 
     /**
-     * Reads the index slot a tuple hashes to and the hot fields of the entry found there, and
-     * nothing else: a batch does this for all its packets before processing any, so their cache
-     * misses overlap instead of queueing one after another (plain loads; Java has no prefetch).
-     * The result means nothing; it only keeps the loads from being optimised away.
+     * Reads the index slot a tuple hashes to (the first slot of its probe run with the tuple's
+     * tag) and the entry run it names, and nothing else: a batch does this for all its packets
+     * before processing any, so their cache misses overlap instead of queueing one after another
+     * (plain loads; Java has no prefetch). The result means nothing; it only keeps the loads.
      */
     public int touch(long k1, long k2) {
-        int node = slots[home(k1, k2)];
-        if (node == NONE) {
+        long h = hash(k1, k2);
+        int[] s = slots;
+        int n = s.length;
+        int i = home(h, n);
+        int tag = (int) h & tagMask;
+        int v;
+        while ((v = s[i]) != 0 && v >>> tagShift != tag) {
+            if (++i == n) {
+                i = 0;
+            }
+        }
+        if (v == 0) {
             return 0;
         }
-        int e = node >>> 1;
-        return (int) keys[e << 2] + status[e] + (int) deadline[e] + masqIndex[e] + (int) l4aux[e] + wheelTick[e];
+        int b = base(((v & nodeMask) - 1) >>> 1);
+        return (int) slab[b] + (int) slab[b + W - 1]; // first and last word: the run's line(s)
     }
 
     /**
-     * Reads the index slot a tuple hashes to and the key of the entry found there: what a
-     * lookup of a tuple that is probably absent reads first (a new flow's reply), for a batch
-     * to overlap the misses ({@link #touch} reads an entry's hot fields as well). The result
+     * Reads the index slots a lookup of a tuple that is probably absent reads (a new flow's
+     * reply): its probe run up to the first slot with its tag, and that slot's entry key, which
+     * is all {@link #find} reads of a tuple in no entry unless a tag matches by chance. For a
+     * batch to overlap the misses ({@link #touch} reads a found entry's whole run). The result
      * means nothing.
      */
     public int touchIndex(long k1, long k2) {
-        int node = slots[home(k1, k2)];
-        return node == NONE ? 0 : (int) keys[(node >>> 1 << 2) + ((node & 1) << 1)];
+        long h = hash(k1, k2);
+        int[] s = slots;
+        int n = s.length;
+        int i = home(h, n);
+        int tag = (int) h & tagMask;
+        int v;
+        while ((v = s[i]) != 0 && v >>> tagShift != tag) {
+            if (++i == n) {
+                i = 0;
+            }
+        }
+        return v == 0 ? 0 : (int) slab[keyBase((v & nodeMask) - 1)];
     }
 
     void insert(int e) {
-        if ((confirmed + 1) * 4 > slots.length) {
-            rehash(slots.length * 2);
+        if ((confirmed + 1) * 8L > slots.length * 3L) {
+            rehash((int) Math.min(Integer.MAX_VALUE - 8, slots.length * 2L));
         }
-        int b = e << 2;
-        put(keys[b], keys[b + 1], e << 1);
-        put(keys[b + 2], keys[b + 3], (e << 1) | 1);
+        put(e << 1);
+        put((e << 1) | 1);
         confirmed++;
         if (chainHead != null) {
             chain(e << 1);
@@ -279,18 +375,25 @@ public final class ConntrackTable implements CtView {
         }
     }
 
-    private void put(long k1, long k2, int node) {
-        int i = home(k1, k2);
-        while (slots[i] != NONE) {
-            i = (i + 1) & slotMask;
+    private void put(int node) {
+        int kb = keyBase(node);
+        long h = hash(slab[kb], slab[kb + 1] & KEY2);
+        int[] s = slots;
+        int n = s.length;
+        int i = home(h, n);
+        int d = 0;
+        while (s[i] != 0) {
+            if (++i == n) {
+                i = 0;
+            }
+            d++;
         }
-        slots[i] = node;
+        s[i] = (node + 1) | Math.min(d, distMax) << nodeBits | ((int) h & tagMask) << tagShift;
     }
 
     void unlink(int e) {
-        int b = e << 2;
-        remove(keys[b], keys[b + 1], e << 1);
-        remove(keys[b + 2], keys[b + 3], (e << 1) | 1);
+        remove(e << 1);
+        remove((e << 1) | 1);
         confirmed--;
         if (chainHead != null) {
             unchain(e << 1);
@@ -298,43 +401,67 @@ public final class ConntrackTable implements CtView {
         }
     }
 
-    private void remove(long k1, long k2, int node) {
-        int i = home(k1, k2);
-        while (slots[i] != node) {
-            if (slots[i] == NONE) {
+    private void remove(int node) {
+        int[] s = slots;
+        int n = s.length;
+        int kb = keyBase(node);
+        int i = home(hash(slab[kb], slab[kb + 1] & KEY2), n);
+        int want = node + 1;
+        while ((s[i] & nodeMask) != want) {
+            if (s[i] == 0) {
                 throw new IllegalStateException("conntrack index lost node " + node);
             }
-            i = (i + 1) & slotMask;
+            if (++i == n) {
+                i = 0;
+            }
         }
         // backward-shift deletion: pull later members of the probe run into the hole
         int hole = i;
         int j = i;
+        int distField = distMax << nodeBits;
         while (true) {
-            j = (j + 1) & slotMask;
-            int n = slots[j];
-            if (n == NONE) {
+            if (++j == n) {
+                j = 0;
+            }
+            int v = s[j];
+            if (v == 0) {
                 break;
             }
-            int kb = (n >>> 1 << 2) + ((n & 1) << 1);
-            int h = home(keys[kb], keys[kb + 1]);
-            // move n to the hole when its home is not cyclically in (hole, j]
-            if (((j - h) & slotMask) >= ((j - hole) & slotMask)) {
-                slots[hole] = n;
+            int d = (v & distField) >>> nodeBits;
+            if (d == distMax) { // saturated: the exact distance from the entry's keys
+                int nb = keyBase((v & nodeMask) - 1);
+                d = j - home(hash(slab[nb], slab[nb + 1] & KEY2), n);
+                if (d < 0) {
+                    d += n;
+                }
+            }
+            int gap = j - hole;
+            if (gap < 0) {
+                gap += n;
+            }
+            // move v to the hole when its home is not cyclically in (hole, j]
+            if (d >= gap) {
+                s[hole] = v & ~distField | Math.min(d - gap, distMax) << nodeBits;
                 hole = j;
             }
         }
-        slots[hole] = NONE;
+        s[hole] = 0;
     }
 
+    /** Rebuilds the index at {@code newSize} slots with the slot layout the capacity asks for. */
     private void rehash(int newSize) {
         int[] old = slots;
+        int oldMask = nodeMask;
+        nodeBits = nodeBitsFor(capacity);
+        nodeMask = (1 << nodeBits) - 1;
+        int distBits = Math.min(4, (32 - nodeBits) / 2);
+        distMax = (1 << distBits) - 1;
+        tagShift = nodeBits + distBits;
+        tagMask = (int) ((1L << (32 - tagShift)) - 1);
         slots = new int[newSize];
-        Arrays.fill(slots, NONE);
-        slotMask = newSize - 1;
-        for (int n : old) {
-            if (n != NONE) {
-                int kb = (n >>> 1 << 2) + ((n & 1) << 1);
-                put(keys[kb], keys[kb + 1], n);
+        for (int v : old) {
+            if (v != 0) {
+                put((v & oldMask) - 1);
             }
         }
     }
@@ -348,8 +475,8 @@ public final class ConntrackTable implements CtView {
     }
 
     void alterReply(int e, long rk1, long rk2) {
-        keys[(e << 2) + 2] = rk1;
-        keys[(e << 2) + 3] = rk2;
+        slab[base(e) + RK1] = rk1;
+        slab[base(e) + RK2] = rk2;
     }
 
     // ---------------------------------------------------------------- timers
@@ -358,44 +485,57 @@ public final class ConntrackTable implements CtView {
         return ns >> TICK_SHIFT;
     }
 
+    /** the tick the entry is filed under on the wheel, -1 when it is on none */
+    private int wheelTick(int e) {
+        return (int) (slab[base(e) + MASQ_TICK] >>> 32);
+    }
+
+    private void setWheelTick(int e, int t) {
+        int b = base(e) + MASQ_TICK;
+        slab[b] = slab[b] & LOW | (long) t << 32;
+    }
+
     void timerAdd(int e) {
-        long t = tick(deadline[e]);
+        long t = tick(deadline(e));
         if (t <= wheelNow) {
             t = wheelNow + 1;
         }
         int slot = (int) t & (wheel.length - 1);
-        wheelTick[e] = (int) t;
+        setWheelTick(e, (int) t);
         int head = wheel[slot];
-        wheelNext[e] = head;
-        wheelPrev[e] = NONE;
+        cold[e * C + WHEEL_NEXT] = head;
+        cold[e * C + WHEEL_PREV] = NONE;
         if (head != NONE) {
-            wheelPrev[head] = e;
+            cold[head * C + WHEEL_PREV] = e;
         }
         wheel[slot] = e;
     }
 
     void timerDel(int e) {
-        if (wheelTick[e] < 0) {
+        int tick = wheelTick(e);
+        if (tick < 0) {
             return;
         }
-        int slot = wheelTick[e] & (wheel.length - 1);
-        int p = wheelPrev[e];
-        int n = wheelNext[e];
+        int slot = tick & (wheel.length - 1);
+        int p = cold[e * C + WHEEL_PREV];
+        int n = cold[e * C + WHEEL_NEXT];
         if (p != NONE) {
-            wheelNext[p] = n;
+            cold[p * C + WHEEL_NEXT] = n;
         } else {
             wheel[slot] = n;
         }
         if (n != NONE) {
-            wheelPrev[n] = p;
+            cold[n * C + WHEEL_PREV] = p;
         }
-        wheelTick[e] = -1;
+        setWheelTick(e, -1);
     }
 
     /** Sets a confirmed entry's deadline; re-files it only when the deadline moved earlier. */
     void setDeadline(int e, long when) {
-        deadline[e] = when;
-        if (wheelTick[e] >= 0 && tick(when) < (wheelTick[e] & 0xffffffffL)) {
+        int b = base(e);
+        slab[b + DEADLINE] = when;
+        int t = (int) (slab[b + MASQ_TICK] >>> 32);
+        if (t >= 0 && tick(when) < (t & 0xffffffffL)) {
             timerDel(e);
             timerAdd(e);
         }
@@ -427,9 +567,9 @@ public final class ConntrackTable implements CtView {
             int e = wheel[slot];
             wheel[slot] = NONE;
             while (e != NONE) {
-                int next = wheelNext[e];
-                wheelTick[e] = -1;
-                if (deadline[e] <= now) {
+                int next = cold[e * C + WHEEL_NEXT];
+                setWheelTick(e, -1);
+                if (deadline(e) <= now) {
                     expiry.expired(e);
                     n++;
                 } else {
@@ -447,9 +587,11 @@ public final class ConntrackTable implements CtView {
     /** Calls {@code f} for each confirmed entry (in index order, like the kernel's bucket order). */
     public void forEach(java.util.function.IntConsumer f) {
         int[] s = slots.clone();
-        for (int n : s) {
-            if (n != NONE && (n & 1) == 0) {
-                f.accept(n >>> 1);
+        int mask = nodeMask;
+        for (int v : s) {
+            int node = (v & mask) - 1;
+            if (v != 0 && (node & 1) == 0) {
+                f.accept(node >>> 1);
             }
         }
     }
@@ -468,9 +610,9 @@ public final class ConntrackTable implements CtView {
         chainHead = new int[buckets];
         Arrays.fill(chainHead, NONE);
         chainNext = new int[capacity * 2];
-        for (int n : slots) {
-            if (n != NONE) {
-                chain(n);
+        for (int v : slots) {
+            if (v != 0) {
+                chain((v & nodeMask) - 1);
             }
         }
     }
@@ -489,8 +631,8 @@ public final class ConntrackTable implements CtView {
     }
 
     private int bucketOfNode(int node) {
-        int kb = (node >>> 1 << 2) + ((node & 1) << 1);
-        return bucketOf(keys[kb], keys[kb + 1], chainHead.length);
+        int kb = keyBase(node);
+        return bucketOf(slab[kb], slab[kb + 1] & KEY2, chainHead.length);
     }
 
     private void chain(int node) {
@@ -520,51 +662,55 @@ public final class ConntrackTable implements CtView {
         return (int) (((Tuple.hash(k1, k2, seed) & 0xffffffffL) * buckets) >>> 32);
     }
 
-    // ---------------------------------------------------------------- CtView
+    // ---------------------------------------------------------------- CtView and entry fields
+
+    private int statusWord(int e) {
+        return (int) slab[base(e) + STATUS];
+    }
 
     public boolean isConfirmed(int e) {
-        return (status[e] & CtStatus.CONFIRMED) != 0;
+        return (statusWord(e) & CtStatus.CONFIRMED) != 0;
     }
 
     public long origK1(int e) {
-        return keys[e << 2];
+        return slab[base(e) + K1];
     }
 
     public long origK2(int e) {
-        return keys[(e << 2) + 1];
+        return slab[base(e) + K2] & KEY2;
     }
 
     public long replyK1(int e) {
-        return keys[(e << 2) + 2];
+        return slab[base(e) + RK1];
     }
 
     public long replyK2(int e) {
-        return keys[(e << 2) + 3];
+        return slab[base(e) + RK2];
     }
 
     public long k1(int e, int dir) {
-        return keys[(e << 2) + (dir << 1)];
+        return slab[base(e) + (dir << 1)];
     }
 
     public long k2(int e, int dir) {
-        return keys[(e << 2) + (dir << 1) + 1];
+        return slab[base(e) + (dir << 1) + 1] & KEY2;
     }
 
     @Override
     public int status(int e) {
-        return status[e] & 0xffff;
+        return statusWord(e) & 0xffff;
     }
 
     void setStatus(int e, int bits) {
-        status[e] |= bits & 0xffff;
+        slab[base(e) + STATUS] |= bits & 0xffff;
     }
 
     void clearStatus(int e, int bits) {
-        status[e] &= ~(bits & 0xffff);
+        slab[base(e) + STATUS] &= ~(long) (bits & 0xffff);
     }
 
     boolean hasAcct(int e) {
-        return (status[e] & HAS_ACCT) != 0;
+        return (statusWord(e) & HAS_ACCT) != 0;
     }
 
     public long packets(int e, int dir) {
@@ -576,7 +722,7 @@ public final class ConntrackTable implements CtView {
     }
 
     void account(int e, int dir, int len) {
-        if ((status[e] & HAS_ACCT) != 0) {
+        if (hasAcct(e)) {
             int b = (e << 2) + (dir << 1);
             acct[b]++;
             acct[b + 1] += len;
@@ -590,26 +736,39 @@ public final class ConntrackTable implements CtView {
         }
     }
 
+    /** puts back saved counters (packets, bytes per direction) or none, with the HAS_ACCT flag */
+    void restoreAcct(int e, long[] saved) {
+        if (saved != null) {
+            if (acct == null) {
+                acct = new long[capacity * 4];
+            }
+            slab[base(e) + STATUS] |= HAS_ACCT & LOW;
+            System.arraycopy(saved, 0, acct, e << 2, 4);
+        } else {
+            slab[base(e) + STATUS] &= ~(HAS_ACCT & LOW);
+        }
+    }
+
     /** cached events (IPCT bits) */
     int events(int e) {
-        return status[e] >>> EVENT_SHIFT & 0x7fff;
+        return statusWord(e) >>> EVENT_SHIFT & 0x7fff;
     }
 
     void cacheEvent(int e, int ev) {
-        status[e] |= (ev & 0x7fff) << EVENT_SHIFT;
+        slab[base(e) + STATUS] |= (ev & 0x7fff) << EVENT_SHIFT;
     }
 
     int takeEvents(int e) {
         int ev = events(e);
         if (ev != 0) { // most packets cache none: no store then
-            status[e] &= ~(0x7fff << EVENT_SHIFT);
+            slab[base(e) + STATUS] &= ~((long) 0x7fff << EVENT_SHIFT);
         }
         return ev;
     }
 
     @Override
     public int protocol(int e) {
-        return Tuple.proto(keys[(e << 2) + 1]);
+        return Tuple.proto(origK2(e));
     }
 
     @Override
@@ -634,23 +793,29 @@ public final class ConntrackTable implements CtView {
 
     @Override
     public int mark(int e) {
-        return mark[e];
+        return (int) (slab[base(e) + STATUS] >>> 32);
     }
 
     @Override
     public void setMark(int e, int m) {
-        if (mark[e] != m) {
-            mark[e] = m;
+        if (mark(e) != m) {
+            putMark(e, m);
             cacheEvent(e, CtEvent.MARK);
         }
+    }
+
+    /** sets ct->mark without an event (ctnetlink reports its own) */
+    void putMark(int e, int m) {
+        int b = base(e) + STATUS;
+        slab[b] = slab[b] & LOW | (long) m << 32;
     }
 
     /** nf_ct_expires() in ns: remaining time of a confirmed entry (0 when due) */
     public long expiresNanos(int e) {
         if (!isConfirmed(e)) {
-            return deadline[e];
+            return deadline(e);
         }
-        return Math.max(0, deadline[e] - nowNs);
+        return Math.max(0, deadline(e) - nowNs);
     }
 
     @Override
@@ -659,48 +824,62 @@ public final class ConntrackTable implements CtView {
     }
 
     public long deadline(int e) {
-        return deadline[e];
-    }
-
-    @Override
-    public int tcpState(int e) {
-        return protocol(e) == 6 ? l4state[e] : 0;
-    }
-
-    public int l4state(int e) {
-        return l4state[e];
-    }
-
-    void setL4state(int e, int state) {
-        l4state[e] = (byte) state;
-    }
-
-    /** the L4 tracker's extra word: UDP stream_ts (ns) */
-    public long l4aux(int e) {
-        return l4aux[e];
-    }
-
-    void setL4aux(int e, long v) {
-        l4aux[e] = v;
+        return slab[base(e) + DEADLINE];
     }
 
     /** stores a deadline (or an unconfirmed entry's relative timeout) without touching the wheel */
     void putDeadline(int e, long v) {
-        deadline[e] = v;
+        slab[base(e) + DEADLINE] = v;
     }
 
-    /** sets ct->mark without an event (ctnetlink reports its own) */
-    void putMark(int e, int m) {
-        mark[e] = m;
+    @Override
+    public int tcpState(int e) {
+        return protocol(e) == 6 ? l4state(e) : 0;
+    }
+
+    /** the L4 tracker's state (TCP conntrack state), a signed byte */
+    public int l4state(int e) {
+        return (byte) (slab[base(e) + K2] >>> L4_SHIFT);
+    }
+
+    void setL4state(int e, int state) {
+        int b = base(e) + K2;
+        slab[b] = slab[b] & KEY2 | (long) (state & 0xff) << L4_SHIFT;
+    }
+
+    /** the L4 tracker's extra word: UDP stream_ts (ns) */
+    public long l4aux(int e) {
+        return slab[base(e) + AUX];
+    }
+
+    void setL4aux(int e, long v) {
+        slab[base(e) + AUX] = v;
+    }
+
+    @Override
+    public int zone(int e) {
+        return Tuple.zone(origK2(e));
+    }
+
+    public int masqIndex(int e) {
+        return (int) slab[base(e) + MASQ_TICK];
+    }
+
+    public void setMasqIndex(int e, int ifindex) {
+        int b = base(e) + MASQ_TICK;
+        slab[b] = slab[b] & HIGH | ifindex & LOW;
     }
 
     /** the entry's TCP state, null when it never was a TCP entry */
     public TcpConn tcp(int e) {
-        return tcp[e];
+        return tcp == null ? null : tcp[e];
     }
 
     /** a cleared TCP state for a new TCP entry: the slot's object reset, or a new one */
     TcpConn newTcp(int e) {
+        if (tcp == null) {
+            tcp = new TcpConn[capacity];
+        }
         TcpConn t = tcp[e];
         if (t == null) {
             return tcp[e] = new TcpConn();
@@ -709,34 +888,20 @@ public final class ConntrackTable implements CtView {
         return t;
     }
 
-    /** puts back saved counters (packets, bytes per direction) or none, with the HAS_ACCT flag */
-    void restoreAcct(int e, long[] saved) {
-        if (saved != null) {
-            if (acct == null) {
-                acct = new long[capacity * 4];
-            }
-            status[e] |= HAS_ACCT;
-            System.arraycopy(saved, 0, acct, e << 2, 4);
-        } else {
-            status[e] &= ~HAS_ACCT;
-        }
+    /**
+     * NAT's by-source chain link (the kernel's {@code nf_conn.nat_bysource} node): the next entry
+     * of the entry's chain, -1 at its end, -2 when the entry is in no chain.
+     */
+    public int bysrcNext(int e) {
+        return cold[e * C + BYSRC] - 2;
     }
 
-    @Override
-    public int zone(int e) {
-        return Tuple.zone(keys[(e << 2) + 1]);
-    }
-
-    public int masqIndex(int e) {
-        return masqIndex[e];
-    }
-
-    public void setMasqIndex(int e, int ifindex) {
-        masqIndex[e] = ifindex;
+    public void setBysrcNext(int e, int next) {
+        cold[e * C + BYSRC] = next + 2;
     }
 
     /** A stable 32-bit id for the entry ({@code conntrack -o id}). */
     public int id(int e) {
-        return Tuple.hash(e, gen[e], seed);
+        return Tuple.hash(e, cold[e * C + GEN], seed);
     }
 }

@@ -27,10 +27,12 @@ public final class Nat {
     /** a replay's view of what the kernel chose where it chose at random; null in lab/gateway */
     public Adopter adopter;
 
-    /** nf_nat_bysource: original (src addr, src port, proto, zone) → entries, newest first */
+    /**
+     * nf_nat_bysource: original (src addr, src port, proto, zone) → entries, newest first. The
+     * chains run through the entries' own link word ({@link ConntrackTable#bysrcNext}), as the
+     * kernel's through nf_conn.nat_bysource; only the bucket heads are here.
+     */
     private int[] bysrcHead = new int[1024];
-    private int[] bysrcNext = new int[1024];
-    private boolean[] inBysrc = new boolean[1024];
     private int bysrcCount;
 
     public Nat(Conntrack conntrack, RandomGenerator random) {
@@ -74,7 +76,7 @@ public final class Nat {
 
     /** the bytes of the by-source table's arrays (see ConntrackTable#footprintBytes) */
     public long footprintBytes() {
-        return (long) bysrcHead.length * 4 + (long) bysrcNext.length * 4 + inBysrc.length;
+        return (long) bysrcHead.length * 4;
     }
 
     public static boolean initialized(int status, int manip) {
@@ -277,7 +279,7 @@ public final class Nat {
     /** find_appropriate_src(): reuse the mapping an existing connection from this source has */
     private boolean findAppropriateSrc(long k1, long k2) {
         int h = bysrcHash(Tuple.src(k1), Tuple.sport(k2), Tuple.proto(k2), Tuple.zone(k2));
-        for (int e = bysrcHead[h]; e >= 0; e = bysrcNext[e]) {
+        for (int e = bysrcHead[h]; e >= 0; e = table.bysrcNext(e)) {
             long ok1 = table.origK1(e);
             long ok2 = table.origK2(e);
             if (Tuple.proto(ok2) == Tuple.proto(k2) && Tuple.src(ok1) == Tuple.src(k1)
@@ -411,47 +413,49 @@ public final class Nat {
 
     // ---------------------------------------------------------------- by-source table
 
+    /** the chain of a source: any bucket count works, since only equal sources are compared in a chain */
     private int bysrcHash(int addr, int port, int proto, int zone) {
         int h = Tuple.hash(Tuple.k1(addr, 0), Tuple.k2(port, 0, proto, zone), 0x5eed);
-        return h & (bysrcHead.length - 1);
+        return (int) (((h & 0xffffffffL) * bysrcHead.length) >>> 32);
+    }
+
+    private int bysrcHashOf(int ct) {
+        long k1 = table.origK1(ct);
+        long k2 = table.origK2(ct);
+        return bysrcHash(Tuple.src(k1), Tuple.sport(k2), Tuple.proto(k2), Tuple.zone(k2));
     }
 
     private void bysrcAdd(int ct) {
-        ensure(ct);
         if (++bysrcCount > bysrcHead.length) {
-            bysrcGrow();
+            bysrcResize(bysrcHead.length * 2);
         }
-        long k1 = table.origK1(ct);
-        long k2 = table.origK2(ct);
-        int h = bysrcHash(Tuple.src(k1), Tuple.sport(k2), Tuple.proto(k2), Tuple.zone(k2));
-        bysrcNext[ct] = bysrcHead[h];
+        int h = bysrcHashOf(ct);
+        table.setBysrcNext(ct, bysrcHead[h]);
         bysrcHead[h] = ct;
-        inBysrc[ct] = true;
     }
 
     /**
      * Doubles the buckets when they are fewer than the entries (the kernel sizes nf_nat_bysource
-     * as the conntrack hash, so chains stay short). A new bucket takes entries from one old
-     * bucket only; each chain is copied in order, so "newest first" holds in every chain.
+     * as the conntrack hash, so chains stay short). Each old chain is appended in order to the
+     * new chains, so entries of one source (one hash, one chain before and after) keep their
+     * "newest first" order, the only order find_appropriate_src sees.
      */
-    private void bysrcGrow() {
+    private void bysrcResize(int buckets) {
         int[] old = bysrcHead;
-        int[] head = new int[old.length * 2];
+        int[] head = new int[buckets];
         Arrays.fill(head, -1);
-        int[] tail = new int[head.length];
+        int[] tail = new int[buckets];
         Arrays.fill(tail, -1);
         bysrcHead = head;
         for (int b = 0; b < old.length; b++) {
             for (int e = old[b], next; e >= 0; e = next) {
-                next = bysrcNext[e];
-                long k1 = table.origK1(e);
-                long k2 = table.origK2(e);
-                int h = bysrcHash(Tuple.src(k1), Tuple.sport(k2), Tuple.proto(k2), Tuple.zone(k2));
-                bysrcNext[e] = -1;
+                next = table.bysrcNext(e);
+                int h = bysrcHashOf(e);
+                table.setBysrcNext(e, -1);
                 if (tail[h] < 0) {
                     head[h] = e;
                 } else {
-                    bysrcNext[tail[h]] = e;
+                    table.setBysrcNext(tail[h], e);
                 }
                 tail[h] = e;
             }
@@ -460,41 +464,30 @@ public final class Nat {
 
     /** Sizes the by-source table for {@code entries} entries (see ConntrackTable#reserve); only grows. */
     public void reserve(int entries) {
-        ensure(entries - 1);
-        while (bysrcHead.length < entries) {
-            bysrcGrow();
-        }
-    }
-
-    private void ensure(int ct) {
-        if (ct >= bysrcNext.length) {
-            int n = Math.max(ct + 1, bysrcNext.length * 2);
-            bysrcNext = Arrays.copyOf(bysrcNext, n);
-            inBysrc = Arrays.copyOf(inBysrc, n);
+        if (entries > bysrcHead.length) {
+            bysrcResize(entries);
         }
     }
 
     /** nf_nat_cleanup_conntrack(): the entry leaves the by-source table when freed */
     private void cleanup(int ct) {
-        if (ct >= inBysrc.length || !inBysrc[ct]) {
+        if (table.bysrcNext(ct) == -2) {
             return;
         }
-        inBysrc[ct] = false;
         bysrcCount--;
-        long k1 = table.origK1(ct);
-        long k2 = table.origK2(ct);
-        int h = bysrcHash(Tuple.src(k1), Tuple.sport(k2), Tuple.proto(k2), Tuple.zone(k2));
+        int h = bysrcHashOf(ct);
         int prev = -1;
-        for (int e = bysrcHead[h]; e >= 0; prev = e, e = bysrcNext[e]) {
+        for (int e = bysrcHead[h]; e >= 0; prev = e, e = table.bysrcNext(e)) {
             if (e == ct) {
                 if (prev < 0) {
-                    bysrcHead[h] = bysrcNext[e];
+                    bysrcHead[h] = table.bysrcNext(e);
                 } else {
-                    bysrcNext[prev] = bysrcNext[e];
+                    table.setBysrcNext(prev, table.bysrcNext(e));
                 }
-                return;
+                break;
             }
         }
+        table.setBysrcNext(ct, -2);
     }
 
     // ---------------------------------------------------------------- packet rewriting
