@@ -264,7 +264,7 @@ public final class ConntrackTable implements CtView {
     static final int HAS_ACCT = 1 << 31;
 
     void free(int e) {
-        slab[base(e) + STATUS] &= HIGH;
+        slab[(e << 3) + (PAD + STATUS)] &= HIGH;
         cold[e * C + WHEEL_NEXT] = freeHead;
         freeHead = e;
         count--;
@@ -475,8 +475,8 @@ public final class ConntrackTable implements CtView {
     }
 
     void alterReply(int e, long rk1, long rk2) {
-        slab[base(e) + RK1] = rk1;
-        slab[base(e) + RK2] = rk2;
+        slab[(e << 3) + (PAD + RK1)] = rk1;
+        slab[(e << 3) + (PAD + RK2)] = rk2;
     }
 
     // ---------------------------------------------------------------- timers
@@ -487,11 +487,11 @@ public final class ConntrackTable implements CtView {
 
     /** the tick the entry is filed under on the wheel, -1 when it is on none */
     private int wheelTick(int e) {
-        return (int) (slab[base(e) + MASQ_TICK] >>> 32);
+        return (int) (slab[(e << 3) + (PAD + MASQ_TICK)] >>> 32);
     }
 
     private void setWheelTick(int e, int t) {
-        int b = base(e) + MASQ_TICK;
+        int b = (e << 3) + (PAD + MASQ_TICK);
         slab[b] = slab[b] & LOW | (long) t << 32;
     }
 
@@ -532,10 +532,10 @@ public final class ConntrackTable implements CtView {
 
     /** Sets a confirmed entry's deadline; re-files it only when the deadline moved earlier. */
     void setDeadline(int e, long when) {
-        int b = base(e);
+        int b = (e << 3) + PAD;
         slab[b + DEADLINE] = when;
         int t = (int) (slab[b + MASQ_TICK] >>> 32);
-        if (t >= 0 && tick(when) < (t & 0xffffffffL)) {
+        if (t >= 0 && when >> TICK_SHIFT < (t & 0xffffffffL)) { // tick(when)
             timerDel(e);
             timerAdd(e);
         }
@@ -664,53 +664,49 @@ public final class ConntrackTable implements CtView {
 
     // ---------------------------------------------------------------- CtView and entry fields
 
-    private int statusWord(int e) {
-        return (int) slab[base(e) + STATUS];
-    }
-
     public boolean isConfirmed(int e) {
-        return (statusWord(e) & CtStatus.CONFIRMED) != 0;
+        return ((int) slab[(e << 3) + (PAD + STATUS)] & CtStatus.CONFIRMED) != 0;
     }
 
     public long origK1(int e) {
-        return slab[base(e) + K1];
+        return slab[(e << 3) + (PAD + K1)];
     }
 
     public long origK2(int e) {
-        return slab[base(e) + K2] & KEY2;
+        return slab[(e << 3) + (PAD + K2)] & KEY2;
     }
 
     public long replyK1(int e) {
-        return slab[base(e) + RK1];
+        return slab[(e << 3) + (PAD + RK1)];
     }
 
     public long replyK2(int e) {
-        return slab[base(e) + RK2];
+        return slab[(e << 3) + (PAD + RK2)];
     }
 
     public long k1(int e, int dir) {
-        return slab[base(e) + (dir << 1)];
+        return slab[(e << 3) + (dir << 1) + PAD];
     }
 
     public long k2(int e, int dir) {
-        return slab[base(e) + (dir << 1) + 1] & KEY2;
+        return slab[(e << 3) + (dir << 1) + (PAD + 1)] & KEY2;
     }
 
     @Override
     public int status(int e) {
-        return statusWord(e) & 0xffff;
+        return (int) slab[(e << 3) + (PAD + STATUS)] & 0xffff;
     }
 
     void setStatus(int e, int bits) {
-        slab[base(e) + STATUS] |= bits & 0xffff;
+        slab[(e << 3) + (PAD + STATUS)] |= bits & 0xffff;
     }
 
     void clearStatus(int e, int bits) {
-        slab[base(e) + STATUS] &= ~(long) (bits & 0xffff);
+        slab[(e << 3) + (PAD + STATUS)] &= ~(long) (bits & 0xffff);
     }
 
     boolean hasAcct(int e) {
-        return (statusWord(e) & HAS_ACCT) != 0;
+        return (int) slab[(e << 3) + (PAD + STATUS)] < 0; // HAS_ACCT is the sign bit
     }
 
     public long packets(int e, int dir) {
@@ -742,33 +738,33 @@ public final class ConntrackTable implements CtView {
             if (acct == null) {
                 acct = new long[capacity * 4];
             }
-            slab[base(e) + STATUS] |= HAS_ACCT & LOW;
+            slab[(e << 3) + (PAD + STATUS)] |= HAS_ACCT & LOW;
             System.arraycopy(saved, 0, acct, e << 2, 4);
         } else {
-            slab[base(e) + STATUS] &= ~(HAS_ACCT & LOW);
+            slab[(e << 3) + (PAD + STATUS)] &= ~(HAS_ACCT & LOW);
         }
     }
 
     /** cached events (IPCT bits) */
     int events(int e) {
-        return statusWord(e) >>> EVENT_SHIFT & 0x7fff;
+        return (int) slab[(e << 3) + (PAD + STATUS)] >>> EVENT_SHIFT & 0x7fff;
     }
 
     void cacheEvent(int e, int ev) {
-        slab[base(e) + STATUS] |= (ev & 0x7fff) << EVENT_SHIFT;
+        slab[(e << 3) + (PAD + STATUS)] |= (ev & 0x7fff) << EVENT_SHIFT;
     }
 
     int takeEvents(int e) {
         int ev = events(e);
         if (ev != 0) { // most packets cache none: no store then
-            slab[base(e) + STATUS] &= ~((long) 0x7fff << EVENT_SHIFT);
+            slab[(e << 3) + (PAD + STATUS)] &= ~((long) 0x7fff << EVENT_SHIFT);
         }
         return ev;
     }
 
     @Override
     public int protocol(int e) {
-        return Tuple.proto(origK2(e));
+        return (int) (slab[(e << 3) + (PAD + K2)] >>> 16) & 0xff; // Tuple.proto
     }
 
     @Override
@@ -793,7 +789,7 @@ public final class ConntrackTable implements CtView {
 
     @Override
     public int mark(int e) {
-        return (int) (slab[base(e) + STATUS] >>> 32);
+        return (int) (slab[(e << 3) + (PAD + STATUS)] >>> 32);
     }
 
     @Override
@@ -806,7 +802,7 @@ public final class ConntrackTable implements CtView {
 
     /** sets ct->mark without an event (ctnetlink reports its own) */
     void putMark(int e, int m) {
-        int b = base(e) + STATUS;
+        int b = (e << 3) + (PAD + STATUS);
         slab[b] = slab[b] & LOW | (long) m << 32;
     }
 
@@ -824,12 +820,12 @@ public final class ConntrackTable implements CtView {
     }
 
     public long deadline(int e) {
-        return slab[base(e) + DEADLINE];
+        return slab[(e << 3) + (PAD + DEADLINE)];
     }
 
     /** stores a deadline (or an unconfirmed entry's relative timeout) without touching the wheel */
     void putDeadline(int e, long v) {
-        slab[base(e) + DEADLINE] = v;
+        slab[(e << 3) + (PAD + DEADLINE)] = v;
     }
 
     @Override
@@ -839,21 +835,21 @@ public final class ConntrackTable implements CtView {
 
     /** the L4 tracker's state (TCP conntrack state), a signed byte */
     public int l4state(int e) {
-        return (byte) (slab[base(e) + K2] >>> L4_SHIFT);
+        return (byte) (slab[(e << 3) + (PAD + K2)] >>> L4_SHIFT);
     }
 
     void setL4state(int e, int state) {
-        int b = base(e) + K2;
+        int b = (e << 3) + (PAD + K2);
         slab[b] = slab[b] & KEY2 | (long) (state & 0xff) << L4_SHIFT;
     }
 
     /** the L4 tracker's extra word: UDP stream_ts (ns) */
     public long l4aux(int e) {
-        return slab[base(e) + AUX];
+        return slab[(e << 3) + (PAD + AUX)];
     }
 
     void setL4aux(int e, long v) {
-        slab[base(e) + AUX] = v;
+        slab[(e << 3) + (PAD + AUX)] = v;
     }
 
     @Override
@@ -862,11 +858,11 @@ public final class ConntrackTable implements CtView {
     }
 
     public int masqIndex(int e) {
-        return (int) slab[base(e) + MASQ_TICK];
+        return (int) slab[(e << 3) + (PAD + MASQ_TICK)];
     }
 
     public void setMasqIndex(int e, int ifindex) {
-        int b = base(e) + MASQ_TICK;
+        int b = (e << 3) + (PAD + MASQ_TICK);
         slab[b] = slab[b] & HIGH | ifindex & LOW;
     }
 
