@@ -21,7 +21,7 @@ import net.jqwik.api.constraints.IntRange;
  * unconfirmed entries dropped, lookups, field writes and reservations, long enough to grow the
  * entry slab and the index past their first sizes.
  */
-class ConntrackTableModelProperties {
+class ConntrackTableModelTest {
     private static final long SEED = 7;
 
     record Key(long k1, long k2) {}
