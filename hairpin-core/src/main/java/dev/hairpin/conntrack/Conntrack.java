@@ -206,7 +206,8 @@ public final class Conntrack {
         }
         long k1 = tup[0];
         long k2 = tup[1];
-        int node = findLive(k1, k2);
+        // the same tuple just looked up in vain (nothing inserted since): still absent
+        int node = missInserts == table.inserts() && k1 == missK1 && k2 == missK2 ? -1 : findLive(k1, k2);
         int ct;
         int dir;
         if (node < 0) {
@@ -239,6 +240,21 @@ public final class Conntrack {
         attach(skb, ct, ctinfo);
         return 0;
     }
+
+    /**
+     * Remembers that a lookup of this tuple found nothing (FastPath's, made before the full path
+     * looks the packet up again): the full path's lookup is then spared while no entry has been
+     * inserted, since deletions cannot make an absent tuple present.
+     */
+    public void noteMiss(long k1, long k2) {
+        missK1 = k1;
+        missK2 = k2;
+        missInserts = table.inserts();
+    }
+
+    private long missK1;
+    private long missK2;
+    private long missInserts = -1;
 
     /** Lookup that reaps an expired entry it meets (the kernel's lazy GC on lookup). */
     public int findLive(long k1, long k2) {

@@ -362,7 +362,15 @@ public final class ConntrackTable implements CtView {
         return v == 0 ? 0 : (int) slab[keyBase((v & nodeMask) - 1)];
     }
 
+    /** entries inserted into the index so far: a tuple looked up in vain stays absent until this moves */
+    public long inserts() {
+        return inserts;
+    }
+
+    private long inserts;
+
     void insert(int e) {
+        inserts++;
         if ((confirmed + 1) * 8L > slots.length * 3L) {
             rehash((int) Math.min(Integer.MAX_VALUE - 8, slots.length * 2L));
         }

@@ -80,8 +80,11 @@ final class FastPath {
         }
         // ip_rcv_core() as the full path; raw has nothing to say; nf_conntrack_in()'s lookup
         // (which, like the full path's, reaps an expired entry it meets)
-        int node = conntrack.findLive(Tuple.k1(saddr, daddr), Tuple.k2((int) (w2 >>> 16), (int) w2, proto, 0));
+        long k1 = Tuple.k1(saddr, daddr);
+        long k2 = Tuple.k2((int) (w2 >>> 16), (int) w2, proto, 0);
+        int node = conntrack.findLive(k1, k2);
         if (node < 0) {
+            conntrack.noteMiss(k1, k2); // a new flow: the full path need not look again
             return false;
         }
         int ct = node >>> 1;
