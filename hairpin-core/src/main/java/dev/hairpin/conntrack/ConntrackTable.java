@@ -274,13 +274,7 @@ public final class ConntrackTable implements CtView {
 
     /** A 64-bit mix of a tuple: its high half places it in the index, its low half gives the tag. */
     private long hash(long k1, long k2) {
-        long h = k1 * 0x9E3779B97F4A7C15L + seed;
-        h ^= (h >>> 29);
-        h += k2 * 0xC2B2AE3D27D4EB4FL;
-        h ^= (h >>> 32);
-        h *= 0x94D049BB133111EBL;
-        h ^= (h >>> 31);
-        return h;
+        return Tuple.hash64(k1, k2, seed);
     }
 
     /** multiply-shift range reduction: the slot the high 32 hash bits fall on */
@@ -322,6 +316,16 @@ public final class ConntrackTable implements CtView {
      * (plain loads; Java has no prefetch). The result means nothing; it only keeps the loads.
      */
     public int touch(long k1, long k2) {
+        int v = firstTagged(k1, k2);
+        if (v == 0) {
+            return 0;
+        }
+        int b = base(((v & nodeMask) - 1) >>> 1);
+        return (int) slab[b] + (int) slab[b + W - 1]; // first and last word: the run's line(s)
+    }
+
+    /** the tuple's probe run up to the first slot carrying its tag: that slot's value, 0 when none */
+    private int firstTagged(long k1, long k2) {
         long h = hash(k1, k2);
         int[] s = slots;
         int n = s.length;
@@ -333,11 +337,7 @@ public final class ConntrackTable implements CtView {
                 i = 0;
             }
         }
-        if (v == 0) {
-            return 0;
-        }
-        int b = base(((v & nodeMask) - 1) >>> 1);
-        return (int) slab[b] + (int) slab[b + W - 1]; // first and last word: the run's line(s)
+        return v;
     }
 
     /**
@@ -348,17 +348,7 @@ public final class ConntrackTable implements CtView {
      * means nothing.
      */
     public int touchIndex(long k1, long k2) {
-        long h = hash(k1, k2);
-        int[] s = slots;
-        int n = s.length;
-        int i = home(h, n);
-        int tag = (int) h & tagMask;
-        int v;
-        while ((v = s[i]) != 0 && v >>> tagShift != tag) {
-            if (++i == n) {
-                i = 0;
-            }
-        }
+        int v = firstTagged(k1, k2);
         return v == 0 ? 0 : (int) slab[keyBase((v & nodeMask) - 1)];
     }
 

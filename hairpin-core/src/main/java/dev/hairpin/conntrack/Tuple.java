@@ -116,12 +116,17 @@ public final class Tuple {
 
     /** A well-mixed 32-bit hash of a tuple (any good hash will do: the kernel's is keyed siphash). */
     public static int hash(long k1, long k2, long seed) {
+        return (int) hash64(k1, k2, seed);
+    }
+
+    /** the 64-bit mix {@link #hash} keeps the low half of */
+    public static long hash64(long k1, long k2, long seed) {
         long h = k1 * 0x9E3779B97F4A7C15L + seed;
         h ^= (h >>> 29);
         h += k2 * 0xC2B2AE3D27D4EB4FL;
         h ^= (h >>> 32);
         h *= 0x94D049BB133111EBL;
         h ^= (h >>> 31);
-        return (int) h;
+        return h;
     }
 }

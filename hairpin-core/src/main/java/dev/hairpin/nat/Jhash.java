@@ -38,13 +38,7 @@ public final class Jhash {
             case 1:
                 a += k[i];
                 // __jhash_final
-                c ^= b; c -= Integer.rotateLeft(b, 14);
-                a ^= c; a -= Integer.rotateLeft(c, 11);
-                b ^= a; b -= Integer.rotateLeft(a, 25);
-                c ^= b; c -= Integer.rotateLeft(b, 16);
-                a ^= c; a -= Integer.rotateLeft(c, 4);
-                b ^= a; b -= Integer.rotateLeft(a, 14);
-                c ^= b; c -= Integer.rotateLeft(b, 24);
+                c = jhashFinal(a, b, c);
                 break;
             default:
                 break;
@@ -67,6 +61,11 @@ public final class Jhash {
         b -= a; b ^= Integer.rotateLeft(a, 19); a += c;
         c -= b; c ^= Integer.rotateLeft(b, 4); b += a;
         a += w3;
+        return jhashFinal(a, b, c);
+    }
+
+    /** __jhash_final(a, b, c): the c it leaves */
+    private static int jhashFinal(int a, int b, int c) {
         c ^= b; c -= Integer.rotateLeft(b, 14);
         a ^= c; a -= Integer.rotateLeft(c, 11);
         b ^= a; b -= Integer.rotateLeft(a, 25);
