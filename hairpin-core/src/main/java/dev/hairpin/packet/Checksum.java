@@ -41,14 +41,9 @@ public final class Checksum {
         // lost before the fold (2^32 loads would be needed to overflow it). Long data goes 32
         // bytes a turn; what is left (all of a small segment's) in straight code, without the
         // set-up a compiled loop costs before its first turn.
-        while (end - i >= 32) {
-            long w0 = (long) BE64.get(b, i);
-            long w1 = (long) BE64.get(b, i + 8);
-            long w2 = (long) BE64.get(b, i + 16);
-            long w3 = (long) BE64.get(b, i + 24);
-            s += (w0 >>> 32) + (w0 & 0xffffffffL) + (w1 >>> 32) + (w1 & 0xffffffffL)
-                    + (w2 >>> 32) + (w2 & 0xffffffffL) + (w3 >>> 32) + (w3 & 0xffffffffL);
-            i += 32;
+        if (end - i >= 32) {
+            s = sum32(b, i, (end - i) >>> 5, s);
+            i += (end - i) & ~31;
         }
         if (end - i >= 16) {
             long w0 = (long) BE64.get(b, i);
@@ -73,6 +68,19 @@ public final class Checksum {
             s += (b[i] & 0xff) << 8;
         }
         return fold(s);
+    }
+
+    /** {@code turns} runs of 32 bytes from {@code i} added to {@code s} (its own method: sum stays small enough to inline) */
+    private static long sum32(byte[] b, int i, int turns, long s) {
+        for (; turns > 0; turns--, i += 32) {
+            long w0 = (long) BE64.get(b, i);
+            long w1 = (long) BE64.get(b, i + 8);
+            long w2 = (long) BE64.get(b, i + 16);
+            long w3 = (long) BE64.get(b, i + 24);
+            s += (w0 >>> 32) + (w0 & 0xffffffffL) + (w1 >>> 32) + (w1 & 0xffffffffL)
+                    + (w2 >>> 32) + (w2 & 0xffffffffL) + (w3 >>> 32) + (w3 & 0xffffffffL);
+        }
+        return s;
     }
 
     /** end-around-carry fold of a sum to 16 bits */
