@@ -23,10 +23,12 @@ import dev.hairpin.packet.Verdict;
  * <p>It is a shortcut, never a second implementation: each step either applies, or hands the
  * packet to the full path's code for that very point ({@link Stack#resumeAfterConntrack},
  * {@link Stack#routeSlow}, {@link Stack#forward}, {@link Stack#postRouting}), so a packet
- * leaving the shortcut ends exactly as if it had gone the full way from the start. Before the
- * conntrack lookup it only reads; it answers false (not handled, nothing changed) for anything
- * else: fragments, options, bad headers, other protocols, rules in raw or mangle PREROUTING,
- * packets of no entry or of a NEW/RELATED one. Off while tracing (the trace shows every step).
+ * leaving the shortcut ends exactly as if it had gone the full way from the start. Until it
+ * attaches the entry it only reads (its lookup, like the full path's, reaps an expired entry it
+ * meets, and a miss is remembered so the full path need not look again); it answers false (not
+ * handled) for anything else: fragments, options, bad headers or checksums, other protocols,
+ * rules in raw or mangle PREROUTING, packets of no entry or of a NEW/RELATED one. Off while
+ * tracing (the trace shows every step).
  */
 final class FastPath {
     private static final int RAW_MANGLE = 1 << Tables.RAW | 1 << Tables.MANGLE;
