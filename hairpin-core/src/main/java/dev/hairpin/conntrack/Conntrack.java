@@ -156,6 +156,16 @@ public final class Conntrack {
      * Touches what {@link #in} will look up for this TCP or UDP datagram ({@link ConntrackTable#touch}),
      * for a batch to overlap its cache misses. Changes nothing; the result only keeps the loads.
      */
+    /** The first of two passes over a batch: only each packet's home index slot ({@link ConntrackTable#touchHome}). */
+    public int prefetchHome(Skb skb) {
+        int proto = skb.protocol();
+        if ((proto != Ipv4.PROTO_TCP && proto != Ipv4.PROTO_UDP) || skb.l3 + skb.len - skb.l4 < 4) {
+            return 0;
+        }
+        return table.touchHome(Tuple.k1(skb.saddr(), skb.daddr()),
+                Tuple.k2(Ipv4.u16(skb.buf, skb.l4), Ipv4.u16(skb.buf, skb.l4 + 2), proto, skb.zone));
+    }
+
     public int prefetch(Skb skb) {
         int proto = skb.protocol();
         if ((proto != Ipv4.PROTO_TCP && proto != Ipv4.PROTO_UDP) || skb.l3 + skb.len - skb.l4 < 4) {

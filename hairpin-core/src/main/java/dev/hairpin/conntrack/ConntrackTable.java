@@ -324,6 +324,12 @@ public final class ConntrackTable implements CtView {
         return (int) slab[b] + (int) slab[b + W - 1]; // first and last word: the run's line(s)
     }
 
+    /** Reads only the index slot a tuple hashes to (a batch's first pass, before {@link #touch}). */
+    public int touchHome(long k1, long k2) {
+        int[] s = slots;
+        return s[home(hash(k1, k2), s.length)];
+    }
+
     /** the tuple's probe run up to the first slot carrying its tag: that slot's value, 0 when none */
     private int firstTagged(long k1, long k2) {
         long h = hash(k1, k2);
