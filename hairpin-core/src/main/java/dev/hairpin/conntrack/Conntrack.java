@@ -152,27 +152,31 @@ public final class Conntrack {
         return Verdict.NF_ACCEPT;
     }
 
+    /** The first of two passes over a batch: only each packet's home index slot ({@link ConntrackTable#touchHome}). */
+    public int prefetchHome(Skb skb) {
+        long k2 = touchK2(skb);
+        return k2 == -1 ? 0 : table.touchHome(Tuple.k1(skb.saddr(), skb.daddr()), k2);
+    }
+
+    /** the second key word of a TCP or UDP datagram's tuple for the touch passes; -1: no such datagram */
+    private static long touchK2(Skb skb) {
+        int proto = skb.protocol();
+        if ((proto != Ipv4.PROTO_TCP && proto != Ipv4.PROTO_UDP) || skb.l3 + skb.len - skb.l4 < 4) {
+            return -1;
+        }
+        return Tuple.k2(Ipv4.u16(skb.buf, skb.l4), Ipv4.u16(skb.buf, skb.l4 + 2), proto, skb.zone);
+    }
+
     /**
      * Touches what {@link #in} will look up for this TCP or UDP datagram ({@link ConntrackTable#touch}),
      * for a batch to overlap its cache misses. Changes nothing; the result only keeps the loads.
      */
-    /** The first of two passes over a batch: only each packet's home index slot ({@link ConntrackTable#touchHome}). */
-    public int prefetchHome(Skb skb) {
-        int proto = skb.protocol();
-        if ((proto != Ipv4.PROTO_TCP && proto != Ipv4.PROTO_UDP) || skb.l3 + skb.len - skb.l4 < 4) {
-            return 0;
-        }
-        return table.touchHome(Tuple.k1(skb.saddr(), skb.daddr()),
-                Tuple.k2(Ipv4.u16(skb.buf, skb.l4), Ipv4.u16(skb.buf, skb.l4 + 2), proto, skb.zone));
-    }
-
     public int prefetch(Skb skb) {
-        int proto = skb.protocol();
-        if ((proto != Ipv4.PROTO_TCP && proto != Ipv4.PROTO_UDP) || skb.l3 + skb.len - skb.l4 < 4) {
+        long k2 = touchK2(skb);
+        if (k2 == -1) {
             return 0;
         }
         long k1 = Tuple.k1(skb.saddr(), skb.daddr());
-        long k2 = Tuple.k2(Ipv4.u16(skb.buf, skb.l4), Ipv4.u16(skb.buf, skb.l4 + 2), proto, skb.zone);
         int x = table.touch(k1, k2);
         if (x == 0) {
             // an empty home slot: the tuple is in no entry (or, rarely, the loads summed to 0),

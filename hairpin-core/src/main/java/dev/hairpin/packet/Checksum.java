@@ -117,10 +117,16 @@ public final class Checksum {
      * with three loads and no loop, the common case of ip_rcv.
      */
     public static boolean ipv4Header20Valid(byte[] b, int off) {
-        long w0 = (long) BE64.get(b, off);
-        long w1 = (long) BE64.get(b, off + 8);
-        long s = (w0 >>> 32) + (w0 & 0xffffffffL) + (w1 >>> 32) + (w1 & 0xffffffffL)
-                + ((int) BE32.get(b, off + 16) & 0xffffffffL);
+        return ipv4Header20Valid((long) BE64.get(b, off), (long) BE64.get(b, off + 8),
+                (long) ((int) BE32.get(b, off + 16)) << 32);
+    }
+
+    /**
+     * The same over the header as big-endian words already loaded: bytes 0-7, 8-15, and 16-23
+     * of which only the high half (bytes 16-19, the destination) is header.
+     */
+    public static boolean ipv4Header20Valid(long w0, long w1, long w2) {
+        long s = (w0 >>> 32) + (w0 & 0xffffffffL) + (w1 >>> 32) + (w1 & 0xffffffffL) + (w2 >>> 32);
         return fold(s) == 0xffff;
     }
 
@@ -312,8 +318,7 @@ public final class Checksum {
 
     /** verifies a TCP/UDP checksum with the IPv4 pseudo-header over {@code len} bytes at {@code l4} */
     public static boolean verifyTransport(byte[] b, int l3, int l4, int len) {
-        int s = pseudoHeader(Ipv4.saddr(b, l3), Ipv4.daddr(b, l3), Ipv4.protocol(b, l3), len);
-        return sum(b, l4, len, s) == 0xffff;
+        return verifyTransport(b, l4, len, Ipv4.saddr(b, l3), Ipv4.daddr(b, l3), Ipv4.protocol(b, l3));
     }
 
     /** {@link #verifyTransport} for a caller that has the pseudo-header's fields at hand */

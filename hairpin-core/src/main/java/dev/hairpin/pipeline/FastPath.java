@@ -65,9 +65,7 @@ final class FastPath {
                 || (proto != Ipv4.PROTO_UDP && proto != Ipv4.PROTO_TCP)) {
             return false;
         }
-        // ip_fast_csum over the header's five words
-        long hs = (w0 >>> 32) + (w0 & 0xffffffffL) + (w1 >>> 32) + (w1 & 0xffffffffL) + (w2 >>> 32);
-        if (Checksum.fold(hs) != 0xffff) {
+        if (!Checksum.ipv4Header20Valid(w0, w1, w2)) {
             return false;
         }
         int saddr = (int) w1;

@@ -61,13 +61,10 @@ public final class UdpFlows {
      * only), as a NIC ring's slot is written by DMA without the CPU touching the rest.
      */
     static void header(byte[] b, int off, int saddr, int daddr, int sport, int dport) {
-        long addrs = (saddr >>> 16) + (saddr & 0xffff) + (daddr >>> 16) + (daddr & 0xffff);
-        int ipCheck = ~Checksum.fold(0x4500L + LEN + (64 << 8 | Ipv4.PROTO_UDP) + addrs) & 0xffff;
-        int udp = ~Checksum.fold(addrs + Ipv4.PROTO_UDP + 2 * (LEN - 20) + sport + dport) & 0xffff;
-        BE64.set(b, off, 0x4500L << 48 | (long) LEN << 32);
-        BE64.set(b, off + 8, (long) (64 << 8 | Ipv4.PROTO_UDP) << 48 | (long) ipCheck << 32 | (saddr & 0xffffffffL));
-        BE64.set(b, off + 16, (long) daddr << 32 | (long) sport << 16 | dport);
-        BE32.set(b, off + 24, (LEN - 20) << 16 | (udp == 0 ? Checksum.MANGLED_0 : udp));
+        BE64.set(b, off, WORD0);
+        BE64.set(b, off + 8, word1(saddr, daddr));
+        BE64.set(b, off + 16, word2(daddr, sport, dport));
+        BE32.set(b, off + 24, word3(saddr, daddr, sport, dport));
     }
 
     /** longs per prebuilt header ({@link #originalHeaders}) */
@@ -78,13 +75,32 @@ public final class UdpFlows {
      * daddr | sport dport ‖ ulen | check (the last word's low 32 bits).
      */
     static void headerWords(long[] w, int at, int saddr, int daddr, int sport, int dport) {
-        long addrs = (saddr >>> 16) + (saddr & 0xffff) + (daddr >>> 16) + (daddr & 0xffff);
-        int ipCheck = ~Checksum.fold(0x4500L + LEN + (64 << 8 | Ipv4.PROTO_UDP) + addrs) & 0xffff;
-        int udp = ~Checksum.fold(addrs + Ipv4.PROTO_UDP + 2 * (LEN - 20) + sport + dport) & 0xffff;
-        w[at] = 0x4500L << 48 | (long) LEN << 32;
-        w[at + 1] = (long) (64 << 8 | Ipv4.PROTO_UDP) << 48 | (long) ipCheck << 32 | (saddr & 0xffffffffL);
-        w[at + 2] = (long) daddr << 32 | (long) sport << 16 | dport;
-        w[at + 3] = (LEN - 20) << 16 | (udp == 0 ? Checksum.MANGLED_0 : udp);
+        w[at] = WORD0;
+        w[at + 1] = word1(saddr, daddr);
+        w[at + 2] = word2(daddr, sport, dport);
+        w[at + 3] = word3(saddr, daddr, sport, dport);
+    }
+
+    private static final long WORD0 = 0x4500L << 48 | (long) LEN << 32;
+
+    private static long addrSum(int saddr, int daddr) {
+        return (saddr >>> 16) + (saddr & 0xffff) + (daddr >>> 16) + (daddr & 0xffff);
+    }
+
+    /** TTL 64, UDP, the header checksum, the source */
+    private static long word1(int saddr, int daddr) {
+        int ipCheck = ~Checksum.fold(0x4500L + LEN + (64 << 8 | Ipv4.PROTO_UDP) + addrSum(saddr, daddr)) & 0xffff;
+        return (long) (64 << 8 | Ipv4.PROTO_UDP) << 48 | (long) ipCheck << 32 | (saddr & 0xffffffffL);
+    }
+
+    private static long word2(int daddr, int sport, int dport) {
+        return (long) daddr << 32 | (long) sport << 16 | dport;
+    }
+
+    /** UDP length and checksum (0 sent as 0xFFFF) */
+    private static int word3(int saddr, int daddr, int sport, int dport) {
+        int udp = ~Checksum.fold(addrSum(saddr, daddr) + Ipv4.PROTO_UDP + 2 * (LEN - 20) + sport + dport) & 0xffff;
+        return (LEN - 20) << 16 | (udp == 0 ? Checksum.MANGLED_0 : udp);
     }
 
     /** stores prebuilt header words (see {@link #headerWords}) over a slot's first 28 bytes */
@@ -110,9 +126,4 @@ public final class UdpFlows {
 
     private static final VarHandle BE64 = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
     private static final VarHandle BE32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
-
-    /** {@link #original} into a buffer that holds one of these datagrams already (see {@link #header}) */
-    public static void originalHeader(int i, byte[] b, int off) {
-        header(b, off, src(i), dst(i), sport(i), 53);
-    }
 }

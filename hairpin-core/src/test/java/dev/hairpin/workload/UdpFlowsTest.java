@@ -26,7 +26,7 @@ class UdpFlowsTest {
         Ipv4.put16(slot, 10, 0x1234);
         Ipv4.put16(slot, 26, 0x5678);
         byte[] again = slot.clone();
-        UdpFlows.originalHeader(flow, slot, 0);
+        UdpFlows.header(slot, 0, UdpFlows.src(flow), UdpFlows.dst(flow), UdpFlows.sport(flow), 53);
         byte[] fresh = new byte[2048];
         UdpFlows.original(flow, fresh, 0);
         assertThat(slot).isEqualTo(fresh);
