@@ -507,6 +507,28 @@ public final class Nat {
         return Verdict.NF_ACCEPT;
     }
 
+    /**
+     * {@link #natPacket} for a packet of FastPath's shape ({@link NatManip#l4}: 20-byte header,
+     * no fragment, whole TCP or UDP header), given the entry's status: the same decision and the
+     * same bytes.
+     */
+    public void natPacketL4(Skb skb, int hook, int proto, int status) {
+        boolean src = Manip.ofHook(hook) == Manip.SRC;
+        int dir = CtInfo.dir(skb.ctinfo);
+        int statusBit = src ? CtStatus.SRC_NAT : CtStatus.DST_NAT;
+        if (dir == 1) {
+            statusBit ^= CtStatus.NAT_MASK;
+        }
+        if ((status & statusBit) == 0) {
+            return;
+        }
+        int ct = skb.ct;
+        long k1 = table.k1(ct, 1 - dir);
+        long k2 = table.k2(ct, 1 - dir);
+        // the inverse of the other tuple: its ends swapped
+        NatManip.l4(skb.buf, skb.l3, proto, src, src ? Tuple.dst(k1) : Tuple.src(k1), src ? Tuple.dport(k2) : Tuple.sport(k2));
+    }
+
     /** nf_nat_manip_pkt(): make the packet look like the inverse of the other direction */
     private void manipPkt(Skb skb, int ct, int manip, int dir) {
         int other = 1 - dir;

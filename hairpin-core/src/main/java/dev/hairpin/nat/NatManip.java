@@ -40,6 +40,27 @@ public final class NatManip {
         return true;
     }
 
+    /**
+     * {@link #manip} of a datagram whose shape the caller has checked: a 20-byte IPv4 header, not
+     * a fragment, a whole TCP (20 bytes or more) or UDP header after it. The same bytes, without
+     * reading again the header length, protocol and fragment offset it already knows.
+     */
+    public static void l4(byte[] b, int iph, int proto, boolean manipSrc, int addr, int port) {
+        int h = iph + Ipv4.MIN_HEADER;
+        int field = iph + (manipSrc ? Ipv4.SADDR : Ipv4.DADDR);
+        int portOff = h + (manipSrc ? 0 : 2);
+        int oldAddr = Ipv4.i32(b, field);
+        int oldPort = Ipv4.u16(b, portOff);
+        if (proto == Ipv4.PROTO_TCP) {
+            Ipv4.put16(b, h + 16, Checksum.natTcp(Ipv4.u16(b, h + 16), oldAddr, addr, oldPort, port, false));
+        } else {
+            Ipv4.put16(b, h + 6, Checksum.natUdp(Ipv4.u16(b, h + 6), oldAddr, addr, oldPort, port, false));
+        }
+        Ipv4.put16(b, portOff, port);
+        Ipv4.put16(b, iph + Ipv4.CHECK, Checksum.replace4(Ipv4.u16(b, iph + Ipv4.CHECK), oldAddr, addr));
+        Ipv4.put32(b, field, addr);
+    }
+
     private static void tcp(byte[] b, int h, int end, boolean src, int oldAddr, int addr, int port) {
         if (end - h < 8) {
             return;

@@ -24,6 +24,8 @@ public final class Checksum {
 
     private static final VarHandle BE32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
     private static final VarHandle BE64 = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle LE32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LE64 = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     // ---- full sums --------------------------------------------------------------------------
 
@@ -34,53 +36,67 @@ public final class Checksum {
      * data is zero.
      */
     public static int sum(byte[] b, int off, int len, int sum) {
-        long s = sum & 0xffffffffL;
+        // Summed in little-endian words, the machine's own order (no byte swap per load), and
+        // the folded result swapped once: a one's complement sum taken in swapped byte order is
+        // the swapped sum (RFC 1071 2.B), the zero representations included.
+        return swap16(fold(addLe(b, off, len, swap16(sum & 0xffff))));
+    }
+
+    /** {@code b[off, off+len)} as little-endian 16-bit words added to {@code s}, not folded */
+    private static long addLe(byte[] b, int off, int len, long s) {
         int i = off;
         int end = off + len;
         // 8 bytes a load, its two 32-bit halves added into a 64-bit accumulator: no carry is
         // lost before the fold (2^32 loads would be needed to overflow it). Long data goes 32
-        // bytes a turn; what is left (all of a small segment's) in straight code, without the
-        // set-up a compiled loop costs before its first turn.
+        // bytes a turn; the last 63 bytes or fewer (all of a small segment's) in straight code,
+        // without the range checks a compiled loop hoists before its first turn (~40
+        // instructions, more than a turn costs).
+        if (end - i >= 64) {
+            s = sum32(b, i, (end - i - 32) >>> 5, s);
+            i += (end - i - 32) & ~31;
+        }
         if (end - i >= 32) {
-            s = sum32(b, i, (end - i) >>> 5, s);
-            i += (end - i) & ~31;
+            s += w8(b, i) + w8(b, i + 8) + w8(b, i + 16) + w8(b, i + 24);
+            i += 32;
         }
         if (end - i >= 16) {
-            long w0 = (long) BE64.get(b, i);
-            long w1 = (long) BE64.get(b, i + 8);
-            s += (w0 >>> 32) + (w0 & 0xffffffffL) + (w1 >>> 32) + (w1 & 0xffffffffL);
+            s += w8(b, i) + w8(b, i + 8);
             i += 16;
         }
         if (end - i >= 8) {
-            long w = (long) BE64.get(b, i);
-            s += (w >>> 32) + (w & 0xffffffffL);
+            s += w8(b, i);
             i += 8;
         }
         if (end - i >= 4) {
-            s += (int) BE32.get(b, i) & 0xffffffffL;
+            s += (int) LE32.get(b, i) & 0xffffffffL;
             i += 4;
         }
         if (end - i >= 2) {
-            s += ((b[i] & 0xff) << 8) | (b[i + 1] & 0xff);
+            s += (b[i] & 0xff) | (b[i + 1] & 0xff) << 8;
             i += 2;
         }
         if (i < end) {
-            s += (b[i] & 0xff) << 8;
+            s += b[i] & 0xff; // an odd last byte is a word's first (high) byte: low in this order
         }
-        return fold(s);
+        return s;
+    }
+
+    private static int swap16(int v) {
+        return (v & 0xff) << 8 | v >>> 8;
     }
 
     /** {@code turns} runs of 32 bytes from {@code i} added to {@code s} (its own method: sum stays small enough to inline) */
     private static long sum32(byte[] b, int i, int turns, long s) {
         for (; turns > 0; turns--, i += 32) {
-            long w0 = (long) BE64.get(b, i);
-            long w1 = (long) BE64.get(b, i + 8);
-            long w2 = (long) BE64.get(b, i + 16);
-            long w3 = (long) BE64.get(b, i + 24);
-            s += (w0 >>> 32) + (w0 & 0xffffffffL) + (w1 >>> 32) + (w1 & 0xffffffffL)
-                    + (w2 >>> 32) + (w2 & 0xffffffffL) + (w3 >>> 32) + (w3 & 0xffffffffL);
+            s += w8(b, i) + w8(b, i + 8) + w8(b, i + 16) + w8(b, i + 24);
         }
         return s;
+    }
+
+    /** the two 32-bit halves of the 8 bytes at {@code i} (little-endian), added without loss */
+    private static long w8(byte[] b, int i) {
+        long w = (long) LE64.get(b, i);
+        return (w >>> 32) + (w & 0xffffffffL);
     }
 
     /** end-around-carry fold of a sum to 16 bits */
@@ -279,6 +295,13 @@ public final class Checksum {
      * then the port.
      */
     public static int natTcp(int check, int oldAddr, int newAddr, int oldPort, int newPort, boolean partial) {
+        if (!partial) {
+            // the two csum_replace steps in one fold: each step's result lies in 0..0xFFFE (its
+            // sum starts with a non-zero word) and is fixed by its value mod 0xFFFF, which
+            // adding all four words before folding once gives as well
+            return csumFold(add32(add32(add32(add32(~(check & 0xffff), ~oldAddr), newAddr), ~(oldPort & 0xffff)),
+                    newPort & 0xffff));
+        }
         int c = protoReplace4(check, oldAddr, newAddr, true, partial);
         return protoReplace2(c, oldPort, newPort, false, partial);
     }
@@ -323,7 +346,11 @@ public final class Checksum {
 
     /** {@link #verifyTransport} for a caller that has the pseudo-header's fields at hand */
     public static boolean verifyTransport(byte[] b, int l4, int len, int saddr, int daddr, int protocol) {
-        return sum(b, l4, len, pseudoHeader(saddr, daddr, protocol, len)) == 0xffff;
+        // the pseudo-header's words byte-swapped into the little-endian sum, one fold in all;
+        // 0xFFFF reads the same in either byte order
+        long s = (Integer.reverseBytes(saddr) & 0xffffffffL) + (Integer.reverseBytes(daddr) & 0xffffffffL)
+                + swap16(protocol & 0xff) + swap16(len & 0xffff);
+        return fold(addLe(b, l4, len, s)) == 0xffff;
     }
 
     /** verifies an ICMP checksum over {@code len} bytes */

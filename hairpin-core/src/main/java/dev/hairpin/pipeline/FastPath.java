@@ -121,8 +121,10 @@ final class FastPath {
             stack.resumeAfterConntrack(skb, v);
             return true;
         }
-        // mangle: no rules; nat: an established packet only gets its manip (nf_nat_inet_fn)
-        stack.nat.natPacket(skb, Hooks.PRE_ROUTING);
+        // mangle: no rules; nat: an established packet only gets its manip (nf_nat_inet_fn).
+        // The NAT bits read once: only NAT's own setup (a first packet's) changes them.
+        int status = conntrack.status(ct);
+        stack.nat.natPacketL4(skb, Hooks.PRE_ROUTING, proto, status);
         // ip_route_input_noref(): the flow's cached forward decision, else the full routing
         int rs = Ipv4.saddr(b, l3);
         int rd = Ipv4.daddr(b, l3);
@@ -162,7 +164,7 @@ final class FastPath {
             return true;
         }
         skb.hook = Hooks.POST_ROUTING;
-        stack.nat.natPacket(skb, Hooks.POST_ROUTING);
+        stack.nat.natPacketL4(skb, Hooks.POST_ROUTING, proto, status);
         v = conntrack.confirm(skb);
         if (v != Verdict.NF_ACCEPT) {
             stack.finish(skb, v, "POSTROUTING");

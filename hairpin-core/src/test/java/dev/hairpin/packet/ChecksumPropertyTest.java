@@ -44,6 +44,32 @@ class ChecksumPropertyTest {
         assertThat(Checksum.ipv4Header20Valid(b, off)).isEqualTo(Checksum.sum(b, off, 20, 0) == 0xffff);
     }
 
+    /** the one-fold pseudo-header form answers what the definition (sum with the folded pseudo-header) answers */
+    @Property(tries = 3000)
+    void verifyTransportEqualsTheDefinition(@ForAll long seed, @ForAll @net.jqwik.api.constraints.IntRange(max = 200) int len,
+            @ForAll int saddr, @ForAll int daddr, @ForAll boolean tcp, @ForAll boolean makeValid) {
+        byte[] b = new byte[len + 8];
+        java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+        r.nextBytes(b);
+        if (seed % 5 == 0) {
+            java.util.Arrays.fill(b, (byte) (seed % 3 == 0 ? 0 : 0xff));
+        }
+        int proto = tcp ? Ipv4.PROTO_TCP : Ipv4.PROTO_UDP;
+        int off = 3;
+        int n = Math.min(len, b.length - off);
+        if (makeValid && n >= 8) {
+            int checkOff = off + (tcp && n >= 18 ? 16 : 6);
+            Ipv4.put16(b, checkOff, 0);
+            int s = Checksum.sum(b, off, n, Checksum.pseudoHeader(saddr, daddr, proto, n));
+            Ipv4.put16(b, checkOff, ~s & 0xffff);
+        }
+        boolean definition = Checksum.sum(b, off, n, Checksum.pseudoHeader(saddr, daddr, proto, n)) == 0xffff;
+        assertThat(Checksum.verifyTransport(b, off, n, saddr, daddr, proto)).isEqualTo(definition);
+        if (makeValid && n >= 8) {
+            assertThat(definition).isTrue();
+        }
+    }
+
     @Property
     void fullChecksumsVerify(@ForAll long seed) {
         byte[] p = Packets.random(seed);
