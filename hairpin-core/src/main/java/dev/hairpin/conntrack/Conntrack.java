@@ -152,10 +152,49 @@ public final class Conntrack {
         return Verdict.NF_ACCEPT;
     }
 
-    /** The first of two passes over a batch: only each packet's home index slot ({@link ConntrackTable#touchHome}). */
-    public int prefetchHome(Skb skb) {
-        long k2 = touchK2(skb);
-        return k2 == -1 ? 0 : table.touchHome(Tuple.k1(skb.saddr(), skb.daddr()), k2);
+    /** the most datagrams {@link #prefetch(Skb[], int, int)} takes at once */
+    public static final int PREFETCH_BATCH = 64;
+    private final long[] batchK1 = new long[PREFETCH_BATCH];
+    private final long[] batchK2 = new long[PREFETCH_BATCH];
+    private final long[] batchHash = new long[PREFETCH_BATCH];
+
+    /**
+     * Touches what {@link #in} will read for datagrams {@code from..from+n-1} (at most
+     * {@link #PREFETCH_BATCH}) in three passes, so that each pass's cache misses are independent
+     * of one another and its loop is short enough for the CPU to have them all in flight at once
+     * (an out-of-order window holds a few hundred instructions: a few packets' worth of a whole
+     * lookup, all of a batch's worth of one load each): the tuples and their hashes (the packets
+     * alone), every home index slot, then every entry ({@link ConntrackTable#touchHashed}; for a
+     * tuple in no entry, what a new flow reads next).
+     * Changes nothing; the result only keeps the loads.
+     */
+    public int prefetch(Skb[] skbs, int from, int n) {
+        long[] k1s = batchK1;
+        long[] k2s = batchK2;
+        long[] hs = batchHash;
+        for (int k = 0; k < n; k++) {
+            Skb skb = skbs[from + k];
+            long k2 = touchK2(skb);
+            k2s[k] = k2;
+            if (k2 != -1) {
+                long k1 = Tuple.k1(skb.saddr(), skb.daddr());
+                k1s[k] = k1;
+                hs[k] = table.hashOf(k1, k2);
+            }
+        }
+        int x = 0;
+        for (int k = 0; k < n; k++) {
+            if (k2s[k] != -1) {
+                x += table.touchHomeHashed(hs[k]);
+            }
+        }
+        for (int k = 0; k < n; k++) {
+            if (k2s[k] != -1) {
+                int v = table.touchHashed(hs[k]);
+                x += v == 0 ? touchNew(k1s[k], k2s[k]) : v;
+            }
+        }
+        return x;
     }
 
     /** the second key word of a TCP or UDP datagram's tuple for the touch passes; -1: no such datagram */
@@ -168,25 +207,15 @@ public final class Conntrack {
     }
 
     /**
-     * Touches what {@link #in} will look up for this TCP or UDP datagram ({@link ConntrackTable#touch}),
-     * for a batch to overlap its cache misses. Changes nothing; the result only keeps the loads.
+     * An empty home slot: the tuple is in no entry (or, rarely, the loads summed to 0), so its
+     * packet makes a new one and next looks up its reply tuple (the null binding's used-tuple
+     * check) and what NAT reads. Only loads: a wrong guess costs time.
      */
-    public int prefetch(Skb skb) {
-        long k2 = touchK2(skb);
-        if (k2 == -1) {
-            return 0;
-        }
-        long k1 = Tuple.k1(skb.saddr(), skb.daddr());
-        int x = table.touch(k1, k2);
-        if (x == 0) {
-            // an empty home slot: the tuple is in no entry (or, rarely, the loads summed to 0),
-            // so its packet makes a new one and next looks up its reply tuple (the null
-            // binding's used-tuple check) and what NAT reads. Only loads: a wrong guess costs time.
-            x = table.touchIndex(Tuple.invertK1(k1), Tuple.invertK2(k2));
-            NewFlowPrefetch p = newFlowPrefetch;
-            if (p != null) {
-                x += p.touch(k1, k2);
-            }
+    private int touchNew(long k1, long k2) {
+        int x = table.touchIndex(Tuple.invertK1(k1), Tuple.invertK2(k2));
+        NewFlowPrefetch p = newFlowPrefetch;
+        if (p != null) {
+            x += p.touch(k1, k2);
         }
         return x;
     }

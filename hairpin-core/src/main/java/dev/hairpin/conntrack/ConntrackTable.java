@@ -310,13 +310,13 @@ public final class ConntrackTable implements CtView {
     }
 
     /**
-     * Reads the index slot a tuple hashes to (the first slot of its probe run with the tuple's
-     * tag) and the entry run it names, and nothing else: a batch does this for all its packets
+     * Reads the index slot the tuple whose {@link #hashOf} is {@code h} hashes to (the first slot
+     * of its probe run with the tuple's tag) and the entry run it names, and nothing else: a batch does this for all its packets
      * before processing any, so their cache misses overlap instead of queueing one after another
      * (plain loads; Java has no prefetch). The result means nothing; it only keeps the loads.
      */
-    public int touch(long k1, long k2) {
-        int v = firstTagged(k1, k2);
+    public int touchHashed(long h) { // 0 when the probe run has no slot with the tag
+        int v = firstTagged(h);
         if (v == 0) {
             return 0;
         }
@@ -324,15 +324,23 @@ public final class ConntrackTable implements CtView {
         return (int) slab[b] + (int) slab[b + W - 1]; // first and last word: the run's line(s)
     }
 
-    /** Reads only the index slot a tuple hashes to (a batch's first pass, before {@link #touch}). */
-    public int touchHome(long k1, long k2) {
+    /** Reads only the index slot of the tuple whose {@link #hashOf} is {@code h} (a batch's pass before {@link #touchHashed}). */
+    public int touchHomeHashed(long h) {
         int[] s = slots;
-        return s[home(hash(k1, k2), s.length)];
+        return s[home(h, s.length)];
+    }
+
+    /** the hash the index places a tuple by: a batch's touch passes compute it once for all three */
+    public long hashOf(long k1, long k2) {
+        return hash(k1, k2);
     }
 
     /** the tuple's probe run up to the first slot carrying its tag: that slot's value, 0 when none */
     private int firstTagged(long k1, long k2) {
-        long h = hash(k1, k2);
+        return firstTagged(hash(k1, k2));
+    }
+
+    private int firstTagged(long h) {
         int[] s = slots;
         int n = s.length;
         int i = home(h, n);

@@ -123,14 +123,11 @@ public final class Stack implements XtServices {
      */
     public void receive(Skb[] skbs, int n) {
         if (conntrack.table.confirmedCount() >= TOUCH_MIN_ENTRIES) {
-            // two passes: every index slot first, then (slots now cached) every entry, so each
-            // pass's misses are independent of one another and overlap
+            // every index slot first, then (slots now cached) every entry, so each pass's misses
+            // are independent of one another and overlap
             int x = 0;
-            for (int k = 0; k < n; k++) {
-                x += conntrack.prefetchHome(skbs[k]);
-            }
-            for (int k = 0; k < n; k++) {
-                x += conntrack.prefetch(skbs[k]);
+            for (int k = 0; k < n; k += Conntrack.PREFETCH_BATCH) {
+                x += conntrack.prefetch(skbs, k, Math.min(Conntrack.PREFETCH_BATCH, n - k));
             }
             touched += x;
         }
