@@ -254,6 +254,7 @@ public final class Conntrack {
         int ct;
         int dir;
         if (node < 0) {
+            noteMiss(k1, k2); // confirm's clash check need not look again
             long rk2 = Tuple.invertK2(k2);
             if (rk2 == -1) {
                 return 0;
@@ -298,6 +299,26 @@ public final class Conntrack {
     private long missK1;
     private long missK2;
     private long missInserts = -1;
+
+    /** the last tuple {@link #tupleTaken} found in no entry, and the insert count then */
+    private long freeK1;
+    private long freeK2;
+    private long freeInserts = -1;
+
+    /**
+     * Whether a lookup of this tuple is known to find nothing: it was the packet's own tuple
+     * looked up in vain ({@link #noteMiss}) or the last used-tuple check's free tuple, and no
+     * entry was inserted since.
+     */
+    private boolean knownAbsent(long k1, long k2) {
+        long n = table.inserts();
+        return missInserts == n && k1 == missK1 && k2 == missK2 || freeInserts == n && k1 == freeK1 && k2 == freeK2;
+    }
+
+    /** {@link #findLive}, or -1 at once for a tuple {@link #knownAbsent} */
+    private int findUnlessAbsent(long k1, long k2) {
+        return knownAbsent(k1, k2) ? -1 : findLive(k1, k2);
+    }
 
     /** Lookup that reaps an expired entry it meets (the kernel's lazy GC on lookup). */
     public int findLive(long k1, long k2) {
@@ -519,10 +540,14 @@ public final class Conntrack {
             stats.drop++;
             return Verdict.NF_DROP;
         }
-        int clash = findLive(table.origK1(ct), table.origK2(ct));
-        int rclash = clash < 0 ? findLive(table.replyK1(ct), table.replyK2(ct)) : -1;
-        if (clash >= 0 || rclash >= 0) {
-            return resolveClash(skb, ct, clash >= 0 ? clash : rclash);
+        // a new flow's two tuples were just looked up in vain (nf_conntrack_in, NAT's
+        // used-tuple check): only an insert since could make them clash
+        int clash = findUnlessAbsent(table.origK1(ct), table.origK2(ct));
+        if (clash < 0) {
+            clash = findUnlessAbsent(table.replyK1(ct), table.replyK2(ct));
+        }
+        if (clash >= 0) {
+            return resolveClash(skb, ct, clash);
         }
         table.setStatus(ct, CtStatus.CONFIRMED);
         table.putDeadline(ct, table.deadline(ct) + table.now());
@@ -646,6 +671,9 @@ public final class Conntrack {
     public boolean tupleTaken(long k1, long k2, int ignored) {
         int node = findLive(k1, k2);
         if (node < 0) {
+            freeK1 = k1; // most often the tuple NAT picks: confirm need not look it up again
+            freeK2 = k2;
+            freeInserts = table.inserts();
             return false;
         }
         int ct = node >>> 1;
