@@ -137,7 +137,19 @@ public final class Nat {
     /** nf_nat_alloc_null_binding(): keep the current address, still make the tuple unique */
     public int allocNullBinding(int ct, int hook) {
         int manip = Manip.ofHook(hook);
-        int ip = manip == Manip.SRC ? Tuple.dst(table.replyK1(ct)) : Tuple.src(table.replyK1(ct));
+        long rk1 = table.replyK1(ct);
+        long rk2 = table.replyK2(ct);
+        if (manip == Manip.DST && Tuple.proto(rk2) != Ipv4.PROTO_ICMP && !conntrack.isConfirmed(ct)
+                && !initialized(conntrack.status(ct), manip)) {
+            // get_unique_tuple() keeps this tuple whether or not it is taken (without a port
+            // range nf_nat_l4proto_unique_tuple leaves a destination alone; only ICMP's id is
+            // searched), so of setupInfo only the used-tuple check's lookup (its found count,
+            // its reaping) and the done bit remain
+            conntrack.tupleTaken(rk1, rk2, ct);
+            conntrack.setStatus(ct, CtStatus.DST_NAT_DONE);
+            return Verdict.NF_ACCEPT;
+        }
+        int ip = manip == Manip.SRC ? Tuple.dst(rk1) : Tuple.src(rk1);
         return setupInfo(ct, NatRange.MAP_IPS, ip, ip, 0, 0, 0, manip);
     }
 
