@@ -76,13 +76,21 @@ public record IptIp(int src, int smsk, int dst, int dmsk,
         if (((Ipv4.daddr(b, l3) & dmsk) != dst) ^ ((invflags & INV_DSTIP) != 0)) {
             return false;
         }
+        if (proto != 0 && (Ipv4.protocol(b, l3) != proto) ^ ((invflags & INV_PROTO) != 0)) {
+            return false;
+        }
+        return devicesMatch(in, out, fragment);
+    }
+
+    /**
+     * The interface and fragment parts of {@link #matches} alone, for a rule walk that has
+     * tested addresses and protocol already (each part is a pure test, so the order is free).
+     */
+    public boolean devicesMatch(NetDevice in, NetDevice out, boolean fragment) {
         if (!iniface.isEmpty() && !ifaceMatches(iniface, in) ^ ((invflags & INV_VIA_IN) != 0)) {
             return false;
         }
         if (!outiface.isEmpty() && !ifaceMatches(outiface, out) ^ ((invflags & INV_VIA_OUT) != 0)) {
-            return false;
-        }
-        if (proto != 0 && (Ipv4.protocol(b, l3) != proto) ^ ((invflags & INV_PROTO) != 0)) {
             return false;
         }
         // the kernel: NF_INVF(FRAG, (flags & F_FRAG) && !isfrag)

@@ -303,7 +303,7 @@ public final class Table {
             final Entry e = es[i];
             boolean hit = e.ipAny
                     || ipQuick(e, saddr, daddr, protocol)
-                    && (!e.ifaces && !e.frag || e.ip.matches(skb, in, out, fragment));
+                    && (!e.ifaces && !e.frag || e.ip.devicesMatch(in, out, fragment));
             if (!hit || !(trace == null ? extMatches(e.matches, skb, par) : tracedMatches(e.matches, skb, par, trace))) {
                 if (trace != null && e.rule != null) {
                     trace.rule(this, e.chain, e.num, e.rule, false);
