@@ -5,7 +5,7 @@ import dev.hairpin.packet.CtInfo;
 import java.util.Arrays;
 
 /**
- * The input routing decision of established flows (ip_route_input_noref's martian checks, FIB
+ * The input routing decision of tracked flows (ip_route_input_noref's martian checks, FIB
  * lookup, fib_validate_source with rp_filter / accept_local, the forwarding sysctl), cached by
  * the packet's (saddr, daddr, input device) as the IPv4 routing cache before Linux 3.6 was keyed.
  * Only a "forward out of dev via nexthop" outcome is kept: every other outcome (local,
@@ -34,13 +34,24 @@ final class FlowCache {
         Arrays.fill(stamp, -1); // no stamp is negative
     }
 
-    /** the slot of a packet of a confirmed entry in ESTABLISHED / ESTABLISHED_REPLY, else -1 */
-    static int slot(int ct, int ctinfo, int saddr, int daddr, NetDevice in) {
-        if (ct < 0 || (ctinfo != CtInfo.ESTABLISHED && ctinfo != CtInfo.ESTABLISHED_REPLY)) {
+    /**
+     * the slot of a tracked packet, else -1: a new flow's first packet uses it too (the decision
+     * depends on addresses and device alone), as flows between two hosts come and go
+     */
+    static int slot(int ct, int saddr, int daddr, NetDevice in) {
+        if (ct < 0) {
             return -1;
         }
         int h = saddr * 0x9E3779B1 ^ daddr * 0x85EBCA77 ^ (in == null ? 0 : in.ifindex) * 0xC2B2AE3D;
         return (h ^ h >>> 15) & (SLOTS - 1);
+    }
+
+    /** {@link #slot(int, int, int, NetDevice)} of an ESTABLISHED / ESTABLISHED_REPLY packet (FastPath's), else -1 */
+    static int slot(int ct, int ctinfo, int saddr, int daddr, NetDevice in) {
+        if (ctinfo != CtInfo.ESTABLISHED && ctinfo != CtInfo.ESTABLISHED_REPLY) {
+            return -1;
+        }
+        return slot(ct, saddr, daddr, in);
     }
 
     /** the output device cached for the packet, or null */

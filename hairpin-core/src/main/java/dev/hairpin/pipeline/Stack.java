@@ -215,9 +215,9 @@ public final class Stack implements XtServices {
         routeInput(skb);
     }
 
-    /** ip_route_input_noref(): an established flow's cached decision ({@link FlowCache}), else routeSlow. */
+    /** ip_route_input_noref(): the cached decision for the packet's hosts ({@link FlowCache}), else routeSlow. */
     private void routeInput(Skb skb) {
-        int slot = flowCache && trace == null ? FlowCache.slot(skb.ct, skb.ctinfo, skb.saddr(), skb.daddr(), skb.in) : -1;
+        int slot = flowCache && trace == null ? FlowCache.slot(skb.ct, skb.saddr(), skb.daddr(), skb.in) : -1;
         long stamp = 0;
         if (slot >= 0) {
             stamp = host.fib.generation() + host.sysctls.version();
