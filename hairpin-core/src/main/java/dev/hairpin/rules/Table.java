@@ -56,6 +56,15 @@ public final class Table {
         final boolean ifaces;
         /** -f (or ! -f) given */
         final boolean frag;
+        /**
+         * the last device whose name matched -i / -o: a name never changes, so it matches for
+         * good (a race between workers only costs a full compare)
+         */
+        NetDevice inNamed;
+        NetDevice outNamed;
+        /** -i / -o given */
+        final boolean hasIn;
+        final boolean hasOut;
         final Match[] matches;
         final Counter counter;
         final int kind;
@@ -81,7 +90,9 @@ public final class Table {
             this.invSrc = ip.inverted(IptIp.INV_SRCIP);
             this.invDst = ip.inverted(IptIp.INV_DSTIP);
             this.invProto = ip.inverted(IptIp.INV_PROTO);
-            this.ifaces = !ip.iniface().isEmpty() || !ip.outiface().isEmpty();
+            this.hasIn = !ip.iniface().isEmpty();
+            this.hasOut = !ip.outiface().isEmpty();
+            this.ifaces = hasIn || hasOut;
             this.frag = (ip.flags() & IptIp.F_FRAG) != 0 || ip.inverted(IptIp.INV_FRAG);
             this.matches = matches;
             this.counter = counter;
@@ -303,7 +314,7 @@ public final class Table {
             final Entry e = es[i];
             boolean hit = e.ipAny
                     || ipQuick(e, saddr, daddr, protocol)
-                    && (!e.ifaces && !e.frag || e.ip.devicesMatch(in, out, fragment));
+                    && (!e.ifaces && !e.frag || devicesMatch(e, in, out, fragment));
             if (!hit || !(trace == null ? extMatches(e.matches, skb, par) : tracedMatches(e.matches, skb, par, trace))) {
                 if (trace != null && e.rule != null) {
                     trace.rule(this, e.chain, e.num, e.rule, false);
@@ -464,6 +475,38 @@ public final class Table {
 
     private boolean exactDst(int k) {
         return (qflags[k] & (Q_ANY | Q_INV_DST)) == 0 && qdmsk[k] == -1;
+    }
+
+    /** {@link IptIp#devicesMatch}, a device that matched the rule's name before answered at once */
+    private static boolean devicesMatch(Entry e, NetDevice in, NetDevice out, boolean fragment) {
+        IptIp ip = e.ip;
+        if (e.hasIn) {
+            boolean m = in != null && in == e.inNamed || named(e, ip.iniface(), in, false);
+            if (!m ^ ip.inverted(IptIp.INV_VIA_IN)) {
+                return false;
+            }
+        }
+        if (e.hasOut) {
+            boolean m = out != null && out == e.outNamed || named(e, ip.outiface(), out, true);
+            if (!m ^ ip.inverted(IptIp.INV_VIA_OUT)) {
+                return false;
+            }
+        }
+        // the kernel: NF_INVF(FRAG, (flags & F_FRAG) && !isfrag)
+        return !((((ip.flags() & IptIp.F_FRAG) != 0) && !fragment) ^ ip.inverted(IptIp.INV_FRAG));
+    }
+
+    /** ifname_compare_aligned() of the rule's -i or -o name, remembering a device that matched */
+    private static boolean named(Entry e, String pattern, NetDevice dev, boolean out) {
+        boolean m = IptIp.ifaceMatches(pattern, dev);
+        if (m && dev != null) {
+            if (out) {
+                e.outNamed = dev;
+            } else {
+                e.inNamed = dev;
+            }
+        }
+        return m;
     }
 
     /** the source, destination and protocol tests of ip_packet_match() */
