@@ -49,7 +49,8 @@ public final class RulesetTables implements Tables {
     @Override
     public int run(int table, int hook, Skb skb, XtParam par) {
         Table t = ruleset.table(BY_ID[table]);
-        if (t == null || !t.hasHook(hook) || par.trace == null && t.acceptsAll(hook)) {
+        // a traced packet walks even an empty ACCEPT chain (the trace shows it)
+        if (t == null || t.quiet(hook) && (par.trace == null || !t.hasHook(hook))) {
             return Verdict.NF_ACCEPT;
         }
         return t.doTable(hook, skb, par);

@@ -135,6 +135,8 @@ public final class Table {
     private final int[] underflow = new int[Hooks.COUNT];
     private final int stackSize;
     private final boolean[] acceptsAll = new boolean[Hooks.COUNT];
+    /** bit h: no chain at hook h, or one that {@link #acceptsAll} */
+    private final int quietHooks;
 
     /**
      * Checks and compiles a table. {@code chains} must hold every built-in chain of the table
@@ -179,10 +181,13 @@ public final class Table {
         checkRules(all, names);
         this.stackSize = Math.max(1, users.size());
         this.entries = layout(all);
+        int quiet = 0;
         for (int h = 0; h < Hooks.COUNT; h++) {
             Entry first = def.hasHook(h) ? entries[hookEntry[h]] : null;
             acceptsAll[h] = first != null && first.kind == K_POLICY && first.verdict == Verdict.NF_ACCEPT;
+            quiet |= first == null || acceptsAll[h] ? 1 << h : 0;
         }
+        quietHooks = quiet;
         int n = entries.length;
         qsrc = new int[n];
         qsmsk = new int[n];
@@ -245,6 +250,11 @@ public final class Table {
      */
     public boolean acceptsAll(int hook) {
         return acceptsAll[hook];
+    }
+
+    /** {@code !hasHook(hook) || acceptsAll(hook)} in one load, for the hooks' per-packet check (hook 0..COUNT-1) */
+    public boolean quiet(int hook) {
+        return (quietHooks >>> hook & 1) != 0;
     }
 
     /**
