@@ -54,7 +54,7 @@ public final class Nat {
      * address with its port kept (a guess: wrong, it costs one load). Changes nothing.
      */
     private int touchNewFlow(long k1, long k2) {
-        int e = bysrcHead[bysrcHash(Tuple.src(k1), Tuple.sport(k2), Tuple.proto(k2), Tuple.zone(k2))];
+        int e = bysrcHead[bysrcHash(k1, k2)];
         int x = e < 0 ? e : (int) table.origK2(e);
         int ip = lastSrcAddr;
         if (ip != 0 && ip != Tuple.src(k1)) {
@@ -122,15 +122,16 @@ public final class Nat {
         long ck1 = Tuple.invertK1(table.replyK1(ct));
         long ck2 = Tuple.invertK2(table.replyK2(ct));
         long[] nt = uniqueTuple(ck1, ck2, ct, manip);
+        int bits = manip == Manip.SRC ? CtStatus.SRC_NAT_DONE : CtStatus.DST_NAT_DONE;
         if (nt[0] != ck1 || nt[1] != ck2) {
             table.alterReplyPublic(ct, Tuple.invertK1(nt[0]), Tuple.invertK2(nt[1]));
-            conntrack.setStatus(ct, manip == Manip.SRC ? CtStatus.SRC_NAT : CtStatus.DST_NAT);
+            bits |= manip == Manip.SRC ? CtStatus.SRC_NAT : CtStatus.DST_NAT;
         }
         if (manip == Manip.SRC) {
             bysrcAdd(ct);
             lastSrcAddr = Tuple.src(nt[0]);
         }
-        conntrack.setStatus(ct, manip == Manip.SRC ? CtStatus.SRC_NAT_DONE : CtStatus.DST_NAT_DONE);
+        conntrack.setStatus(ct, bits); // nothing above reads them
         return Verdict.NF_ACCEPT;
     }
 
@@ -290,7 +291,7 @@ public final class Nat {
 
     /** find_appropriate_src(): reuse the mapping an existing connection from this source has */
     private boolean findAppropriateSrc(long k1, long k2) {
-        int h = bysrcHash(Tuple.src(k1), Tuple.sport(k2), Tuple.proto(k2), Tuple.zone(k2));
+        int h = bysrcHash(k1, k2);
         for (int e = bysrcHead[h]; e >= 0; e = table.bysrcNext(e)) {
             long ok1 = table.origK1(e);
             long ok2 = table.origK2(e);
@@ -426,15 +427,17 @@ public final class Nat {
     // ---------------------------------------------------------------- by-source table
 
     /** the chain of a source: any bucket count works, since only equal sources are compared in a chain */
-    private int bysrcHash(int addr, int port, int proto, int zone) {
-        int h = Tuple.hash(Tuple.k1(addr, 0), Tuple.k2(port, 0, proto, zone), 0x5eed);
+    private int bysrcHash(long k1, long k2) {
+        // the key words with only the source address, source port, protocol and zone left
+        int h = Tuple.hash(k1 & BYSRC_K1, k2 & BYSRC_K2, 0x5eed);
         return (int) (((h & 0xffffffffL) * bysrcHead.length) >>> 32);
     }
 
+    private static final long BYSRC_K1 = Tuple.k1(-1, 0);
+    private static final long BYSRC_K2 = Tuple.k2(0xffff, 0, 0xff, 0xffff);
+
     private int bysrcHashOf(int ct) {
-        long k1 = table.origK1(ct);
-        long k2 = table.origK2(ct);
-        return bysrcHash(Tuple.src(k1), Tuple.sport(k2), Tuple.proto(k2), Tuple.zone(k2));
+        return bysrcHash(table.origK1(ct), table.origK2(ct));
     }
 
     private void bysrcAdd(int ct) {
