@@ -311,7 +311,7 @@ class FastPathEquivalenceTest {
         return p;
     }
 
-    /** UDP, TCP (any flags) or ICMP echo between a few addresses, sometimes TTL 1 or a bad checksum */
+    /** UDP, TCP (any flags) or ICMP echo between a few addresses, sometimes TTL 1 or a bad checksum (transport or header) */
     static byte[] randomPacket(SplittableRandom r, boolean fromWan) {
         int src = Ipv4.parse((fromWan ? WAN_SRC : LAN_SRC)[r.nextInt(fromWan ? WAN_SRC.length : LAN_SRC.length)]);
         int dst = Ipv4.parse((fromWan ? WAN_DST : LAN_DST)[r.nextInt(fromWan ? WAN_DST.length : LAN_DST.length)]);
@@ -355,6 +355,9 @@ class FastPathEquivalenceTest {
         Checksum.setTransport(p, 0);
         if (r.nextInt(20) == 0) {
             p[len - 1] ^= 0x5a; // a corrupt transport checksum
+        }
+        if (r.nextInt(25) == 0) {
+            p[10] ^= 0x21; // a corrupt header checksum: ip_rcv drops it, new flow or not
         }
         return p;
     }
