@@ -250,7 +250,7 @@ public final class Conntrack {
         long k1 = tup[0];
         long k2 = tup[1];
         // the same tuple just looked up in vain (nothing inserted since): still absent
-        int node = missInserts == table.inserts() && k1 == missK1 && k2 == missK2 ? -1 : findLive(k1, k2);
+        int node = findUnlessAbsent(k1, k2);
         int ct;
         int dir;
         if (node < 0) {

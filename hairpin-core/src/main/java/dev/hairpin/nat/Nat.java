@@ -512,11 +512,7 @@ public final class Nat {
         int ct = skb.ct;
         int manip = Manip.ofHook(hook);
         int dir = CtInfo.dir(skb.ctinfo);
-        int statusBit = manip == Manip.SRC ? CtStatus.SRC_NAT : CtStatus.DST_NAT;
-        if (dir == 1) {
-            statusBit ^= CtStatus.NAT_MASK;
-        }
-        if ((conntrack.status(ct) & statusBit) != 0) {
+        if ((conntrack.status(ct) & statusBit(manip, dir)) != 0) {
             manipPkt(skb, ct, manip, dir);
         }
         return Verdict.NF_ACCEPT;
@@ -528,20 +524,24 @@ public final class Nat {
      * same bytes.
      */
     public void natPacketL4(Skb skb, int hook, int proto, int status) {
-        boolean src = Manip.ofHook(hook) == Manip.SRC;
+        int manip = Manip.ofHook(hook);
         int dir = CtInfo.dir(skb.ctinfo);
-        int statusBit = src ? CtStatus.SRC_NAT : CtStatus.DST_NAT;
-        if (dir == 1) {
-            statusBit ^= CtStatus.NAT_MASK;
-        }
-        if ((status & statusBit) == 0) {
+        if ((status & statusBit(manip, dir)) == 0) {
             return;
         }
         int ct = skb.ct;
         long k1 = table.k1(ct, 1 - dir);
         long k2 = table.k2(ct, 1 - dir);
+        boolean src = manip == Manip.SRC;
         // the inverse of the other tuple: its ends swapped
-        NatManip.l4(skb.buf, skb.l3, proto, src, src ? Tuple.dst(k1) : Tuple.src(k1), src ? Tuple.dport(k2) : Tuple.sport(k2));
+        NatManip.l4(skb.buf, skb.l3, skb.l3 + skb.len, proto, src, src ? Tuple.dst(k1) : Tuple.src(k1),
+                src ? Tuple.dport(k2) : Tuple.sport(k2));
+    }
+
+    /** the status bit that says a packet of direction {@code dir} gets a {@code manip} (nf_nat_packet) */
+    private static int statusBit(int manip, int dir) {
+        int bit = manip == Manip.SRC ? CtStatus.SRC_NAT : CtStatus.DST_NAT;
+        return dir == 1 ? bit ^ CtStatus.NAT_MASK : bit;
     }
 
     /** nf_nat_manip_pkt(): make the packet look like the inverse of the other direction */
@@ -588,11 +588,7 @@ public final class Nat {
                 return false;
             }
         }
-        int statusBit = manip == Manip.SRC ? CtStatus.SRC_NAT : CtStatus.DST_NAT;
-        if (dir == 1) {
-            statusBit ^= CtStatus.NAT_MASK;
-        }
-        if ((st & statusBit) == 0) {
+        if ((st & statusBit(manip, dir)) == 0) {
             return true;
         }
         int other = 1 - dir;

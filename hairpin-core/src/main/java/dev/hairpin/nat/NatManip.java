@@ -34,31 +34,30 @@ public final class NatManip {
                 default -> { }
             }
         }
-        int field = iph + (manipSrc ? Ipv4.SADDR : Ipv4.DADDR);
-        Ipv4.put16(b, iph + Ipv4.CHECK, Checksum.replace4(Ipv4.u16(b, iph + Ipv4.CHECK), oldAddr, addr));
-        Ipv4.put32(b, field, addr);
+        address(b, iph, manipSrc, oldAddr, addr);
         return true;
+    }
+
+    /** the address itself, with the header checksum patched (csum_replace4) */
+    private static void address(byte[] b, int iph, boolean manipSrc, int oldAddr, int addr) {
+        Ipv4.put16(b, iph + Ipv4.CHECK, Checksum.replace4(Ipv4.u16(b, iph + Ipv4.CHECK), oldAddr, addr));
+        Ipv4.put32(b, iph + (manipSrc ? Ipv4.SADDR : Ipv4.DADDR), addr);
     }
 
     /**
      * {@link #manip} of a datagram whose shape the caller has checked: a 20-byte IPv4 header, not
-     * a fragment, a whole TCP (20 bytes or more) or UDP header after it. The same bytes, without
-     * reading again the header length, protocol and fragment offset it already knows.
+     * a fragment, a TCP or UDP header after it. The same bytes, without reading again the header
+     * length, protocol and fragment offset it already knows.
      */
-    public static void l4(byte[] b, int iph, int proto, boolean manipSrc, int addr, int port) {
+    public static void l4(byte[] b, int iph, int end, int proto, boolean manipSrc, int addr, int port) {
         int h = iph + Ipv4.MIN_HEADER;
-        int field = iph + (manipSrc ? Ipv4.SADDR : Ipv4.DADDR);
-        int portOff = h + (manipSrc ? 0 : 2);
-        int oldAddr = Ipv4.i32(b, field);
-        int oldPort = Ipv4.u16(b, portOff);
+        int oldAddr = Ipv4.i32(b, iph + (manipSrc ? Ipv4.SADDR : Ipv4.DADDR));
         if (proto == Ipv4.PROTO_TCP) {
-            Ipv4.put16(b, h + 16, Checksum.natTcp(Ipv4.u16(b, h + 16), oldAddr, addr, oldPort, port, false));
+            tcp(b, h, end, manipSrc, oldAddr, addr, port);
         } else {
-            Ipv4.put16(b, h + 6, Checksum.natUdp(Ipv4.u16(b, h + 6), oldAddr, addr, oldPort, port, false));
+            udp(b, h, end, manipSrc, oldAddr, addr, port);
         }
-        Ipv4.put16(b, portOff, port);
-        Ipv4.put16(b, iph + Ipv4.CHECK, Checksum.replace4(Ipv4.u16(b, iph + Ipv4.CHECK), oldAddr, addr));
-        Ipv4.put32(b, field, addr);
+        address(b, iph, manipSrc, oldAddr, addr);
     }
 
     private static void tcp(byte[] b, int h, int end, boolean src, int oldAddr, int addr, int port) {

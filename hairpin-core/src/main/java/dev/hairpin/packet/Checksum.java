@@ -148,7 +148,8 @@ public final class Checksum {
 
     /** ip_fast_csum() == 0 over the whole header */
     public static boolean ipv4HeaderValid(byte[] b, int off) {
-        return sum(b, off, Ipv4.ihlBytes(b, off), 0) == 0xffff;
+        int ihl = Ipv4.ihlBytes(b, off);
+        return ihl == Ipv4.MIN_HEADER ? ipv4Header20Valid(b, off) : sum(b, off, ihl, 0) == 0xffff;
     }
 
     // ---- transport (ipOff = offset of the IPv4 header; length from its total length) --------

@@ -155,7 +155,7 @@ public final class Stack implements XtServices {
             dropped(skb, "ip_rcv: bad header length");
             return;
         }
-        if (!(ihl == Ipv4.MIN_HEADER ? Checksum.ipv4Header20Valid(b, skb.l3) : Checksum.ipv4HeaderValid(b, skb.l3))) {
+        if (!Checksum.ipv4HeaderValid(b, skb.l3)) {
             dropped(skb, "ip_rcv: bad header checksum");
             return;
         }

@@ -93,7 +93,11 @@ public record IptIp(int src, int smsk, int dst, int dmsk,
         if (!outiface.isEmpty() && !ifaceMatches(outiface, out) ^ ((invflags & INV_VIA_OUT) != 0)) {
             return false;
         }
-        // the kernel: NF_INVF(FRAG, (flags & F_FRAG) && !isfrag)
+        return fragMatches(fragment);
+    }
+
+    /** the -f part of ip_packet_match(): the kernel's NF_INVF(FRAG, (flags & F_FRAG) && !isfrag) */
+    public boolean fragMatches(boolean fragment) {
         return !((((flags & F_FRAG) != 0) && !fragment) ^ ((invflags & INV_FRAG) != 0));
     }
 

@@ -502,8 +502,7 @@ public final class Table {
                 return false;
             }
         }
-        // the kernel: NF_INVF(FRAG, (flags & F_FRAG) && !isfrag)
-        return !((((ip.flags() & IptIp.F_FRAG) != 0) && !fragment) ^ ip.inverted(IptIp.INV_FRAG));
+        return ip.fragMatches(fragment);
     }
 
     /** ifname_compare_aligned() of the rule's -i or -o name, remembering a device that matched */
