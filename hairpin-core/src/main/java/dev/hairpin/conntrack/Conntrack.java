@@ -444,16 +444,21 @@ public final class Conntrack {
 
     /** nf_ct_refresh_acct(): new timeout (relative) and the packet counted in its direction */
     public void refreshAcct(int ct, int ctinfo, Skb skb, long timeoutNs) {
-        refresh(ct, timeoutNs);
-        table.account(ct, CtInfo.dir(ctinfo), skb.len);
+        int word = table.statusWord(ct); // read once: neither step changes it
+        refresh(ct, word, timeoutNs);
+        table.account(ct, word, CtInfo.dir(ctinfo), skb.len);
     }
 
     /** nf_ct_refresh(): timeout only */
     public void refresh(int ct, long timeoutNs) {
-        if ((table.status(ct) & CtStatus.FIXED_TIMEOUT) != 0) {
+        refresh(ct, table.statusWord(ct), timeoutNs);
+    }
+
+    private void refresh(int ct, int word, long timeoutNs) {
+        if ((word & CtStatus.FIXED_TIMEOUT) != 0) {
             return;
         }
-        if (!table.isConfirmed(ct)) {
+        if ((word & CtStatus.CONFIRMED) == 0) {
             table.putDeadline(ct, timeoutNs);
         } else {
             table.setDeadline(ct, table.now() + timeoutNs);

@@ -709,6 +709,11 @@ public final class ConntrackTable implements CtView {
         return (int) slab[(e << 3) + (PAD + STATUS)] & 0xffff;
     }
 
+    /** the status word's low half whole: IPS bits, cached events, HAS_ACCT (the sign) */
+    int statusWord(int e) {
+        return (int) slab[(e << 3) + (PAD + STATUS)];
+    }
+
     void setStatus(int e, int bits) {
         slab[(e << 3) + (PAD + STATUS)] |= bits & 0xffff;
     }
@@ -730,7 +735,12 @@ public final class ConntrackTable implements CtView {
     }
 
     void account(int e, int dir, int len) {
-        if (hasAcct(e)) {
+        account(e, statusWord(e), dir, len);
+    }
+
+    /** {@link #account} given the entry's {@link #statusWord} */
+    void account(int e, int word, int dir, int len) {
+        if (word < 0) { // HAS_ACCT
             int b = (e << 2) + (dir << 1);
             acct[b]++;
             acct[b + 1] += len;

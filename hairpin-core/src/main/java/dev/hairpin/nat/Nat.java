@@ -521,13 +521,13 @@ public final class Nat {
     /**
      * {@link #natPacket} for a packet of FastPath's shape ({@link NatManip#l4}: 20-byte header,
      * no fragment, whole TCP or UDP header), given the entry's status: the same decision and the
-     * same bytes.
+     * same bytes. True when it rewrote the packet.
      */
-    public void natPacketL4(Skb skb, int hook, int proto, int status) {
+    public boolean natPacketL4(Skb skb, int hook, int proto, int status) {
         int manip = Manip.ofHook(hook);
         int dir = CtInfo.dir(skb.ctinfo);
         if ((status & statusBit(manip, dir)) == 0) {
-            return;
+            return false;
         }
         int ct = skb.ct;
         long k1 = table.k1(ct, 1 - dir);
@@ -536,6 +536,7 @@ public final class Nat {
         // the inverse of the other tuple: its ends swapped
         NatManip.l4(skb.buf, skb.l3, skb.l3 + skb.len, proto, src, src ? Tuple.dst(k1) : Tuple.src(k1),
                 src ? Tuple.dport(k2) : Tuple.sport(k2));
+        return true;
     }
 
     /** the status bit that says a packet of direction {@code dir} gets a {@code manip} (nf_nat_packet) */

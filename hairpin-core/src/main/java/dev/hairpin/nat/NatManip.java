@@ -47,17 +47,45 @@ public final class NatManip {
     /**
      * {@link #manip} of a datagram whose shape the caller has checked: a 20-byte IPv4 header, not
      * a fragment, a TCP or UDP header after it. The same bytes, without reading again the header
-     * length, protocol and fragment offset it already knows.
+     * length, protocol and fragment offset it already knows, and in fewer accesses: the IP
+     * checksum, the addresses and the ports are two 8-byte words, changed in registers and
+     * stored once; the address's checksum term is computed once for both checksums.
      */
     public static void l4(byte[] b, int iph, int end, int proto, boolean manipSrc, int addr, int port) {
         int h = iph + Ipv4.MIN_HEADER;
-        int oldAddr = Ipv4.i32(b, iph + (manipSrc ? Ipv4.SADDR : Ipv4.DADDR));
-        if (proto == Ipv4.PROTO_TCP) {
-            tcp(b, h, end, manipSrc, oldAddr, addr, port);
-        } else {
-            udp(b, h, end, manipSrc, oldAddr, addr, port);
+        if (end - h < 8) { // no whole ports (the fast path never has such a packet)
+            manip(b, iph, end, manipSrc, addr, port);
+            return;
         }
-        address(b, iph, manipSrc, oldAddr, addr);
+        long x = Ipv4.i64(b, iph + 8); // TTL, protocol, header checksum, saddr
+        long y = Ipv4.i64(b, iph + 16); // daddr, source port, destination port
+        int oldAddr = manipSrc ? (int) x : (int) (y >>> 32);
+        int oldPort = manipSrc ? (int) (y >>> 16) & 0xffff : (int) y & 0xffff;
+        long addrTerm = Checksum.term4(oldAddr, addr);
+        // l4_manip_pkt(): the pseudo-header's address, then the port (one fold; see natTcp)
+        if (proto == Ipv4.PROTO_TCP) {
+            if (end - h >= 20) {
+                int c = Ipv4.u16(b, h + 16);
+                Ipv4.put16(b, h + 16, Checksum.replaceTerms(c, addrTerm + Checksum.term2(oldPort, port)));
+            }
+        } else {
+            int c = Ipv4.u16(b, h + 6);
+            if (c != 0) { // 0: no checksum, left alone
+                c = Checksum.replaceTerms(c, addrTerm + Checksum.term2(oldPort, port));
+                Ipv4.put16(b, h + 6, c == 0 ? Checksum.MANGLED_0 : c);
+            }
+        }
+        // nf_nat_ipv4_manip_pkt(): csum_replace4 of the header checksum, the address
+        long check = Checksum.replaceTerms((int) (x >>> 32) & 0xffff, addrTerm);
+        if (manipSrc) {
+            x = x & 0xffff_0000_0000_0000L | check << 32 | addr & 0xffff_ffffL;
+            y = y & 0xffff_ffff_0000_ffffL | (long) (port & 0xffff) << 16;
+        } else {
+            x = x & 0xffff_0000_ffff_ffffL | check << 32;
+            y = (long) addr << 32 | y & 0xffff_0000L | port & 0xffff;
+        }
+        Ipv4.put64(b, iph + 8, x);
+        Ipv4.put64(b, iph + 16, y);
     }
 
     private static void tcp(byte[] b, int h, int end, boolean src, int oldAddr, int addr, int port) {

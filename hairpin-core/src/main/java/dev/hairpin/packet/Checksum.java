@@ -253,6 +253,36 @@ public final class Checksum {
         return csumFold(add32(tmp, to));
     }
 
+    /**
+     * A covered 32-bit word's change {@code from} → {@code to} as a term of a one's complement
+     * sum: {@code ~from + to}. Terms of several csum_replace steps added together and applied by
+     * {@link #replaceTerms} give the bytes the steps give one by one (see {@link #natTcp}).
+     */
+    public static long term4(int from, int to) {
+        return (~from & 0xffff_ffffL) + (to & 0xffff_ffffL);
+    }
+
+    /** {@link #term4} of a covered 16-bit word (as inet_proto_csum_replace2 widens it) */
+    public static long term2(int from, int to) {
+        return (~from & 0xffffL) + (to & 0xffffL);
+    }
+
+    /**
+     * csum_fold(~csum_unfold(check) + terms): the checksum after the changes {@code terms} sums.
+     * The complemented check keeps its upper 16 one bits as the kernel's 32-bit one does, so the
+     * sum is never 0 and the fold lands where the step-by-step one does. For sums of a handful
+     * of terms (under 2^36 in all).
+     */
+    public static int replaceTerms(int check, long terms) {
+        // a few 32-bit terms: the sum stays under 2^36, and three end-around folds bring any
+        // such value to 16 bits (the second leaves at most 0xFFFF + 0x1F)
+        long s = (~(check & 0xffff) & 0xffff_ffffL) + terms;
+        s = (s & 0xffff) + (s >>> 16);
+        s = (s & 0xffff) + (s >>> 16);
+        s = (s & 0xffff) + (s >>> 16);
+        return ~(int) s & 0xffff;
+    }
+
     /** csum_replace2(): the same for a covered 16-bit word, in 16-bit arithmetic */
     public static int replace2(int check, int from, int to) {
         return ~add16(add16(~check & 0xffff, ~from & 0xffff), to & 0xffff) & 0xffff;
@@ -300,8 +330,7 @@ public final class Checksum {
             // the two csum_replace steps in one fold: each step's result lies in 0..0xFFFE (its
             // sum starts with a non-zero word) and is fixed by its value mod 0xFFFF, which
             // adding all four words before folding once gives as well
-            return csumFold(add32(add32(add32(add32(~(check & 0xffff), ~oldAddr), newAddr), ~(oldPort & 0xffff)),
-                    newPort & 0xffff));
+            return replaceTerms(check, term4(oldAddr, newAddr) + term2(oldPort, newPort));
         }
         int c = protoReplace4(check, oldAddr, newAddr, true, partial);
         return protoReplace2(c, oldPort, newPort, false, partial);

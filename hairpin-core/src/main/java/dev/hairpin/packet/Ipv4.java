@@ -191,6 +191,11 @@ public final class Ipv4 {
         BE16.set(b, i, (short) v);
     }
 
+    /** eight bytes big-endian: one store for several header fields */
+    public static void put64(byte[] b, int i, long v) {
+        BE64.set(b, i, v);
+    }
+
     public static void put32(byte[] b, int i, int v) {
         BE32.set(b, i, v);
     }

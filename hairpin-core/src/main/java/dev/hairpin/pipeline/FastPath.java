@@ -124,10 +124,13 @@ final class FastPath {
         // mangle: no rules; nat: an established packet only gets its manip (nf_nat_inet_fn).
         // The NAT bits read once: only NAT's own setup (a first packet's) changes them.
         int status = conntrack.status(ct);
-        stack.nat.natPacketL4(skb, Hooks.PRE_ROUTING, proto, status);
+        int rs = saddr;
+        int rd = daddr;
+        if (stack.nat.natPacketL4(skb, Hooks.PRE_ROUTING, proto, status)) {
+            rs = Ipv4.saddr(b, l3);
+            rd = Ipv4.daddr(b, l3);
+        }
         // ip_route_input_noref(): the flow's cached forward decision, else the full routing
-        int rs = Ipv4.saddr(b, l3);
-        int rd = Ipv4.daddr(b, l3);
         int slot = FlowCache.slot(ct, ctinfo, rs, rd, in);
         long stamp = stack.host.fib.generation() + stack.host.sysctls.version();
         NetDevice out = stack.flows.out(slot, rs, rd, in, stamp);

@@ -33,21 +33,19 @@ public final class UdpTracker implements L4Tracker {
         if (!valid(c, skb, hook)) {
             return -Verdict.NF_ACCEPT;
         }
-        if (!c.isConfirmed(ct)) {
+        int st = c.status(ct); // read once: nothing below changes it before setStatus
+        if ((st & CtStatus.CONFIRMED) == 0) {
             c.setL4aux(ct, c.now() + STREAM_DELAY_NS); // stream_ts
         }
-        if ((c.status(ct) & CtStatus.SEEN_REPLY) != 0) {
-            long timeout = c.config.timeout(CtTimeout.UDP_UNREPLIED);
-            boolean stream = false;
-            if (c.now() > c.l4aux(ct)) {
-                timeout = c.config.timeout(CtTimeout.UDP_REPLIED);
-                stream = true;
-            }
+        if ((st & CtStatus.SEEN_REPLY) != 0) {
+            boolean stream = c.now() > c.l4aux(ct);
+            long timeout = c.config.timeout(stream ? CtTimeout.UDP_REPLIED : CtTimeout.UDP_UNREPLIED);
             c.refreshAcct(ct, ctinfo, skb, timeout);
-            if ((c.status(ct) & CtStatus.NAT_CLASH) != 0) {
+            if ((st & CtStatus.NAT_CLASH) != 0) {
                 return Verdict.NF_ACCEPT; // never assured: they time out soon
             }
-            if (stream && c.setStatus(ct, CtStatus.ASSURED)) {
+            if (stream && (st & CtStatus.ASSURED) == 0) {
+                c.setStatus(ct, CtStatus.ASSURED);
                 c.eventCache(ct, CtEvent.ASSURED);
             }
         } else {
