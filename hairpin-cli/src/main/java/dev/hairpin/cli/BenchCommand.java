@@ -164,6 +164,14 @@ final class BenchCommand implements Callable<Integer> {
         long cpuNs;
         int next;
 
+        /**
+         * allocated last: keeps this shard's per-packet-written objects (packet buffers, skbs)
+         * off the cache lines of the next shard's, which the main thread allocates right after
+         * and a full GC compacts in the same order (two workers writing one line would slow
+         * both)
+         */
+        final long[] pad;
+
         Shard(int total, int w, boolean snatOn, int filterRules) {
             flows = total / threads + (w < total % threads ? 1 : 0);
             gw = new Gateway(flows, snatOn, filterRules);
@@ -171,6 +179,7 @@ final class BenchCommand implements Callable<Integer> {
             driver = new Driver(gw, snatOn, prefetch);
             driver.stride = threads;
             driver.offset = w;
+            pad = new long[32];
         }
     }
 
