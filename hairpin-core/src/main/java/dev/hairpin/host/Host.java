@@ -23,6 +23,7 @@ public final class Host {
     public final Map<Integer, byte[]> neighbours = new HashMap<>();
 
     public NetDevice add(NetDevice d) {
+        addrVersion++;
         devices.add(d);
         byName.put(d.name, d);
         byIndex.put(d.ifindex, d);
@@ -48,7 +49,38 @@ public final class Host {
 
     /** Recomputes the local routing table after addresses changed. */
     public void addressesChanged() {
+        addrVersion++;
         fib.rebuildLocal(devices);
+    }
+
+    /**
+     * bumped by every device added and every {@link #addressesChanged} (which whoever changes a
+     * device's addresses must call, as the local routing table depends on them too)
+     */
+    private long addrVersion;
+    /** {@link #selectAddrCached}'s last question and answer, and the address version it holds for */
+    private NetDevice selDev;
+    private int selDst;
+    private int selScope;
+    private int selAddr;
+    private long selVersion = -1;
+
+    /**
+     * {@link #selectAddr}, remembering its last answer: MASQUERADE asks it for every new
+     * connection, mostly with the same device and next hop. Only the devices and their addresses
+     * decide it, so the answer holds until {@link #addressesChanged} or {@link #add}.
+     */
+    public int selectAddrCached(NetDevice dev, int dst, int scope) {
+        if (selVersion == addrVersion && selDev == dev && selDst == dst && selScope == scope) {
+            return selAddr;
+        }
+        int a = selectAddr(dev, dst, scope);
+        selDev = dev;
+        selDst = dst;
+        selScope = scope;
+        selAddr = a;
+        selVersion = addrVersion;
+        return a;
     }
 
     /** __ip_dev_find(): the device holding a local address */

@@ -106,10 +106,11 @@ public final class Nat {
     /** {@link #setupInfo(int, NatRange, int)} with the range's fields given one by one. */
     public int setupInfo(int ct, int flags, int minAddr, int maxAddr, int minProto, int maxProto, int baseProto,
             int manip) {
-        if (conntrack.isConfirmed(ct)) {
+        int st = conntrack.status(ct); // one read for both questions
+        if ((st & CtStatus.CONFIRMED) != 0) {
             return Verdict.NF_ACCEPT;
         }
-        if (initialized(conntrack.status(ct), manip)) {
+        if (initialized(st, manip)) {
             return Verdict.NF_DROP;
         }
         rFlags = flags;
@@ -128,7 +129,11 @@ public final class Nat {
             bits |= manip == Manip.SRC ? CtStatus.SRC_NAT : CtStatus.DST_NAT;
         }
         if (manip == Manip.SRC) {
-            bysrcAdd(ct);
+            // the by-source hash find_appropriate_src computed, when it hashed the same key
+            // (a destination manip before this one keeps the source part)
+            long ok1 = table.origK1(ct) & BYSRC_K1;
+            long ok2 = table.origK2(ct) & BYSRC_K2;
+            bysrcAdd(ct, ok1 == srcHashK1 && ok2 == srcHashK2 ? srcHash : bysrcHash(ok1, ok2));
             lastSrcAddr = Tuple.src(nt[0]);
         }
         conntrack.setStatus(ct, bits); // nothing above reads them
@@ -140,8 +145,9 @@ public final class Nat {
         int manip = Manip.ofHook(hook);
         long rk1 = table.replyK1(ct);
         long rk2 = table.replyK2(ct);
-        if (manip == Manip.DST && Tuple.proto(rk2) != Ipv4.PROTO_ICMP && !conntrack.isConfirmed(ct)
-                && !initialized(conntrack.status(ct), manip)) {
+        int st = conntrack.status(ct);
+        if (manip == Manip.DST && Tuple.proto(rk2) != Ipv4.PROTO_ICMP && (st & CtStatus.CONFIRMED) == 0
+                && !initialized(st, manip)) {
             // get_unique_tuple() keeps this tuple whether or not it is taken (without a port
             // range nf_nat_l4proto_unique_tuple leaves a destination alone; only ICMP's id is
             // searched), so of setupInfo only the used-tuple check's lookup (its found count,
@@ -292,6 +298,9 @@ public final class Nat {
     /** find_appropriate_src(): reuse the mapping an existing connection from this source has */
     private boolean findAppropriateSrc(long k1, long k2) {
         int h = bysrcHash(k1, k2);
+        srcHash = h;
+        srcHashK1 = k1 & BYSRC_K1;
+        srcHashK2 = k2 & BYSRC_K2;
         for (int e = bysrcHead[h]; e >= 0; e = table.bysrcNext(e)) {
             long ok1 = table.origK1(e);
             long ok2 = table.origK2(e);
@@ -440,11 +449,20 @@ public final class Nat {
         return bysrcHash(table.origK1(ct), table.origK2(ct));
     }
 
-    private void bysrcAdd(int ct) {
+    /**
+     * the by-source bucket find_appropriate_src last looked in, and the masked key it hashed
+     * (a resize changes the bucket count: {@link #bysrcResize} forgets it)
+     */
+    private int srcHash;
+    private long srcHashK1;
+    private long srcHashK2 = -1; // none: a masked key has its destination port bits clear
+
+    /** adds the entry at the head of bucket {@code h} (its {@link #bysrcHashOf}) */
+    private void bysrcAdd(int ct, int h) {
         if (++bysrcCount > bysrcHead.length) {
             bysrcResize(bysrcHead.length * 2);
+            h = bysrcHashOf(ct);
         }
-        int h = bysrcHashOf(ct);
         table.setBysrcNext(ct, bysrcHead[h]);
         bysrcHead[h] = ct;
     }
@@ -456,6 +474,7 @@ public final class Nat {
      * "newest first" order, the only order find_appropriate_src sees.
      */
     private void bysrcResize(int buckets) {
+        srcHashK2 = -1;
         int[] old = bysrcHead;
         int[] head = new int[buckets];
         Arrays.fill(head, -1);
@@ -514,6 +533,16 @@ public final class Nat {
         int dir = CtInfo.dir(skb.ctinfo);
         if ((conntrack.status(ct) & statusBit(manip, dir)) != 0) {
             manipPkt(skb, ct, manip, dir);
+        }
+        return Verdict.NF_ACCEPT;
+    }
+
+    /** {@link #natPacket} given the entry's current status word */
+    public int natPacket(Skb skb, int hook, int status) {
+        int manip = Manip.ofHook(hook);
+        int dir = CtInfo.dir(skb.ctinfo);
+        if ((status & statusBit(manip, dir)) != 0) {
+            manipPkt(skb, skb.ct, manip, dir);
         }
         return Verdict.NF_ACCEPT;
     }

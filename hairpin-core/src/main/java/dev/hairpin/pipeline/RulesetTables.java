@@ -11,6 +11,15 @@ import dev.hairpin.rules.XtParam;
 /** The hooks' view of a {@link Ruleset}: each call reads the table's current snapshot. */
 public final class RulesetTables implements Tables {
     private static final TableDef[] BY_ID = {TableDef.RAW, TableDef.MANGLE, TableDef.NAT, TableDef.FILTER, TableDef.SECURITY};
+    /** {@link #BY_ID}'s ordinals */
+    private static final int[] ORDINAL = {0, 0, 0, 0, 0};
+
+    static {
+        for (int id = 0; id < BY_ID.length; id++) {
+            ORDINAL[id] = BY_ID[id].ordinal();
+        }
+    }
+
     public final Ruleset ruleset;
 
     public RulesetTables(Ruleset ruleset) {
@@ -48,7 +57,7 @@ public final class RulesetTables implements Tables {
 
     @Override
     public int run(int table, int hook, Skb skb, XtParam par) {
-        Table t = ruleset.table(BY_ID[table]);
+        Table t = ruleset.tableAt(ORDINAL[table]);
         // a traced packet walks even an empty ACCEPT chain (the trace shows it)
         if (t == null || t.quiet(hook) && (par.trace == null || !t.hasHook(hook))) {
             return Verdict.NF_ACCEPT;

@@ -594,17 +594,21 @@ public final class Stack implements XtServices {
             return nat.icmpReplyTranslation(skb, hook) ? Verdict.NF_ACCEPT : Verdict.NF_DROP;
         }
         int manip = Manip.ofHook(hook);
+        // the status word, read again only after something that may have bound the entry
+        int st = conntrack.status(ct);
         if (ctinfo == CtInfo.NEW || ctinfo == CtInfo.RELATED || ctinfo == CtInfo.RELATED_REPLY) {
-            if (!Nat.initialized(conntrack.status(ct), manip)) {
+            if (!Nat.initialized(st, manip)) {
                 int v = tables.run(Tables.NAT, hook, skb, par);
                 if (v != Verdict.NF_ACCEPT) {
                     return v;
                 }
-                if (!Nat.initialized(conntrack.status(ct), manip)) {
+                st = conntrack.status(ct);
+                if (!Nat.initialized(st, manip)) {
                     v = nat.allocNullBinding(ct, hook);
                     if (v != Verdict.NF_ACCEPT) {
                         return v;
                     }
+                    st = conntrack.status(ct);
                 }
             } else if (oifChanged(skb, hook)) {
                 conntrack.killAcct(ct, ctinfo, skb);
@@ -614,7 +618,7 @@ public final class Stack implements XtServices {
             conntrack.killAcct(ct, ctinfo, skb);
             return Verdict.NF_DROP;
         }
-        return nat.natPacket(skb, hook);
+        return nat.natPacket(skb, hook, st);
     }
 
     /** nf_nat_oif_changed(): a masqueraded flow now leaving by another device */
@@ -666,7 +670,7 @@ public final class Stack implements XtServices {
         if (ct < 0 || conntrack.table.src(ct, 0) == 0) {
             return Verdict.NF_ACCEPT;
         }
-        int newsrc = host.selectAddr(skb.out, skb.nexthop, Route.SCOPE_UNIVERSE);
+        int newsrc = host.selectAddrCached(skb.out, skb.nexthop, Route.SCOPE_UNIVERSE);
         if (newsrc == 0) {
             kernelLog.accept(skb.out.name + " ate my IP address");
             return Verdict.NF_DROP;

@@ -44,6 +44,11 @@ public final class Ruleset {
         return tables[def.ordinal()];
     }
 
+    /** {@link #table(TableDef)} by the definition's ordinal (the hooks' per-packet lookup) */
+    public Table tableAt(int ordinal) {
+        return tables[ordinal];
+    }
+
     /** The snapshot of a table by iptables name, or null when it does not exist. */
     public Table table(String name) {
         TableDef d = TableDef.byName(name);
