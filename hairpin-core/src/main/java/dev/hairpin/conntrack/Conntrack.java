@@ -525,11 +525,12 @@ public final class Conntrack {
         if (ct < 0) {
             return Verdict.NF_ACCEPT;
         }
-        if (!table.isConfirmed(ct)) {
+        int st = table.status(ct);
+        if ((st & CtStatus.CONFIRMED) == 0) {
             if (CtInfo.dir(skb.ctinfo) != 0) {
                 return Verdict.NF_ACCEPT; // REJECT's replies ride an unconfirmed entry
             }
-            int ret = confirmNew(skb, ct);
+            int ret = confirmNew(skb, ct, st);
             if (ret != Verdict.NF_ACCEPT) {
                 return ret;
             }
@@ -539,8 +540,9 @@ public final class Conntrack {
         return Verdict.NF_ACCEPT;
     }
 
-    private int confirmNew(Skb skb, int ct) {
-        if ((table.status(ct) & CtStatus.DYING) != 0) {
+    /** {@code st}: the entry's status word (nothing below changes it before the insert) */
+    private int confirmNew(Skb skb, int ct, int st) {
+        if ((st & CtStatus.DYING) != 0) {
             stats.insertFailed++;
             stats.drop++;
             return Verdict.NF_DROP;
@@ -558,7 +560,7 @@ public final class Conntrack {
         table.putDeadline(ct, table.deadline(ct) + table.now());
         table.insert(ct);
         table.timerAdd(ct);
-        table.cacheEvent(ct, (table.status(ct) & CtStatus.EXPECTED) != 0 ? CtEvent.RELATED : CtEvent.NEW);
+        table.cacheEvent(ct, (st & CtStatus.EXPECTED) != 0 ? CtEvent.RELATED : CtEvent.NEW);
         return Verdict.NF_ACCEPT;
     }
 

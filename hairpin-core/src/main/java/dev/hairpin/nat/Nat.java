@@ -142,10 +142,14 @@ public final class Nat {
 
     /** nf_nat_alloc_null_binding(): keep the current address, still make the tuple unique */
     public int allocNullBinding(int ct, int hook) {
+        return allocNullBinding(ct, hook, conntrack.status(ct));
+    }
+
+    /** {@link #allocNullBinding(int, int)} given the entry's current status word */
+    public int allocNullBinding(int ct, int hook, int st) {
         int manip = Manip.ofHook(hook);
         long rk1 = table.replyK1(ct);
         long rk2 = table.replyK2(ct);
-        int st = conntrack.status(ct);
         if (manip == Manip.DST && Tuple.proto(rk2) != Ipv4.PROTO_ICMP && (st & CtStatus.CONFIRMED) == 0
                 && !initialized(st, manip)) {
             // get_unique_tuple() keeps this tuple whether or not it is taken (without a port

@@ -167,6 +167,7 @@ public final class Stack implements XtServices {
         if (Ipv4.isFragment(b, skb.l3) && !gatherFrags(skb, DEFRAG_IN)) {
             return;
         }
+        readSkips();
         int v = preRouting(skb);
         if (v != Verdict.NF_ACCEPT) {
             finish(skb, v, "PREROUTING");
@@ -204,6 +205,7 @@ public final class Stack implements XtServices {
 
     /** the full way on from conntrack's PREROUTING verdict {@code v} (the fast path's way back) */
     void resumeAfterConntrack(Skb skb, int v) {
+        readSkips();
         setHook(skb, Hooks.PRE_ROUTING, skb.in, null);
         if (v == Verdict.NF_ACCEPT) {
             v = preRoutingAfterConntrack(skb, skipMask(Hooks.PRE_ROUTING));
@@ -226,15 +228,21 @@ public final class Stack implements XtServices {
                 skb.rtType = Route.RTN_UNICAST;
                 skb.out = o;
                 skb.nexthop = flows.nexthop(slot);
-                forward(skb);
+                forwardIn(skb);
                 return;
             }
         }
-        routeSlow(skb, slot, stamp);
+        routeSlowIn(skb, slot, stamp);
     }
 
     /** martian checks, then local delivery or forwarding; a forward decision fills the slot (-1: none) */
     void routeSlow(Skb skb, int slot, long stamp) {
+        readSkips();
+        routeSlowIn(skb, slot, stamp);
+    }
+
+    /** {@link #routeSlow} within a packet's way (the skip masks read) */
+    private void routeSlowIn(Skb skb, int slot, long stamp) {
         NetDevice in = skb.in;
         int saddr = skb.saddr();
         int daddr = skb.daddr();
@@ -293,7 +301,7 @@ public final class Stack implements XtServices {
         if (slot >= 0) {
             flows.store(slot, saddr, daddr, in, stamp, skb.out, skb.nexthop);
         }
-        forward(skb);
+        forwardIn(skb);
     }
 
     /** fib_validate_source(): a local address as source, and rp_filter */
@@ -349,7 +357,14 @@ public final class Stack implements XtServices {
 
     // ================================================================= forwarding
 
+    /** ip_forward(): TTL, MTU, FORWARD, then {@link #postRouting} */
     void forward(Skb skb) {
+        readSkips();
+        forwardIn(skb);
+    }
+
+    /** {@link #forward} within a packet's way (the skip masks read) */
+    private void forwardIn(Skb skb) {
         if (trace != null) {
             trace.route(skb, "forward");
         }
@@ -387,11 +402,17 @@ public final class Stack implements XtServices {
                     : host.selectAddr(skb.out, skb.nexthop, Route.SCOPE_UNIVERSE);
             IpOptions.recordRoute(b, skb.l3, src);
         }
-        postRouting(skb);
+        postRoutingIn(skb);
     }
 
     /** ip_output(): POSTROUTING, then out on skb.out (or back in through lo). */
     void postRouting(Skb skb) {
+        readSkips();
+        postRoutingIn(skb);
+    }
+
+    /** {@link #postRouting} within a packet's way (the skip masks read) */
+    private void postRoutingIn(Skb skb) {
         int hook = Hooks.POST_ROUTING;
         setHook(skb, hook, null, skb.out);
         int v = run(Tables.MANGLE, hook, skb, skipMask(hook));
@@ -546,7 +567,7 @@ public final class Stack implements XtServices {
             finish(skb, v, "OUTPUT");
             return;
         }
-        postRouting(skb);
+        postRouting(skb); // reads the skip masks: this may be a packet within another's way
     }
 
     /** ip_route_me_harder(): route again by the (new) destination, keeping the source. */
@@ -604,7 +625,7 @@ public final class Stack implements XtServices {
                 }
                 st = conntrack.status(ct);
                 if (!Nat.initialized(st, manip)) {
-                    v = nat.allocNullBinding(ct, hook);
+                    v = nat.allocNullBinding(ct, hook, st);
                     if (v != Verdict.NF_ACCEPT) {
                         return v;
                     }
@@ -618,7 +639,23 @@ public final class Stack implements XtServices {
             conntrack.killAcct(ct, ctinfo, skb);
             return Verdict.NF_DROP;
         }
-        return nat.natPacket(skb, hook, st);
+        return natPacket(skb, hook, st);
+    }
+
+    /**
+     * nf_nat_packet(): a datagram of FastPath's shape (20-byte header, first or only fragment,
+     * TCP or UDP) through {@link Nat#natPacketL4}, which skips reading again what is checked here
+     */
+    private int natPacket(Skb skb, int hook, int status) {
+        byte[] b = skb.buf;
+        int l3 = skb.l3;
+        int proto = Ipv4.protocol(b, l3);
+        if (skb.l4 - l3 == Ipv4.MIN_HEADER && (proto == Ipv4.PROTO_UDP || proto == Ipv4.PROTO_TCP)
+                && (Ipv4.fragOff(b, l3) & Ipv4.IP_OFFSET) == 0) {
+            nat.natPacketL4(skb, hook, proto, status);
+            return Verdict.NF_ACCEPT;
+        }
+        return nat.natPacket(skb, hook, status);
     }
 
     /** nf_nat_oif_changed(): a masqueraded flow now leaving by another device */
@@ -818,15 +855,29 @@ public final class Stack implements XtServices {
 
     // ================================================================= helpers
 
-    /** the tables the hook may skip ({@link Tables#skipMask}); none while tracing (every chain shows) */
+    /**
+     * The skip masks ({@link Tables#skipMasks}) as read when the packet being processed entered
+     * the full path ({@link #readSkips}): once per packet, not once per hook. A packet the stack
+     * makes on the way of another (an ICMP error, TEE) reads them again on entry; the tables
+     * cannot change in between (only between packets), so the outer packet's stay right.
+     */
+    private int[] skips = Tables.NO_SKIPS;
+
+    /** at each way into the full path: the current tables' masks; none while tracing (every chain shows) */
+    private void readSkips() {
+        skips = trace == null ? tables.skipMasks() : Tables.NO_SKIPS;
+    }
+
+    /** the tables the hook may skip ({@link Tables#skipMask}) */
     private int skipMask(int hook) {
-        return trace == null ? tables.skipMask(hook) : 0;
+        return skips[hook];
     }
 
     private int run(int table, int hook, Skb skb, int skip) {
         return (skip & 1 << table) != 0 ? Verdict.NF_ACCEPT : tables.run(table, hook, skb, par);
     }
 
+    /** The packet enters {@code hook} with devices {@code in}, {@code out}: skb, rule parameters, tracer. */
     void setHook(Skb skb, int hook, NetDevice in, NetDevice out) {
         skb.hook = hook;
         par.hook = hook;
