@@ -122,6 +122,7 @@ public final class Nat {
         // what we have looks like the inverse of the reply (earlier manips included)
         long ck1 = Tuple.invertK1(table.replyK1(ct));
         long ck2 = Tuple.invertK2(table.replyK2(ct));
+        srcHashK2 = -1; // only a by-source hash computed within this call is reused below
         long[] nt = uniqueTuple(ck1, ck2, ct, manip);
         int bits = manip == Manip.SRC ? CtStatus.SRC_NAT_DONE : CtStatus.DST_NAT_DONE;
         if (nt[0] != ck1 || nt[1] != ck2) {
@@ -454,8 +455,9 @@ public final class Nat {
     }
 
     /**
-     * the by-source bucket find_appropriate_src last looked in, and the masked key it hashed
-     * (a resize changes the bucket count: {@link #bysrcResize} forgets it)
+     * the by-source bucket find_appropriate_src looked in during the current setupInfo, and the
+     * masked key it hashed (setupInfo forgets it on entry; a resize changes the bucket count:
+     * {@link #bysrcResize} forgets it too)
      */
     private int srcHash;
     private long srcHashK1;
