@@ -294,7 +294,15 @@ public final class Conntrack {
         missK1 = k1;
         missK2 = k2;
         missInserts = table.inserts();
+        missesNoted++;
     }
+
+    /** how many misses {@link #noteMiss} was told of (a caller sees whether a call in between noted one) */
+    public long missesNoted() {
+        return missesNoted;
+    }
+
+    private long missesNoted;
 
     private long missK1;
     private long missK2;

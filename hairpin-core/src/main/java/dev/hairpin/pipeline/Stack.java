@@ -140,8 +140,15 @@ public final class Stack implements XtServices {
     public void receive(Skb skb) {
         if (trace != null) {
             trace.begin(skb);
-        } else if (flowCache && fast.receive(skb)) {
-            return;
+        } else if (flowCache) {
+            long misses = conntrack.missesNoted();
+            if (fast.receive(skb)) {
+                return;
+            }
+            if (conntrack.missesNoted() != misses) {
+                firstPacket(skb);
+                return;
+            }
         }
         byte[] b = skb.buf;
         int avail = skb.len;
@@ -167,6 +174,28 @@ public final class Stack implements XtServices {
         if (Ipv4.isFragment(b, skb.l3) && !gatherFrags(skb, DEFRAG_IN)) {
             return;
         }
+        readSkips();
+        int v = preRouting(skb);
+        if (v != Verdict.NF_ACCEPT) {
+            finish(skb, v, "PREROUTING");
+            return;
+        }
+        routeInput(skb);
+    }
+
+    /**
+     * ip_rcv() of a datagram FastPath declined at its conntrack lookup (a new flow's first
+     * packet, usually): it noted the miss only after checking everything ip_rcv_core checks here
+     * (IHL 5, total length within the data, header checksum) and that it is no fragment, on the
+     * untouched skb, so only ip_rcv's settings remain. FirstPacketCachesTest holds FastPath to
+     * that order (a bad header or a fragment of a new flow still goes ip_rcv's way).
+     */
+    private void firstPacket(Skb skb) {
+        skb.len = Ipv4.totLen(skb.buf, skb.l3); // trim link-layer padding
+        skb.l4 = skb.l3 + Ipv4.MIN_HEADER;
+        skb.fragMaxSize = 0;
+        skb.fragList = null;
+        skb.zone = 0;
         readSkips();
         int v = preRouting(skb);
         if (v != Verdict.NF_ACCEPT) {
