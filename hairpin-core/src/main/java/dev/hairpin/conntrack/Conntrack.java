@@ -247,8 +247,33 @@ public final class Conntrack {
         if (!tupleOf(skb, proto, tup)) {
             return 0;
         }
-        long k1 = tup[0];
-        long k2 = tup[1];
+        return resolveTuple(skb, tup[0], tup[1]);
+    }
+
+    /**
+     * {@link #in} for a TCP or UDP datagram whose tuple (zone 0) was the last one {@link #noteMiss}
+     * was told of, by a lookup of this very packet with nothing inserted since (FastPath's, before
+     * any table could set a zone): the tuple is not read from the headers again.
+     */
+    public int inNoted(Skb skb, int hook) {
+        if (skb.ct >= 0 || skb.ctinfo == CtInfo.UNTRACKED) {
+            return Verdict.NF_ACCEPT;
+        }
+        if (resolveTuple(skb, missK1, missK2) < 0) {
+            stats.drop++;
+            return Verdict.NF_DROP;
+        }
+        int ct = skb.ct;
+        if (ct < 0) {
+            stats.invalid++;
+            return Verdict.NF_ACCEPT;
+        }
+        int v = track(skb, ct, Tuple.proto(missK2), hook);
+        return v != REPEAT ? v : in(skb, hook);
+    }
+
+    /** resolve_normal_ct() from the packet's tuple on */
+    private int resolveTuple(Skb skb, long k1, long k2) {
         // the same tuple just looked up in vain (nothing inserted since): still absent
         int node = findUnlessAbsent(k1, k2);
         int ct;

@@ -197,7 +197,19 @@ public final class Stack implements XtServices {
         skb.fragList = null;
         skb.zone = 0;
         readSkips();
-        int v = preRouting(skb);
+        int hook = Hooks.PRE_ROUTING;
+        int skip = skipMask(hook);
+        int v;
+        if ((skip & 1 << Tables.RAW) != 0) {
+            // raw has no rule (FastPath looked only then): conntrack takes the tuple FastPath noted
+            setHook(skb, hook, skb.in, null);
+            v = conntrack.inNoted(skb, hook);
+            if (v == Verdict.NF_ACCEPT) {
+                v = preRoutingAfterConntrack(skb, skip);
+            }
+        } else {
+            v = preRouting(skb);
+        }
         if (v != Verdict.NF_ACCEPT) {
             finish(skb, v, "PREROUTING");
             return;

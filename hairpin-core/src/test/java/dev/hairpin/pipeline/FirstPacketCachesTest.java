@@ -93,6 +93,55 @@ class FirstPacketCachesTest {
     }
 
     /**
+     * The full path trusts FastPath's header checks when FastPath noted a lookup miss for the
+     * packet (Stack.firstPacket): a new flow's datagram FastPath would look up only after those
+     * checks. Damaged headers and fragments of new flows must still meet ip_rcv and defrag.
+     */
+    @Test
+    void aNewFlowsBadHeaderOrFragmentStillGoesIpRcvsWay() {
+        Gateway gw = new Gateway(100, true, 0);
+        gw.clock(1_000_000_000_000L);
+        List<String> drops = new ArrayList<>();
+        Output sink = gw.stack.output;
+        gw.stack.output = new Output() {
+            @Override
+            public void transmit(Skb skb, NetDevice dev, int nexthop) {
+                sink.transmit(skb, dev, nexthop);
+            }
+
+            @Override
+            public void drop(Skb skb, String reason) {
+                drops.add(reason);
+            }
+        };
+        byte[] bad = datagram(LAN_HOST, 3000, SERVER, 53);
+        bad[10] ^= 1; // header checksum
+        receive(gw, bad);
+        byte[] longer = datagram(LAN_HOST, 3001, SERVER, 53);
+        Ipv4.put16(longer, 2, UdpFlows.LEN + 1); // total length beyond the data
+        Ipv4.put16(longer, 10, 0);
+        Ipv4.put16(longer, 10, dev.hairpin.packet.Checksum.compute(longer, 0, 20));
+        receive(gw, longer);
+        byte[] frag = datagram(LAN_HOST, 3002, SERVER, 53);
+        Ipv4.put16(frag, 6, Ipv4.IP_MF); // a first fragment: queued until the rest comes
+        Ipv4.put16(frag, 10, 0);
+        Ipv4.put16(frag, 10, dev.hairpin.packet.Checksum.compute(frag, 0, 20));
+        receive(gw, frag);
+        assertThat(drops).containsExactly("ip_rcv: bad header checksum", "ip_rcv: bad header length");
+        assertThat(gw.transmitted).isZero();
+        assertThat(gw.conntrack.table.count()).isZero();
+        // and the same flow's intact datagram goes through
+        receive(gw, datagram(LAN_HOST, 3000, SERVER, 53));
+        assertThat(gw.transmitted).isEqualTo(1);
+    }
+
+    private static void receive(Gateway gw, byte[] b) {
+        Skb skb = new Skb(b, 0, b.length);
+        skb.in = gw.lan;
+        gw.stack.receive(skb);
+    }
+
+    /**
      * find_appropriate_src across the by-source table's resizes: with two addresses to choose
      * from, a second connection from the same source and port takes the first one's address
      * (not the one jhash would choose for its destination), however many entries came between.
@@ -126,6 +175,13 @@ class FirstPacketCachesTest {
     }
 
     private static void sendVia(Gateway gw, NetDevice in, int saddr, int sport, int daddr, int dport) {
+        Skb skb = new Skb(datagram(saddr, sport, daddr, dport), 0, UdpFlows.LEN);
+        skb.in = in;
+        gw.stack.receive(skb);
+    }
+
+    /** a 56-byte UDP datagram with its header checksum (UDP checksum 0: none) */
+    static byte[] datagram(int saddr, int sport, int daddr, int dport) {
         byte[] b = new byte[UdpFlows.LEN];
         b[0] = 0x45;
         Ipv4.put16(b, 2, UdpFlows.LEN);
@@ -137,9 +193,7 @@ class FirstPacketCachesTest {
         Ipv4.put16(b, 20, sport);
         Ipv4.put16(b, 22, dport);
         Ipv4.put16(b, 24, UdpFlows.LEN - 20);
-        Skb skb = new Skb(b, 0, b.length);
-        skb.in = in;
-        gw.stack.receive(skb);
+        return b;
     }
 
     /** find_best_ips_proto's pick between 203.0.113.1 and .2 for (src, dst) */
