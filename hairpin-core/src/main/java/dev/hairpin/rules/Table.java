@@ -322,9 +322,12 @@ public final class Table {
                 }
             }
             final Entry e = es[i];
-            boolean hit = e.ipAny
-                    || ipQuick(e, saddr, daddr, protocol)
-                    && (!e.ifaces && !e.frag || devicesMatch(e, in, out, fragment));
+            // untraced, the loop above stopped only at an entry whose quick test passed (or that
+            // matches anything): only the devices and -f remain to be asked
+            boolean hit = trace == null
+                    ? !e.ifaces && !e.frag || devicesMatch(e, in, out, fragment)
+                    : e.ipAny || ipQuick(e, saddr, daddr, protocol)
+                            && (!e.ifaces && !e.frag || devicesMatch(e, in, out, fragment));
             if (!hit || !(trace == null ? extMatches(e.matches, skb, par) : tracedMatches(e.matches, skb, par, trace))) {
                 if (trace != null && e.rule != null) {
                     trace.rule(this, e.chain, e.num, e.rule, false);
