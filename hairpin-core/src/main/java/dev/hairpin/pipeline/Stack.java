@@ -680,23 +680,7 @@ public final class Stack implements XtServices {
             conntrack.killAcct(ct, ctinfo, skb);
             return Verdict.NF_DROP;
         }
-        return natPacket(skb, hook, st);
-    }
-
-    /**
-     * nf_nat_packet(): a datagram of FastPath's shape (20-byte header, first or only fragment,
-     * TCP or UDP) through {@link Nat#natPacketL4}, which skips reading again what is checked here
-     */
-    private int natPacket(Skb skb, int hook, int status) {
-        byte[] b = skb.buf;
-        int l3 = skb.l3;
-        int proto = Ipv4.protocol(b, l3);
-        if (skb.l4 - l3 == Ipv4.MIN_HEADER && (proto == Ipv4.PROTO_UDP || proto == Ipv4.PROTO_TCP)
-                && (Ipv4.fragOff(b, l3) & Ipv4.IP_OFFSET) == 0) {
-            nat.natPacketL4(skb, hook, proto, status);
-            return Verdict.NF_ACCEPT;
-        }
-        return nat.natPacket(skb, hook, status);
+        return nat.natPacket(skb, hook, st);
     }
 
     /** nf_nat_oif_changed(): a masqueraded flow now leaving by another device */
@@ -906,7 +890,10 @@ public final class Stack implements XtServices {
 
     /** at each way into the full path: the current tables' masks; none while tracing (every chain shows) */
     private void readSkips() {
-        skips = trace == null ? tables.skipMasks() : Tables.NO_SKIPS;
+        int[] m = trace == null ? tables.skipMasks() : Tables.NO_SKIPS;
+        if (m != skips) { // mostly the same array: no reference store (and its GC barrier)
+            skips = m;
+        }
     }
 
     /** the tables the hook may skip ({@link Tables#skipMask}) */
