@@ -119,6 +119,13 @@ public final class Table {
     private final int[] qdmsk;
     private final int[] qproto;
     private final int[] qflags;
+    /**
+     * The same six words per entry packed in one array ({@link #QW} ints from entry i's
+     * {@code i << 3}: flags, src, smsk, dst, dmsk, proto), what the skip loop reads: one array
+     * base and length for the whole walk instead of six, and an entry's test on one cache line.
+     */
+    private final int[] quick;
+    static final int QW = 8;
     private static final int Q_ANY = 1;
     private static final int Q_INV_SRC = 2;
     private static final int Q_INV_DST = 4;
@@ -208,6 +215,16 @@ public final class Table {
         runOf = new DstRun[n];
         nextSame = new int[n];
         indexRuns();
+        quick = new int[n * QW];
+        for (int k = 0; k < n; k++) {
+            int o = k * QW;
+            quick[o] = qflags[k];
+            quick[o + 1] = qsrc[k];
+            quick[o + 2] = qsmsk[k];
+            quick[o + 3] = qdst[k];
+            quick[o + 4] = qdmsk[k];
+            quick[o + 5] = qproto[k];
+        }
     }
 
     /** An empty table: built-in chains with policy ACCEPT and no rules. */
@@ -291,12 +308,7 @@ public final class Table {
         int saddr = Ipv4.saddr(b, skb.l3);
         int daddr = Ipv4.daddr(b, skb.l3);
         int protocol = Ipv4.protocol(b, skb.l3);
-        final int[] qf = qflags;
-        final int[] qs = qsrc;
-        final int[] qsm = qsmsk;
-        final int[] qd = qdst;
-        final int[] qdm = qdmsk;
-        final int[] qp = qproto;
+        final int[] q = quick;
         int sp = 0;
         int i = hookEntry[hook];
         for (;;) {
@@ -305,17 +317,19 @@ public final class Table {
                 // own over flat arrays: kept tight whatever gets inlined below (chain ends,
                 // which match any packet, always stop it)
                 for (;;) {
-                    int fl = qf[i];
-                    if ((fl & Q_RUN) != 0 && qd[i] != daddr) {
+                    int o = i * QW;
+                    int fl = q[o];
+                    if ((fl & Q_RUN) != 0 && q[o + 3] != daddr) {
                         // a long run of -d x/32 rules (kube-proxy's): go straight to the next
                         // one for this destination; those between cannot match
                         i = runNext(i, daddr);
-                        fl = qf[i];
+                        o = i * QW;
+                        fl = q[o];
                     }
                     if ((fl & Q_ANY) != 0
-                            || ((saddr & qsm[i]) == qs[i]) != ((fl & Q_INV_SRC) != 0)
-                            && ((daddr & qdm[i]) == qd[i]) != ((fl & Q_INV_DST) != 0)
-                            && (qp[i] == 0 || (protocol == qp[i]) != ((fl & Q_INV_PROTO) != 0))) {
+                            || ((saddr & q[o + 2]) == q[o + 1]) != ((fl & Q_INV_SRC) != 0)
+                            && ((daddr & q[o + 4]) == q[o + 3]) != ((fl & Q_INV_DST) != 0)
+                            && (q[o + 5] == 0 || (protocol == q[o + 5]) != ((fl & Q_INV_PROTO) != 0))) {
                         break;
                     }
                     i++;
