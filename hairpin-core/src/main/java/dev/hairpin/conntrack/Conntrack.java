@@ -106,21 +106,28 @@ public final class Conntrack {
             }
         }
         while (true) {
-            int r = resolveNormalCt(skb, proto);
-            if (r < 0) {
-                stats.drop++;
-                return Verdict.NF_DROP;
-            }
-            int ct = skb.ct;
-            if (ct < 0) {
-                stats.invalid++;
-                return Verdict.NF_ACCEPT;
-            }
-            int v = track(skb, ct, proto, hook);
+            int v = trackResolved(skb, resolveNormalCt(skb, proto), proto, hook);
             if (v != REPEAT) {
                 return v;
             }
         }
+    }
+
+    /**
+     * What follows resolve_normal_ct() (its answer {@code r}): a failed allocation drops the
+     * packet, a packet left without an entry is INVALID, else the protocol tracker ({@link #track}).
+     */
+    private int trackResolved(Skb skb, int r, int proto, int hook) {
+        if (r < 0) {
+            stats.drop++;
+            return Verdict.NF_DROP;
+        }
+        int ct = skb.ct;
+        if (ct < 0) {
+            stats.invalid++;
+            return Verdict.NF_ACCEPT;
+        }
+        return track(skb, ct, proto, hook);
     }
 
     /** {@link #track}'s answer when the tracker killed the entry and the packet must be looked up again */
@@ -259,16 +266,7 @@ public final class Conntrack {
         if (skb.ct >= 0 || skb.ctinfo == CtInfo.UNTRACKED) {
             return Verdict.NF_ACCEPT;
         }
-        if (resolveTuple(skb, missK1, missK2) < 0) {
-            stats.drop++;
-            return Verdict.NF_DROP;
-        }
-        int ct = skb.ct;
-        if (ct < 0) {
-            stats.invalid++;
-            return Verdict.NF_ACCEPT;
-        }
-        int v = track(skb, ct, Tuple.proto(missK2), hook);
+        int v = trackResolved(skb, resolveTuple(skb, missK1, missK2), Tuple.proto(missK2), hook);
         return v != REPEAT ? v : in(skb, hook);
     }
 

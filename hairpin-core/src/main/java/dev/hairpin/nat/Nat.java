@@ -534,13 +534,7 @@ public final class Nat {
 
     /** nf_nat_packet(): rewrite by the binding, inverted for the reply direction */
     public int natPacket(Skb skb, int hook) {
-        int ct = skb.ct;
-        int manip = Manip.ofHook(hook);
-        int dir = CtInfo.dir(skb.ctinfo);
-        if ((conntrack.status(ct) & statusBit(manip, dir)) != 0) {
-            manipPkt(skb, ct, manip, dir);
-        }
-        return Verdict.NF_ACCEPT;
+        return natPacket(skb, hook, conntrack.status(skb.ct));
     }
 
     /** {@link #natPacket} given the entry's current status word */
