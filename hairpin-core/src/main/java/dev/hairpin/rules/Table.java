@@ -110,22 +110,19 @@ public final class Table {
     private final Map<String, Integer> references;
     private final Entry[] entries;
     /**
-     * The quick IP test of every entry as parallel arrays (the skip loop reads these in order,
-     * not one object per rule): addresses and masks, protocol, and Q_* flags.
-     */
-    private final int[] qsrc;
-    private final int[] qsmsk;
-    private final int[] qdst;
-    private final int[] qdmsk;
-    private final int[] qproto;
-    private final int[] qflags;
-    /**
-     * The same six words per entry packed in one array ({@link #QW} ints from entry i's
-     * {@code i << 3}: flags, src, smsk, dst, dmsk, proto), what the skip loop reads: one array
-     * base and length for the whole walk instead of six, and an entry's test on one cache line.
+     * The quick IP test of every entry, {@link #QW} ints from entry i's {@code i << 3}: Q_* flags,
+     * source and mask, destination and mask, protocol. The skip loop reads it in rule order, not
+     * one object per rule: one array base and length for the whole walk, an entry's test on one
+     * cache line.
      */
     private final int[] quick;
     static final int QW = 8;
+    private static final int Q_FLAGS = 0;
+    private static final int Q_SRC = 1;
+    private static final int Q_SMSK = 2;
+    private static final int Q_DST = 3;
+    private static final int Q_DMSK = 4;
+    private static final int Q_PROTO = 5;
     private static final int Q_ANY = 1;
     private static final int Q_INV_SRC = 2;
     private static final int Q_INV_DST = 4;
@@ -196,35 +193,21 @@ public final class Table {
         }
         quietHooks = quiet;
         int n = entries.length;
-        qsrc = new int[n];
-        qsmsk = new int[n];
-        qdst = new int[n];
-        qdmsk = new int[n];
-        qproto = new int[n];
-        qflags = new int[n];
+        quick = new int[n * QW];
         for (int k = 0; k < n; k++) {
             Entry e = entries[k];
-            qsrc[k] = e.src;
-            qsmsk[k] = e.smsk;
-            qdst[k] = e.dst;
-            qdmsk[k] = e.dmsk;
-            qproto[k] = e.proto;
-            qflags[k] = (e.ipAny ? Q_ANY : 0) | (e.invSrc ? Q_INV_SRC : 0) | (e.invDst ? Q_INV_DST : 0)
+            int o = k * QW;
+            quick[o + Q_FLAGS] = (e.ipAny ? Q_ANY : 0) | (e.invSrc ? Q_INV_SRC : 0) | (e.invDst ? Q_INV_DST : 0)
                     | (e.invProto ? Q_INV_PROTO : 0);
+            quick[o + Q_SRC] = e.src;
+            quick[o + Q_SMSK] = e.smsk;
+            quick[o + Q_DST] = e.dst;
+            quick[o + Q_DMSK] = e.dmsk;
+            quick[o + Q_PROTO] = e.proto;
         }
         runOf = new DstRun[n];
         nextSame = new int[n];
         indexRuns();
-        quick = new int[n * QW];
-        for (int k = 0; k < n; k++) {
-            int o = k * QW;
-            quick[o] = qflags[k];
-            quick[o + 1] = qsrc[k];
-            quick[o + 2] = qsmsk[k];
-            quick[o + 3] = qdst[k];
-            quick[o + 4] = qdmsk[k];
-            quick[o + 5] = qproto[k];
-        }
     }
 
     /** An empty table: built-in chains with policy ACCEPT and no rules. */
@@ -318,18 +301,18 @@ public final class Table {
                 // which match any packet, always stop it)
                 for (;;) {
                     int o = i * QW;
-                    int fl = q[o];
-                    if ((fl & Q_RUN) != 0 && q[o + 3] != daddr) {
+                    int fl = q[o + Q_FLAGS];
+                    if ((fl & Q_RUN) != 0 && q[o + Q_DST] != daddr) {
                         // a long run of -d x/32 rules (kube-proxy's): go straight to the next
                         // one for this destination; those between cannot match
                         i = runNext(i, daddr);
                         o = i * QW;
-                        fl = q[o];
+                        fl = q[o + Q_FLAGS];
                     }
                     if ((fl & Q_ANY) != 0
-                            || ((saddr & q[o + 2]) == q[o + 1]) != ((fl & Q_INV_SRC) != 0)
-                            && ((daddr & q[o + 4]) == q[o + 3]) != ((fl & Q_INV_DST) != 0)
-                            && (q[o + 5] == 0 || (protocol == q[o + 5]) != ((fl & Q_INV_PROTO) != 0))) {
+                            || ((saddr & q[o + Q_SMSK]) == q[o + Q_SRC]) != ((fl & Q_INV_SRC) != 0)
+                            && ((daddr & q[o + Q_DMSK]) == q[o + Q_DST]) != ((fl & Q_INV_DST) != 0)
+                            && (q[o + Q_PROTO] == 0 || (protocol == q[o + Q_PROTO]) != ((fl & Q_INV_PROTO) != 0))) {
                         break;
                     }
                     i++;
@@ -433,7 +416,8 @@ public final class Table {
         final int[] first;
         final int mask;
 
-        DstRun(int start, int end, int[] qdst, int[] nextSame) {
+        /** {@code quick}: the table's packed quick tests, whose destinations it indexes */
+        DstRun(int start, int end, int[] quick, int[] nextSame) {
             this.end = end;
             int cap = Integer.highestOneBit(Math.max(4, (end - start) * 2 - 1)) * 2;
             keys = new int[cap];
@@ -443,9 +427,10 @@ public final class Table {
             int[] last = new int[cap];
             for (int k = start; k < end; k++) {
                 nextSame[k] = end;
-                int slot = slot(qdst[k]);
+                int dst = quick[k * QW + Q_DST];
+                int slot = slot(dst);
                 if (first[slot] < 0) {
-                    keys[slot] = qdst[k];
+                    keys[slot] = dst;
                     first[slot] = k;
                 } else {
                     nextSame[last[slot]] = k;
@@ -491,17 +476,17 @@ public final class Table {
                 k++;
             }
             if (k - start >= RUN_MIN) {
-                DstRun r = new DstRun(start, k, qdst, nextSame);
+                DstRun r = new DstRun(start, k, quick, nextSame);
                 for (int j = start; j < k; j++) {
                     runOf[j] = r;
-                    qflags[j] |= Q_RUN;
+                    quick[j * QW + Q_FLAGS] |= Q_RUN;
                 }
             }
         }
     }
 
     private boolean exactDst(int k) {
-        return (qflags[k] & (Q_ANY | Q_INV_DST)) == 0 && qdmsk[k] == -1;
+        return (quick[k * QW + Q_FLAGS] & (Q_ANY | Q_INV_DST)) == 0 && quick[k * QW + Q_DMSK] == -1;
     }
 
     /** {@link IptIp#devicesMatch}, a device that matched the rule's name before answered at once */
