@@ -70,9 +70,8 @@ public final class NatManip {
             }
         } else {
             int c = Ipv4.u16(b, h + 6);
-            if (c != 0) { // 0: no checksum, left alone
-                c = Checksum.replaceTerms(c, addrTerm + Checksum.term2(oldPort, port));
-                Ipv4.put16(b, h + 6, c == 0 ? Checksum.MANGLED_0 : c);
+            if (c != 0) { // 0: no checksum, left alone (no store)
+                Ipv4.put16(b, h + 6, Checksum.natUdpTerms(c, addrTerm + Checksum.term2(oldPort, port)));
             }
         }
         // nf_nat_ipv4_manip_pkt(): csum_replace4 of the header checksum, the address

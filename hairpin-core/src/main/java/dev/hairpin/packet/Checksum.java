@@ -341,10 +341,16 @@ public final class Checksum {
      * and a result of 0 is sent as 0xFFFF.
      */
     public static int natUdp(int check, int oldAddr, int newAddr, int oldPort, int newPort, boolean partial) {
-        if (check == 0) {
-            return 0;
-        }
-        int c = natTcp(check, oldAddr, newAddr, oldPort, newPort, partial);
+        return check == 0 ? 0 : mangled0(natTcp(check, oldAddr, newAddr, oldPort, newPort, partial));
+    }
+
+    /** {@link #natUdp} (not partial) given the changes' summed {@link #term4}/{@link #term2} terms */
+    public static int natUdpTerms(int check, long terms) {
+        return check == 0 ? 0 : mangled0(replaceTerms(check, terms));
+    }
+
+    /** a UDP checksum that computes to 0 is sent as CSUM_MANGLED_0 */
+    private static int mangled0(int c) {
         return c == 0 ? MANGLED_0 : c;
     }
 

@@ -12,13 +12,7 @@ import dev.hairpin.rules.XtParam;
 public final class RulesetTables implements Tables {
     private static final TableDef[] BY_ID = {TableDef.RAW, TableDef.MANGLE, TableDef.NAT, TableDef.FILTER, TableDef.SECURITY};
     /** {@link #BY_ID}'s ordinals */
-    private static final int[] ORDINAL = {0, 0, 0, 0, 0};
-
-    static {
-        for (int id = 0; id < BY_ID.length; id++) {
-            ORDINAL[id] = BY_ID[id].ordinal();
-        }
-    }
+    private static final int[] ORDINAL = java.util.Arrays.stream(BY_ID).mapToInt(TableDef::ordinal).toArray();
 
     public final Ruleset ruleset;
 
