@@ -26,6 +26,12 @@ public final class NetDevice {
     public boolean up = true;
     /** this device's conf values as {@link Sysctls} last resolved them (a cache it owns) */
     volatile Sysctls.DevConf conf;
+    /**
+     * a number no other device object of this JVM has (from 1): a cache can key on the device in
+     * a primitive word without holding it (ifindex may be reused by another device object)
+     */
+    public final int serial = SERIALS.incrementAndGet();
+    private static final java.util.concurrent.atomic.AtomicInteger SERIALS = new java.util.concurrent.atomic.AtomicInteger();
 
     public NetDevice(String name, int ifindex, int type, byte[] mac, int mtu) {
         this.name = name;

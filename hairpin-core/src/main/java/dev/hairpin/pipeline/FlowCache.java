@@ -18,20 +18,25 @@ import java.util.Arrays;
  * stale answer. Direct-mapped into a fixed number of slots (memory independent of the table;
  * two address pairs on one slot only cost each other misses): the many flows between the same
  * two hosts share one slot, so a million flows among a few thousand address pairs still hit.
+ *
+ * <p>A slot is four longs of one array, so a lookup reads one or two cache lines (not one per
+ * field): {@code saddr << 32 | daddr}, the stamp, {@code in.serial << 32 | nexthop}, and the out
+ * device as an index into {@link #devs} (the few devices seen, by identity).
  */
 final class FlowCache {
     static final int SLOTS = 1 << 14;
-    private final int[] saddr = new int[SLOTS];
-    private final int[] daddr = new int[SLOTS];
-    private final NetDevice[] in = new NetDevice[SLOTS];
-    private final long[] stamp = new long[SLOTS];
-    private final NetDevice[] out = new NetDevice[SLOTS];
-    private final int[] nexthop = new int[SLOTS];
+    private static final long LOW = 0xffff_ffffL;
+    private final long[] slots = new long[SLOTS * 4];
+    /** the out devices stored so far; a slot names one by its index here */
+    private NetDevice[] devs = new NetDevice[4];
+    private int devCount;
     /** packets routed from the cache (tests check the cache was exercised) */
     long hits;
 
     FlowCache() {
-        Arrays.fill(stamp, -1); // no stamp is negative
+        for (int i = 1; i < slots.length; i += 4) {
+            slots[i] = -1; // no stamp is negative
+        }
     }
 
     /**
@@ -54,25 +59,52 @@ final class FlowCache {
         return slot(ct, saddr, daddr, in);
     }
 
+    private static long addrs(int s, int d) {
+        return (long) s << 32 | d & LOW;
+    }
+
+    private static int serial(NetDevice dev) {
+        return dev == null ? 0 : dev.serial;
+    }
+
     /** the output device cached for the packet, or null */
     NetDevice out(int slot, int s, int d, NetDevice dev, long now) {
-        if (stamp[slot] != now || saddr[slot] != s || daddr[slot] != d || in[slot] != dev) {
+        long[] w = slots;
+        int b = slot << 2;
+        if (w[b] != addrs(s, d) || w[b + 1] != now || (int) (w[b + 2] >>> 32) != serial(dev)) {
             return null;
         }
         hits++;
-        return out[slot];
+        return devs[(int) w[b + 3]];
+    }
+
+    /** reads the slot's first word and nothing else (a batch's touch pass); the result means nothing */
+    int touch(int slot) {
+        return (int) slots[slot << 2];
     }
 
     int nexthop(int slot) {
-        return nexthop[slot];
+        return (int) slots[(slot << 2) + 2];
     }
 
     void store(int slot, int s, int d, NetDevice dev, long now, NetDevice o, int nh) {
-        saddr[slot] = s;
-        daddr[slot] = d;
-        in[slot] = dev;
-        stamp[slot] = now;
-        out[slot] = o;
-        nexthop[slot] = nh;
+        int b = slot << 2;
+        slots[b] = addrs(s, d);
+        slots[b + 1] = now;
+        slots[b + 2] = (long) serial(dev) << 32 | nh & LOW;
+        slots[b + 3] = indexOf(o);
+    }
+
+    private int indexOf(NetDevice o) {
+        for (int i = 0; i < devCount; i++) {
+            if (devs[i] == o) {
+                return i;
+            }
+        }
+        if (devCount == devs.length) {
+            devs = Arrays.copyOf(devs, devCount * 2);
+        }
+        devs[devCount] = o;
+        return devCount++;
     }
 }
