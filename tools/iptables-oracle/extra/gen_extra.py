@@ -1,0 +1,309 @@
+#!/usr/bin/python3
+"""Plans for the hand-written rulesets of extra/rulesets (test-side only): record.py runs them.
+
+usage: extra/gen_extra.py | record.py OUTDIR
+  rulesets : each extra/rulesets/NN-name.rules loaded with iptables-restore in a fresh namespace,
+             then every listing of the tables it names (save, -S, -L variants), per-chain -S/-L,
+             and follow-up commands (-C/-D with options reordered, -Z, -F ...)
+  broken   : malformed restore files after a valid base (refusal text, exit code, nothing applied)
+  scripts  : sequences of single iptables commands, failing ones included
+  groups   : option variants of less common extensions, one rule at a time"""
+import json, os, re
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+BUILTIN = {"INPUT", "FORWARD", "OUTPUT", "PREROUTING", "POSTROUTING"}
+
+# follow-up commands per ruleset (iptables argument lists, split on spaces)
+AFTER = {
+    "01-soho-router": [
+        "-C INPUT -i lo -j ACCEPT", "-C INPUT -j ACCEPT -i lo", "-C INPUT -i lo -j DROP",
+        "-C wan_in -p icmp -m icmp --icmp-type 8 -m limit --limit 2/s --limit-burst 5 -j ACCEPT",
+        "-C wan_in -m limit --limit 5/minute -j LOG --log-prefix wan\\ drop:\\  --log-level warning",
+        "-t nat -C port_forward -p tcp --dport 2222 -j DNAT --to-destination 192.168.8.10:22",
+        "-t nat -D port_forward -p tcp -m multiport --dports 80,443 -j DNAT --to-destination 192.168.8.20",
+        "-t nat -D port_forward 9", "-t nat -D port_forward 3", "-t nat -S port_forward",
+        "-X guest_in", "-F guest_in", "-X guest_in", "-D INPUT -i wlan1 -j guest_in", "-X guest_in",
+        "-E lan_fwd lan_forward", "-S FORWARD", "-L FORWARD -n --line-numbers", "-P INPUT ACCEPT", "-S INPUT 1",
+        "-L INPUT 3 -n", "-Z INPUT 2", "-L -n -v -x INPUT", "-t mangle -S FORWARD 1"],
+    "02-ssh-guard": ["-C SSHBRUTE -m recent --set --name SSH", "-C SSHBRUTE -m recent --name SSH --set --mask 255.255.255.255 --rsource",
+                     "-D SSHBRUTE -m recent --remove --name SSH_BAN", "-S SSHBRUTE",
+                     "-C ICMPFLOOD -m hashlimit --hashlimit-upto 4/s --hashlimit-burst 8 --hashlimit-mode srcip --hashlimit-name icmp-in -j RETURN",
+                     "-C ICMPFLOOD -m hashlimit --hashlimit-name icmp-in --hashlimit-upto 4/second --hashlimit-burst 8 --hashlimit-mode srcip -j RETURN"],
+    "04-mangle-qos": ["-t mangle -C MARKS -i eth0 -j MARK --set-xmark 1/255", "-t mangle -C MARKS -i eth0 -j MARK --set-mark 0x1/0xff",
+                      "-t mangle -C PREROUTING -j CONNMARK --restore-mark --mask 0xff", "-t mangle -D MARKS -j CONNMARK --save-mark",
+                      "-t mangle -D MARKS -j CONNMARK --save-mark --nfmask 0xffffffff --ctmask 0xffffffff", "-t mangle -S MARKS",
+                      "-t mangle -C QOS -p udp -m udp --dport 5060 -j DSCP --set-dscp 46", "-t mangle -L QOS -n -v --line-numbers"],
+    "08-nat-ranges": ["-t nat -C snat_rules -s 10.1.0.0/24 -o eth0 -j SNAT --to 198.51.100.2",
+                      "-t nat -C dnat_rules -d 203.0.113.16/32 -j DNAT --to-destination 10.1.0.18",
+                      "-t nat -D snat_rules -s 10.1.6.0/24 -o eth0 -j SNAT --to-source 198.51.100.12 --random-fully --persistent --random",
+                      "-t nat -L snat_rules -n", "-t nat -L dnat_rules -n -v -x --line-numbers", "-t nat -S dnat_rules 5"],
+    "09-address-forms": ["-C INPUT -s 192.0.2.77/24 -j ACCEPT", "-C INPUT -s 192.0.2.0/255.255.255.0 -j ACCEPT",
+                         "-D INPUT -s 10.0.0.1,10.0.0.2,10.0.0.0/30 -j DROP", "-S INPUT", "-D INPUT -s localhost -j ACCEPT",
+                         "-L INPUT -n --line-numbers"],
+    "11-tcp-flags": ["-C badflags -p tcp --tcp-flags ACK,FIN,SYN,RST,URG,PSH NONE -j DROP",
+                     "-C badflags -p tcp --tcp-flags SYN,RST,ACK,FIN,URG,PSH FIN,PSH,URG -j DROP",
+                     "-C INPUT -p tcp --dport 22 -j ACCEPT", "-D INPUT -p tcp -m tcp --dport 80 -j ACCEPT", "-L badflags -n"],
+    "13-multiport": ["-C INPUT -p tcp -m multiport --dports 22,80,443 -j ACCEPT", "-C INPUT -p tcp -m multiport --dports 443,80,22 -j ACCEPT",
+                     "-D INPUT -p tcp -m multiport --dports ssh,http,https,imaps,pop3s -j ACCEPT", "-S INPUT"],
+    "14-conntrack-all": ["-C FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT",
+                         "-C FORWARD -m state --state RELATED,ESTABLISHED -j ACCEPT", "-D FORWARD 3", "-S FORWARD 3"],
+    "15-comments": ["-C INPUT -m comment --comment with\\ spaces\\ in\\ it -j ACCEPT", "-S INPUT 4", "-L INPUT 4 -n"],
+    "16-all-tables-counters": ["-Z INPUT", "-L INPUT -n -v -x", "-Z", "-L -n -v", "-t nat -L -n -v -x -Z", "-t nat -L -n -v",
+                               "-t mangle -Z mark_out", "-t raw -L -n -v", "-t security -S -v"],
+    "17-kube-proxy-like": ["-t nat -S KUBE-SVC-WEB", "-t nat -F KUBE-SVC-WEB", "-t nat -X KUBE-SEP-AAAA1111",
+                           "-t nat -X KUBE-SVC-WEB", "-t nat -L KUBE-SERVICES -n"],
+    "23-option-order": ["-C INPUT -p tcp --dport 22 -j ACCEPT", "-C INPUT -j ACCEPT --dport 22 -p tcp",
+                        "-D INPUT -m conntrack --ctstate NEW --ctproto tcp --ctorigsrc 10.0.0.0/8 --ctorigdstport 80 -j ACCEPT",
+                        "-S INPUT"],
+    "24-chain-names": ["-E a b", "-E a chain-renamed", "-S INPUT", "-X unused", "-X", "-S", "-t nat -X b", "-t nat -S"],
+}
+FLAGS = {"16-all-tables-counters": ["-c"]}
+
+
+def tables_of(text):
+    ts = [l[1:].strip() for l in text.split("\n") if l.startswith("*")]
+    return [t for t in ["filter", "nat", "mangle", "raw", "security"] if t in ts or t == "filter"]
+
+
+def user_chains(text):
+    out = []
+    table = None
+    for l in text.split("\n"):
+        if l.startswith("*"):
+            table = l[1:].strip()
+        elif l.startswith(":"):
+            name = l[1:].split()[0]
+            if name not in BUILTIN:
+                out.append((table, name))
+    return out
+
+
+def rulesets():
+    out = []
+    d = os.path.join(HERE, "rulesets")
+    for f in sorted(os.listdir(d)):
+        if not f.endswith(".rules"):
+            continue
+        name = f[:-6]
+        text = open(os.path.join(d, f), encoding="utf-8").read()
+        chains = user_chains(text)
+        extra = []
+        for t, c in chains[:6]:
+            extra += [["-t", t, "-S", c], ["-t", t, "-L", c, "-n", "--line-numbers"], ["-t", t, "-L", c, "-n", "-v", "-x"]]
+        extra += [["-S", "INPUT"], ["-L", "INPUT", "-n", "--line-numbers"]]
+        after = [split(a) for a in AFTER.get(name, [])]
+        out.append({"name": name, "input": text, "flags": FLAGS.get(name, []), "tables": tables_of(text),
+                    "extra": extra, "after": after})
+    return out
+
+
+def split(cmd):
+    # spaces escaped with a backslash stay in the word
+    return [w.replace("\0", " ") for w in cmd.replace("\\ ", "\0").split(" ")]
+
+
+F = "*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n"
+N = "*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n"
+BASE = (F + ":keep - [0:0]\n-A INPUT -j keep\n-A keep -p tcp --dport 22 -j ACCEPT\nCOMMIT\n" + N +
+        "-A POSTROUTING -o eth0 -j MASQUERADE\nCOMMIT\n")
+GOODF = F + ":user - [0:0]\n-A INPUT -i lo -j ACCEPT\n-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n-A INPUT -j user\n"
+B = []
+def b(name, text, flags=()):
+    B.append({"name": name, "base": BASE, "input": text, "flags": list(flags)})
+
+b("bad-option-line7", GOODF + "-A user -p tcp --dprot 22 -j ACCEPT\nCOMMIT\n")
+b("unknown-chain", GOODF + "-A NOPE -j ACCEPT\nCOMMIT\n")
+b("missing-commit", GOODF + "-A user -j ACCEPT\n")
+b("missing-commit-then-table", GOODF + "-A user -j ACCEPT\n" + N + "COMMIT\n")
+b("bad-rule-counters", GOODF + "[1:x] -A user -j ACCEPT\nCOMMIT\n", ["-c"])
+b("bad-policy-counters", F.replace("[0:0]\n:FORWARD", "[1:2\n:FORWARD") + "COMMIT\n", ["-c"])
+b("policy-counters-letters", F.replace("[0:0]\n:FORWARD", "[a:b]\n:FORWARD") + "COMMIT\n", ["-c"])
+b("unknown-target", GOODF + "-A user -j ACCEPTT\nCOMMIT\n")
+b("unknown-match", GOODF + "-A user -m nosuchmatch -j ACCEPT\nCOMMIT\n")
+b("bad-address", GOODF + "-A user -s 10.0.0.300 -j DROP\nCOMMIT\n")
+b("unresolvable-host", GOODF + "-A user -s no-such-host.invalid -j DROP\nCOMMIT\n")
+b("bad-mask", GOODF + "-A user -s 10.0.0.0/40 -j DROP\nCOMMIT\n")
+b("second-table-error", GOODF + "COMMIT\n" + N + "-A POSTROUTING -o eth1 -j SNAT --to-source 10.0.0.1.1\nCOMMIT\n")
+b("third-table-error", GOODF + "COMMIT\n" + N + "COMMIT\n*mangle\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -j MARK --set-mark zz\nCOMMIT\n")
+b("bad-port", GOODF + "-A user -p tcp --dport 70000 -j ACCEPT\nCOMMIT\n")
+b("missing-arg-eol", GOODF + "-A user -s\nCOMMIT\n")
+b("unterminated-quote", GOODF + "-A user -m comment --comment \"oops -j ACCEPT\nCOMMIT\n")
+b("dnat-in-filter", GOODF + "-A user -j DNAT --to-destination 10.0.0.1\nCOMMIT\n")
+b("chain-declared-twice", GOODF.replace(":user - [0:0]\n", ":user - [0:0]\n:user - [0:0]\n") + "COMMIT\n")
+b("policy-on-user-chain", GOODF.replace(":user - [0:0]", ":user DROP [0:0]") + "COMMIT\n")
+b("bad-table-name", "*filtr\n:INPUT ACCEPT [0:0]\nCOMMIT\n")
+b("jump-undeclared", GOODF + "-A user -j elsewhere\nCOMMIT\n")
+b("option-twice", GOODF + "-A user -p tcp --dport 22 --dport 23 -j ACCEPT\nCOMMIT\n")
+b("bad-ctstate", GOODF + "-A user -m conntrack --ctstate NEW,BOGUS -j ACCEPT\nCOMMIT\n")
+b("bad-icmp-type", GOODF + "-A user -p icmp --icmp-type echo -j ACCEPT\nCOMMIT\n")
+b("masquerade-prerouting", N + "-A PREROUTING -j MASQUERADE\nCOMMIT\n")
+b("bad-limit-unit", GOODF + "-A user -m limit --limit 5/fortnight -j ACCEPT\nCOMMIT\n")
+b("bad-mark-value", "*mangle\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -j MARK --set-mark 0xZZ\nCOMMIT\n")
+b("bad-log-level", GOODF + "-A user -j LOG --log-level 9\nCOMMIT\n")
+b("old-negation", GOODF + "-A user -s ! 10.0.0.1 -j DROP\nCOMMIT\n")
+b("chain-name-too-long", GOODF + ":abcdefghijklmnopqrstuvwxyz0123456 - [0:0]\nCOMMIT\n")
+b("rule-before-table", "-A INPUT -j ACCEPT\n" + GOODF + "COMMIT\n")
+b("bad-policy-name", F.replace(":FORWARD ACCEPT", ":FORWARD REJECT") + "COMMIT\n")
+b("bad-reject-with", GOODF + "-A user -j REJECT --reject-with icmp-bogus\nCOMMIT\n")
+b("tcp-option-without-proto", GOODF + "-A user --dport 22 -j ACCEPT\nCOMMIT\n")
+b("multiport-too-many", GOODF + "-A user -p tcp -m multiport --dports 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16 -j ACCEPT\nCOMMIT\n")
+b("bad-iface-too-long", GOODF + "-A user -i abcdefghijklmnopq -j ACCEPT\nCOMMIT\n")
+b("noflush-bad-keeps-old", "*filter\n-A keep -j DROP\n-A keep -j NOPE\nCOMMIT\n", ["--noflush"])
+b("noflush-good-appends", "*filter\n:extra - [0:0]\n-A keep -j extra\n-A extra -s 10.0.0.1 -j DROP\nCOMMIT\n", ["--noflush"])
+b("counters-without-c", GOODF + "[5:10] -A user -j ACCEPT\nCOMMIT\n")
+b("dash-c-in-rule", GOODF + "-A user -c 5 10 -j ACCEPT\nCOMMIT\n")
+b("single-quoted-prefix", GOODF + "-A user -j LOG --log-prefix 'smtp in '\nCOMMIT\n")
+b("single-quoted-comment", GOODF + "-A user -m comment --comment 'a b' -j ACCEPT\nCOMMIT\n")
+b("dport-before-proto", GOODF + "-A user --dport 24 -p tcp -j ACCEPT\nCOMMIT\n")
+b("queue-target", GOODF + "-A user -j QUEUE\nCOMMIT\n")
+b("statistic-negated-mode", GOODF + "-A user -m statistic ! --mode nth --every 2 -j ACCEPT\nCOMMIT\n")
+b("statistic-every-no-packet", GOODF + "-A user -m statistic --mode nth --every 2 -j ACCEPT\nCOMMIT\n")
+b("pkttype-outgoing", GOODF + "-A user -m pkttype --pkt-type outgoing -j ACCEPT\nCOMMIT\n")
+b("log-level-err", GOODF + "-A user -j LOG --log-level err\nCOMMIT\n")
+b("nfacct-missing-object", GOODF + "-A user -m nfacct --nfacct-name nosuch -j DROP\nCOMMIT\n")
+b("rpfilter-in-filter", GOODF + "-A user -j ACCEPT\n-A INPUT -m rpfilter -j ACCEPT\n-A INPUT -m rpfilter --invert -j DROP\nCOMMIT\n")
+b("devgroup-dst-in-input", GOODF + "-A INPUT -m devgroup --dst-group 4 -j ACCEPT\nCOMMIT\n")
+b("out-iface-in-input", GOODF + "-A INPUT -o eth1 -j ACCEPT\nCOMMIT\n")
+b("log-level-warn", GOODF + "-A user -j LOG --log-level warn\nCOMMIT\n")
+b("chain-declared-after-use", GOODF + "-A INPUT -g later\n-A user -j ACCEPT\n:later - [0:0]\n-A later -j RETURN\nCOMMIT\n")
+b("proto-after-target-ports", N + "-A POSTROUTING -o eth0 -j MASQUERADE --to-ports 2000-3000 -p udp\nCOMMIT\n")
+b("proto-after-dnat-port", N + "-A PREROUTING -j DNAT --to-destination 10.0.0.5:8080 -p tcp --dport 80 -i eth0\nCOMMIT\n")
+b("dash-c-in-rule-with-c", GOODF + "-A user -c 5 10 -j ACCEPT\nCOMMIT\n", ["-c"])
+
+S = []
+def s(name, cmds):
+    S.append({"name": name, "cmds": [split(c) for c in cmds]})
+
+s("lifecycle", ["-N web", "-N web", "-N db", "-A web -p tcp --dport 80 -j ACCEPT", "-A web -p tcp --dport 443 -j ACCEPT",
+    "-I web 2 -p tcp --dport 8080 -j ACCEPT", "-A INPUT -j web", "-A INPUT -j db", "-X web", "-X db", "-S",
+    "-E web www", "-E www db", "-E nosuch x", "-S INPUT", "-D INPUT -j www", "-X www", "-F www", "-X www", "-S",
+    "-D INPUT -j db", "-X", "-S", "-P INPUT DROP", "-P INPUT ACCEPT", "-P nosuch DROP", "-N a", "-P a DROP", "-L -n"])
+s("check-delete", ["-A INPUT -s 10.0.0.0/8 -p tcp --dport 22 -m conntrack --ctstate NEW -j ACCEPT",
+    "-C INPUT -p tcp -s 10.0.0.0/8 --dport 22 -m conntrack --ctstate NEW -j ACCEPT",
+    "-C INPUT -s 10.0.0.0/8 -p tcp -m tcp --dport 22 -m conntrack --ctstate NEW -j ACCEPT",
+    "-C INPUT -s 10.0.0.0/8 -p tcp --dport 22 -m state --state NEW -j ACCEPT",
+    "-C INPUT -s 10.0.0.0/8 -p tcp --dport 22 -j ACCEPT", "-C nosuch -j ACCEPT", "-C INPUT -j nosuch",
+    "-D INPUT -s 10.0.0.1/8 -p tcp --dport 22 -m conntrack --ctstate NEW -j ACCEPT", "-S",
+    "-A INPUT -m comment --comment \"a b\" -j DROP", "-C INPUT -m comment --comment a\\ b -j DROP",
+    "-D INPUT -m comment --comment a\\ b -j DROP", "-D INPUT -m comment --comment a\\ b -j DROP",
+    "-A INPUT -p udp -m multiport --dports 53,123 -j ACCEPT", "-D INPUT -p udp -m multiport --dports 53,123",
+    "-D INPUT -p udp -m multiport --dports 53,123 -j ACCEPT", "-D INPUT 5", "-D INPUT 0", "-D INPUT -1", "-S"])
+s("replace-insert", ["-A FORWARD -j ACCEPT", "-R FORWARD 1 -s 10.0.0.1 -j DROP", "-R FORWARD 2 -j DROP", "-R FORWARD 0 -j DROP",
+    "-I FORWARD 2 -j RETURN", "-I FORWARD 4 -j RETURN", "-I FORWARD 3 -j LOG", "-S FORWARD", "-R FORWARD 1 -s 1.1.1.1,2.2.2.2 -j DROP",
+    "-I FORWARD 1 -s 3.3.3.3,4.4.4.4 -j ACCEPT", "-S FORWARD", "-L FORWARD -n --line-numbers", "-D FORWARD 9", "-R nosuch 1 -j DROP"])
+s("nat-edit", ["-t nat -N svc", "-t nat -A PREROUTING -p tcp --dport 80 -j svc", "-t nat -A svc -j DNAT --to-destination 10.0.0.2:8080",
+    "-t nat -A svc -p tcp -j REDIRECT --to-ports 3128", "-t nat -A POSTROUTING -o eth0 -j SNAT --to-source 198.51.100.1-198.51.100.3 --persistent",
+    "-t nat -C POSTROUTING -o eth0 -j SNAT --to 198.51.100.1-198.51.100.3 --persistent",
+    "-t nat -C POSTROUTING -o eth0 -j SNAT --to-source 198.51.100.1-198.51.100.3", "-t nat -A INPUT -j REDIRECT",
+    "-t nat -A POSTROUTING -j REDIRECT", "-t nat -A PREROUTING -j SNAT --to-source 1.2.3.4", "-t nat -A OUTPUT -j MASQUERADE",
+    "-t nat -A INPUT -j SNAT --to-source 1.2.3.4", "-t nat -P PREROUTING DROP", "-t nat -S", "-t nat -L -n -v",
+    "-t nat -X svc", "-t nat -F", "-t nat -X svc", "-t nat -L -n"])
+s("zero-counters", ["-N u", "-A INPUT -c 100 20000 -j u", "-A u -c 7 700 -p tcp -j ACCEPT", "-A u -c 3 180",
+    "-L -n -v", "-Z u 1", "-L u -n -v -x", "-Z u", "-L u -n -v", "-Z INPUT 2", "-Z nosuch", "-S -v", "-L -n -v -x -Z",
+    "-L -n -v -x", "-I INPUT -c 1 2 -j ACCEPT", "-R INPUT 1 -c 9 99 -j DROP", "-S -v", "-A INPUT -c 1", "-A INPUT -c a b -j ACCEPT"])
+s("bad-options", ["-A INPUT -p tcp --dport", "-A INPUT -p tcp --dport 99999", "-A INPUT -p tcp --dport 10:5",
+    "-A INPUT --dport 22", "-A INPUT -p udp --syn", "-A INPUT -m conntrack", "-A INPUT -m conntrack --ctstate FOO",
+    "-A INPUT -m limit --limit 0/sec", "-A INPUT -m limit --limit 10/year", "-A INPUT -m mark --mark 0x1/0x2/0x3",
+    "-A INPUT -j MARK --set-mark 1", "-t mangle -A INPUT -j MARK", "-t mangle -A INPUT -j MARK --set-mark 1 --and-mark 2",
+    "-A INPUT -j REJECT --reject-with foo", "-A INPUT -j LOG --log-level 10", "-A INPUT -j LOG --log-prefix",
+    "-A INPUT -s 10.0.0.0/33", "-A INPUT -s 10.0.0.0/255.0.255.0", "-A INPUT -s 10.0.0.1/", "-A INPUT -i",
+    "-A INPUT -i eth0 -i eth1", "-A INPUT ! -i", "-A INPUT -p tcp -m multiport --dports", "-A INPUT -m multiport --dports 1",
+    "-A INPUT -m iprange --src-range 1.2.3.4", "-A INPUT -m recent --name x --set --rcheck",
+    "-A INPUT -m hashlimit --hashlimit-upto 1/s", "-A INPUT -m statistic --mode nth", "-A INPUT -m comment --comment",
+    "-A INPUT -m state --state", "-A INPUT -m addrtype --src-type FOO", "-A INPUT -m ttl --ttl-eq 300",
+    "-A INPUT -m length --length 1:2:3", "-A INPUT -m tos --tos 0x100", "-A INPUT -m mac --mac-source zz:11:22:33:44:55",
+    "-A INPUT -p icmp --icmp-type 3/999", "-A INPUT -m pkttype --pkt-type foo", "-A OUTPUT -m owner --uid-owner nosuchuser",
+    "-t raw -A PREROUTING -j CT --helper", "-t raw -A PREROUTING -j CT --zone x", "-t nat -A POSTROUTING -j SNAT",
+    "-t nat -A POSTROUTING -j SNAT --to-source 1.2.3.4:80", "-t nat -A PREROUTING -p tcp -j DNAT --to-destination 10.0.0.1:99999",
+    "-t nat -A PREROUTING -j REDIRECT --to-ports 80", "-t nat -A POSTROUTING -j NETMAP --to 10.0.0.0/33", "-S"])
+s("list-forms", ["-N chain1", "-A INPUT -s 192.0.2.0/24 -p tcp -m multiport --dports 80,443 -j chain1",
+    "-A INPUT -i eth0 -p udp --sport 53 -j ACCEPT", "-A chain1 -m limit --limit 3/min -j LOG --log-prefix \"c1 \"",
+    "-A chain1 -p icmp --icmp-type 8 -j ACCEPT", "-A chain1 ! -s 10.0.0.0/8 -j RETURN", "-A OUTPUT -o lo -g chain1",
+    "-L", "-L -v", "-L -n -v", "-L -n -x -v --line-numbers", "-L chain1", "-L chain1 2", "-L chain1 9", "-L INPUT -n 1",
+    "-S chain1 2", "-S chain1 0", "-S chain1 5", "-S chain1 x", "-L --line-numbers", "-n -L INPUT", "-L -n --exact",
+    "-L chain1 -n -v", "-t filter -L OUTPUT -n -v", "-L nosuch", "-S nosuch", "-t mangle -L -n", "-t raw -S",
+    "-t security -L -n -v"])
+s("flush-policies", ["-P INPUT DROP", "-P OUTPUT DROP", "-N x", "-A x -j ACCEPT", "-A INPUT -j x", "-F", "-S",
+    "-X", "-S", "-P FORWARD REJECT", "-P FORWARD QUEUE", "-P FORWARD RETURN", "-P FORWARD accept", "-P INPUT ACCEPT",
+    "-P OUTPUT ACCEPT", "-t mangle -P PREROUTING DROP", "-t mangle -S", "-t raw -P PREROUTING DROP", "-t raw -F",
+    "-t raw -S", "-t security -P INPUT DROP", "-t security -S", "-F INPUT", "-F nosuch"])
+
+G = []
+def g(name, table, chain, rules, setup=()):
+    G.append({"name": name, "table": table, "chain": chain, "setup": list(setup), "ipsets": [],
+              "rules": [r if isinstance(r, list) else r.split() for r in rules]})
+
+g("x-string", "filter", "INPUT", [
+    ["-m", "string", "--string", "GET /", "--algo", "bm"], "-m string --string foo --algo kmp --from 10 --to 100",
+    ["-m", "string", "--hex-string", "|41 42|C|00|", "--algo", "bm"], "-m string --string abc --algo bm --icase",
+    "-m string ! --string x --algo bm", "-m string --string x", "-m string --algo bm", "-m string --string x --algo foo",
+    ["-m", "string", "--string", "a\"b", "--algo", "bm"], "-m string --hex-string |zz| --algo bm",
+    "-m string --string x --algo bm --to 65535", "-m string --string x --algo bm --from 0 --to 0"])
+g("x-time", "filter", "INPUT", ["-m time " + t for t in [
+    "--timestart 08:00", "--timestop 17:30:15", "--timestart 8:00 --timestop 9:00", "--weekdays Mon", "--weekdays 1,2,7",
+    "--weekdays Sun,Sat", "! --weekdays Mon", "--monthdays 1,31", "! --monthdays 15", "--datestart 2020-01-01",
+    "--datestart 2020-01-01T10:00", "--datestop 2030-06-30T12:30:00", "--kerneltz", "--utc",
+    "--timestart 22:00 --timestop 02:00 --contiguous", "--timestart 25:00", "--weekdays Foo", "--monthdays 32",
+    "--datestart 1960-01-01", "--timestart 10:00 --weekdays Mon --monthdays 1 --datestart 2021-02-03 --kerneltz"]])
+g("x-quota-connbytes", "filter", "INPUT", [
+    "-m quota --quota 0", "-m quota --quota 18446744073709551615", "-m quota ! --quota 10", "-m quota",
+    "-m connbytes --connbytes 100 --connbytes-dir original --connbytes-mode bytes",
+    "-m connbytes --connbytes 100:200 --connbytes-dir reply --connbytes-mode packets",
+    "-m connbytes --connbytes :300 --connbytes-dir both --connbytes-mode avgpkt",
+    "-m connbytes ! --connbytes 5: --connbytes-dir both --connbytes-mode bytes",
+    "-m connbytes --connbytes 100 --connbytes-dir both", "-m connbytes --connbytes 1 --connbytes-dir sideways --connbytes-mode bytes"])
+g("x-u32-ecn", "filter", "INPUT", [
+    ["-m", "u32", "--u32", "0>>22&0x3C@0>>16=0x1"], ["-m", "u32", "--u32", "6 & 0xFF = 6 && 0 >> 22 & 0x3C @ 12 >> 26 & 0x3F = 0x10"],
+    ["-m", "u32", "!", "--u32", "0&0xFFFF=0x100:0xFFFF"], ["-m", "u32", "--u32", "0=1,2,3:4"], ["-m", "u32", "--u32", "bogus"],
+    "-p tcp -m ecn --ecn-tcp-cwr", "-p tcp -m ecn ! --ecn-tcp-ece", "-m ecn --ecn-ip-ect 0", "-m ecn --ecn-ip-ect 3",
+    "-m ecn ! --ecn-ip-ect 2", "-m ecn --ecn-ip-ect 4", "-m ecn --ecn-tcp-cwr"])
+g("x-policy-rpfilter", "filter", "INPUT", [
+    "-m policy --dir in --pol ipsec", "-m policy --dir in --pol none", "-m policy --dir in --pol ipsec --proto esp",
+    "-m policy --dir in --pol ipsec --strict --reqid 5 --spi 0x10 --proto ah --mode transport",
+    "-m policy --dir in --pol ipsec --strict --mode tunnel --tunnel-src 10.0.0.0/8 --tunnel-dst 10.1.0.1 --next --proto esp",
+    "-m policy --dir out --pol ipsec", "-m policy --pol ipsec", "-m policy --dir in --pol foo", "-m policy --dir in --pol ipsec ! --reqid 3",
+    "-m rpfilter", "-m rpfilter --loose", "-m rpfilter --validmark", "-m rpfilter --accept-local", "-m rpfilter --invert",
+    "-m rpfilter --loose --validmark --accept-local --invert", "-m rpfilter ! --loose"])
+g("x-misc-small", "filter", "INPUT", [
+    "-m devgroup --src-group 1", "-m devgroup --dst-group 0x10/0xf0", "-m devgroup ! --src-group 1 ! --dst-group 2",
+    "-m devgroup", "-m cpu --cpu 3", "-m cpu ! --cpu 0", "-m cpu", "-m realm --realm 1", "-m realm --realm 0x10/0xff",
+    "-m realm ! --realm 3", "-m realm --realm cosmos", "-p esp -m esp --espspi 5", "-p esp -m esp --espspi 1:100",
+    "-p esp -m esp ! --espspi 7", "-p ah -m ah --ahspi 9", "-p ah -m ah ! --ahspi 2:3", "-m esp --espspi 1",
+    "-p 108 -m ipcomp --ipcompspi 4", "-m cgroup --path /", "-m cgroup --cgroup 1", "-m cgroup ! --cgroup 0x10",
+    "-p tcp -m socket", "-p tcp -m socket --transparent --nowildcard --restore-skmark", "-m helper --helper sip",
+    "-m helper --helper amanda"])
+g("x-sctp-dccp", "filter", "INPUT", [
+    "-p sctp -m sctp --sport 1", "-p sctp -m sctp --dport 1:2", "-p sctp -m sctp ! --dport 3", "-p sctp --dport 36412",
+    "-p sctp -m sctp --chunk-types any DATA", "-p sctp -m sctp --chunk-types all INIT,INIT_ACK,SACK",
+    "-p sctp -m sctp --chunk-types only COOKIE_ECHO,COOKIE_ACK", "-p sctp -m sctp ! --chunk-types any ABORT",
+    "-p sctp -m sctp --chunk-types any DATA:Be", "-p sctp -m sctp --chunk-types any FOO", "-p sctp -m sctp --chunk-types some DATA",
+    "-p dccp -m dccp --sport 1", "-p dccp -m dccp --dport 1:2", "-p dccp -m dccp --dccp-types REQUEST",
+    "-p dccp -m dccp --dccp-types REQUEST,RESPONSE,DATA,ACK,DATAACK,CLOSEREQ,CLOSE,RESET,SYNC,SYNCACK,INVALID",
+    "-p dccp -m dccp ! --dccp-types SYNC", "-p dccp -m dccp --dccp-option 4", "-p dccp -m dccp ! --dccp-option 5",
+    "-p dccp --dport 9", "-p dccp -m dccp --dccp-types FOO"])
+g("x-targets-mangle", "mangle", "FORWARD", [
+    "-j CHECKSUM --checksum-fill", "-j CHECKSUM", "-j CLASSIFY --set-class 0:0", "-j CLASSIFY --set-class ffff:ffff",
+    "-j CLASSIFY --set-class 1", "-j CLASSIFY", "-p tcp -j TCPOPTSTRIP --strip-options mss", "-p tcp -j TCPOPTSTRIP --strip-options wscale,md5",
+    "-p tcp -j TCPOPTSTRIP --strip-options 2,3,4,5,8,19", "-p tcp -j TCPOPTSTRIP", "-p tcp -j TCPOPTSTRIP --strip-options foo",
+    "-j TEE --gateway 10.0.0.1", "-j TEE --gateway 10.0.0.1 --oif eth0", "-j TEE", "-j ECN --ecn-tcp-remove",
+    "-j ECN", "-j TTL --ttl-set 255", "-j TTL --ttl-dec 0", "-j TTL --ttl-set 256", "-j TTL",
+    "-j DSCP --set-dscp 63", "-j DSCP --set-dscp 64", "-j DSCP --set-dscp-class cs1", "-j DSCP --set-dscp-class EF",
+    "-j TOS --set-tos Normal-Service", "-j TOS --set-tos 0xff/0x0f", "-j TOS --and-tos 0", "-j TOS --set-tos 256",
+    "-j CONNSECMARK --restore", "-j CONNSECMARK", "-j MARK --set-xmark 0xffffffff/0x0", "-j MARK --set-mark 0xffffffff/0xffffffff",
+    "-j CONNMARK --set-xmark 0/0", "-j CONNMARK --restore-mark --nfmask 0 --ctmask 0"])
+g("x-targets-filter", "filter", "INPUT", [
+    "-j AUDIT --type accept", "-j AUDIT --type drop", "-j AUDIT --type reject", "-j AUDIT", "-j AUDIT --type foo",
+    "-p tcp -j SYNPROXY", "-p tcp -j SYNPROXY --mss 1460 --wscale 7 --sack-perm --timestamp", "-p tcp -j SYNPROXY --ecn",
+    "-p tcp -j SYNPROXY --wscale 15", "-j NFQUEUE --queue-num 65535", "-j NFQUEUE --queue-num 65536",
+    "-j NFQUEUE --queue-balance 3:1", "-j NFQUEUE --queue-balance 1:1", "-j NFQUEUE --queue-num 1 --queue-balance 2:3",
+    "-j NFLOG --nflog-group 0", "-j NFLOG --nflog-range 0", "-j NFLOG --nflog-threshold 0", "-j NFLOG --nflog-size 0",
+    ["-j", "NFLOG", "--nflog-prefix", "with space"], "-j NFLOG --nflog-prefix " + "p" * 64, "-j NFLOG --nflog-prefix " + "p" * 65,
+    "-j LOG --log-level 1 --log-level 2", "-j REJECT --reject-with icmp-admin-prohibited --reject-with tcp-reset"])
+g("x-ct-raw", "raw", "OUTPUT", [
+    "-j CT --helper ftp", "-p tcp -j CT --helper irc", "-p udp -j CT --helper sip", "-p tcp -j CT --helper pptp",
+    "-j CT --zone-orig mark", "-j CT --zone-reply mark", "-j CT --zone 0", "-j CT --ctevents assured",
+    "-j CT --expevents new", "-j CT --ctevents foo", "-j CT --notrack --helper ftp", "-j CT --zone 1 --zone-orig 2",
+    "-j NOTRACK", "-p udp --dport 53 -j NOTRACK"])
+
+
+print(json.dumps({"rulesets": rulesets(), "broken": B, "scripts": S, "groups": G}, indent=1, ensure_ascii=False))
