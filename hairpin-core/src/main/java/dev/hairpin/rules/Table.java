@@ -106,6 +106,8 @@ public final class Table {
 
     private final TableDef def;
     private final List<Chain> chains;
+    /** user chain names in the order they were made (the kernel's list order) */
+    private final List<String> creationOrder;
     private final Map<String, Chain> byName;
     private final Map<String, Integer> references;
     private final Entry[] entries;
@@ -144,7 +146,8 @@ public final class Table {
 
     /**
      * Checks and compiles a table. {@code chains} must hold every built-in chain of the table
-     * (missing ones are added with policy ACCEPT) and the user chains, in any order.
+     * (missing ones are added with policy ACCEPT) and the user chains, in the order they were
+     * made (kept as {@link #creationOrder()}).
      *
      * @throws RuleCheckException when the kernel would refuse the table
      */
@@ -175,6 +178,11 @@ public final class Table {
                 builtins.add(c);
             }
         }
+        List<String> created = new ArrayList<>();
+        for (Chain c : users) {
+            created.add(c.name());
+        }
+        this.creationOrder = List.copyOf(created);
         // user chains in the order iptables-nft lists them (nft_cache_sort_chains: strcmp)
         users.sort((a, b) -> compareNames(a.name(), b.name()));
         List<Chain> all = new ArrayList<>(builtins);
@@ -226,6 +234,11 @@ public final class Table {
     /** Built-in chains in hook order, then user chains sorted by name. */
     public List<Chain> chains() {
         return chains;
+    }
+
+    /** User chain names in the order they were made, as the kernel keeps them. */
+    public List<String> creationOrder() {
+        return creationOrder;
     }
 
     /** null when no chain of that name */
@@ -672,7 +685,7 @@ public final class Table {
             if (why != null) {
                 throw new RuleCheckException(c.name(), num, r, RuleCheckException.Errno.EINVAL, why);
             }
-            RuleCheckException.Refusal no = t.refusal();
+            RuleCheckException.Refusal no = t.refusal(ip);
             if (no != null) {
                 throw new RuleCheckException(c.name(), num, r, no.errno(), no.why());
             }

@@ -84,6 +84,12 @@ public final class TableEdit {
         TableEdit e = new TableEdit(t.def());
         e.chains.clear();
         for (Chain c : t.chains()) {
+            if (c.builtin()) {
+                e.chains.put(c.name(), new EditChain(c.name(), c.hook(), c.policy(), c.policyCounter(), c.rules()));
+            }
+        }
+        for (String name : t.creationOrder()) {
+            Chain c = t.chain(name);
             e.chains.put(c.name(), new EditChain(c.name(), c.hook(), c.policy(), c.policyCounter(), c.rules()));
         }
         return e;

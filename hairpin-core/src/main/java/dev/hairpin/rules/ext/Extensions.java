@@ -121,6 +121,7 @@ public final class Extensions {
         MATCHES.put("tos", TosMatch.Parser::new);
         MATCHES.put("dscp", DscpMatch.Parser::new);
         MATCHES.put("helper", HelperMatch.Parser::new);
+        MATCHES.put("nfacct", dev.hairpin.rules.matches.NfacctMatch.Parser::new);
         MATCHES.put("u32", U32Match.Parser::new);
         MATCHES.put("physdev", PhysdevMatch.Parser::new);
         MATCHES.put("policy", PolicyMatch.Parser::new);

@@ -245,6 +245,9 @@ final class Executor {
     private static String key(Rule r) {
         StringBuilder sb = new StringBuilder();
         RuleFormat.save(sb, "", r, 0);
+        for (dev.hairpin.rules.Match m : r.matches()) {
+            m.identity(sb);
+        }
         return sb.toString();
     }
 
@@ -331,9 +334,13 @@ final class Executor {
         if (c == null) {
             return;
         }
-        if (rulenum - 1 >= c.rules().size()) {
+        if (c.rules().isEmpty()) {
             // nft_rule_zero_counters() finds no such rule
             throw new NftError(NftError.Fn.RULE_DELETE, NftError.ENOENT, 0);
+        }
+        if (rulenum - 1 >= c.rules().size()) {
+            // past the last rule of a chain that has some: no error and nothing zeroed (recorded)
+            return;
         }
         c.rules().get(rulenum - 1).counter().zero();
     }
@@ -367,8 +374,11 @@ final class Executor {
                 out.append("Deleting chain `").append(n).append("'\n");
             }
         }
-        for (String n : names) {
-            TableEdit.EditChain c = t.chain(n);
+        // the kernel deletes in its own order, the chains' creation order, and the first chain
+        // still in use is the one named (recorded); the batch then deletes none
+        List<TableEdit.EditChain> created = new ArrayList<>();
+        t.chains().forEach(created::add);
+        for (TableEdit.EditChain c : created) {
             if (!c.builtin()) {
                 deleteUser(t, c, lineno);
             }
@@ -575,6 +585,19 @@ final class Executor {
         } catch (RuleCheckException e) {
             throw refused(e, 0);
         }
+    }
+
+    /** the kernel's errors for rules refused by their own checks: every rule each line added */
+    NftError refusedLines(List<Map.Entry<Integer, RuleCheckException>> lines) {
+        List<NftError.Failure> fs = new ArrayList<>();
+        for (Map.Entry<Integer, RuleCheckException> l : lines) {
+            for (Added a : added) {
+                if (a.line() == l.getKey()) {
+                    fs.add(new NftError.Failure(BATCH_TYPES[a.type()], l.getValue().errno().text, "rule in chain " + a.chain(), a.line()));
+                }
+            }
+        }
+        return new NftError(fs);
     }
 
     /** the kernel's errors for the rules added from input line {@code fromLine} on */

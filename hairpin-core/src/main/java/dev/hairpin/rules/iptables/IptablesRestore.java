@@ -544,7 +544,71 @@ public final class IptablesRestore {
                     lo = mid + 1;
                 }
             }
-            return ex.refused(first, batch.get(lo).line());
+            if (first.validation()) {
+                return ex.refused(first, batch.get(lo).line());
+            }
+            // a rule's own check failed: nf_tables goes on through the batch and refuses every
+            // rule whose own check fails as well, each with its errno (recorded); the table's
+            // validation does not run, as the batch is aborted
+            java.util.TreeMap<Integer, RuleCheckException> own = new java.util.TreeMap<>();
+            own.put(lo, first);
+            java.util.Set<Integer> skip = new java.util.HashSet<>(own.keySet());
+            for (int from = lo + 1; from < batch.size(); ) {
+                int[] at = {-1};
+                RuleCheckException e = firstOwn(batch, skip, from, at);
+                if (e == null) {
+                    break;
+                }
+                own.put(at[0], e);
+                skip.add(at[0]);
+                from = at[0] + 1;
+            }
+            java.util.List<java.util.Map.Entry<Integer, RuleCheckException>> byLine = new ArrayList<>();
+            own.forEach((k, e) -> byLine.add(java.util.Map.entry(batch.get(k).line(), e)));
+            return ex.refusedLines(byLine);
+        }
+
+        /**
+         * The first action at or after {@code from} (the actions in {@code skip} left out) after
+         * which a rule's own check fails; null when none does. A table that only fails the
+         * validation counts as passing, as the own checks run first.
+         */
+        private RuleCheckException firstOwn(List<Cmd> batch, java.util.Set<Integer> skip, int from, int[] at) {
+            RuleCheckException e = ownAfter(batch, skip, batch.size() - 1);
+            if (e == null) {
+                return null;
+            }
+            int lo = from;
+            int hi = batch.size() - 1;
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                RuleCheckException m = ownAfter(batch, skip, mid);
+                if (m != null) {
+                    hi = mid;
+                    e = m;
+                } else {
+                    lo = mid + 1;
+                }
+            }
+            at[0] = lo;
+            return e;
+        }
+
+        private RuleCheckException ownAfter(List<Cmd> batch, java.util.Set<Integer> skip, int k) {
+            List<Cmd> part = new ArrayList<>();
+            for (int i = 0; i <= k; i++) {
+                if (!skip.contains(i)) {
+                    part.add(batch.get(i));
+                }
+            }
+            Ruleset.Edit edit = rs.edit();
+            apply(new Executor(edit), part);
+            try {
+                edit.built();
+                return null;
+            } catch (RuleCheckException e) {
+                return e.validation() ? null : e;
+            }
         }
 
         /** the kernel's refusal of the table after the batch's actions 0..k, null when it validates */

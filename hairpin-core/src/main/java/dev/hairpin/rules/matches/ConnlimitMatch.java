@@ -102,17 +102,8 @@ public final class ConnlimitMatch implements Match {
                     }
                 }
                 case 2 -> {
-                    long plen = Xt.strtoui(arg, 0, 32);
-                    if (plen < 0) {
-                        long m = Xt.inetAton(arg);
-                        if (m < 0 || !arg.contains(".")) {
-                            throw XtError.param(extName + ": bad value for option \"--connlimit-mask\", "
-                                    + "neither a valid network mask nor valid CIDR (0-32).\n");
-                        }
-                        mask = (int) m;
-                    } else {
-                        mask = plen == 0 ? 0 : -1 << (32 - plen);
-                    }
+                    int plen = Xt.parsePlen(extName, "connlimit-mask", arg);
+                    mask = plen < 0 ? -1 : plen == 0 ? 0 : -1 << (32 - plen);
                 }
                 case 3 -> flags &= ~DADDR;
                 default -> flags |= DADDR;
