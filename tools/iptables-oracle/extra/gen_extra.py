@@ -55,6 +55,11 @@ AFTER = {
     "23-option-order": ["-C INPUT -p tcp --dport 22 -j ACCEPT", "-C INPUT -j ACCEPT --dport 22 -p tcp",
                         "-D INPUT -m conntrack --ctstate NEW --ctproto tcp --ctorigsrc 10.0.0.0/8 --ctorigdstport 80 -j ACCEPT",
                         "-S INPUT"],
+    "30-blocklist": ["-D blocklist 5", "-D blocklist -s 198.51.100.2/32 -j DROP", "-R blocklist 1 -s 10.0.0.0/8 -j DROP",
+                     "-I blocklist 100 -s 192.0.2.99/32 -j DROP", "-L blocklist 100 -n", "-S blocklist 101",
+                     "-L blocklist -n -v --line-numbers"],
+    "28-nat-reflection": ["-t nat -C reflect -s 192.168.1.0/24 -d 192.168.1.12/32 -p tcp -m conntrack --ctstate DNAT --ctproto tcp --ctorigdstport 25 -j SNAT --to-source 192.168.1.1:30000-40000",
+                          "-t nat -L reflect -n -v"],
     "24-chain-names": ["-E a b", "-E a chain-renamed", "-S INPUT", "-X unused", "-X", "-S", "-t nat -X b", "-t nat -S"],
 }
 FLAGS = {"16-all-tables-counters": ["-c"]}
@@ -304,6 +309,65 @@ g("x-ct-raw", "raw", "OUTPUT", [
     "-j CT --zone-orig mark", "-j CT --zone-reply mark", "-j CT --zone 0", "-j CT --ctevents assured",
     "-j CT --expevents new", "-j CT --ctevents foo", "-j CT --notrack --helper ftp", "-j CT --zone 1 --zone-orig 2",
     "-j NOTRACK", "-p udp --dport 53 -j NOTRACK"])
+
+MASKS = ["33", "0.0.0.33", "255.0.255.0", "255.255.255.0", "0xffffff00", "4294967040", "255.255.255", "1.2.3.4.5", "",
+         "abc", "32", "0", "00", "08", "010", "0x18", "+24", "24.", "1000"]
+g("x-masks-netmap", "nat", "POSTROUTING", ["-j NETMAP --to 10.1.2.3/" + m for m in MASKS])
+g("x-masks-conntrack", "filter", "INPUT", ["-m conntrack --ctorigsrc 10.1.2.3/" + m for m in MASKS] +
+  ["-m conntrack --ctrepldst 10.1.2.3/" + m for m in ["255.0.0.255", "16"]])
+g("x-masks-limits", "filter", "INPUT", ["-p tcp -m connlimit --connlimit-above 2 --connlimit-mask " + m for m in
+  ["33", "0.0.0.33", "255.255.0.255", "255.255.0.0", "0xffff0000", "24", "x"]] +
+  ["-m hashlimit --hashlimit-upto 1/s --hashlimit-name m%d --hashlimit-srcmask %s" % (i, m) for i, m in
+   enumerate(["33", "0.0.0.33", "255.255.0.255", "255.255.0.0", "0xffff0000", "24", "x"])] +
+  ["-m hashlimit --hashlimit-upto 1/s --hashlimit-name d%d --hashlimit-mode dstip --hashlimit-dstmask %s" % (i, m) for i, m in
+   enumerate(["255.255.255.128", "1.0.0.0", "0"])])
+PORTS = ["! --dport 1024:", "! --sport :1023", "! --dport 0:0", "! --dport 65535:65535", "! --dport 5:65535",
+         "! --dport 0:65535", "! --dport 0:1", "! --sport 1:65535", "! --sport 0:65534", "--sport 0:0", "--dport 65535:",
+         "! --sport 0 ! --dport 0", "! --sport 0:10 --dport 7", "--sport 7 --dport 7", "! --sport 7 ! --dport 8",
+         "--sport 0 --dport 9", "--dport :0", "! --sport 100:200 ! --dport :99"]
+g("x-port-forms", "filter", "INPUT", ["-p tcp " + a for a in PORTS] + ["-p udp " + a for a in PORTS] +
+  ["-p tcp -m tcp ! --dport 0:10 -m tcp --dport 22", "-p tcp ! --sport 0:10 --syn", "-p udp -m udp ! --sport :5 -m udp ! --sport 7"])
+g("x-ct-helpers", "raw", "PREROUTING", ["-p %s -j CT --helper %s" % (p, h) for p, h in [
+    ("udp", "ftp"), ("tcp", "sip"), ("udp", "amanda"), ("udp", "snmp"), ("tcp", "sane"), ("udp", "netbios-ns"),
+    ("udp", "RAS"), ("tcp", "Q.931"), ("tcp", "H.245"), ("udp", "snmp_trap"), ("tcp", "tftp"), ("47", "pptp"),
+    ("icmp", "ftp"), ("tcp", "irc"), ("udp", "irc")]] + ["! -p tcp -j CT --helper ftp", "-j CT --helper ftp --notrack",
+    "-p tcp -j CT --helper ftp --zone 4", "-p tcp -j CT --timeout x"])
+g("x-string-algos", "filter", "INPUT", ["-m string --string abcd --algo " + a for a in ["fsm", "BM", "Kmp", "bm", "kmp", "xyz"]] +
+  ["-m string --string x --algo bm --from 10 --to 5", "-m string --string x --algo kmp --from 5 --to 5",
+   "-m string --string x --algo foo --from 10 --to 5"])
+g("x-owner-groups", "filter", "OUTPUT", ["-m owner --gid-owner " + n for n in [
+    "users", "100", "sudo", "staff", "adm", "plugdev", "nogroup", "shadow", "utmp", "video", "games"]] +
+  ["-m owner --uid-owner " + n for n in ["games", "nobody", "65534", "_apt", "42", "proxy", "www-data"]])
+
+b("many-own-check-failures", "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m rpfilter\n-A INPUT -j ACCEPT\n"
+  "-A INPUT -m nfacct --nfacct-name foo\n-A INPUT -m devgroup --dst-group 1\nCOMMIT\n")
+b("own-check-list-rule", "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -s 1.1.1.1,2.2.2.2 -m rpfilter\nCOMMIT\n")
+b("own-check-and-loop", "*filter\n:INPUT ACCEPT [0:0]\n:u - [0:0]\n-A INPUT -m rpfilter\n-A INPUT -j u\n-A u -j u\n"
+  "-A INPUT -m rpfilter\nCOMMIT\n")
+b("own-check-two-tables", "*raw\n:OUTPUT ACCEPT [0:0]\n-A OUTPUT -j CT --helper ftp\n-A OUTPUT -p udp -j CT --helper ftp\nCOMMIT\n"
+  "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m rpfilter\nCOMMIT\n")
+b("own-check-user-chains", "*filter\n:INPUT ACCEPT [0:0]\n:a - [0:0]\n:b - [0:0]\n-A a -m string --string x --algo foo\n"
+  "-A b -m string --string x --algo fsm\n-A INPUT -j a\n-A INPUT -m devgroup --src-group 1\nCOMMIT\n")
+b("loop-then-own-check", "*filter\n:INPUT ACCEPT [0:0]\n:u - [0:0]\n-A INPUT -j u\n-A u -j u\n-A INPUT -m rpfilter\nCOMMIT\n")
+b("old-style-negated-ctstatus", GOODF + "-A user -m conntrack --ctstatus ! SEEN_REPLY -j ACCEPT\nCOMMIT\n")
+b("realm-names", GOODF + "-A user -m realm --realm cosmos\n-A user -m realm ! --realm 0\n-A user -m realm --realm 0/0xff\nCOMMIT\n")
+
+s("zero-numbers", ["-N u", "-Z INPUT 1", "-Z u 1", "-Z u 0", "-A u -c 5 50", "-A u -c 6 60", "-Z u 3", "-Z u 9", "-S -v",
+    "-Z u 2", "-S -v", "-Z nosuch 1", "-L u 1 -Z -n -v", "-L u -n -v", "-Z u -1", "-Z u x", "-t nat -Z POSTROUTING 1",
+    "-t nat -A POSTROUTING -c 1 2 -j MASQUERADE", "-t nat -Z POSTROUTING 2", "-t nat -S -v"])
+s("delete-all-chains", ["-N zz", "-N aa", "-N mm", "-N bb", "-A INPUT -j mm", "-A INPUT -j bb", "-X", "-S", "-E zz yy",
+    "-A yy -j RETURN", "-X", "-F yy", "-D INPUT -j bb", "-X", "-S", "-D INPUT -j mm", "-N cc", "-A mm -j cc", "-X", "-S",
+    "-F", "-X", "-S", "-t nat -N n2", "-t nat -N n1", "-t nat -A n2 -j n1", "-t nat -X", "-t nat -S", "-t nat -F", "-t nat -X", "-t nat -S"])
+s("verbose-edits", ["-v -N vchain", "-v -A INPUT -s 10.0.0.0/8 -p tcp --dport 22 -m conntrack --ctstate NEW -j ACCEPT",
+    "-v -A INPUT -i eth+ ! -o lo -p udp -m multiport --dports 53,123 -j vchain",
+    "-v -I INPUT 1 -m limit --limit 3/min -j LOG --log-prefix \"in: \" --log-level 6",
+    "-v -A vchain -m comment --comment \"a b\" -m mark --mark 0x1/0xff -j RETURN", "-v -R INPUT 1 -j DROP",
+    "-v -C INPUT -j DROP", "-v -D INPUT -j DROP", "-v -A INPUT -s 1.1.1.1,2.2.2.2 -d 3.3.3.3 -j REJECT --reject-with tcp-reset -p tcp",
+    "-v -F vchain", "-v -Z vchain", "-v -L vchain -n", "-v -S vchain", "-v -X vchain", "-v -E vchain v2",
+    "-t nat -v -A POSTROUTING -o eth0 -p tcp -j SNAT --to-source 198.51.100.1:1000-2000 --persistent",
+    "-t nat -v -A PREROUTING -p tcp --dport 80 -j DNAT --to 10.0.0.1:8080", "-t mangle -v -A FORWARD -p tcp --syn -j TCPMSS --clamp-mss-to-pmtu",
+    "-t mangle -v -A PREROUTING -j CONNMARK --restore-mark --nfmask 0xff --ctmask 0xff", "-t raw -v -A PREROUTING -p udp --dport 53 -j CT --notrack",
+    "-v -P INPUT DROP", "-v -F", "-v -X", "-v -Z", "-S"])
 
 
 print(json.dumps({"rulesets": rulesets(), "broken": B, "scripts": S, "groups": G}, indent=1, ensure_ascii=False))

@@ -331,15 +331,14 @@ final class Executor {
 
     private void zeroNum(TableDef def, String chain, int rulenum) {
         TableEdit.EditChain c = chain(def, chain);
-        if (c == null) {
-            return;
-        }
-        if (c.rules().isEmpty()) {
-            // nft_rule_zero_counters() finds no such rule
+        if (c == null || (c.builtin() && c.rules().isEmpty())) {
+            // nft_rule_zero_counters() finds no such chain in the kernel: a built-in chain
+            // without rules is taken for one iptables-nft has not made or has deleted (-X deletes
+            // empty built-ins whose policy is ACCEPT), which it mostly is
             throw new NftError(NftError.Fn.RULE_DELETE, NftError.ENOENT, 0);
         }
         if (rulenum - 1 >= c.rules().size()) {
-            // past the last rule of a chain that has some: no error and nothing zeroed (recorded)
+            // past the last rule of a chain that exists: no error and nothing zeroed (recorded)
             return;
         }
         c.rules().get(rulenum - 1).counter().zero();

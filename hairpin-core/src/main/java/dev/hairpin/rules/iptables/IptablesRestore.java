@@ -531,6 +531,25 @@ public final class IptablesRestore {
          * bisecting the batch, as adding rules does not make an invalid table valid again.
          */
         private NftError refused(List<Cmd> batch) {
+            // rules refused by their own checks abort the batch before the table's validation,
+            // which then reports nothing (recorded: a loop and a bad rule give the bad rule only)
+            java.util.TreeMap<Integer, RuleCheckException> own = new java.util.TreeMap<>();
+            java.util.Set<Integer> skip = new java.util.HashSet<>();
+            for (int from = 0; from < batch.size(); ) {
+                int[] at = {-1};
+                RuleCheckException e = firstOwn(batch, skip, from, at);
+                if (e == null) {
+                    break;
+                }
+                own.put(at[0], e);
+                skip.add(at[0]);
+                from = at[0] + 1;
+            }
+            if (!own.isEmpty()) {
+                java.util.List<java.util.Map.Entry<Integer, RuleCheckException>> byLine = new ArrayList<>();
+                own.forEach((k, e) -> byLine.add(java.util.Map.entry(batch.get(k).line(), e)));
+                return ex.refusedLines(byLine);
+            }
             int lo = 0;
             int hi = batch.size() - 1;
             RuleCheckException first = invalidAfter(batch, hi);
@@ -544,28 +563,7 @@ public final class IptablesRestore {
                     lo = mid + 1;
                 }
             }
-            if (first.validation()) {
-                return ex.refused(first, batch.get(lo).line());
-            }
-            // a rule's own check failed: nf_tables goes on through the batch and refuses every
-            // rule whose own check fails as well, each with its errno (recorded); the table's
-            // validation does not run, as the batch is aborted
-            java.util.TreeMap<Integer, RuleCheckException> own = new java.util.TreeMap<>();
-            own.put(lo, first);
-            java.util.Set<Integer> skip = new java.util.HashSet<>(own.keySet());
-            for (int from = lo + 1; from < batch.size(); ) {
-                int[] at = {-1};
-                RuleCheckException e = firstOwn(batch, skip, from, at);
-                if (e == null) {
-                    break;
-                }
-                own.put(at[0], e);
-                skip.add(at[0]);
-                from = at[0] + 1;
-            }
-            java.util.List<java.util.Map.Entry<Integer, RuleCheckException>> byLine = new ArrayList<>();
-            own.forEach((k, e) -> byLine.add(java.util.Map.entry(batch.get(k).line(), e)));
-            return ex.refusedLines(byLine);
+            return ex.refused(first, batch.get(lo).line());
         }
 
         /**

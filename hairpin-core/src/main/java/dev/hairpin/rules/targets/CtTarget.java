@@ -69,7 +69,7 @@ public final class CtTarget implements Target {
      * xt_ct_tg_check(): a helper is looked up by name and the rule's protocol, so a rule without
      * a plain {@code -p}, or whose protocol the helper does not serve, finds none: -ENOENT, as
      * for a helper the kernel does not know; a timeout policy needs a cttimeout object, which
-     * nothing here creates, so any is -EINVAL (recorded).
+     * nothing here creates: -ENOENT, or -EINVAL without a protocol (recorded).
      */
     @Override
     public dev.hairpin.rules.RuleCheckException.Refusal refusal(dev.hairpin.rules.IptIp ip) {
@@ -86,7 +86,10 @@ public final class CtTarget implements Target {
             }
         }
         if (!timeout.isEmpty()) {
-            return new dev.hairpin.rules.RuleCheckException.Refusal(dev.hairpin.rules.RuleCheckException.Errno.EINVAL,
+            // xt_ct_set_timeout(): no protocol is -EINVAL, no such policy -ENOENT (recorded)
+            int proto = ip.inverted(dev.hairpin.rules.IptIp.INV_PROTO) ? 0 : ip.proto();
+            return new dev.hairpin.rules.RuleCheckException.Refusal(proto == 0
+                    ? dev.hairpin.rules.RuleCheckException.Errno.EINVAL : dev.hairpin.rules.RuleCheckException.Errno.ENOENT,
                     "no timeout policy " + timeout);
         }
         return null;
