@@ -157,8 +157,8 @@ final class Executor {
                 c.rules().remove(p.rulenum - 1);
             }
             case ParsedCommand.CMD_FLUSH -> flush(def, p, lineno);
-            case ParsedCommand.CMD_ZERO -> zero(def, p.chain, p.verbose > 0, lineno);
-            case ParsedCommand.CMD_ZERO_NUM -> zeroNum(def, p.chain, p.rulenum);
+            case ParsedCommand.CMD_ZERO -> zero(def, p.chain, p.verbose > 0, lineno, false);
+            case ParsedCommand.CMD_ZERO_NUM -> zeroNum(def, p.chain, p.rulenum, lineno);
             case ParsedCommand.CMD_NEW_CHAIN -> {
                 TableEdit t = edit.table(def);
                 if (chainExists(def, p.chain)) {
@@ -214,10 +214,10 @@ final class Executor {
 
     private void zeroAfter(TableDef def, ParsedCommand p, int lineno) {
         if ((p.command & ParsedCommand.CMD_ZERO) != 0) {
-            zero(def, p.chain, p.verbose > 0, lineno);
+            zero(def, p.chain, p.verbose > 0, lineno, true);
         }
         if ((p.command & ParsedCommand.CMD_ZERO_NUM) != 0) {
-            zeroNum(def, p.chain, p.rulenum);
+            zeroNum(def, p.chain, p.rulenum, lineno);
         }
     }
 
@@ -266,12 +266,16 @@ final class Executor {
             if (p.verbose > 0) {
                 out.append("Flushing chain `").append(p.chain).append("'\n");
             }
+            // flushing a built-in chain by name makes it (recorded with nft list)
+            c.setInKernel(true);
             c.rules().clear();
             return;
         }
         for (String name : sortedNames(t)) {
             if (p.verbose > 0) {
                 out.append("Flushing chain `").append(name).append("'\n");
+                // flushing chain by chain makes the built-ins it names (recorded with nft list)
+                t.chain(name).setInKernel(true);
             }
             t.chain(name).rules().clear();
         }
@@ -290,14 +294,17 @@ final class Executor {
         return builtins;
     }
 
-    /** nft_chain_zero_counters(): with -v, "Zeroing chain `X'" per chain, in listing order */
-    private void zero(TableDef def, String chain, boolean verbose, int lineno) {
+    /**
+     * nft_chain_zero_counters(): with -v, "Zeroing chain `X'" per chain, in listing order. Only
+     * the chains the kernel has, unless a listing (-L -Z) added the built-ins it shows anyway.
+     */
+    private void zero(TableDef def, String chain, boolean verbose, int lineno, boolean listing) {
         TableEdit t = edit.existing(def);
         if (chain != null) {
             TableEdit.EditChain c = t == null ? null : t.chain(chain);
-            if (c == null) {
+            if (c == null || (!c.inKernel() && !listing)) {
                 int hook = Hooks.ofChain(chain);
-                if (t == null && hook >= 0 && def.hasHook(hook)) {
+                if (t == null && listing && hook >= 0 && def.hasHook(hook)) {
                     // a built-in chain of a table not created yet: all its counters are zero anyway
                     if (verbose) {
                         out.append("Zeroing chain `").append(chain).append("'\n");
@@ -309,17 +316,39 @@ final class Executor {
             if (verbose) {
                 out.append("Zeroing chain `").append(chain).append("'\n");
             }
-            zeroChain(c);
+            zeroChain(def, c);
             return;
         }
         if (t != null) {
             for (String name : sortedNames(t)) {
+                if (!listing && !t.chain(name).inKernel()) {
+                    // nft_chain_foreach() walks the chains the kernel has
+                    continue;
+                }
                 if (verbose) {
                     out.append("Zeroing chain `").append(name).append("'\n");
                 }
-                zeroChain(t.chain(name));
+                zeroChain(def, t.chain(name));
             }
         }
+    }
+
+    /** the tables an iptables-restore without --noflush flushed in this batch */
+    private final java.util.Set<TableDef> restoreFlushed = java.util.EnumSet.noneOf(TableDef.class);
+
+    /** iptables-restore flushed this table: its built-ins are in iptables-nft's cache as made fresh */
+    void flushedByRestore(TableDef def) {
+        restoreFlushed.add(def);
+    }
+
+    private void zeroChain(TableDef def, TableEdit.EditChain c) {
+        if (c.builtin() && restoreFlushed.contains(def)) {
+            // iptables-nft zeroes a chain by sending its cached copy again, and the copy of a
+            // built-in made in this batch has policy ACCEPT: a -Z in a restore file undoes the
+            // file's :CHAIN DROP (recorded)
+            c.setPolicy(Verdict.NF_ACCEPT);
+        }
+        zeroChain(c);
     }
 
     private static void zeroChain(TableEdit.EditChain c) {
@@ -329,13 +358,11 @@ final class Executor {
         }
     }
 
-    private void zeroNum(TableDef def, String chain, int rulenum) {
+    private void zeroNum(TableDef def, String chain, int rulenum, int lineno) {
         TableEdit.EditChain c = chain(def, chain);
-        if (c == null || (c.builtin() && c.rules().isEmpty())) {
-            // nft_rule_zero_counters() finds no such chain in the kernel: a built-in chain
-            // without rules is taken for one iptables-nft has not made or has deleted (-X deletes
-            // empty built-ins whose policy is ACCEPT), which it mostly is
-            throw new NftError(NftError.Fn.RULE_DELETE, NftError.ENOENT, 0);
+        if (c == null || !c.inKernel()) {
+            // nft_rule_zero_counters() finds no such chain in the kernel
+            throw new NftError(NftError.Fn.RULE_DELETE, NftError.ENOENT, lineno);
         }
         if (rulenum - 1 >= c.rules().size()) {
             // past the last rule of a chain that exists: no error and nothing zeroed (recorded)
@@ -348,13 +375,14 @@ final class Executor {
         TableEdit t = edit.existing(def);
         if (p.chain != null) {
             TableEdit.EditChain c = t == null ? null : t.chain(p.chain);
-            if (c == null) {
+            if (c == null || !c.inKernel()) {
                 throw new NftError(NftError.Fn.CHAIN_DEL, NftError.ENOENT, lineno);
             }
             if (c.builtin()) {
                 if (c.policy() != Verdict.NF_ACCEPT || !c.rules().isEmpty()) {
                     throw new NftError(NftError.Fn.CHAIN_DEL, NftError.EBUSY, lineno);
                 }
+                unmake(c);
                 return;
             }
             if (p.verbose > 0) {
@@ -382,6 +410,18 @@ final class Executor {
                 deleteUser(t, c, lineno);
             }
         }
+        // nft_may_delete_chain(): built-ins without rules whose policy is ACCEPT go too
+        for (TableEdit.EditChain c : created) {
+            if (c.builtin() && c.rules().isEmpty() && c.policy() == Verdict.NF_ACCEPT) {
+                unmake(c);
+            }
+        }
+    }
+
+    /** the kernel deletes a built-in chain: iptables-nft makes it again on demand, counters fresh */
+    private static void unmake(TableEdit.EditChain c) {
+        c.setInKernel(false);
+        c.policyCounter().zero();
     }
 
     /**
@@ -403,7 +443,7 @@ final class Executor {
                 t.removeChain(n);
             } else if (c.policy() == Verdict.NF_ACCEPT) {
                 // deleted and made again on demand: a fresh counter
-                c.policyCounter().zero();
+                unmake(c);
             }
         }
     }
@@ -456,6 +496,7 @@ final class Executor {
             throw new NftError(NftError.Fn.CHAIN_SET, NftError.ENOENT, lineno);
         }
         TableEdit.EditChain c = t.chain(chain);
+        c.setInKernel(true);
         if (v >= 0) {
             c.setPolicy(v);
         }

@@ -507,8 +507,14 @@ public final class IptablesRestore {
         private void apply(Executor x, List<Cmd> batch) {
             for (Cmd c : batch) {
                 switch (c.kind()) {
-                    case "flush" -> x.edit().delete(curtable);
-                    case "flushv" -> x.tableFlushVerbose(curtable);
+                    case "flush" -> {
+                        x.edit().delete(curtable);
+                        x.flushedByRestore(curtable);
+                    }
+                    case "flushv" -> {
+                        x.tableFlushVerbose(curtable);
+                        x.flushedByRestore(curtable);
+                    }
                     case "policy" -> x.setPolicy(curtable, c.chain(), c.policy(), c.counters(), c.line());
                     case "chain" -> {
                         TableEdit t = x.edit().table(curtable);
