@@ -113,6 +113,17 @@ def main():
             c.run(["iptables-save", "-c"])
         n_steps += c.write(); n_cases += 1
         fcntl.flock(lock, fcntl.LOCK_UN)
+    for sq in plan.get("sequences", []):
+        # any of the tools, one after the other: [program, args...] or {"argv": [...], "stdin": text}
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        c = Case(out, "seq-" + sq["name"])
+        for st in sq["steps"]:
+            if isinstance(st, dict):
+                c.run(st["argv"], st.get("stdin"))
+            else:
+                c.run(st)
+        n_steps += c.write(); n_cases += 1
+        fcntl.flock(lock, fcntl.LOCK_UN)
     for grp in plan.get("groups", []):
         t, ch = grp["table"], grp["chain"]
         fcntl.flock(lock, fcntl.LOCK_EX)

@@ -369,5 +369,67 @@ s("verbose-edits", ["-v -N vchain", "-v -A INPUT -s 10.0.0.0/8 -p tcp --dport 22
     "-t mangle -v -A PREROUTING -j CONNMARK --restore-mark --nfmask 0xff --ctmask 0xff", "-t raw -v -A PREROUTING -p udp --dport 53 -j CT --notrack",
     "-v -P INPUT DROP", "-v -F", "-v -X", "-v -Z", "-S"])
 
+g("x-common-mistakes", "filter", "INPUT", [
+    "-s 10.0.0.1-10.0.0.5", "--state NEW", "-m state --state NEW,BOGUS", "-p tcp --dport 80,443",
+    "-p tcp -m multiport --dports 80-443", "-p tcp --dport 80-443", "-j REJECT --reject-with tcp-reset",
+    "-j LOG --log-prefix abcdefghijklmnopqrstuvwxyz0123456789", "-m conntrack --ctstate ESTABLISHED RELATED",
+    "-p tcp --dport 22 -j ACCEPT -m comment", "-d 192.168.1.0/24 -d 10.0.0.0/8", "-p all --dport 53",
+    "-p udp -m udp --dport 53 -m udp --sport 53", "-p tcp --syn --dport 22 --tcp-flags SYN SYN",
+    "-m limit --limit 1/second --limit-burst 0", "-m state --state established", "-s 192.168.1.0/24, -j DROP",
+    "-s 192.168.1.0/24,,10.0.0.1 -j DROP", "-p tcp --dport 22 -j ACCEPT #ssh", "-j ACCEPT -j DROP",
+    "-p TCP --dport 22", "-p tcp --dport ssh,http", "-m tcp --dport 22", "-p tcp --sport 1024:65535 --dport 22 -m state --state NEW,ESTABLISHED -j ACCEPT",
+    "-i eth0 -m mac --mac-source 00:11:22:33:44:55:66", "-m iprange --src-range 10.0.0.1-10.0.1.300",
+    "-p icmp --icmp-type echo-request -j ACCEPT -m limit --limit 1/s", "-p icmp --icmp-type 8/256",
+    "-m addrtype --dst-type local", "-m hashlimit --hashlimit 10/sec --hashlimit-name x --hashlimit-mode srcip,dst"])
+g("x-common-mistakes-output", "filter", "OUTPUT", ["-i eth0", "-o eth0 -j ACCEPT", "-m physdev --physdev-in eth0"])
+g("x-common-mistakes-nat", "nat", "PREROUTING", [
+    "-j DNAT --to-destination 10.0.0.1:80-90", "-p tcp -j DNAT --to-destination 10.0.0.1:http", "-o eth0 -j DNAT --to 10.0.0.1",
+    "-p tcp -j DNAT --to-destination 10.0.0.1:80 --to-destination 10.0.0.2:80", "-j SNAT --to-source 1.2.3.4",
+    "-p tcp --dport 80 -j REDIRECT --to-port 8080", "-p tcp -j DNAT --to-destination 10.0.0.300",
+    "-p tcp -j DNAT --to-destination 10.0.0.1:0-0", "-j DNAT --to-destination localhost"])
 
-print(json.dumps({"rulesets": rulesets(), "broken": B, "scripts": S, "groups": G}, indent=1, ensure_ascii=False))
+SQ = []
+def sq(name, steps):
+    SQ.append({"name": name, "steps": steps})
+
+RS = F + ":u - [0:0]\n-A INPUT -s 10.0.0.0/8 -j u\n-A u -p tcp --dport 22 -j ACCEPT\nCOMMIT\n" + N + "-A POSTROUTING -o eth0 -j MASQUERADE\nCOMMIT\n"
+sq("save-flags", [{"argv": ["iptables-restore", "-c"], "stdin": RS.replace("-A u -p tcp", "[7:420] -A u -p tcp")},
+    ["iptables-save", "-t", "nat"], ["iptables-save", "--table=filter"], ["iptables-save", "--table", "raw"],
+    ["iptables-save", "-t", "bogus"], ["iptables-save", "--counters"], ["iptables-save", "-c", "-t", "filter"],
+    ["iptables-save", "-x"], ["iptables-save", "extra"], ["iptables-save", "-M", "/sbin/modprobe"],
+    ["iptables-save", "-V"], ["iptables-save", "--version"], ["iptables-save", "-h"], ["iptables-save", "-t"],
+    ["iptables-save", "-t", "nat", "-t", "filter"], ["iptables-save", "-tnat"]])
+sq("restore-flags", [{"argv": ["iptables-restore", "-n"], "stdin": RS}, ["iptables-save"],
+    {"argv": ["iptables-restore", "--noflush", "--counters"], "stdin": RS.replace("-A u -p tcp", "[1:2] -A u -p tcp")},
+    ["iptables-save", "-c"], {"argv": ["iptables-restore", "-t"], "stdin": RS + "bogus\n"},
+    {"argv": ["iptables-restore", "--test"], "stdin": RS}, {"argv": ["iptables-restore", "-w"], "stdin": RS},
+    {"argv": ["iptables-restore", "-w", "5"], "stdin": RS}, {"argv": ["iptables-restore", "--wait=5"], "stdin": RS},
+    {"argv": ["iptables-restore", "-W", "100"], "stdin": RS}, {"argv": ["iptables-restore", "-T", "nat"], "stdin": RS},
+    {"argv": ["iptables-restore", "--table=filter"], "stdin": RS}, {"argv": ["iptables-restore", "-T", "bogus"], "stdin": RS},
+    {"argv": ["iptables-restore", "-M", "/sbin/modprobe"], "stdin": RS}, {"argv": ["iptables-restore", "-x"], "stdin": RS},
+    {"argv": ["iptables-restore", "/nonexistent/file"], "stdin": RS}, {"argv": ["iptables-restore", "-V"]},
+    {"argv": ["iptables-restore", "-v"], "stdin": RS}, ["iptables-save"]])
+sq("restore-comments", [{"argv": ["iptables-restore"], "stdin": F + "-A INPUT -p tcp --dport 22 -j ACCEPT # ssh\nCOMMIT\n"},
+    {"argv": ["iptables-restore"], "stdin": F + "  # indented comment\n-A INPUT -j ACCEPT\nCOMMIT\n"},
+    {"argv": ["iptables-restore"], "stdin": F + "-A INPUT -m comment --comment \"# not one\" -j ACCEPT\nCOMMIT\n"},
+    {"argv": ["iptables-restore"], "stdin": F + "-A INPUT -m comment --comment #x -j ACCEPT\nCOMMIT\n"},
+    ["iptables-save"]])
+sq("builtin-presence", [["iptables", "-N", "u"], ["iptables", "-Z", "INPUT", "1"], ["iptables", "-v", "-Z"],
+    ["iptables", "-A", "OUTPUT", "-j", "ACCEPT"], ["iptables", "-v", "-Z"], ["iptables", "-P", "FORWARD", "DROP"],
+    ["iptables", "-v", "-Z"], ["iptables", "-F"], ["iptables", "-X"], ["iptables", "-v", "-Z"], ["iptables", "-Z", "OUTPUT"],
+    ["iptables", "-X", "OUTPUT"], ["iptables", "-Z", "FORWARD", "1"], ["iptables", "-P", "FORWARD", "ACCEPT"], ["iptables", "-X"],
+    ["iptables", "-v", "-Z"], ["iptables", "-A", "INPUT", "-j", "ACCEPT"], ["iptables", "-D", "INPUT", "1"], ["iptables", "-v", "-Z"],
+    ["iptables", "-X", "INPUT"], ["iptables", "-v", "-Z"], ["iptables", "-F", "OUTPUT"], ["iptables", "-v", "-Z"],
+    ["iptables", "-v", "-F"], ["iptables", "-v", "-Z"], ["iptables", "-L", "-Z", "-n", "-v"], ["iptables", "-v", "-X"],
+    ["iptables", "-A", "INPUT", "-j", "OUTPUT"], ["iptables", "-A", "OUTPUT", "-j", "ACCEPT"], ["iptables", "-A", "INPUT", "-j", "OUTPUT"],
+    ["iptables", "-t", "mangle", "-Z", "OUTPUT"], ["iptables", "-t", "mangle", "-F", "OUTPUT"], ["iptables", "-t", "mangle", "-X", "OUTPUT"],
+    ["iptables", "-t", "mangle", "-v", "-Z"], ["iptables", "-t", "nat", "-Z", "POSTROUTING", "1"],
+    {"argv": ["iptables-restore"], "stdin": "*filter\n:INPUT ACCEPT [0:0]\n-Z INPUT 1\nCOMMIT\n"},
+    {"argv": ["iptables-restore"], "stdin": "*nat\n-Z INPUT 1\nCOMMIT\n"}, ["iptables", "-v", "-Z"],
+    {"argv": ["iptables-restore"], "stdin": "*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n-A INPUT -j ACCEPT\n-Z\nCOMMIT\n"},
+    ["iptables", "-S"], {"argv": ["iptables-restore", "--noflush"], "stdin": "*filter\n:OUTPUT DROP [0:0]\n-Z\nCOMMIT\n"},
+    ["iptables", "-S"], {"argv": ["iptables-restore"], "stdin": "*filter\nCOMMIT\n"}, ["iptables", "-v", "-Z"],
+    ["iptables-save"], ["iptables", "-v", "-F", "INPUT"], ["iptables", "-v", "-Z"]])
+
+
+print(json.dumps({"rulesets": rulesets(), "broken": B, "scripts": S, "groups": G, "sequences": SQ}, indent=1, ensure_ascii=False))

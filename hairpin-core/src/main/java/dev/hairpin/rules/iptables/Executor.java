@@ -341,12 +341,21 @@ final class Executor {
         restoreFlushed.add(def);
     }
 
+    /** commands come from an iptables-restore file */
+    private boolean restoring;
+
+    void restoring() {
+        restoring = true;
+    }
+
     private void zeroChain(TableDef def, TableEdit.EditChain c) {
-        if (c.builtin() && restoreFlushed.contains(def)) {
-            // iptables-nft zeroes a chain by sending its cached copy again, and the copy of a
-            // built-in made in this batch has policy ACCEPT: a -Z in a restore file undoes the
-            // file's :CHAIN DROP (recorded)
-            c.setPolicy(Verdict.NF_ACCEPT);
+        if (c.builtin() && restoring) {
+            // iptables-nft zeroes a chain by sending its cached copy again: the kernel's as the
+            // batch began, or, for a built-in made in this batch (or in a table the file flushed),
+            // one with policy ACCEPT; so a -Z in a restore file undoes its :CHAIN DROP (recorded)
+            Table before = restoreFlushed.contains(def) ? null : edit.base(def);
+            boolean had = before != null && !before.notInKernel().contains(c.name());
+            c.setPolicy(had ? before.chain(c.name()).policy() : Verdict.NF_ACCEPT);
         }
         zeroChain(c);
     }
@@ -361,8 +370,9 @@ final class Executor {
     private void zeroNum(TableDef def, String chain, int rulenum, int lineno) {
         TableEdit.EditChain c = chain(def, chain);
         if (c == null || !c.inKernel()) {
-            // nft_rule_zero_counters() finds no such chain in the kernel
-            throw new NftError(NftError.Fn.RULE_DELETE, NftError.ENOENT, lineno);
+            // nft_rule_zero_counters() finds no such chain in the kernel; iptables-restore then
+            // says only "line N failed" (recorded)
+            throw new NftError(NftError.Fn.RULE_DELETE, lineno > 0 ? 0 : NftError.ENOENT, lineno);
         }
         if (rulenum - 1 >= c.rules().size()) {
             // past the last rule of a chain that exists: no error and nothing zeroed (recorded)

@@ -505,6 +505,7 @@ public final class IptablesRestore {
         }
 
         private void apply(Executor x, List<Cmd> batch) {
+            x.restoring();
             for (Cmd c : batch) {
                 switch (c.kind()) {
                     case "flush" -> {
