@@ -387,6 +387,23 @@ g("x-common-mistakes-nat", "nat", "PREROUTING", [
     "-p tcp -j DNAT --to-destination 10.0.0.1:80 --to-destination 10.0.0.2:80", "-j SNAT --to-source 1.2.3.4",
     "-p tcp --dport 80 -j REDIRECT --to-port 8080", "-p tcp -j DNAT --to-destination 10.0.0.300",
     "-p tcp -j DNAT --to-destination 10.0.0.1:0-0", "-j DNAT --to-destination localhost"])
+SETS = [["create", "hosts", "hash:ip"], ["create", "tset", "hash:ip", "timeout", "100"], ["create", "nets", "hash:net"],
+        ["create", "ports", "hash:ip,port"], ["create", "info", "hash:ip", "skbinfo"]]
+G.append({"name": "x-set-target", "table": "filter", "chain": "INPUT", "setup": [], "ipsets": SETS, "rules": [r.split() for r in [
+    "-j SET --add-set hosts src", "-j SET --add-set hosts dst", "-j SET --del-set hosts src", "-j SET --add-set tset src --timeout 30",
+    "-j SET --add-set tset src --exist", "-j SET --add-set tset src --exist --timeout 0", "-j SET --add-set hosts src --del-set nets dst",
+    "-j SET --add-set ports src,dst", "-j SET --add-set ports dst,src", "-j SET --add-set nets src,dst,src", "-j SET --add-set missing src",
+    "-j SET --add-set hosts", "-j SET --add-set hosts foo", "-j SET", "-j SET --exist", "-j SET --del-set hosts src --exist",
+    "-j SET --del-set hosts src --timeout 5", "-j SET --add-set hosts src --timeout 4294967295", "-j SET --add-set hosts src --timeout x",
+    "-j SET --add-set hosts src --add-set nets src", "-j SET ! --add-set hosts src", "-j SET --map-set info src --map-mark",
+    "-j SET --add-set abcdefghijklmnopqrstuvwxyz0123456789 src", "-p tcp -j SET --add-set ports src,src",
+    "-m set --match-set hosts src -j SET --del-set hosts src", "-j SET --add-set tset src --timeout 100 --exist"]]})
+G.append({"name": "x-set-target-mangle", "table": "mangle", "chain": "FORWARD", "setup": [], "ipsets": SETS, "rules": [r.split() for r in [
+    "-j SET --map-set info src --map-mark", "-j SET --map-set info dst --map-prio", "-j SET --map-set info src --map-queue",
+    "-j SET --map-set info src --map-mark --map-prio --map-queue", "-j SET --map-set info src", "-j SET --map-set hosts src --map-mark",
+    "-j SET --add-set hosts src --map-mark", "-j SET --add-set hosts src --map-set info dst --map-mark"]]})
+G.append({"name": "x-set-target-mangle-pre", "table": "mangle", "chain": "PREROUTING", "setup": [], "ipsets": SETS, "rules": [r.split() for r in [
+    "-j SET --map-set info src --map-mark", "-j SET --map-set info src --map-prio", "-j SET --map-set info src --map-queue"]]})
 
 SQ = []
 def sq(name, steps):

@@ -163,6 +163,7 @@ public final class Extensions {
         TARGETS.put("TTL", TtlTarget.Parser::new);
         TARGETS.put("ECN", EcnTarget.Parser::new);
         TARGETS.put("CLASSIFY", ClassifyTarget.Parser::new);
+        TARGETS.put("SET", dev.hairpin.rules.targets.SetTarget.Parser::new);
         TARGETS.put("TCPOPTSTRIP", TcpoptstripTarget.Parser::new);
         TARGETS.put("TEE", TeeTarget.Parser::new);
         TARGETS.put("SYNPROXY", SynproxyTarget.Parser::new);
