@@ -23,6 +23,8 @@ R = random.Random(7)
 class Case:
     def __init__(self, outdir, name):
         self.dir = os.path.join(outdir, name)
+        if os.path.isdir(os.path.join(outdir, "known-divergent", name)):
+            self.dir = os.path.join(outdir, "known-divergent", name)
         self.steps = []
         subprocess.run(["ip", "netns", "del", NS], stderr=subprocess.DEVNULL)
         subprocess.run(["ip", "netns", "add", NS], check=True)
@@ -91,9 +93,13 @@ def counters():
 def main():
     plan = json.load(sys.stdin)
     out = sys.argv[1]
+    # every case is recorded again; files beside the cases (README, KNOWN-DIVERGENT.txt) stay,
+    # and a case kept under known-divergent/ is rewritten there
     if os.path.isdir(out):
-        shutil.rmtree(out)
-    os.makedirs(out)
+        for n in os.listdir(out):
+            if os.path.isdir(os.path.join(out, n)) and n != "known-divergent":
+                shutil.rmtree(os.path.join(out, n))
+    os.makedirs(out, exist_ok=True)
     lock = open(LOCK, "a")
     n_cases = n_steps = n_acc = n_rules = 0
     ver = subprocess.run(["iptables", "-V"], stdout=subprocess.PIPE).stdout.decode()

@@ -448,5 +448,16 @@ sq("builtin-presence", [["iptables", "-N", "u"], ["iptables", "-Z", "INPUT", "1"
     ["iptables", "-S"], {"argv": ["iptables-restore"], "stdin": "*filter\nCOMMIT\n"}, ["iptables", "-v", "-Z"],
     ["iptables-save"], ["iptables", "-v", "-F", "INPUT"], ["iptables", "-v", "-Z"]])
 
+s("chain-name-edges", ["-N LOG", "-N DNAT", "-N MARK", "-N RETURN", "-N QUEUE", "-N ACCEPT", "-N DROP", "-N log", "-N Log",
+    "-N nosuchtarget", "-N a%b", "-N tëst", "-N x.y-z_1", "-N 1", "-N -", "-N !x", "-N a!b", "-N a,b", "-N a:b", "-N a/b",
+    "-N abcdefghijklmnopqrstuvwxyz012", "-N abcdefghijklmnopqrstuvwxyz01", "-N INPUT", "-N FORWARD", "-N PREROUTING",
+    "-t nat -N INPUT", "-t nat -N FORWARD", "-t mangle -N INPUT", "-E log LOG", "-E log SNAT", "-E log newname", "-E newname RETURN",
+    "-E newname tëst", "-A INPUT -j log", "-A INPUT -j newname", "-A INPUT -j Log", "-A INPUT -g tëst", "-A INPUT -j x.y-z_1",
+    "-A INPUT -j 1", "-S", "-L -n", "-X Log", "-X tëst", "-S"])
+s("target-and-chain", ["-N svc", "-t nat -N svc", "-A INPUT -j svc", "-t nat -A PREROUTING -j svc", "-t nat -A PREROUTING -j nosuch",
+    "-A FORWARD -t nat -j svc", "-t mangle -A PREROUTING -j svc", "-t nat -A POSTROUTING -p tcp -j MASQUERADE --to-ports 0",
+    "-t nat -A POSTROUTING -p tcp -j MASQUERADE --to-ports 65535-1", "-t nat -A POSTROUTING -p udp -j MASQUERADE --to-ports 1-65535",
+    "-t nat -P svc ACCEPT", "-t bogus -P INPUT ACCEPT", "-P INPUT ACCEPT -t raw", "-t raw -P INPUT ACCEPT", "-t nat -S", "-S"])
+
 
 print(json.dumps({"rulesets": rulesets(), "broken": B, "scripts": S, "groups": G, "sequences": SQ}, indent=1, ensure_ascii=False))
