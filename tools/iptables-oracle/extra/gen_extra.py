@@ -459,5 +459,20 @@ s("target-and-chain", ["-N svc", "-t nat -N svc", "-A INPUT -j svc", "-t nat -A 
     "-t nat -A POSTROUTING -p tcp -j MASQUERADE --to-ports 65535-1", "-t nat -A POSTROUTING -p udp -j MASQUERADE --to-ports 1-65535",
     "-t nat -P svc ACCEPT", "-t bogus -P INPUT ACCEPT", "-P INPUT ACCEPT -t raw", "-t raw -P INPUT ACCEPT", "-t nat -S", "-S"])
 
+E = "\u00e9"  # two bytes in UTF-8
+S.append({"name": "utf8-lengths", "cmds": [
+    ["-N", E * 14], ["-N", E * 15], ["-N", "a" + E * 14], ["-N", E * 13 + "ab"], ["-E", E * 14, E * 14 + "x"],
+    ["-A", "INPUT", "-i", E * 7], ["-A", "INPUT", "-i", E * 8], ["-A", "INPUT", "-i", E * 7 + "a"], ["-A", "INPUT", "-o", E * 7 + "+"],
+    ["-A", "INPUT", "-i", E * 7 + "ab"], ["-A", "INPUT", "-j", "LOG", "--log-prefix", "a" + E * 14],
+    ["-A", "INPUT", "-m", "comment", "--comment", "a" + E * 127 + "b"], ["-A", "INPUT", "-j", "NFLOG", "--nflog-prefix", E * 40],
+    ["-A", "INPUT", "-m", "hashlimit", "--hashlimit-upto", "1/s", "--hashlimit-name", E * 130],
+    ["-A", "INPUT", "-m", "string", "--string", E * 10, "--algo", "bm"], ["-A", "INPUT", "-m", "physdev", "--physdev-in", E * 8],
+    ["-S"], ["-L", "-n", "-v"], ["-L", "-v"]]})
+# values cut at a byte limit inside a UTF-8 character: the real tools print the lone lead byte
+S.append({"name": "utf8-truncation", "cmds": [
+    ["-A", "INPUT", "-j", "LOG", "--log-prefix", E * 15], ["-A", "INPUT", "-m", "comment", "--comment", E * 128],
+    ["-A", "INPUT", "-j", "LOG", "--log-prefix", E * 16], ["-A", "INPUT", "-m", "comment", "--comment", E * 129],
+    ["-A", "INPUT", "-m", "recent", "--name", E * 110, "--set"], ["-A", "INPUT", "-m", "helper", "--helper", E * 20], ["-S"]]})
+
 
 print(json.dumps({"rulesets": rulesets(), "broken": B, "scripts": S, "groups": G, "sequences": SQ}, indent=1, ensure_ascii=False))
