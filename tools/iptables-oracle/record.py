@@ -107,6 +107,8 @@ def main():
         # a whole hand-written ruleset: restored, then every listing of its tables and follow-ups
         fcntl.flock(lock, fcntl.LOCK_EX)
         c = Case(out, "ruleset-" + rs["name"])
+        for st in rs.get("ipsets", []):
+            c.run(["ipset"] + st)
         if c.run(["iptables-restore"] + rs["flags"], rs["input"]) == 0:
             c.listings(rs["tables"])
             for a in rs["extra"]:

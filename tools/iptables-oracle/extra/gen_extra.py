@@ -63,6 +63,8 @@ AFTER = {
     "24-chain-names": ["-E a b", "-E a chain-renamed", "-S INPUT", "-X unused", "-X", "-S", "-t nat -X b", "-t nat -S"],
 }
 FLAGS = {"16-all-tables-counters": ["-c"]}
+IPSETS = {"31-calico-like": [["create", n, "hash:net"] for n in
+                             ["cali40masq-ipam-pools", "cali40all-ipam-pools", "cali40all-hosts-net", "cali40all-vxlan-net"]]}
 
 
 def tables_of(text):
@@ -98,7 +100,7 @@ def rulesets():
         extra += [["-S", "INPUT"], ["-L", "INPUT", "-n", "--line-numbers"]]
         after = [split(a) for a in AFTER.get(name, [])]
         out.append({"name": name, "input": text, "flags": FLAGS.get(name, []), "tables": tables_of(text),
-                    "extra": extra, "after": after})
+                    "extra": extra, "after": after, "ipsets": IPSETS.get(name, [])})
     return out
 
 
@@ -350,6 +352,8 @@ b("own-check-user-chains", "*filter\n:INPUT ACCEPT [0:0]\n:a - [0:0]\n:b - [0:0]
   "-A b -m string --string x --algo fsm\n-A INPUT -j a\n-A INPUT -m devgroup --src-group 1\nCOMMIT\n")
 b("loop-then-own-check", "*filter\n:INPUT ACCEPT [0:0]\n:u - [0:0]\n-A INPUT -j u\n-A u -j u\n-A INPUT -m rpfilter\nCOMMIT\n")
 b("old-style-negated-ctstatus", GOODF + "-A user -m conntrack --ctstatus ! SEEN_REPLY -j ACCEPT\nCOMMIT\n")
+b("ipv6-address", GOODF + "-A user -p udp -m udp --dport 546 -d fe80::/64 -j ACCEPT\nCOMMIT\n")
+b("ipv6-address-no-mask", GOODF + "-A user -s 2001:db8::1 -j ACCEPT\nCOMMIT\n")
 b("realm-names", GOODF + "-A user -m realm --realm cosmos\n-A user -m realm ! --realm 0\n-A user -m realm --realm 0/0xff\nCOMMIT\n")
 
 s("zero-numbers", ["-N u", "-Z INPUT 1", "-Z u 1", "-Z u 0", "-A u -c 5 50", "-A u -c 6 60", "-Z u 3", "-Z u 9", "-S -v",
