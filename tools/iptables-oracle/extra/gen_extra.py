@@ -478,5 +478,19 @@ S.append({"name": "utf8-truncation", "cmds": [
     ["-A", "INPUT", "-j", "LOG", "--log-prefix", E * 16], ["-A", "INPUT", "-m", "comment", "--comment", E * 129],
     ["-A", "INPUT", "-m", "recent", "--name", E * 110, "--set"], ["-A", "INPUT", "-m", "helper", "--helper", E * 20], ["-S"]]})
 
+MATCH_NAMES = ("tcp udp icmp conntrack state multiport comment mark statistic addrtype limit mac pkttype iprange owner "
+               "recent connlimit hashlimit time string set sctp rpfilter connmark length ttl tos dscp helper nfacct u32 "
+               "physdev policy esp ah quota tcpmss connbytes ecn dccp socket cpu ipcomp realm cgroup devgroup").split()  # ipvs: see cmd-misc
+TARGET_NAMES = ("REJECT LOG SNAT DNAT MASQUERADE REDIRECT MARK CONNMARK CT NOTRACK CHECKSUM TCPMSS TPROXY TOS DSCP NETMAP "
+                "NFLOG NFQUEUE TRACE AUDIT TTL ECN CLASSIFY SET TCPOPTSTRIP TEE SYNPROXY CONNSECMARK ULOG ACCEPT DROP").split()
+sq("help-matches", [["iptables", "-m", m, "-h"] for m in MATCH_NAMES])
+sq("help-targets", [["iptables", "-j", t, "-h"] for t in TARGET_NAMES])
+sq("help-combos", [["iptables"] + c.split() for c in [
+    "-p tcp -h", "-p udp -h", "-p icmp -h", "-p sctp -h", "-p dccp -h", "-p 6 -h", "-p esp -h", "-p gre -h", "-p all -h",
+    "-p udp -m conntrack -j LOG -h", "-m state -m limit -h", "-j DNAT -m tcp -h", "-m comment -m comment -h",
+    "-h -p tcp", "-p tcp -m tcp -h", "-m tcp -p tcp -h", "-j user -h", "-m nosuch -h", "-t nat -j MASQUERADE -h",
+    "--help", "-p tcp --help", "-A INPUT -p tcp -h", "-m set -j SET -h", "-j LOG -j DROP -h"]] +
+    [["iptables-restore", "-h"], ["iptables-save", "-h"]])
+
 
 print(json.dumps({"rulesets": rulesets(), "broken": B, "scripts": S, "groups": G, "sequences": SQ}, indent=1, ensure_ascii=False))

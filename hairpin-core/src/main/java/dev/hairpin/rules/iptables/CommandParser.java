@@ -247,7 +247,7 @@ final class CommandParser {
                         throw XtError.param("-P requires a chain and a policy");
                     }
                 }
-                case 'h' -> throw new HelpRequested();
+                case 'h' -> throw new HelpRequested(helpBlocks());
                 case 'p' -> {
                     setOption(ParsedCommand.OPT_PROTOCOL, invert);
                     protocol = optarg.toLowerCase(java.util.Locale.ROOT);
@@ -619,6 +619,9 @@ final class CommandParser {
         if (t == null) {
             return;
         }
+        if (t instanceof dev.hairpin.rules.targets.UlogTarget.Parser) {
+            warnings.append(dev.hairpin.rules.targets.UlogTarget.Parser.WARNING);
+        }
         optionOffset += XT_OPTION_OFFSET_SCALE;
         target = new Loaded<>(t, optionOffset);
         merge(t.options(), optionOffset);
@@ -783,10 +786,42 @@ final class CommandParser {
         }
     }
 
-    /** -h: the caller prints the help text. */
+    /**
+     * print_extension_helps(): the target's help (ACCEPT, DROP, QUEUE and RETURN: the standard
+     * one), then each loaded match's in order; with no match, the one a named -p loads (recorded).
+     */
+    private List<String> helpBlocks() {
+        List<String> out = new ArrayList<>();
+        if (p.jumpto != null && !p.jumpto.isEmpty()) {
+            String b = dev.hairpin.rules.ext.ExtHelp.block("target",
+                    Extensions.STANDARD.contains(p.jumpto) ? "standard" : p.jumpto);
+            if (b != null) {
+                out.add(b);
+            }
+        }
+        List<String> names = new ArrayList<>();
+        for (Loaded<Match> m : matches) {
+            names.add(m.parser.extName());
+        }
+        if (names.isEmpty() && protocol != null && Extensions.hasMatch(protocol)) {
+            names.add(protocol);
+        }
+        for (String n : names) {
+            String b = dev.hairpin.rules.ext.ExtHelp.block("match", n);
+            if (b != null) {
+                out.add(b);
+            }
+        }
+        return out;
+    }
+
+    /** -h: the caller prints the help text, then these extensions' help blocks. */
     static final class HelpRequested extends RuntimeException {
-        HelpRequested() {
+        final List<String> blocks;
+
+        HelpRequested(List<String> blocks) {
             super(null, null, false, false);
+            this.blocks = blocks;
         }
     }
 

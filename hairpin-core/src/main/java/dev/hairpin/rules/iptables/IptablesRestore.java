@@ -214,7 +214,7 @@ public final class IptablesRestore {
                 out.append(e.inverted ? "Not " + Iptables.VERSION + " ;-)\n" : PROG + " v" + Iptables.VERSION + "\n");
                 return 0;
             } catch (CommandParser.HelpRequested e) {
-                out.append(Help.text(PROG));
+                out.append(Help.text(PROG)).append(Help.extensions(e.blocks));
                 return 0;
             } finally {
                 drain();
