@@ -492,5 +492,22 @@ sq("help-combos", [["iptables"] + c.split() for c in [
     "--help", "-p tcp --help", "-A INPUT -p tcp -h", "-m set -j SET -h", "-j LOG -j DROP -h"]] +
     [["iptables-restore", "-h"], ["iptables-save", "-h"]])
 
+s("abbreviated-options", ["--app INPUT --sou 10.0.0.1 -j ACCEPT", "--in INPUT -j ACCEPT", "--ins INPUT -j ACCEPT",
+    "-A INPUT --in-i eth0", "-A INPUT -p tcp --dp 22", "-A INPUT -p tcp --dpor 22 --sp 1", "-A INPUT -p tcp --destination-p 22",
+    "-A INPUT -m conntrack --ctst NEW", "-A INPUT -m conntrack --ctsta NEW", "-A INPUT -m conntrack --ctstat ASSURED",
+    "-A INPUT -j LOG --log-l 4 --log-p x", "-A INPUT -j LOG --log-tcp-s", "-A INPUT -j LOG --log-tcp", "-A INPUT -m comment --comm x",
+    "-A INPUT -m limit --lim 3/min", "-A INPUT -m limit --limit-b 4", "--lis -n", "--list-r", "--ne x", "--del x", "--delete-c x",
+    "--fl", "--ze", "--pol INPUT ACCEPT", "--ren x y", "--line --list -n", "--num --list", "--verb --list-rules",
+    "-A INPUT --fr", "-A INPUT --frag", "-A INPUT --jump ACCEPT --goto x", "-A INPUT --j ACCEPT", "-A INPUT --ju ACCEPT",
+    "-A INPUT --pro tcp --dport 1", "-A INPUT --prot=udp", "-A INPUT --sport=5 -p tcp", "-t nat -A POSTROUTING -j SNAT --to-s 1.2.3.4",
+    "-t nat -A POSTROUTING -j SNAT --to 1.2.3.4 --rand", "-t nat -A POSTROUTING -j SNAT --to 1.2.3.4 --random-f", "-S", "-t nat -S"])
+s("attached-arguments", ["-A INPUT -ptcp", "-A INPUT --protocol=tcp", "-A INPUT -p=tcp", "-A INPUT -s10.0.0.1", "-A INPUT --source=10.0.0.2",
+    "-A INPUT -ieth0", "-A INPUT --in-interface=eth1", "-A INPUT -jACCEPT", "-A INPUT --jump=DROP", "-A INPUT -mcomment --comment=x",
+    "-A INPUT -p tcp --dport=22 -mtcp --sport=1", "-tnat -A POSTROUTING -jMASQUERADE", "-A INPUT -p udp -mmultiport --dports=1,2",
+    "-AINPUT -pudp", "-IINPUT -pTCP", "-A INPUT ! -ptcp", "-A INPUT -p! tcp", "-A INPUT -d10.0.0.1", "-A INPUT --destination=10.0.0.2",
+    "-A FORWARD -oeth0", "-A FORWARD --out-interface=eth1", "-N x", "-A INPUT -gx", "-A INPUT --goto=x", "-A INPUT -g x",
+    "-A INPUT -p tcp -j REJECT --reject-with=tcp-reset", "-A INPUT -ftcp", "-A INPUT -c1 2", "-A INPUT -c 1 2", "-Z INPUT -v1",
+    "-S", "-t nat -S"])
+
 
 print(json.dumps({"rulesets": rulesets(), "broken": B, "scripts": S, "groups": G, "sequences": SQ}, indent=1, ensure_ascii=False))

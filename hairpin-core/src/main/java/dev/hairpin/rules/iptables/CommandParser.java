@@ -250,7 +250,7 @@ final class CommandParser {
                 case 'h' -> throw new HelpRequested(helpBlocks());
                 case 'p' -> {
                     setOption(ParsedCommand.OPT_PROTOCOL, invert);
-                    protocol = optarg.toLowerCase(java.util.Locale.ROOT);
+                    protocol = word().toLowerCase(java.util.Locale.ROOT);
                     p.proto = Xt.parseProtocol(protocol);
                     if (p.proto == 0 && (p.invflags & IptIp.INV_PROTO) != 0) {
                         throw XtError.param("rule would never match protocol");
@@ -258,11 +258,11 @@ final class CommandParser {
                 }
                 case 's' -> {
                     setOption(ParsedCommand.OPT_SOURCE, invert);
-                    shost = optarg;
+                    shost = word();
                 }
                 case 'd' -> {
                     setOption(ParsedCommand.OPT_DESTINATION, invert);
-                    dhost = optarg;
+                    dhost = word();
                 }
                 case 'g' -> {
                     setOption(ParsedCommand.OPT_JUMP, invert);
@@ -271,14 +271,14 @@ final class CommandParser {
                 }
                 case 'j' -> {
                     setOption(ParsedCommand.OPT_JUMP, invert);
-                    jump(optarg);
+                    jump(word());
                 }
                 case 'i', 'o' -> {
                     if (optarg.isEmpty()) {
                         throw XtError.param("Empty interface is likely to be undesired");
                     }
                     setOption(c == 'i' ? ParsedCommand.OPT_VIANAMEIN : ParsedCommand.OPT_VIANAMEOUT, invert);
-                    String name = parseInterface(optarg);
+                    String name = parseInterface(word());
                     if (c == 'i') {
                         p.iniface = name;
                     } else {
@@ -813,6 +813,15 @@ final class CommandParser {
             }
         }
         return out;
+    }
+
+    /**
+     * argv[optind - 1]: -p, -s, -d, -i, -o and -j take the whole last word rather than the
+     * option's argument, so "-ptcp" is protocol "-ptcp" and "--source=x" host "--source=x"
+     * (recorded; -g, -m and the extensions' options take the argument).
+     */
+    private String word() {
+        return g.arg(g.optind - 1);
     }
 
     /** -h: the caller prints the help text, then these extensions' help blocks. */
