@@ -509,5 +509,18 @@ s("attached-arguments", ["-A INPUT -ptcp", "-A INPUT --protocol=tcp", "-A INPUT 
     "-A INPUT -p tcp -j REJECT --reject-with=tcp-reset", "-A INPUT -ftcp", "-A INPUT -c1 2", "-A INPUT -c 1 2", "-Z INPUT -v1",
     "-S", "-t nat -S"])
 
+CNT = ("*filter\n:INPUT ACCEPT [5:300]\n:FORWARD DROP [7:420]\n:OUTPUT ACCEPT [9:540]\n:u - [0:0]\n"
+       "[3:180] -A OUTPUT -j ACCEPT\nCOMMIT\n")
+sq("presence-counters", [{"argv": ["iptables-restore", "-c"], "stdin": CNT}, ["iptables-save", "-c"], ["iptables", "-X"],
+    ["iptables-save", "-c"], ["iptables", "-L", "-n", "-v"], ["iptables", "-v", "-Z"],
+    {"argv": ["iptables-restore", "-c"], "stdin": CNT}, ["iptables", "-X", "INPUT"], ["iptables-save", "-c"],
+    ["iptables", "-F", "OUTPUT"], ["iptables", "-X", "OUTPUT"], ["iptables-save", "-c"],
+    {"argv": ["iptables-restore", "-c", "--noflush"], "stdin": "*filter\n:INPUT ACCEPT [11:22]\nCOMMIT\n"}, ["iptables-save", "-c"],
+    {"argv": ["iptables-restore", "-c", "-v"], "stdin": CNT}, ["iptables-save", "-c"],
+    {"argv": ["iptables-restore", "-c"], "stdin": CNT.replace(":u - [0:0]\n", "") + "*nat\n:POSTROUTING ACCEPT [1:2]\nCOMMIT\n"},
+    ["iptables", "-t", "nat", "-L", "-n", "-v"], ["iptables", "-t", "nat", "-X"], ["iptables", "-t", "nat", "-L", "-n", "-v"],
+    ["iptables-save", "-c"], ["iptables", "-P", "INPUT", "ACCEPT"], ["iptables", "-X"], ["iptables", "-t", "nat", "-v", "-Z"],
+    ["iptables", "-v", "-Z"], ["iptables-save", "-c"]])
+
 
 print(json.dumps({"rulesets": rulesets(), "broken": B, "scripts": S, "groups": G, "sequences": SQ}, indent=1, ensure_ascii=False))
