@@ -522,5 +522,41 @@ sq("presence-counters", [{"argv": ["iptables-restore", "-c"], "stdin": CNT}, ["i
     ["iptables-save", "-c"], ["iptables", "-P", "INPUT", "ACCEPT"], ["iptables", "-X"], ["iptables", "-t", "nat", "-v", "-Z"],
     ["iptables", "-v", "-Z"], ["iptables-save", "-c"]])
 
+PAIRS = [("-p tcp -m connlimit --connlimit-above 2", "-p tcp -m connlimit --connlimit-above 2 --connlimit-mask 32 --connlimit-saddr"),
+         ("-m hashlimit --hashlimit-upto 1/s --hashlimit-name a",
+          "-m hashlimit --hashlimit-upto 1/sec --hashlimit-burst 5 --hashlimit-name a --hashlimit-htable-gcinterval 1000 --hashlimit-htable-expire 10000 --hashlimit-srcmask 32 --hashlimit-dstmask 32"),
+         ("-m limit --limit 3/hour", "-m limit --limit 3/hour --limit-burst 5"),
+         ("-m recent --name r --rcheck --seconds 5", "-m recent --name r --rcheck --seconds 5 --hitcount 0 --rsource"),
+         ("-j LOG", "-j LOG --log-level warning"), ("-j NFLOG", "-j NFLOG --nflog-group 0"),
+         ("-j REJECT", "-j REJECT --reject-with icmp-port-unreachable"),
+         ("-m mark --mark 1", "-m mark --mark 0x1/0xffffffff"), ("-m connmark --mark 2", "-m connmark --mark 2/0xffffffff"),
+         ("-p tcp --dport 22", "-p tcp --dport 22:22"), ("-p tcp -m multiport --dports 1,2", "-p tcp -m multiport --destination-ports 1,2"),
+         ("-m statistic --mode nth --every 2 --packet 0", "-m statistic --mode nth --every 2 --packet 0"),
+         ("-m string --string x --algo bm", "-m string --string x --algo bm --from 0 --to 65535"),
+         ("-m time --timestart 08:00", "-m time --timestart 08:00:00 --timestop 23:59:59"),
+         ("-m conntrack --ctorigsrc 10.0.0.1", "-m conntrack --ctorigsrc 10.0.0.1/32"),
+         ("-m iprange --src-range 10.0.0.1-10.0.0.1", "-m iprange --src-range 10.0.0.1"),
+         ("-m ttl --ttl-eq 5", "-m ttl --ttl-eq 5"), ("-m length --length 5", "-m length --length 5:5"),
+         ("-m tos --tos 0x10", "-m tos --tos 0x10/0xff"), ("-m dscp --dscp 10", "-m dscp --dscp-class AF11"),
+         ("-m addrtype --src-type LOCAL", "-m addrtype --src-type LOCAL"), ("-m pkttype --pkt-type host", "-m pkttype --pkt-type unicast"),
+         ("-m owner --uid-owner 0", "-m owner --uid-owner 0-0"), ("-m owner --uid-owner root", "-m owner --uid-owner 0"),
+         ("-m helper --helper ftp", "-m helper --helper ftp"), ("-m comment --comment x", "-m comment --comment \"x\""),
+         ("-p icmp --icmp-type 8", "-p icmp --icmp-type echo-request"), ("-p icmp --icmp-type 3", "-p icmp --icmp-type 3/0"),
+         ("-p tcp --syn", "-p tcp --tcp-flags FIN,SYN,RST,ACK SYN"), ("-s 10.0.0.0/8", "-s 10.9.9.9/255.0.0.0"),
+         ("-i eth+", "-i eth+")]
+s("check-equivalents", sum([["-A INPUT " + a, "-C INPUT " + b, "-D INPUT " + b, "-C INPUT " + a, "-D INPUT " + a] for a, b in PAIRS], []))
+PAIRS_T = [("-t mangle -A PREROUTING -j MARK --set-mark 1", "-t mangle -C PREROUTING -j MARK --set-xmark 0x1/0xffffffff"),
+           ("-t mangle -A PREROUTING -j CONNMARK --save-mark", "-t mangle -C PREROUTING -j CONNMARK --save-mark --mask 0xffffffff"),
+           ("-t mangle -A PREROUTING -j CONNMARK --restore-mark", "-t mangle -C PREROUTING -j CONNMARK --restore-mark --nfmask 0xffffffff --ctmask 0xffffffff"),
+           ("-t nat -A POSTROUTING -j SNAT --to-source 1.2.3.4", "-t nat -C POSTROUTING -j SNAT --to 1.2.3.4"),
+           ("-t nat -A POSTROUTING -j SNAT --to-source 1.2.3.4", "-t nat -C POSTROUTING -j SNAT --to-source 1.2.3.4-1.2.3.4"),
+           ("-t nat -A PREROUTING -p tcp -j DNAT --to-destination 1.2.3.4:80", "-t nat -C PREROUTING -p tcp -j DNAT --to-destination 1.2.3.4:80-80"),
+           ("-t nat -A PREROUTING -p tcp -j REDIRECT --to-ports 80", "-t nat -C PREROUTING -p tcp -j REDIRECT --to-ports 80-80"),
+           ("-t mangle -A FORWARD -p tcp --syn -j TCPMSS --set-mss 1400", "-t mangle -C FORWARD -p tcp --tcp-flags FIN,SYN,RST,ACK SYN -j TCPMSS --set-mss 1400"),
+           ("-t raw -A PREROUTING -j CT --zone 0", "-t raw -C PREROUTING -j CT"), ("-t raw -A PREROUTING -j NOTRACK", "-t raw -C PREROUTING -j CT --notrack"),
+           ("-t mangle -A FORWARD -j TOS --set-tos 0x10", "-t mangle -C FORWARD -j TOS --set-tos 0x10/0xff"),
+           ("-t mangle -A FORWARD -j TTL --ttl-set 5", "-t mangle -C FORWARD -j TTL --ttl-set 5")]
+s("check-equivalents-targets", sum([[a, b, b.replace(" -C ", " -D ", 1)] for a, b in PAIRS_T], []) + ["-t mangle -S", "-t nat -S", "-t raw -S"])
+
 
 print(json.dumps({"rulesets": rulesets(), "broken": B, "scripts": S, "groups": G, "sequences": SQ}, indent=1, ensure_ascii=False))
