@@ -543,7 +543,15 @@ PAIRS = [("-p tcp -m connlimit --connlimit-above 2", "-p tcp -m connlimit --conn
          ("-m helper --helper ftp", "-m helper --helper ftp"), ("-m comment --comment x", "-m comment --comment \"x\""),
          ("-p icmp --icmp-type 8", "-p icmp --icmp-type echo-request"), ("-p icmp --icmp-type 3", "-p icmp --icmp-type 3/0"),
          ("-p tcp --syn", "-p tcp --tcp-flags FIN,SYN,RST,ACK SYN"), ("-s 10.0.0.0/8", "-s 10.9.9.9/255.0.0.0"),
-         ("-i eth+", "-i eth+")]
+         ("-i eth+", "-i eth+"),
+         ("-m policy --dir in --pol ipsec --tunnel-src 10.0.0.1", "-m policy --dir in --pol ipsec --tunnel-src 10.0.0.1/32"),
+         ("-m policy --dir in --pol ipsec --mode tunnel --tunnel-dst 10.0.0.0/8", "-m policy --dir in --pol ipsec --mode tunnel --tunnel-dst 10.1.0.0/255.0.0.0"),
+         ("-m recent --name q --set --mask 255.255.255.0", "-m recent --name q --set --mask 255.255.255.0 --rsource"),
+         ("-m conntrack --ctorigdst 10.0.0.0/24", "-m conntrack --ctorigdst 10.0.0.0/255.255.255.0"),
+         ("-m hashlimit --hashlimit-upto 2/s --hashlimit-name b --hashlimit-mode srcip --hashlimit-srcmask 24",
+          "-m hashlimit --hashlimit-upto 2/s --hashlimit-name b --hashlimit-mode srcip --hashlimit-srcmask 255.255.255.0"),
+         ("-m connlimit --connlimit-above 1 --connlimit-mask 24 -p tcp", "-p tcp -m connlimit --connlimit-above 1 --connlimit-mask 255.255.255.0"),
+         ("-m state --state NEW", "-m conntrack --ctstate NEW"), ("-m conntrack --ctstate NEW,ESTABLISHED", "-m conntrack --ctstate ESTABLISHED,NEW")]
 s("check-equivalents", sum([["-A INPUT " + a, "-C INPUT " + b, "-D INPUT " + b, "-C INPUT " + a, "-D INPUT " + a] for a, b in PAIRS], []))
 PAIRS_T = [("-t mangle -A PREROUTING -j MARK --set-mark 1", "-t mangle -C PREROUTING -j MARK --set-xmark 0x1/0xffffffff"),
            ("-t mangle -A PREROUTING -j CONNMARK --save-mark", "-t mangle -C PREROUTING -j CONNMARK --save-mark --mask 0xffffffff"),
