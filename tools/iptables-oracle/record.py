@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Records what the real iptables-nft prints for gen.py's plans (root; namespaces only).
 
-usage: gen.py | record.py OUTDIR
+usage: gen.py | record.py OUTDIR      (or extra/gen_extra.py | record.py OUTDIR)
 Every case runs in a fresh network namespace hplang-rec (the root namespace's rules are never
 touched), under /tmp/hairpin-oracle.lock, and is written as OUTDIR/<case>/transcript.txt:
   @ cmd PROGRAM / @ arg A (one per argument) / < stdin line / @ stdin-nonl
@@ -10,7 +10,7 @@ touched), under /tmp/hairpin-oracle.lock, and is written as OUTDIR/<case>/transc
 replaced by <TIMESTAMP>. OUTDIR/SUMMARY.txt counts cases and steps."""
 import fcntl, json, os, random, re, shutil, subprocess, sys
 
-NS = "hplang-rec"
+NS = os.environ.get("HP_NS", "hplang-rec")
 LOCK = "/tmp/hairpin-oracle.lock"
 TABLES_CHAINS = {
     "filter": ["INPUT", "FORWARD", "OUTPUT"], "nat": ["PREROUTING", "INPUT", "OUTPUT", "POSTROUTING"],
@@ -23,6 +23,8 @@ R = random.Random(7)
 class Case:
     def __init__(self, outdir, name):
         self.dir = os.path.join(outdir, name)
+        if os.path.isdir(os.path.join(outdir, "known-divergent", name)):
+            self.dir = os.path.join(outdir, "known-divergent", name)
         self.steps = []
         subprocess.run(["ip", "netns", "del", NS], stderr=subprocess.DEVNULL)
         subprocess.run(["ip", "netns", "add", NS], check=True)
@@ -91,13 +93,46 @@ def counters():
 def main():
     plan = json.load(sys.stdin)
     out = sys.argv[1]
+    # every case is recorded again; files beside the cases (README, KNOWN-DIVERGENT.txt) stay,
+    # and a case kept under known-divergent/ is rewritten there
     if os.path.isdir(out):
-        shutil.rmtree(out)
-    os.makedirs(out)
+        for n in os.listdir(out):
+            if os.path.isdir(os.path.join(out, n)) and n != "known-divergent":
+                shutil.rmtree(os.path.join(out, n))
+    os.makedirs(out, exist_ok=True)
     lock = open(LOCK, "a")
     n_cases = n_steps = n_acc = n_rules = 0
     ver = subprocess.run(["iptables", "-V"], stdout=subprocess.PIPE).stdout.decode()
-    for grp in plan["groups"]:
+    for rs in plan.get("rulesets", []):
+        # a whole hand-written ruleset: restored, then every listing of its tables and follow-ups
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        c = Case(out, "ruleset-" + rs["name"])
+        for st in rs.get("ipsets", []):
+            c.run(["ipset"] + st)
+        if c.run(["iptables-restore"] + rs["flags"], rs["input"]) == 0:
+            c.listings(rs["tables"])
+            for a in rs["extra"]:
+                c.run(["iptables"] + a)
+        else:
+            c.run(["iptables-save"])
+        for a in rs["after"]:
+            c.run(["iptables"] + a)
+        if rs["after"]:
+            c.run(["iptables-save", "-c"])
+        n_steps += c.write(); n_cases += 1
+        fcntl.flock(lock, fcntl.LOCK_UN)
+    for sq in plan.get("sequences", []):
+        # any of the tools, one after the other: [program, args...] or {"argv": [...], "stdin": text}
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        c = Case(out, "seq-" + sq["name"])
+        for st in sq["steps"]:
+            if isinstance(st, dict):
+                c.run(st["argv"], st.get("stdin"))
+            else:
+                c.run(st)
+        n_steps += c.write(); n_cases += 1
+        fcntl.flock(lock, fcntl.LOCK_UN)
+    for grp in plan.get("groups", []):
         t, ch = grp["table"], grp["chain"]
         fcntl.flock(lock, fcntl.LOCK_EX)
         c = Case(out, "cmd-" + grp["name"])
@@ -149,7 +184,7 @@ def main():
         c.run(["iptables-save", "-t", t])
         n_steps += c.write(); n_cases += 1
         fcntl.flock(lock, fcntl.LOCK_UN)
-    for br in plan["broken"]:
+    for br in plan.get("broken", []):
         fcntl.flock(lock, fcntl.LOCK_EX)
         c = Case(out, "restore-file-" + br["name"])
         c.run(["iptables-restore"], br["base"])
@@ -158,7 +193,7 @@ def main():
         c.run(["iptables-save", "-c"])
         n_steps += c.write(); n_cases += 1
         fcntl.flock(lock, fcntl.LOCK_UN)
-    for sc in plan["scripts"]:
+    for sc in plan.get("scripts", []):
         fcntl.flock(lock, fcntl.LOCK_EX)
         c = Case(out, "script-" + sc["name"])
         for cmd in sc["cmds"]:

@@ -368,6 +368,65 @@ public final class IpSet implements XtServices.IpSetView {
         return cidr == 0 ? 0 : -1 << (32 - cidr);
     }
 
+    /**
+     * The element a packet makes (the kadt functions): the address by the first flag, the port
+     * by the second (bitmap:port: the first), protocol and port for hash:ip,port, a host prefix
+     * for hash:net; null when the packet has no port the set needs.
+     */
+    private Key packetKey(Skb skb, int[] dirs) {
+        int addr = dirs.length > 0 && dirs[0] == 1 ? skb.saddr() : skb.daddr();
+        int proto = skb.protocol();
+        if (type == Type.HASH_IP) {
+            return new Key(addr, 32, 0, 0);
+        }
+        if (type == Type.HASH_NET) {
+            return new Key(addr, 32, 0, 0);
+        }
+        boolean srcPort = type == Type.BITMAP_PORT ? dirs.length > 0 && dirs[0] == 1 : dirs.length > 1 && dirs[1] == 1;
+        int port;
+        switch (proto) {
+            case 6, 17, 132, 136, 33 -> port = Ipv4.u16(skb.buf, skb.l4 + (srcPort ? 0 : 2));
+            case 1 -> port = Ipv4.u16(skb.buf, skb.l4);
+            default -> {
+                if (type == Type.BITMAP_PORT) {
+                    return null;
+                }
+                port = 0;
+            }
+        }
+        if (type == Type.BITMAP_PORT) {
+            return proto == 6 || proto == 17 ? new Key(0, 0, 0, port) : null;
+        }
+        return new Key(addr, 32, proto, port);
+    }
+
+    @Override
+    public void add(Skb skb, int[] dirs, long timeoutSec, boolean exist) {
+        Key k = packetKey(skb, dirs);
+        if (k == null || (type == Type.BITMAP_PORT && (k.port() < rangeFrom || k.port() > rangeTo))) {
+            return;
+        }
+        Entry old = get(k);
+        if (old != null && !exist) {
+            return; // -IPSET_ERR_EXIST, which the target ignores
+        }
+        if (old == null && !members.containsKey(k) && full()) {
+            return;
+        }
+        Entry n = old != null ? old : new Entry();
+        long t = timeoutSec >= 0 && timeout >= 0 ? timeoutSec : timeout;
+        n.deadline = t > 0 ? clock.getAsLong() + t * 1_000_000_000L : 0;
+        put(k, n);
+    }
+
+    @Override
+    public void del(Skb skb, int[] dirs) {
+        Key k = packetKey(skb, dirs);
+        if (k != null && get(k) != null) {
+            remove(k);
+        }
+    }
+
     @Override
     public boolean test(Skb skb, int[] dirs) {
         int addr = dirs.length > 0 && dirs[0] == 1 ? skb.saddr() : skb.daddr();

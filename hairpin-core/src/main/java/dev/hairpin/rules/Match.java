@@ -29,6 +29,13 @@ public interface Match {
         return false;
     }
 
+    /**
+     * What tells this match from another that saves the same, as nft_rule_cmp() compares the
+     * kernel's bytes for -C and -D (a default left all ones against the same value given ...):
+     * appended to the saved text; nothing by default.
+     */
+    default void identity(StringBuilder sb) {}
+
     /** this match as the kernel stores it, when that differs from what was given; else this */
     default Match stored() {
         return this;

@@ -143,6 +143,11 @@ public final class Ruleset {
             this.base = base.clone();
         }
 
+        /** The table as it was when this transaction began; null when it did not exist. */
+        public Table base(TableDef def) {
+            return base[def.ordinal()];
+        }
+
         /** Whether the table exists (in the base or created in this transaction). */
         public boolean exists(TableDef def) {
             return edits.containsKey(def) || (base[def.ordinal()] != null && !deleted.contains(def));

@@ -106,6 +106,10 @@ public final class Table {
 
     private final TableDef def;
     private final List<Chain> chains;
+    /** built-in chains the kernel does not have */
+    private final java.util.Set<String> notInKernel;
+    /** user chain names in the order they were made (the kernel's list order) */
+    private final List<String> creationOrder;
     private final Map<String, Chain> byName;
     private final Map<String, Integer> references;
     private final Entry[] entries;
@@ -144,12 +148,23 @@ public final class Table {
 
     /**
      * Checks and compiles a table. {@code chains} must hold every built-in chain of the table
-     * (missing ones are added with policy ACCEPT) and the user chains, in any order.
+     * (missing ones are added with policy ACCEPT) and the user chains, in the order they were
+     * made (kept as {@link #creationOrder()}).
      *
      * @throws RuleCheckException when the kernel would refuse the table
      */
     public Table(TableDef def, List<Chain> chains) {
+        this(def, chains, java.util.Set.of());
+    }
+
+    /**
+     * As {@link #Table(TableDef, List)}, naming the built-in chains the kernel does not have (made
+     * on demand by iptables-nft; they hold no rules and accept, and only iptables' -Z and -X see
+     * the difference).
+     */
+    public Table(TableDef def, List<Chain> chains, java.util.Set<String> notInKernel) {
         this.def = def;
+        this.notInKernel = java.util.Set.copyOf(notInKernel);
         List<Chain> builtins = new ArrayList<>();
         List<Chain> users = new ArrayList<>();
         Map<String, Chain> names = new HashMap<>();
@@ -175,6 +190,11 @@ public final class Table {
                 builtins.add(c);
             }
         }
+        List<String> created = new ArrayList<>();
+        for (Chain c : users) {
+            created.add(c.name());
+        }
+        this.creationOrder = List.copyOf(created);
         // user chains in the order iptables-nft lists them (nft_cache_sort_chains: strcmp)
         users.sort((a, b) -> compareNames(a.name(), b.name()));
         List<Chain> all = new ArrayList<>(builtins);
@@ -226,6 +246,16 @@ public final class Table {
     /** Built-in chains in hook order, then user chains sorted by name. */
     public List<Chain> chains() {
         return chains;
+    }
+
+    /** Built-in chains iptables-nft has not made in the kernel (or -X deleted). */
+    public java.util.Set<String> notInKernel() {
+        return notInKernel;
+    }
+
+    /** User chain names in the order they were made, as the kernel keeps them. */
+    public List<String> creationOrder() {
+        return creationOrder;
     }
 
     /** null when no chain of that name */
@@ -672,7 +702,7 @@ public final class Table {
             if (why != null) {
                 throw new RuleCheckException(c.name(), num, r, RuleCheckException.Errno.EINVAL, why);
             }
-            RuleCheckException.Refusal no = t.refusal();
+            RuleCheckException.Refusal no = t.refusal(ip);
             if (no != null) {
                 throw new RuleCheckException(c.name(), num, r, no.errno(), no.why());
             }
@@ -690,8 +720,10 @@ public final class Table {
                         "Chain '" + r.chain() + "' does not exist");
             }
             if (to.builtin()) {
-                throw new RuleCheckException(c.name(), num, r, RuleCheckException.Errno.EOPNOTSUPP,
-                        "cannot jump to built-in chain " + to.name());
+                // one iptables-nft has not made yet is not found at all (recorded)
+                boolean made = !notInKernel.contains(to.name());
+                throw new RuleCheckException(c.name(), num, r, made ? RuleCheckException.Errno.EOPNOTSUPP
+                        : RuleCheckException.Errno.ENOENT, "cannot jump to built-in chain " + to.name());
             }
         }
     }

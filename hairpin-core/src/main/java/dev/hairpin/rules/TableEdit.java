@@ -22,6 +22,8 @@ public final class TableEdit {
         private int policy;
         private Counter policyCounter;
         private final List<Rule> rules;
+        /** a built-in chain the kernel has (iptables-nft makes them on first use); user chains always */
+        private boolean made = true;
 
         EditChain(String name, int hook, int policy, Counter policyCounter, List<Rule> rules) {
             this.name = name;
@@ -55,6 +57,20 @@ public final class TableEdit {
             return policyCounter;
         }
 
+        /**
+         * Whether the kernel has this chain: user chains always; a built-in chain once a rule or a
+         * policy was set on it (iptables-nft makes built-ins on demand, recorded with nft list),
+         * until -X deletes it again while it is empty with policy ACCEPT.
+         */
+        public boolean inKernel() {
+            return made || !rules.isEmpty() || policy != Verdict.NF_ACCEPT;
+        }
+
+        /** the kernel made (true) or deleted (false) this built-in chain */
+        public void setInKernel(boolean made) {
+            this.made = made;
+        }
+
         /** the live, mutable rule list */
         public List<Rule> rules() {
             return rules;
@@ -68,13 +84,18 @@ public final class TableEdit {
     private final TableDef def;
     private final Map<String, EditChain> chains = new LinkedHashMap<>();
 
-    /** An empty table with its built-in chains (policy ACCEPT). */
+    /**
+     * An empty table with its built-in chains (policy ACCEPT), which the kernel does not have yet
+     * (see {@link EditChain#inKernel()}).
+     */
     public TableEdit(TableDef def) {
         this.def = def;
         for (int h = 0; h < Hooks.COUNT; h++) {
             if (def.hasHook(h)) {
                 String n = Hooks.chainName(h);
-                chains.put(n, new EditChain(n, h, Verdict.NF_ACCEPT, new Counter(), List.of()));
+                EditChain c = new EditChain(n, h, Verdict.NF_ACCEPT, new Counter(), List.of());
+                c.made = false;
+                chains.put(n, c);
             }
         }
     }
@@ -84,6 +105,14 @@ public final class TableEdit {
         TableEdit e = new TableEdit(t.def());
         e.chains.clear();
         for (Chain c : t.chains()) {
+            if (c.builtin()) {
+                EditChain ec = new EditChain(c.name(), c.hook(), c.policy(), c.policyCounter(), c.rules());
+                ec.made = !t.notInKernel().contains(c.name());
+                e.chains.put(c.name(), ec);
+            }
+        }
+        for (String name : t.creationOrder()) {
+            Chain c = t.chain(name);
             e.chains.put(c.name(), new EditChain(c.name(), c.hook(), c.policy(), c.policyCounter(), c.rules()));
         }
         return e;
@@ -162,9 +191,13 @@ public final class TableEdit {
      */
     public Table build() {
         List<Chain> list = new ArrayList<>();
+        java.util.Set<String> absent = new java.util.HashSet<>();
         for (EditChain c : chains.values()) {
             list.add(c.freeze(c.name));
+            if (!c.inKernel()) {
+                absent.add(c.name);
+            }
         }
-        return new Table(def, list);
+        return new Table(def, list, absent);
     }
 }

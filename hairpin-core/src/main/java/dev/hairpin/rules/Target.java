@@ -54,6 +54,11 @@ public interface Target {
         return null;
     }
 
+    /** {@link #refusal()} when it depends on the rule's IP part (its protocol ...) */
+    default RuleCheckException.Refusal refusal(IptIp ip) {
+        return refusal();
+    }
+
     /**
      * The target's {@code checkentry} against the rule's IP part (REJECT --reject-with tcp-reset
      * needs {@code -p tcp}, TCPMSS a SYN match ...): null when fine, else why the kernel refuses.

@@ -130,5 +130,15 @@ public interface XtServices {
      */
     interface IpSetView {
         boolean test(Skb skb, int[] dirs);
+
+        /**
+         * The SET target's add (ip_set_add from a packet): the element the packet's addresses and
+         * ports make; {@code timeout} in seconds, -1 for the set's default; an element already
+         * there is left alone unless {@code exist}, which renews its timeout.
+         */
+        void add(Skb skb, int[] dirs, long timeout, boolean exist);
+
+        /** The SET target's del (ip_set_del from a packet). */
+        void del(Skb skb, int[] dirs);
     }
 }

@@ -29,6 +29,14 @@ public final class FakeServices implements XtServices {
         return nextRandom;
     }
 
+    /** what ipset() finds by name (none by default) */
+    public java.util.function.Function<String, IpSetView> ipsets = n -> null;
+
+    @Override
+    public IpSetView ipset(String name) {
+        return ipsets.apply(name);
+    }
+
     /** what conntrack() returns */
     public CtView ct;
     /** the last CLASSIFY priority */

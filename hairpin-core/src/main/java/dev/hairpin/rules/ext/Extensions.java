@@ -121,6 +121,7 @@ public final class Extensions {
         MATCHES.put("tos", TosMatch.Parser::new);
         MATCHES.put("dscp", DscpMatch.Parser::new);
         MATCHES.put("helper", HelperMatch.Parser::new);
+        MATCHES.put("nfacct", dev.hairpin.rules.matches.NfacctMatch.Parser::new);
         MATCHES.put("u32", U32Match.Parser::new);
         MATCHES.put("physdev", PhysdevMatch.Parser::new);
         MATCHES.put("policy", PolicyMatch.Parser::new);
@@ -162,6 +163,7 @@ public final class Extensions {
         TARGETS.put("TTL", TtlTarget.Parser::new);
         TARGETS.put("ECN", EcnTarget.Parser::new);
         TARGETS.put("CLASSIFY", ClassifyTarget.Parser::new);
+        TARGETS.put("SET", dev.hairpin.rules.targets.SetTarget.Parser::new);
         TARGETS.put("TCPOPTSTRIP", TcpoptstripTarget.Parser::new);
         TARGETS.put("TEE", TeeTarget.Parser::new);
         TARGETS.put("SYNPROXY", SynproxyTarget.Parser::new);

@@ -530,19 +530,26 @@ public final class Xt {
         }
         int addr = parseHost(arg.substring(0, slash));
         String p = arg.substring(slash + 1);
+        int plen = parsePlen(ext, opt, p);
+        return new int[] {addr, plen < 0 ? -1 : plen == 0 ? 0 : -1 << (32 - plen)};
+    }
+
+    /**
+     * XTTYPE_PLEN / XTTYPE_PLENMASK: a prefix length 0-32 (strtoul, any base), else a mask in any
+     * inet_aton() form ("33" is 0.0.0.33) turned into its prefix length; -1 for a mask that is not
+     * contiguous (a plen mask then stays all ones, a plain plen is out of range: both recorded).
+     */
+    public static int parsePlen(String ext, String opt, String p) {
         long plen = strtoui(p, 0, 32);
-        int mask;
-        if (plen < 0) {
-            long m = inetAton(p);
-            if (m < 0 || !p.contains(".")) {
-                throw XtError.param(ext + ": bad value for option \"--" + opt
-                        + "\", neither a valid network mask nor valid CIDR (0-32).\n");
-            }
-            mask = (int) m;
-        } else {
-            mask = plen == 0 ? 0 : -1 << (32 - plen);
+        if (plen >= 0) {
+            return (int) plen;
         }
-        return new int[] {addr, mask};
+        long m = inetAton(p);
+        if (m < 0) {
+            throw XtError.param(ext + ": bad value for option \"--" + opt
+                    + "\", neither a valid network mask nor valid CIDR (0-32).\n");
+        }
+        return maskToCidr((int) m);
     }
 
     public static String ipToString(int a) {

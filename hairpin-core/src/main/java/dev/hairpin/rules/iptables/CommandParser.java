@@ -247,10 +247,10 @@ final class CommandParser {
                         throw XtError.param("-P requires a chain and a policy");
                     }
                 }
-                case 'h' -> throw new HelpRequested();
+                case 'h' -> throw new HelpRequested(helpBlocks());
                 case 'p' -> {
                     setOption(ParsedCommand.OPT_PROTOCOL, invert);
-                    protocol = optarg.toLowerCase(java.util.Locale.ROOT);
+                    protocol = word().toLowerCase(java.util.Locale.ROOT);
                     p.proto = Xt.parseProtocol(protocol);
                     if (p.proto == 0 && (p.invflags & IptIp.INV_PROTO) != 0) {
                         throw XtError.param("rule would never match protocol");
@@ -258,11 +258,11 @@ final class CommandParser {
                 }
                 case 's' -> {
                     setOption(ParsedCommand.OPT_SOURCE, invert);
-                    shost = optarg;
+                    shost = word();
                 }
                 case 'd' -> {
                     setOption(ParsedCommand.OPT_DESTINATION, invert);
-                    dhost = optarg;
+                    dhost = word();
                 }
                 case 'g' -> {
                     setOption(ParsedCommand.OPT_JUMP, invert);
@@ -271,14 +271,14 @@ final class CommandParser {
                 }
                 case 'j' -> {
                     setOption(ParsedCommand.OPT_JUMP, invert);
-                    jump(optarg);
+                    jump(word());
                 }
                 case 'i', 'o' -> {
                     if (optarg.isEmpty()) {
                         throw XtError.param("Empty interface is likely to be undesired");
                     }
                     setOption(c == 'i' ? ParsedCommand.OPT_VIANAMEIN : ParsedCommand.OPT_VIANAMEOUT, invert);
-                    String name = parseInterface(optarg);
+                    String name = parseInterface(word());
                     if (c == 'i') {
                         p.iniface = name;
                     } else {
@@ -619,6 +619,9 @@ final class CommandParser {
         if (t == null) {
             return;
         }
+        if (t instanceof dev.hairpin.rules.targets.UlogTarget.Parser) {
+            warnings.append(dev.hairpin.rules.targets.UlogTarget.Parser.WARNING);
+        }
         optionOffset += XT_OPTION_OFFSET_SCALE;
         target = new Loaded<>(t, optionOffset);
         merge(t.options(), optionOffset);
@@ -783,10 +786,51 @@ final class CommandParser {
         }
     }
 
-    /** -h: the caller prints the help text. */
+    /**
+     * print_extension_helps(): the target's help (ACCEPT, DROP, QUEUE and RETURN: the standard
+     * one), then each loaded match's in order; with no match, the one a named -p loads (recorded).
+     */
+    private List<String> helpBlocks() {
+        List<String> out = new ArrayList<>();
+        if (p.jumpto != null && !p.jumpto.isEmpty()) {
+            String b = dev.hairpin.rules.ext.ExtHelp.block("target",
+                    Extensions.STANDARD.contains(p.jumpto) ? "standard" : p.jumpto);
+            if (b != null) {
+                out.add(b);
+            }
+        }
+        List<String> names = new ArrayList<>();
+        for (Loaded<Match> m : matches) {
+            names.add(m.parser.extName());
+        }
+        if (names.isEmpty() && protocol != null && Extensions.hasMatch(protocol)) {
+            names.add(protocol);
+        }
+        for (String n : names) {
+            String b = dev.hairpin.rules.ext.ExtHelp.block("match", n);
+            if (b != null) {
+                out.add(b);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * argv[optind - 1]: -p, -s, -d, -i, -o and -j take the whole last word rather than the
+     * option's argument, so "-ptcp" is protocol "-ptcp" and "--source=x" host "--source=x"
+     * (recorded; -g, -m and the extensions' options take the argument).
+     */
+    private String word() {
+        return g.arg(g.optind - 1);
+    }
+
+    /** -h: the caller prints the help text, then these extensions' help blocks. */
     static final class HelpRequested extends RuntimeException {
-        HelpRequested() {
+        final List<String> blocks;
+
+        HelpRequested(List<String> blocks) {
             super(null, null, false, false);
+            this.blocks = blocks;
         }
     }
 

@@ -157,8 +157,8 @@ final class Executor {
                 c.rules().remove(p.rulenum - 1);
             }
             case ParsedCommand.CMD_FLUSH -> flush(def, p, lineno);
-            case ParsedCommand.CMD_ZERO -> zero(def, p.chain, p.verbose > 0, lineno);
-            case ParsedCommand.CMD_ZERO_NUM -> zeroNum(def, p.chain, p.rulenum);
+            case ParsedCommand.CMD_ZERO -> zero(def, p.chain, p.verbose > 0, lineno, false);
+            case ParsedCommand.CMD_ZERO_NUM -> zeroNum(def, p.chain, p.rulenum, lineno);
             case ParsedCommand.CMD_NEW_CHAIN -> {
                 TableEdit t = edit.table(def);
                 if (chainExists(def, p.chain)) {
@@ -214,10 +214,10 @@ final class Executor {
 
     private void zeroAfter(TableDef def, ParsedCommand p, int lineno) {
         if ((p.command & ParsedCommand.CMD_ZERO) != 0) {
-            zero(def, p.chain, p.verbose > 0, lineno);
+            zero(def, p.chain, p.verbose > 0, lineno, true);
         }
         if ((p.command & ParsedCommand.CMD_ZERO_NUM) != 0) {
-            zeroNum(def, p.chain, p.rulenum);
+            zeroNum(def, p.chain, p.rulenum, lineno);
         }
     }
 
@@ -245,6 +245,9 @@ final class Executor {
     private static String key(Rule r) {
         StringBuilder sb = new StringBuilder();
         RuleFormat.save(sb, "", r, 0);
+        for (dev.hairpin.rules.Match m : r.matches()) {
+            m.identity(sb);
+        }
         return sb.toString();
     }
 
@@ -263,12 +266,16 @@ final class Executor {
             if (p.verbose > 0) {
                 out.append("Flushing chain `").append(p.chain).append("'\n");
             }
+            // flushing a built-in chain by name makes it (recorded with nft list)
+            c.setInKernel(true);
             c.rules().clear();
             return;
         }
         for (String name : sortedNames(t)) {
             if (p.verbose > 0) {
                 out.append("Flushing chain `").append(name).append("'\n");
+                // flushing chain by chain makes the built-ins it names (recorded with nft list)
+                t.chain(name).setInKernel(true);
             }
             t.chain(name).rules().clear();
         }
@@ -287,14 +294,17 @@ final class Executor {
         return builtins;
     }
 
-    /** nft_chain_zero_counters(): with -v, "Zeroing chain `X'" per chain, in listing order */
-    private void zero(TableDef def, String chain, boolean verbose, int lineno) {
+    /**
+     * nft_chain_zero_counters(): with -v, "Zeroing chain `X'" per chain, in listing order. Only
+     * the chains the kernel has, unless a listing (-L -Z) added the built-ins it shows anyway.
+     */
+    private void zero(TableDef def, String chain, boolean verbose, int lineno, boolean listing) {
         TableEdit t = edit.existing(def);
         if (chain != null) {
             TableEdit.EditChain c = t == null ? null : t.chain(chain);
-            if (c == null) {
+            if (c == null || (!c.inKernel() && !listing)) {
                 int hook = Hooks.ofChain(chain);
-                if (t == null && hook >= 0 && def.hasHook(hook)) {
+                if (t == null && listing && hook >= 0 && def.hasHook(hook)) {
                     // a built-in chain of a table not created yet: all its counters are zero anyway
                     if (verbose) {
                         out.append("Zeroing chain `").append(chain).append("'\n");
@@ -306,17 +316,48 @@ final class Executor {
             if (verbose) {
                 out.append("Zeroing chain `").append(chain).append("'\n");
             }
-            zeroChain(c);
+            zeroChain(def, c);
             return;
         }
         if (t != null) {
             for (String name : sortedNames(t)) {
+                if (!listing && !t.chain(name).inKernel()) {
+                    // nft_chain_foreach() walks the chains the kernel has
+                    continue;
+                }
                 if (verbose) {
                     out.append("Zeroing chain `").append(name).append("'\n");
                 }
-                zeroChain(t.chain(name));
+                zeroChain(def, t.chain(name));
             }
         }
+    }
+
+    /** the tables an iptables-restore without --noflush flushed in this batch */
+    private final java.util.Set<TableDef> restoreFlushed = java.util.EnumSet.noneOf(TableDef.class);
+
+    /** iptables-restore flushed this table: its built-ins are in iptables-nft's cache as made fresh */
+    void flushedByRestore(TableDef def) {
+        restoreFlushed.add(def);
+    }
+
+    /** commands come from an iptables-restore file */
+    private boolean restoring;
+
+    void restoring() {
+        restoring = true;
+    }
+
+    private void zeroChain(TableDef def, TableEdit.EditChain c) {
+        if (c.builtin() && restoring) {
+            // iptables-nft zeroes a chain by sending its cached copy again: the kernel's as the
+            // batch began, or, for a built-in made in this batch (or in a table the file flushed),
+            // one with policy ACCEPT; so a -Z in a restore file undoes its :CHAIN DROP (recorded)
+            Table before = restoreFlushed.contains(def) ? null : edit.base(def);
+            boolean had = before != null && !before.notInKernel().contains(c.name());
+            c.setPolicy(had ? before.chain(c.name()).policy() : Verdict.NF_ACCEPT);
+        }
+        zeroChain(c);
     }
 
     private static void zeroChain(TableEdit.EditChain c) {
@@ -326,14 +367,16 @@ final class Executor {
         }
     }
 
-    private void zeroNum(TableDef def, String chain, int rulenum) {
+    private void zeroNum(TableDef def, String chain, int rulenum, int lineno) {
         TableEdit.EditChain c = chain(def, chain);
-        if (c == null) {
-            return;
+        if (c == null || !c.inKernel()) {
+            // nft_rule_zero_counters() finds no such chain in the kernel; iptables-restore then
+            // says only "line N failed" (recorded)
+            throw new NftError(NftError.Fn.RULE_DELETE, lineno > 0 ? 0 : NftError.ENOENT, lineno);
         }
         if (rulenum - 1 >= c.rules().size()) {
-            // nft_rule_zero_counters() finds no such rule
-            throw new NftError(NftError.Fn.RULE_DELETE, NftError.ENOENT, 0);
+            // past the last rule of a chain that exists: no error and nothing zeroed (recorded)
+            return;
         }
         c.rules().get(rulenum - 1).counter().zero();
     }
@@ -342,13 +385,14 @@ final class Executor {
         TableEdit t = edit.existing(def);
         if (p.chain != null) {
             TableEdit.EditChain c = t == null ? null : t.chain(p.chain);
-            if (c == null) {
+            if (c == null || !c.inKernel()) {
                 throw new NftError(NftError.Fn.CHAIN_DEL, NftError.ENOENT, lineno);
             }
             if (c.builtin()) {
                 if (c.policy() != Verdict.NF_ACCEPT || !c.rules().isEmpty()) {
                     throw new NftError(NftError.Fn.CHAIN_DEL, NftError.EBUSY, lineno);
                 }
+                unmake(c);
                 return;
             }
             if (p.verbose > 0) {
@@ -367,12 +411,27 @@ final class Executor {
                 out.append("Deleting chain `").append(n).append("'\n");
             }
         }
-        for (String n : names) {
-            TableEdit.EditChain c = t.chain(n);
+        // the kernel deletes in its own order, the chains' creation order, and the first chain
+        // still in use is the one named (recorded); the batch then deletes none
+        List<TableEdit.EditChain> created = new ArrayList<>();
+        t.chains().forEach(created::add);
+        for (TableEdit.EditChain c : created) {
             if (!c.builtin()) {
                 deleteUser(t, c, lineno);
             }
         }
+        // nft_may_delete_chain(): built-ins without rules whose policy is ACCEPT go too
+        for (TableEdit.EditChain c : created) {
+            if (c.builtin() && c.rules().isEmpty() && c.policy() == Verdict.NF_ACCEPT) {
+                unmake(c);
+            }
+        }
+    }
+
+    /** the kernel deletes a built-in chain: iptables-nft makes it again on demand, counters fresh */
+    private static void unmake(TableEdit.EditChain c) {
+        c.setInKernel(false);
+        c.policyCounter().zero();
     }
 
     /**
@@ -394,7 +453,7 @@ final class Executor {
                 t.removeChain(n);
             } else if (c.policy() == Verdict.NF_ACCEPT) {
                 // deleted and made again on demand: a fresh counter
-                c.policyCounter().zero();
+                unmake(c);
             }
         }
     }
@@ -447,6 +506,7 @@ final class Executor {
             throw new NftError(NftError.Fn.CHAIN_SET, NftError.ENOENT, lineno);
         }
         TableEdit.EditChain c = t.chain(chain);
+        c.setInKernel(true);
         if (v >= 0) {
             c.setPolicy(v);
         }
@@ -575,6 +635,19 @@ final class Executor {
         } catch (RuleCheckException e) {
             throw refused(e, 0);
         }
+    }
+
+    /** the kernel's errors for rules refused by their own checks: every rule each line added */
+    NftError refusedLines(List<Map.Entry<Integer, RuleCheckException>> lines) {
+        List<NftError.Failure> fs = new ArrayList<>();
+        for (Map.Entry<Integer, RuleCheckException> l : lines) {
+            for (Added a : added) {
+                if (a.line() == l.getKey()) {
+                    fs.add(new NftError.Failure(BATCH_TYPES[a.type()], l.getValue().errno().text, "rule in chain " + a.chain(), a.line()));
+                }
+            }
+        }
+        return new NftError(fs);
     }
 
     /** the kernel's errors for the rules added from input line {@code fromLine} on */

@@ -4,6 +4,15 @@ package dev.hairpin.rules.iptables;
 final class Help {
     private Help() {}
 
+    /** each extension's block after a blank line (print_extension_helps()) */
+    static String extensions(java.util.List<String> blocks) {
+        StringBuilder sb = new StringBuilder();
+        for (String b : blocks) {
+            sb.append('\n').append(b);
+        }
+        return sb.toString();
+    }
+
     static String text(String p) {
         return p + " v" + Iptables.VERSION + "\n\n"
                 + "Usage: " + p + " -[ACD] chain rule-specification [options]\n"

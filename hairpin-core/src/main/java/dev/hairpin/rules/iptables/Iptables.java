@@ -76,7 +76,8 @@ public final class Iptables {
                 String v = e.inverted ? "Not " + VERSION + " ;-)\n" : program + " v" + VERSION + "\n";
                 return new Result(v, "", 0);
             } catch (CommandParser.HelpRequested e) {
-                return new Result(Help.text(program), "", 0);
+                // warnings of the extensions loaded before -h (an unsupported revision) stand
+                return new Result(Help.text(program) + Help.extensions(e.blocks), err.toString(), 0);
             }
         }
     }

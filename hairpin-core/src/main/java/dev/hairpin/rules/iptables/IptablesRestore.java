@@ -214,7 +214,7 @@ public final class IptablesRestore {
                 out.append(e.inverted ? "Not " + Iptables.VERSION + " ;-)\n" : PROG + " v" + Iptables.VERSION + "\n");
                 return 0;
             } catch (CommandParser.HelpRequested e) {
-                out.append(Help.text(PROG));
+                out.append(Help.text(PROG)).append(Help.extensions(e.blocks));
                 return 0;
             } finally {
                 drain();
@@ -505,10 +505,17 @@ public final class IptablesRestore {
         }
 
         private void apply(Executor x, List<Cmd> batch) {
+            x.restoring();
             for (Cmd c : batch) {
                 switch (c.kind()) {
-                    case "flush" -> x.edit().delete(curtable);
-                    case "flushv" -> x.tableFlushVerbose(curtable);
+                    case "flush" -> {
+                        x.edit().delete(curtable);
+                        x.flushedByRestore(curtable);
+                    }
+                    case "flushv" -> {
+                        x.tableFlushVerbose(curtable);
+                        x.flushedByRestore(curtable);
+                    }
                     case "policy" -> x.setPolicy(curtable, c.chain(), c.policy(), c.counters(), c.line());
                     case "chain" -> {
                         TableEdit t = x.edit().table(curtable);
@@ -531,6 +538,25 @@ public final class IptablesRestore {
          * bisecting the batch, as adding rules does not make an invalid table valid again.
          */
         private NftError refused(List<Cmd> batch) {
+            // rules refused by their own checks abort the batch before the table's validation,
+            // which then reports nothing (recorded: a loop and a bad rule give the bad rule only)
+            java.util.TreeMap<Integer, RuleCheckException> own = new java.util.TreeMap<>();
+            java.util.Set<Integer> skip = new java.util.HashSet<>();
+            for (int from = 0; from < batch.size(); ) {
+                int[] at = {-1};
+                RuleCheckException e = firstOwn(batch, skip, from, at);
+                if (e == null) {
+                    break;
+                }
+                own.put(at[0], e);
+                skip.add(at[0]);
+                from = at[0] + 1;
+            }
+            if (!own.isEmpty()) {
+                java.util.List<java.util.Map.Entry<Integer, RuleCheckException>> byLine = new ArrayList<>();
+                own.forEach((k, e) -> byLine.add(java.util.Map.entry(batch.get(k).line(), e)));
+                return ex.refusedLines(byLine);
+            }
             int lo = 0;
             int hi = batch.size() - 1;
             RuleCheckException first = invalidAfter(batch, hi);
@@ -545,6 +571,49 @@ public final class IptablesRestore {
                 }
             }
             return ex.refused(first, batch.get(lo).line());
+        }
+
+        /**
+         * The first action at or after {@code from} (the actions in {@code skip} left out) after
+         * which a rule's own check fails; null when none does. A table that only fails the
+         * validation counts as passing, as the own checks run first.
+         */
+        private RuleCheckException firstOwn(List<Cmd> batch, java.util.Set<Integer> skip, int from, int[] at) {
+            RuleCheckException e = ownAfter(batch, skip, batch.size() - 1);
+            if (e == null) {
+                return null;
+            }
+            int lo = from;
+            int hi = batch.size() - 1;
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                RuleCheckException m = ownAfter(batch, skip, mid);
+                if (m != null) {
+                    hi = mid;
+                    e = m;
+                } else {
+                    lo = mid + 1;
+                }
+            }
+            at[0] = lo;
+            return e;
+        }
+
+        private RuleCheckException ownAfter(List<Cmd> batch, java.util.Set<Integer> skip, int k) {
+            List<Cmd> part = new ArrayList<>();
+            for (int i = 0; i <= k; i++) {
+                if (!skip.contains(i)) {
+                    part.add(batch.get(i));
+                }
+            }
+            Ruleset.Edit edit = rs.edit();
+            apply(new Executor(edit), part);
+            try {
+                edit.built();
+                return null;
+            } catch (RuleCheckException e) {
+                return e.validation() ? null : e;
+            }
         }
 
         /** the kernel's refusal of the table after the batch's actions 0..k, null when it validates */

@@ -128,12 +128,19 @@ public final class RuleFormat {
         sb.append("T ");
     }
 
-    /** printf %Ns / %-Ns */
+    /** printf %Ns / %-Ns: the width counts bytes, so a name in UTF-8 gets fewer spaces (recorded) */
     static void pad(StringBuilder sb, String s, int width, boolean left) {
         if (left) {
             sb.append(s);
         }
-        for (int i = s.length(); i < width; i++) {
+        int bytes = s.length();
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
+                bytes = s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+                break;
+            }
+        }
+        for (int i = bytes; i < width; i++) {
             sb.append(' ');
         }
         if (!left) {

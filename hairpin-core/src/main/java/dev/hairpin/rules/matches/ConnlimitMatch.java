@@ -22,10 +22,26 @@ public final class ConnlimitMatch implements Match {
     private final int mask;
     private final int flags;
 
+    /** --connlimit-mask given: the kernel's mask is then 4 bytes of it and 12 zero bytes, else 16 of ones */
+    private final boolean maskGiven;
+
     public ConnlimitMatch(int limit, int mask, int flags) {
+        this(limit, mask, flags, false);
+    }
+
+    public ConnlimitMatch(int limit, int mask, int flags, boolean maskGiven) {
         this.limit = limit;
         this.mask = mask;
         this.flags = flags;
+        this.maskGiven = maskGiven;
+    }
+
+    /** -C/-D compare the kernel's bytes: a given --connlimit-mask 32 is not the default mask (recorded) */
+    @Override
+    public void identity(StringBuilder sb) {
+        if (maskGiven) {
+            sb.append(" [connlimit mask given]");
+        }
     }
 
     @Override
@@ -75,6 +91,7 @@ public final class ConnlimitMatch implements Match {
         };
         private int limit;
         private int mask = -1;
+        private boolean maskGiven;
         private int flags;
 
         public Parser() {
@@ -102,17 +119,9 @@ public final class ConnlimitMatch implements Match {
                     }
                 }
                 case 2 -> {
-                    long plen = Xt.strtoui(arg, 0, 32);
-                    if (plen < 0) {
-                        long m = Xt.inetAton(arg);
-                        if (m < 0 || !arg.contains(".")) {
-                            throw XtError.param(extName + ": bad value for option \"--connlimit-mask\", "
-                                    + "neither a valid network mask nor valid CIDR (0-32).\n");
-                        }
-                        mask = (int) m;
-                    } else {
-                        mask = plen == 0 ? 0 : -1 << (32 - plen);
-                    }
+                    maskGiven = true;
+                    int plen = Xt.parsePlen(extName, "connlimit-mask", arg);
+                    mask = plen < 0 ? -1 : plen == 0 ? 0 : -1 << (32 - plen);
                 }
                 case 3 -> flags &= ~DADDR;
                 default -> flags |= DADDR;
@@ -128,7 +137,7 @@ public final class ConnlimitMatch implements Match {
 
         @Override
         protected Match build(ParseContext ctx) {
-            return new ConnlimitMatch(limit, mask, flags);
+            return new ConnlimitMatch(limit, mask, flags, maskGiven);
         }
     }
 }

@@ -57,10 +57,29 @@ public final class ConntrackMatch implements Match {
     private final int flags;
     private final int inv;
 
+    /** bit k: address k (origsrc, origdst, replsrc, repldst) was given with a /mask */
+    private final int slashMasks;
+
     public ConntrackMatch(Info info) {
+        this(info, 0);
+    }
+
+    public ConntrackMatch(Info info, int slashMasks) {
         this.i = info;
         this.flags = info.matchFlags();
         this.inv = info.invertFlags();
+        this.slashMasks = slashMasks;
+    }
+
+    /**
+     * -C/-D compare the kernel's bytes: an address without a mask has 16 bytes of mask ones, with
+     * one ("/32" too) 4 bytes and 12 zero bytes, so the two spellings differ (recorded).
+     */
+    @Override
+    public void identity(StringBuilder sb) {
+        if (slashMasks != 0) {
+            sb.append(" [conntrack masks given ").append(slashMasks).append(']');
+        }
     }
 
     public Info info() {
@@ -302,12 +321,13 @@ public final class ConntrackMatch implements Match {
         long expiresMin;
         long expiresMax;
         int[] ports = new int[8];
+        int slashMasks;
 
         Match build() {
             return new ConntrackMatch(new Info(matchFlags, invertFlags, stateMask, statusMask, l4proto,
                     addr[0], addr[1], addr[2], addr[3], addr[4], addr[5], addr[6], addr[7],
                     expiresMin, expiresMax, ports[0], ports[1], ports[2], ports[3], ports[4], ports[5], ports[6],
-                    ports[7]));
+                    ports[7]), slashMasks);
         }
     }
 
@@ -345,6 +365,11 @@ public final class ConntrackMatch implements Match {
                     int[] am = Xt.parseHostMask(extName, o.name(), arg);
                     b.addr[(id - 2) * 2] = am[0];
                     b.addr[(id - 2) * 2 + 1] = am[1];
+                    if (arg.indexOf('/') >= 0) {
+                        b.slashMasks |= 1 << (id - 2);
+                    } else {
+                        b.slashMasks &= ~(1 << (id - 2));
+                    }
                 }
                 case 6 -> b.statusMask |= parseStatuses(arg);
                 case 7 -> {

@@ -1,5 +1,6 @@
 package dev.hairpin.rules.matches;
 
+import dev.hairpin.packet.Hooks;
 import dev.hairpin.packet.Skb;
 import dev.hairpin.rules.Match;
 import dev.hairpin.rules.XtParam;
@@ -37,6 +38,24 @@ public final class DevgroupMatch implements Match {
     @Override
     public String name() {
         return "devgroup";
+    }
+
+    /** devgroup_mt_checkentry(): a source group needs an input device, a destination group an output one */
+    @Override
+    public int hooks() {
+        int h = 0x1f;
+        if ((flags & MATCH_SRC) != 0) {
+            h &= (1 << Hooks.PRE_ROUTING) | (1 << Hooks.LOCAL_IN) | (1 << Hooks.FORWARD);
+        }
+        if ((flags & MATCH_DST) != 0) {
+            h &= (1 << Hooks.FORWARD) | (1 << Hooks.LOCAL_OUT) | (1 << Hooks.POST_ROUTING);
+        }
+        return h;
+    }
+
+    @Override
+    public boolean hooksAtEntry() {
+        return true;
     }
 
     @Override

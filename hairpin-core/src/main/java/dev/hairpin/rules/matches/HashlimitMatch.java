@@ -67,9 +67,16 @@ public final class HashlimitMatch implements Match {
         ns.get("xt_hashlimit", HashlimitTable.Registry::new).release(hname);
     }
 
-    /** hashlimit_mt_check_common(): a burst the credit arithmetic would overflow is -ERANGE */
+    /**
+     * hashlimit_mt_check_common(): an IPv4 mask longer than 32 (a mask that was not contiguous)
+     * is -EINVAL; a burst the credit arithmetic would overflow is -ERANGE
+     */
     @Override
     public dev.hairpin.rules.RuleCheckException.Refusal refusal() {
+        if (cfg.srcmask() > 32 || cfg.dstmask() > 32) {
+            return new dev.hairpin.rules.RuleCheckException.Refusal(dev.hairpin.rules.RuleCheckException.Errno.EINVAL,
+                    "mask longer than 32");
+        }
         if ((cfg.mode() & BYTES) == 0 && (cfg.burst() == 0
                 || Long.compareUnsigned(user2credits(cfg.avg() * cfg.burst()), user2credits(cfg.avg())) < 0)) {
             return new dev.hairpin.rules.RuleCheckException.Refusal(dev.hairpin.rules.RuleCheckException.Errno.ERANGE,
@@ -455,11 +462,8 @@ public final class HashlimitMatch implements Match {
                     }
                 }
                 case 2, 3 -> {
-                    long v = Xt.strtoui(arg, 0, 32);
-                    if (v < 0) {
-                        throw XtError.param(extName + ": bad value for option \"--" + o.name()
-                                + "\", neither a valid network mask nor valid CIDR (0-32).\n");
-                    }
+                    // a mask that is not contiguous is stored as 255, which checkentry refuses
+                    int v = Xt.parsePlen(extName, o.name(), arg) & 0xff;
                     if (o.id() == 2) {
                         srcmask = (int) v;
                     } else {

@@ -6,6 +6,18 @@ import dev.hairpin.rules.ext.Xt;
 final class Ports {
     private Ports() {}
 
+    /**
+     * A port test as iptables-nft 1.8.9 reads it back: an inverted range from 0 is stored as
+     * "port > hi" and comes back as the range above it, not inverted ({@code ! 0:1023} is
+     * 1024:65535; {@code ! 0:65535} tests nothing); {lo, hi, inverted 0/1} (recorded).
+     */
+    static int[] nftReadBack(int lo, int hi, boolean invert) {
+        if (invert && lo == 0 && hi != 0) {
+            return hi == 0xffff ? new int[] {0, 0xffff, 0} : new int[] {hi + 1, 0xffff, 0};
+        }
+        return new int[] {lo, hi, invert ? 1 : 0};
+    }
+
     static void print(StringBuilder sb, String name, int min, int max, boolean invert, boolean numeric, String proto) {
         if (min == 0 && max == 0xffff && !invert) {
             return;

@@ -12,7 +12,7 @@ import dev.hairpin.rules.ext.Xt;
 /**
  * {@code -m realm} (xt_realm.c): {@code (dst->tclassid & mask) == id}, the routing realm of the
  * packet's route. The route model has no realms, so tclassid is 0, as for a route without
- * {@code realm}. Names from /etc/iproute2/rt_realms are not read: values are numeric.
+ * {@code realm}. Of /etc/iproute2/rt_realms, iproute2's default "0 cosmos" is known.
  */
 public final class RealmMatch implements Match {
     private final int id;
@@ -44,13 +44,25 @@ public final class RealmMatch implements Match {
     @Override
     public void save(StringBuilder sb) {
         sb.append(invert ? " !" : "").append(" --realm");
-        Xt.valMask(sb, id, mask);
+        valMask(sb, id, mask, false);
     }
 
     @Override
     public void print(StringBuilder sb, boolean numeric) {
         sb.append(invert ? " !" : "").append(" realm");
-        Xt.valMask(sb, id, mask);
+        valMask(sb, id, mask, numeric);
+    }
+
+    /**
+     * xtables_print_val_mask() with the realms map of iproute2's default rt_realms, whose one
+     * name is "cosmos" for realm 0 (save names it too, recorded)
+     */
+    private static void valMask(StringBuilder sb, int val, int mask, boolean numeric) {
+        if (mask == -1 && val == 0 && !numeric) {
+            sb.append(" cosmos");
+        } else {
+            Xt.valMask(sb, val, mask);
+        }
     }
 
     /** libipt_realm.c */
@@ -70,7 +82,7 @@ public final class RealmMatch implements Match {
 
         @Override
         protected void parse(Opt o, String arg, boolean inv, ParseContext ctx) {
-            vm = Xt.parseMarkMask(extName, o.name(), arg);
+            vm = arg.equals("cosmos") ? new long[] {0, 0xffffffffL} : Xt.parseMarkMask(extName, o.name(), arg);
             invert = inv;
         }
 

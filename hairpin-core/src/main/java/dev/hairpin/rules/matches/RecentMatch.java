@@ -75,10 +75,17 @@ public final class RecentMatch implements Match {
     private final String listName;
     private final int side;
     private final int mask;
+    /** --mask given: the kernel's mask is then 4 bytes of it and 12 zero bytes, else 16 bytes of ones */
+    private final boolean maskGiven;
     /** the list, once the rule is installed (or first evaluated) */
     private volatile RecentTable table;
 
     public RecentMatch(int seconds, int hitCount, int checkSet, boolean invert, String name, int side, int mask) {
+        this(seconds, hitCount, checkSet, invert, name, side, mask, false);
+    }
+
+    public RecentMatch(int seconds, int hitCount, int checkSet, boolean invert, String name, int side, int mask,
+                       boolean maskGiven) {
         this.seconds = seconds;
         this.hitCount = hitCount;
         this.checkSet = checkSet;
@@ -86,6 +93,15 @@ public final class RecentMatch implements Match {
         this.listName = name;
         this.side = side;
         this.mask = mask;
+        this.maskGiven = maskGiven;
+    }
+
+    /** -C/-D compare the kernel's bytes: a given --mask 255.255.255.255 is not the default one (recorded) */
+    @Override
+    public void identity(StringBuilder sb) {
+        if (maskGiven) {
+            sb.append(" [recent mask given]");
+        }
     }
 
     @Override
@@ -268,6 +284,7 @@ public final class RecentMatch implements Match {
         private String name = "DEFAULT";
         private int side = SOURCE;
         private int mask = -1;
+        private boolean maskGiven;
 
         public Parser() {
             super("recent");
@@ -292,7 +309,10 @@ public final class RecentMatch implements Match {
                 case 8 -> name = Xt.cstr(arg, 199);
                 case 9 -> side = SOURCE;
                 case 10 -> side = DEST;
-                default -> mask = Xt.parseHost(arg);
+                default -> {
+                    mask = Xt.parseHost(arg);
+                    maskGiven = true;
+                }
             }
         }
 
@@ -312,7 +332,7 @@ public final class RecentMatch implements Match {
 
         @Override
         protected Match build(ParseContext ctx) {
-            return new RecentMatch(seconds, hitCount, checkSet, invert, name, side, mask);
+            return new RecentMatch(seconds, hitCount, checkSet, invert, name, side, mask, maskGiven);
         }
     }
 }

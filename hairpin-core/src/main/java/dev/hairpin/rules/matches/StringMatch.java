@@ -40,6 +40,28 @@ public final class StringMatch implements Match {
         return "string";
     }
 
+    /**
+     * string_mt_check(): textsearch_prepare() finds no algorithm of another name (-ENOENT); fsm
+     * exists but takes a token program, which no text pattern is (-EINVAL; both recorded)
+     */
+    @Override
+    public String checkEntry(dev.hairpin.rules.IptIp ip) {
+        return Integer.compareUnsigned(from, to) > 0 ? "--from after --to" : null;
+    }
+
+    @Override
+    public dev.hairpin.rules.RuleCheckException.Refusal refusal() {
+        if (algo.equals("fsm")) {
+            return new dev.hairpin.rules.RuleCheckException.Refusal(dev.hairpin.rules.RuleCheckException.Errno.EINVAL,
+                    "not an fsm token program");
+        }
+        if (!algo.equals("bm") && !algo.equals("kmp")) {
+            return new dev.hairpin.rules.RuleCheckException.Refusal(dev.hairpin.rules.RuleCheckException.Errno.ENOENT,
+                    "no textsearch algorithm " + algo);
+        }
+        return null;
+    }
+
     @Override
     public boolean matches(Skb skb, XtParam par) {
         int end = Math.min(skb.len, to);

@@ -83,15 +83,17 @@ public final class TcpMatch implements Match {
         int fm = flgMask;
         int fc = flgCmp;
         int inv = invflags;
-        if (later.spt0 != 0 || later.spt1 != 0xffff) {
-            s0 = later.spt0;
-            s1 = later.spt1;
-            inv |= later.invflags & INV_SRCPT;
+        int[] sp = Ports.nftReadBack(later.spt0, later.spt1, (later.invflags & INV_SRCPT) != 0);
+        int[] dp = Ports.nftReadBack(later.dpt0, later.dpt1, (later.invflags & INV_DSTPT) != 0);
+        if (sp[0] != 0 || sp[1] != 0xffff) {
+            s0 = sp[0];
+            s1 = sp[1];
+            inv |= sp[2] != 0 ? INV_SRCPT : 0;
         }
-        if (later.dpt0 != 0 || later.dpt1 != 0xffff) {
-            d0 = later.dpt0;
-            d1 = later.dpt1;
-            inv |= later.invflags & INV_DSTPT;
+        if (dp[0] != 0 || dp[1] != 0xffff) {
+            d0 = dp[0];
+            d1 = dp[1];
+            inv |= dp[2] != 0 ? INV_DSTPT : 0;
         }
         if (later.flgMask != 0) {
             fm = later.flgMask;

@@ -56,22 +56,40 @@ public final class CtTarget implements Target {
         return (flags & NOTRACK_ALIAS) != 0 ? "NOTRACK" : "CT";
     }
 
-    /** the conntrack helpers a Linux kernel registers (nf_conntrack_*) */
-    private static final Set<String> HELPERS = Set.of("ftp", "tftp", "irc", "sip", "pptp", "sane", "amanda", "RAS",
-            "Q.931", "netbios-ns", "snmp", "snmp_trap");
+    /** the conntrack helpers a Linux kernel registers (nf_conntrack_*), with their protocols */
+    private static final java.util.Map<String, Set<Integer>> HELPERS = java.util.Map.ofEntries(
+            java.util.Map.entry("ftp", Set.of(6)), java.util.Map.entry("tftp", Set.of(17)),
+            java.util.Map.entry("irc", Set.of(6)), java.util.Map.entry("sip", Set.of(6, 17)),
+            java.util.Map.entry("pptp", Set.of(6)), java.util.Map.entry("sane", Set.of(6)),
+            java.util.Map.entry("amanda", Set.of(17)), java.util.Map.entry("RAS", Set.of(17)),
+            java.util.Map.entry("Q.931", Set.of(6)), java.util.Map.entry("netbios-ns", Set.of(17)),
+            java.util.Map.entry("snmp", Set.of(17)), java.util.Map.entry("snmp_trap", Set.of(17)));
 
     /**
-     * xt_ct_tg_check(): a helper the kernel does not know is -ENOENT; a timeout policy needs a
-     * cttimeout object, which nothing here creates, so any is -EINVAL (recorded).
+     * xt_ct_tg_check(): a helper is looked up by name and the rule's protocol, so a rule without
+     * a plain {@code -p}, or whose protocol the helper does not serve, finds none: -ENOENT, as
+     * for a helper the kernel does not know; a timeout policy needs a cttimeout object, which
+     * nothing here creates: -ENOENT, or -EINVAL without a protocol (recorded).
      */
     @Override
-    public dev.hairpin.rules.RuleCheckException.Refusal refusal() {
-        if (!helper.isEmpty() && !HELPERS.contains(helper)) {
-            return new dev.hairpin.rules.RuleCheckException.Refusal(dev.hairpin.rules.RuleCheckException.Errno.ENOENT,
-                    "no such helper " + helper);
+    public dev.hairpin.rules.RuleCheckException.Refusal refusal(dev.hairpin.rules.IptIp ip) {
+        if ((flags & NOTRACK) != 0) {
+            // --notrack: no template conntrack, so neither helper nor timeout is looked up
+            return null;
+        }
+        if (!helper.isEmpty()) {
+            Set<Integer> protos = HELPERS.get(helper);
+            int proto = ip.inverted(dev.hairpin.rules.IptIp.INV_PROTO) ? 0 : ip.proto();
+            if (protos == null || !protos.contains(proto)) {
+                return new dev.hairpin.rules.RuleCheckException.Refusal(dev.hairpin.rules.RuleCheckException.Errno.ENOENT,
+                        "no helper " + helper + " for protocol " + proto);
+            }
         }
         if (!timeout.isEmpty()) {
-            return new dev.hairpin.rules.RuleCheckException.Refusal(dev.hairpin.rules.RuleCheckException.Errno.EINVAL,
+            // xt_ct_set_timeout(): no protocol is -EINVAL, no such policy -ENOENT (recorded)
+            int proto = ip.inverted(dev.hairpin.rules.IptIp.INV_PROTO) ? 0 : ip.proto();
+            return new dev.hairpin.rules.RuleCheckException.Refusal(proto == 0
+                    ? dev.hairpin.rules.RuleCheckException.Errno.EINVAL : dev.hairpin.rules.RuleCheckException.Errno.ENOENT,
                     "no timeout policy " + timeout);
         }
         return null;

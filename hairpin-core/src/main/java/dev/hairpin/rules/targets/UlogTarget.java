@@ -42,7 +42,6 @@ public final class UlogTarget implements Target {
     public static final class Parser extends ExtParser<Target> {
         private static final Opt[] OPTS = {Opt.arg("ulog-nlgroup", 0), Opt.arg("ulog-prefix", 1),
             Opt.arg("ulog-cprange", 2), Opt.arg("ulog-qthreshold", 3)};
-        private boolean warned;
 
         public Parser() {
             super("ULOG");
@@ -57,12 +56,11 @@ public final class UlogTarget implements Target {
         protected void parse(Opt o, String arg, boolean invert, ParseContext ctx) {
         }
 
+        /** xtables_find_target() finds no revision the kernel supports: said when -j ULOG is read */
+        public static final String WARNING = "Warning: Extension ULOG revision 0 not supported, missing kernel module?\n";
+
         @Override
         protected Target build(ParseContext ctx) {
-            if (!warned) {
-                ctx.warn("Warning: Extension ULOG revision 0 not supported, missing kernel module?\n");
-                warned = true;
-            }
             return new UlogTarget();
         }
     }

@@ -58,21 +58,9 @@ class GeneratedRulesetsTest {
     }
 
     private static void replay(String name, Transcript t, boolean knownDivergent) throws IOException {
-        Ruleset rs = new Ruleset();
-        List<String> failures = new ArrayList<>();
-        int i = 0;
-        for (Transcript.Step s : t.steps()) {
-            i++;
-            Iptables.Result r = run(rs, s);
-            steps++;
-            String got = "rc " + r.exitCode() + "\n" + r.stdout() + "--stderr--\n" + r.stderr();
-            String want = "rc " + s.rc() + "\n" + s.stdout() + "--stderr--\n" + s.stderr();
-            if (got.equals(want)) {
-                matched++;
-            } else {
-                failures.add("step " + i + ": " + s.commandLine() + "\n--- iptables 1.8.9:\n" + want + "\n--- hairpin:\n" + got);
-            }
-        }
+        List<String> failures = differences(t);
+        steps += t.steps().size();
+        matched += t.steps().size() - failures.size();
         if (!failures.isEmpty() && Files.isDirectory(Path.of("target"))) {
             // a developer's aid: every divergence of every case in one file
             Files.writeString(Path.of("target/iptables-generated-diffs.txt"), "=== " + name + "\n" + String.join("\n", failures) + "\n",
@@ -83,6 +71,23 @@ class GeneratedRulesetsTest {
         } else {
             assertThat(failures).as(failures.size() + " of " + t.steps().size() + " steps differ").isEmpty();
         }
+    }
+
+    /** every step of the transcript replayed on one fresh ruleset: a description of each that differs */
+    static List<String> differences(Transcript t) {
+        Ruleset rs = new Ruleset();
+        List<String> failures = new ArrayList<>();
+        int i = 0;
+        for (Transcript.Step s : t.steps()) {
+            i++;
+            Iptables.Result r = run(rs, s);
+            String got = "rc " + r.exitCode() + "\n" + r.stdout() + "--stderr--\n" + r.stderr();
+            String want = "rc " + s.rc() + "\n" + s.stdout() + "--stderr--\n" + s.stderr();
+            if (!got.equals(want)) {
+                failures.add("step " + i + ": " + s.commandLine() + "\n--- iptables 1.8.9:\n" + want + "\n--- hairpin:\n" + got);
+            }
+        }
+        return failures;
     }
 
     static Iptables.Result run(Ruleset rs, Transcript.Step s) {
