@@ -102,6 +102,7 @@ public final class Replay {
         int ei = 0;
         int li = 0;
         int ai = 0;
+        oi = 0;
         for (Scenario.Frame f : scenario.input) {
             current = f.n();
             // the kernel's outputs that came before the next input are what this one caused
@@ -109,14 +110,22 @@ public final class Replay {
             while (ei < expected.size() && expected.get(ei).epoch() < next) {
                 pendingExpected.add(expected.get(ei++));
             }
-            // the gateway's own packets and the admin commands due before this frame, in time order
+            // the gateway's own packets, its sockets' listen/close and the admin commands due
+            // before this frame, in time order
             while (true) {
+                if (oi < scenario.socketOps.size() && scenario.socketOps.get(oi).afterInput() < f.n()
+                        && scenario.socketOps.get(oi).epoch() <= dueEpoch(li, ai, f.n())) {
+                    socketOp(scenario.socketOps.get(oi++));
+                    continue;
+                }
                 boolean l = li < scenario.local.size() && scenario.local.get(li).n() < f.n();
                 boolean a = ai < scenario.actions.size() && scenario.actions.get(ai).afterInput() < f.n();
                 if (l && (!a || scenario.local.get(li).epoch() <= scenario.actions.get(ai).epoch())) {
                     injectLocal(scenario.local.get(li++));
                 } else if (a) {
                     runAction(scenario.actions.get(ai++));
+                } else if (oi < scenario.socketOps.size() && scenario.socketOps.get(oi).afterInput() < f.n()) {
+                    socketOp(scenario.socketOps.get(oi++));
                 } else {
                     break;
                 }
@@ -133,7 +142,15 @@ public final class Replay {
             skb.seq = f.n();
             stack.receive(skb);
         }
-        while (li < scenario.local.size() || ai < scenario.actions.size()) {
+        while (li < scenario.local.size() || ai < scenario.actions.size() || oi < scenario.socketOps.size()) {
+            if (oi < scenario.socketOps.size() && scenario.socketOps.get(oi).epoch() <= dueEpoch(li, ai, Integer.MAX_VALUE)) {
+                socketOp(scenario.socketOps.get(oi++));
+                continue;
+            }
+            if (li >= scenario.local.size() && ai >= scenario.actions.size()) {
+                socketOp(scenario.socketOps.get(oi++));
+                continue;
+            }
             boolean a = ai < scenario.actions.size();
             if (li < scenario.local.size() && (!a || scenario.local.get(li).epoch() <= scenario.actions.get(ai).epoch())) {
                 injectLocal(scenario.local.get(li++));
@@ -146,6 +163,29 @@ public final class Replay {
                     + adoptedDraws[0] + " did not");
         }
         return this;
+    }
+
+    private int oi;
+
+    /** the epoch of the next local packet or action due before input {@code n} (infinity if none) */
+    private double dueEpoch(int li, int ai, int n) {
+        double e = Double.POSITIVE_INFINITY;
+        if (li < scenario.local.size() && scenario.local.get(li).n() < n) {
+            e = scenario.local.get(li).epoch();
+        }
+        if (ai < scenario.actions.size() && scenario.actions.get(ai).afterInput() < n) {
+            e = Math.min(e, scenario.actions.get(ai).epoch());
+        }
+        return e;
+    }
+
+    /** a listener or bound UDP socket of the gateway's processes opens or closes: the stack stops or starts refusing */
+    private void socketOp(Scenario.SocketOp op) {
+        if (op.open()) {
+            stack.host.listening.add(op.service());
+        } else {
+            stack.host.listening.remove(op.service());
+        }
     }
 
     private void injectLocal(Scenario.Frame f) {

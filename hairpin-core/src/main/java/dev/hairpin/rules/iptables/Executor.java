@@ -319,10 +319,20 @@ final class Executor {
         }
     }
 
+    /** nft_chain_zero_counters(): only rules with a non-zero counter are replaced (and so restarted) */
     private static void zeroChain(TableEdit.EditChain c) {
         c.policyCounter().zero();
         for (Rule r : c.rules()) {
+            if (r.counter().packets() != 0 || r.counter().bytes() != 0) {
+                restart(r);
+            }
             r.counter().zero();
+        }
+    }
+
+    private static void restart(Rule r) {
+        for (var m : r.matches()) {
+            m.restart();
         }
     }
 
@@ -335,7 +345,9 @@ final class Executor {
             // nft_rule_zero_counters() finds no such rule
             throw new NftError(NftError.Fn.RULE_DELETE, NftError.ENOENT, 0);
         }
-        c.rules().get(rulenum - 1).counter().zero();
+        Rule r = c.rules().get(rulenum - 1);
+        restart(r);
+        r.counter().zero();
     }
 
     private void deleteChain(TableDef def, ParsedCommand p, int lineno) {
