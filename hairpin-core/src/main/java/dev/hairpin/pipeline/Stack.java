@@ -320,7 +320,8 @@ public final class Stack implements XtServices {
             localDeliver(skb);
             return;
         }
-        Route r = host.fib.lookup(daddr);
+        // fib_lookup() with the flow's source, mark and input device (policy rules, when any)
+        Route r = host.fib.lookup(daddr, saddr, skb.mark, in);
         if (r != null && r.type() == Route.RTN_BROADCAST) {
             skb.rtType = Route.RTN_BROADCAST;
             localDeliver(skb);
@@ -349,7 +350,8 @@ public final class Stack implements XtServices {
         skb.rtType = Route.RTN_UNICAST;
         skb.out = r.dev();
         skb.nexthop = r.gateway() != 0 ? r.gateway() : daddr;
-        if (slot >= 0) {
+        if (slot >= 0 && !host.fib.hasPolicy()) {
+            // the cache keys on the hosts only: with policy rules the mark may route the next packet elsewhere
             flows.store(slot, saddr, daddr, in, stamp, skb.out, skb.nexthop);
         }
         forwardIn(skb);
@@ -570,7 +572,7 @@ public final class Stack implements XtServices {
             return;
         }
         if (routed == null) {
-            Route r = host.fib.lookup(skb.daddr());
+            Route r = host.fib.lookup(skb.daddr(), skb.saddr(), skb.mark, null);
             if (r == null) {
                 dropped(skb, "ip_local_out: no route");
                 return;
@@ -625,7 +627,7 @@ public final class Stack implements XtServices {
     private int rerouteLocal(Skb skb) {
         int saddr = skb.saddr();
         int daddr = skb.daddr();
-        Route r = host.fib.lookup(daddr);
+        Route r = host.fib.lookup(daddr, saddr, skb.mark, null);
         if (r == null) {
             return Verdict.NF_DROP;
         }
