@@ -107,6 +107,14 @@ public final class Fib {
         generation++;
     }
 
+    /** Removes the main-table routes {@code drop} selects (fib_del_ifaddr's prefix route, for one). */
+    public void removeMain(java.util.function.Predicate<Route> drop) {
+        if (main.removeIf(drop)) {
+            mainLpm = new LpmTable(main);
+            generation++;
+        }
+    }
+
     public List<Route> mainRoutes() {
         return java.util.Collections.unmodifiableList(main);
     }
