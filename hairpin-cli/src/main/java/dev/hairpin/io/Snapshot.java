@@ -26,6 +26,8 @@ public final class Snapshot {
     public final Host host = new Host();
     public final CtConfig ctConfig = new CtConfig();
     public String iptablesSave = "";
+    /** {@code nft list ruleset} (nft-ruleset.txt), where the host has native nftables rules; else null */
+    public String nftRuleset;
     public final Path dir;
 
     private Snapshot(Path dir) {
@@ -42,6 +44,10 @@ public final class Snapshot {
         s.loadPolicy(dir.resolve("ip-rule.json"), dir.resolve("ip-route-all.json"));
         s.loadSysctls(dir.resolve("sysctl.conf"));
         s.loadNeigh(dir.resolve("ip-neigh.txt"));
+        Path nft = dir.resolve("nft-ruleset.txt");
+        if (Files.exists(nft)) {
+            s.nftRuleset = read(nft);
+        }
         Path ipt = dir.resolve("iptables-save.txt");
         if (Files.exists(ipt)) {
             s.iptablesSave = read(ipt);
@@ -278,6 +284,21 @@ public final class Snapshot {
                     // an IPv6 neighbour or similar: not ours
                 }
             }
+        }
+    }
+
+    /**
+     * The native nftables base chains of nft-ruleset.txt, null when there is none; a rule the
+     * engine does not model is a snapshot error naming its line.
+     */
+    public dev.hairpin.rules.nft.NftRuleset nft() {
+        if (nftRuleset == null) {
+            return null;
+        }
+        try {
+            return dev.hairpin.rules.nft.NftRuleset.parse(nftRuleset, dir.resolve("nft-ruleset.txt").toString());
+        } catch (dev.hairpin.rules.nft.NftRuleset.NftException e) {
+            throw new SnapshotException(e.getMessage(), e);
         }
     }
 

@@ -66,6 +66,10 @@ public final class Replay {
         this.commands = new Commands(stack);
         notes.addAll(s.notes);
         snap.loadRules(commands.ruleset(), false);
+        dev.hairpin.rules.nft.NftRuleset nft = snap.nft();
+        if (nft != null && !nft.chains.isEmpty()) {
+            stack.tables = new dev.hairpin.pipeline.NftTables(stack.tables, nft, conntrack);
+        }
         this.epoch0 = s.input.isEmpty() ? 0 : s.input.getFirst().epoch();
         stack.kernelLog = kernelLog::add;
         stack.output = new Output() {
