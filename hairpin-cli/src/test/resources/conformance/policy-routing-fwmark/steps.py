@@ -43,5 +43,4 @@ def steps(h):
     u.s(b"answer")
     # D) 10.0.0.3 to 198.51.100.200: table 100's specific route via eth1
     tcp(h, "10.0.0.3", 40003, "198.51.100.200", 80, "wan", 4000, 8000)
-    h.gw("ip rule show")
     h.gw("conntrack -L")
