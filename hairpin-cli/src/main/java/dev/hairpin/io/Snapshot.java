@@ -296,7 +296,16 @@ public final class Snapshot {
             return null;
         }
         try {
-            return dev.hairpin.rules.nft.NftRuleset.parse(nftRuleset, dir.resolve("nft-ruleset.txt").toString());
+            java.util.Set<String> ipt = new java.util.HashSet<>();
+            String table = null;
+            for (String l : iptablesSave.split("\n")) {
+                if (l.startsWith("*")) {
+                    table = l.substring(1).trim();
+                } else if (l.startsWith(":") && table != null) {
+                    ipt.add(table + "/" + l.substring(1).split("\\s+")[0]);
+                }
+            }
+            return dev.hairpin.rules.nft.NftRuleset.parse(nftRuleset, dir.resolve("nft-ruleset.txt").toString(), ipt);
         } catch (dev.hairpin.rules.nft.NftRuleset.NftException e) {
             throw new SnapshotException(e.getMessage(), e);
         }

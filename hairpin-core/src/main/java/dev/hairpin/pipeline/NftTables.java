@@ -17,7 +17,9 @@ import java.util.List;
 /**
  * The iptables tables plus native nftables base chains, each run where its priority puts it
  * among the iptables tables of its hook (raw -300, mangle -150, nat -100 / 100, filter 0,
- * security 50; an equal priority runs after the iptables table, registered first). nat chains
+ * security 50; of equal priorities the later created runs first, as nf_hook_entries_grow()
+ * inserts a new hook before its equals: recorded, an nft srcnat chain made after iptables' nat
+ * table binds first). nat chains
  * run with the nat table, only for a connection's first packet, and the first chain that binds
  * the connection ends the walk (nf_nat_inet_fn); filter and route chains run at the nearest
  * non-nat table the stack calls at that hook.
@@ -34,6 +36,16 @@ public final class NftTables implements Tables {
     private static final int[][] SLOTS = {
             {RAW, MANGLE}, {MANGLE, FILTER, SECURITY}, {MANGLE, FILTER, SECURITY}, {RAW, MANGLE, FILTER, SECURITY}, {MANGLE}};
     private static final int[] PRIO = {-300, -150, 0, 0, 50};
+    private static final String[] NAMES = {"raw", "mangle", "nat", "filter", "security"};
+
+    /** whether an nft chain runs before the iptables table of priority {@code p} */
+    private static boolean first(NftRuleset.BaseChain c, int p, String iptables, NftRuleset nft) {
+        if (c.priority() != p) {
+            return c.priority() < p;
+        }
+        Integer ipt = nft.iptablesOrder.get(iptables);
+        return ipt != null && c.order() > ipt;
+    }
 
     @SuppressWarnings("unchecked")
     public NftTables(Tables inner, NftRuleset nft, Conntrack conntrack) {
@@ -51,35 +63,33 @@ public final class NftTables implements Tables {
             int h = c.hook();
             if (c.type().equals("nat")) {
                 int p = h == Hooks.PRE_ROUTING || h == Hooks.LOCAL_OUT ? -100 : 100;
-                (c.priority() < p ? before : after)[h][NAT].add(c);
+                (first(c, p, "nat", nft) ? before : after)[h][NAT].add(c);
                 present[h] |= 1 << NAT;
                 continue;
             }
-            int slot = -1;
+            int slot = SLOTS[h][0];
             for (int s : SLOTS[h]) {
                 if (PRIO[s] <= c.priority()) {
                     slot = s;
                 }
             }
-            if (slot < 0) {
-                slot = SLOTS[h][0];
-                before[h][slot].add(c);
-            } else {
-                after[h][slot].add(c);
-            }
+            (first(c, PRIO[slot], NAMES[slot], nft) ? before : after)[h][slot].add(c);
             present[h] |= 1 << slot;
         }
         for (List<NftRuleset.BaseChain>[] perHook : before) {
             for (List<NftRuleset.BaseChain> l : perHook) {
-                l.sort(Comparator.comparingInt(NftRuleset.BaseChain::priority));
+                l.sort(Comparator.comparingInt(NftRuleset.BaseChain::priority).thenComparing(BY_LATER_FIRST));
             }
         }
         for (List<NftRuleset.BaseChain>[] perHook : after) {
             for (List<NftRuleset.BaseChain> l : perHook) {
-                l.sort(Comparator.comparingInt(NftRuleset.BaseChain::priority));
+                l.sort(Comparator.comparingInt(NftRuleset.BaseChain::priority).thenComparing(BY_LATER_FIRST));
             }
         }
     }
+
+    private static final Comparator<NftRuleset.BaseChain> BY_LATER_FIRST =
+            Comparator.comparingInt(NftRuleset.BaseChain::order).reversed();
 
     @Override
     public int run(int table, int hook, Skb skb, XtParam par) {

@@ -24,10 +24,21 @@ import java.util.Map;
  * Anything else is refused with the line it is on, never guessed.
  */
 public final class NftRuleset {
-    /** One base chain: type filter/nat/route, hook (Hooks.*), priority, and its rules' ruleset. */
-    public record BaseChain(String table, String name, String type, int hook, int priority, Ruleset rules) {}
+    /**
+     * One base chain: type filter/nat/route, hook (Hooks.*), priority, its rules' ruleset, and
+     * {@code order}, its table's place in the listing (tables are listed in creation order).
+     */
+    public record BaseChain(String table, String name, String type, int hook, int priority, Ruleset rules, int order) {}
 
     public final List<BaseChain> chains = new ArrayList<>();
+    /**
+     * Where the iptables-nft tables (ip filter, nat, mangle, raw, security) come in the listing:
+     * of two base chains of one hook and priority, the one created later runs first
+     * (nf_hook_entries_grow() inserts a hook before those of equal priority).
+     */
+    public final java.util.Map<String, Integer> iptablesOrder = new java.util.HashMap<>();
+
+    private static final java.util.Set<String> IPTABLES_TABLES = java.util.Set.of("filter", "nat", "mangle", "raw", "security");
 
     /** Thrown for what this reader does not understand; the message names the line. */
     public static final class NftException extends RuntimeException {
@@ -40,9 +51,20 @@ public final class NftRuleset {
             List<Integer> lines) {}
 
     public static NftRuleset parse(String text, String source) {
+        return parse(text, source, java.util.Set.of());
+    }
+
+    /**
+     * {@code iptablesChains}: "table/CHAIN" of every chain iptables-save lists. iptables-nft's own
+     * tables show in {@code nft list ruleset} too (their rules in nft syntax); chains of an ip
+     * filter/nat/mangle/raw/security table that iptables-save lists are its, loaded from there,
+     * and skipped here.
+     */
+    public static NftRuleset parse(String text, String source, java.util.Set<String> iptablesChains) {
         NftRuleset out = new NftRuleset();
         String[] lines = text.split("\n", -1);
         int i = 0;
+        int tables = 0;
         while (i < lines.length) {
             String l = lines[i].trim();
             if (l.isEmpty() || l.startsWith("#")) {
@@ -52,7 +74,15 @@ public final class NftRuleset {
             String[] w = l.split("\\s+");
             if (w.length == 4 && w[0].equals("table") && w[3].equals("{")) {
                 boolean ipv4 = w[1].equals("ip") || w[1].equals("inet");
-                i = table(out, w[2], ipv4, lines, i + 1, source);
+                java.util.Set<String> skip = new java.util.HashSet<>();
+                if (w[1].equals("ip") && IPTABLES_TABLES.contains(w[2])) {
+                    for (String c : iptablesChains) {
+                        if (c.startsWith(w[2] + "/")) {
+                            skip.add(c.substring(w[2].length() + 1));
+                        }
+                    }
+                }
+                i = table(out, w[2], ipv4, skip, tables++, lines, i + 1, source);
                 continue;
             }
             throw new NftException(source + ":" + (i + 1) + ": expected `table FAMILY NAME {`, got: " + l);
@@ -61,7 +91,8 @@ public final class NftRuleset {
     }
 
     /** reads one table's body; returns the line after its closing brace */
-    private static int table(NftRuleset out, String table, boolean ipv4, String[] lines, int i, String source) {
+    private static int table(NftRuleset out, String table, boolean ipv4, java.util.Set<String> skip, int order, String[] lines,
+            int i, String source) {
         Map<String, RawChain> chains = new LinkedHashMap<>();
         RawChain cur = null;
         for (; i < lines.length; i++) {
@@ -71,8 +102,11 @@ public final class NftRuleset {
             }
             if (cur == null) {
                 if (l.equals("}")) {
+                    if (chains.keySet().removeAll(skip)) {
+                        out.iptablesOrder.put(table, order); // iptables-nft's own table
+                    }
                     if (ipv4) {
-                        build(out, table, chains, source);
+                        build(out, table, chains, order, source);
                     }
                     return i + 1;
                 }
@@ -191,7 +225,7 @@ public final class NftRuleset {
         return out.toArray(String[]::new);
     }
 
-    private static void build(NftRuleset out, String table, Map<String, RawChain> chains, String source) {
+    private static void build(NftRuleset out, String table, Map<String, RawChain> chains, int order, String source) {
         for (RawChain base : chains.values()) {
             if (base.type() == null) {
                 continue;
@@ -228,7 +262,7 @@ public final class NftRuleset {
                 throw new NftException(source + ": chain " + table + "/" + base.name()
                         + " has a rule the engine refuses: " + res.stderr().trim());
             }
-            out.chains.add(new BaseChain(table, base.name(), base.type(), base.hook(), base.priority(), rs));
+            out.chains.add(new BaseChain(table, base.name(), base.type(), base.hook(), base.priority(), rs, order));
         }
     }
 }
