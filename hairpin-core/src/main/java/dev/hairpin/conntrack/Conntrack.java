@@ -44,6 +44,7 @@ public final class Conntrack {
         register(new TcpTracker());
         register(new UdpTracker());
         register(new IcmpTracker());
+        register(new dev.hairpin.conntrack.proto.GreTracker());
     }
 
     public void register(L4Tracker t) {

@@ -135,6 +135,8 @@ public final class ConntrackFormat {
             case 6, 17, 136, 132, 33 -> sb.append("sport=").append(Tuple.sport(k2)).append(" dport=").append(Tuple.dport(k2)).append(' ');
             case 1 -> sb.append("type=").append(Tuple.dport(k2) >>> 8).append(" code=").append(Tuple.dport(k2) & 0xff)
                     .append(" id=").append(Tuple.sport(k2)).append(' ');
+            case 47 -> sb.append("srckey=0x").append(Integer.toHexString(Tuple.sport(k2))).append(" dstkey=0x")
+                    .append(Integer.toHexString(Tuple.dport(k2))).append(' ');
             default -> { }
         }
     }
