@@ -20,9 +20,7 @@ import org.junit.jupiter.api.TestFactory;
  */
 class ConformanceTest {
     /** Scenarios the engine does not match yet, and why. */
-    static final Map<String, String> KNOWN_DIVERGENT = Map.of(
-            "sctp-association", "no SCTP tracker: entries carry no SCTP state (CLOSED, COOKIE_WAIT, ..., ESTABLISHED) "
-                    + "and take the generic 600 s timeout and no ASSURED; frames and NAT do match");
+    static final Map<String, String> KNOWN_DIVERGENT = Map.of();
 
     static Path shared() {
         String p = System.getProperty("hairpin.shared", "../shared");
