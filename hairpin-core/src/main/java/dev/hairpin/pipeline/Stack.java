@@ -316,6 +316,13 @@ public final class Stack implements XtServices {
             return;
         }
         if (isMulticast(daddr)) {
+            // ip_route_input_rcu(): delivered only for a group the device joined (ip_check_mc_rcu);
+            // every multicast device is in 224.0.0.1, other memberships are not modelled (recorded:
+            // a LAN datagram to 224.0.0.251 makes no entry and reaches no INPUT rule)
+            if (daddr != ALL_SYSTEMS && !lo) {
+                dropped(skb, "multicast group not joined");
+                return;
+            }
             skb.rtType = Route.RTN_MULTICAST;
             localDeliver(skb);
             return;
@@ -702,7 +709,40 @@ public final class Stack implements XtServices {
                 && masq != skb.out.ifindex;
     }
 
+    /** 224.0.0.1, the all-systems group every multicast-capable device joins */
+    private static final int ALL_SYSTEMS = 0xe0000001;
+
     // ================================================================= XtServices
+
+    @Override
+    public boolean connTuple(Skb skb, long[] out) {
+        if (skb.ct >= 0) {
+            out[0] = conntrack.table.k1(skb.ct, 0);
+            out[1] = conntrack.table.k2(skb.ct, 0);
+            return true;
+        }
+        long k2 = dev.hairpin.conntrack.Tuple.k2Of(skb.buf, skb.l4, skb.l3 + skb.len - skb.l4, skb.protocol(), skb.zone);
+        if (k2 == -1) {
+            return false;
+        }
+        out[0] = dev.hairpin.conntrack.Tuple.k1(skb.saddr(), skb.daddr());
+        out[1] = k2;
+        return true;
+    }
+
+    @Override
+    public boolean connOpen(long k1, long k2) {
+        int node = conntrack.findLive(k1, k2);
+        if (node < 0) {
+            return false;
+        }
+        int ct = node >>> 1;
+        if (conntrack.table.protocol(ct) != Ipv4.PROTO_TCP) {
+            return true;
+        }
+        int st = conntrack.table.l4state(ct);
+        return st != dev.hairpin.conntrack.TcpState.TIME_WAIT && st != dev.hairpin.conntrack.TcpState.CLOSE;
+    }
 
     @Override
     public long nowNanos() {
