@@ -714,6 +714,32 @@ public final class Stack implements XtServices {
 
     // ================================================================= XtServices
 
+    /** xt_socket: the connected socket of the packet (its mark is 0 here), else none; a listener bound to 0.0.0.0 only with --nowildcard */
+    @Override
+    public long socketLookup(Skb skb, int flags) {
+        int proto = skb.protocol();
+        if ((proto != Ipv4.PROTO_TCP && proto != Ipv4.PROTO_UDP) || skb.l3 + skb.len - skb.l4 < 4) {
+            return -1;
+        }
+        byte[] b = skb.buf;
+        int sport = Ipv4.u16(b, skb.l4);
+        int dport = Ipv4.u16(b, skb.l4 + 2);
+        if (host.sockets.owns(proto, skb.saddr(), sport, skb.daddr(), dport)) {
+            return 0;
+        }
+        return (flags & 2) != 0 && host.listening.contains((proto == Ipv4.PROTO_TCP ? "tcp:" : "udp:") + dport) ? 0 : -1;
+    }
+
+    @Override
+    public boolean tproxySocket(Skb skb, int lport) {
+        int proto = skb.protocol();
+        byte[] b = skb.buf;
+        if (host.sockets.owns(proto, skb.saddr(), Ipv4.u16(b, skb.l4), skb.daddr(), Ipv4.u16(b, skb.l4 + 2))) {
+            return true;
+        }
+        return host.listening.contains((proto == Ipv4.PROTO_TCP ? "tcp:" : "udp:") + lport);
+    }
+
     @Override
     public boolean connTuple(Skb skb, long[] out) {
         if (skb.ct >= 0) {

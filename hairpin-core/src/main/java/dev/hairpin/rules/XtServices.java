@@ -111,6 +111,14 @@ public interface XtServices {
     }
 
     /**
+     * TPROXY's socket lookup (xt_TPROXY.c tproxy_tg4): a connected socket of the packet's own
+     * addresses and ports, else one listening on {@code lport}; true when one takes the packet.
+     */
+    default boolean tproxySocket(Skb skb, int lport) {
+        return false;
+    }
+
+    /**
      * TEE (xt_TEE.c, nf_dup_ipv4): send a copy of the packet, as it is now, to {@code gateway}
      * (routed, through device {@code oif} when not null); the original goes on. Nothing by
      * default.
