@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hairpin.conntrack.CtConfig;
 import dev.hairpin.conntrack.CtTimeout;
+import dev.hairpin.host.FibRule;
 import dev.hairpin.host.Host;
 import dev.hairpin.host.NetDevice;
 import dev.hairpin.host.Route;
@@ -16,13 +17,17 @@ import java.util.List;
 /**
  * A host snapshot directory: {@code ip-addr.json} ({@code ip -j addr show}), {@code ip-route.json}
  * ({@code ip -j route show}), {@code ip-neigh.txt}, {@code sysctl.conf} ({@code key = value}) and
- * {@code iptables-save.txt}. Loading fails with a {@link SnapshotException} naming the file and
+ * {@code iptables-save.txt}; where the host uses policy routing, {@code ip-rule.json} ({@code ip -j
+ * rule show}) and {@code ip-route-all.json} ({@code ip -j route show table all}) for the other
+ * tables. Loading fails with a {@link SnapshotException} naming the file and
  * what was expected.
  */
 public final class Snapshot {
     public final Host host = new Host();
     public final CtConfig ctConfig = new CtConfig();
     public String iptablesSave = "";
+    /** {@code nft list ruleset} (nft-ruleset.txt), where the host has native nftables rules; else null */
+    public String nftRuleset;
     public final Path dir;
 
     private Snapshot(Path dir) {
@@ -36,8 +41,13 @@ public final class Snapshot {
         Snapshot s = new Snapshot(dir);
         s.loadAddrs(dir.resolve("ip-addr.json"));
         s.loadRoutes(dir.resolve("ip-route.json"));
+        s.loadPolicy(dir.resolve("ip-rule.json"), dir.resolve("ip-route-all.json"));
         s.loadSysctls(dir.resolve("sysctl.conf"));
         s.loadNeigh(dir.resolve("ip-neigh.txt"));
+        Path nft = dir.resolve("nft-ruleset.txt");
+        if (Files.exists(nft)) {
+            s.nftRuleset = read(nft);
+        }
         Path ipt = dir.resolve("iptables-save.txt");
         if (Files.exists(ipt)) {
             s.iptablesSave = read(ipt);
@@ -131,29 +141,102 @@ public final class Snapshot {
         int i = 0;
         for (JsonNode r : root) {
             i++;
-            String dst = text(p, r, "dst", i);
-            int addr = 0;
-            int plen = 0;
-            if (!dst.equals("default")) {
-                String[] parts = dst.split("/");
-                try {
-                    addr = Ipv4.parse(parts[0]);
-                } catch (IllegalArgumentException e) {
-                    throw new SnapshotException(p + ": route " + i + ": bad \"dst\": " + dst);
-                }
-                plen = parts.length > 1 ? Integer.parseInt(parts[1]) : 32;
-            }
-            int type = r.has("type") ? Route.typeOf(r.path("type").asText()) : Route.RTN_UNICAST;
-            NetDevice dev = r.has("dev") ? host.device(r.path("dev").asText()) : null;
-            if (r.has("dev") && dev == null) {
-                throw new SnapshotException(p + ": route " + i + ": device " + r.path("dev").asText() + " is not in ip-addr.json");
-            }
-            int gw = r.has("gateway") ? Ipv4.parse(r.path("gateway").asText()) : 0;
-            int prefsrc = r.has("prefsrc") ? Ipv4.parse(r.path("prefsrc").asText()) : 0;
-            int scope = "link".equals(r.path("scope").asText()) ? Route.SCOPE_LINK
-                    : "host".equals(r.path("scope").asText()) ? Route.SCOPE_HOST : Route.SCOPE_UNIVERSE;
-            host.fib.addMain(new Route(addr, plen, type, dev, gw, prefsrc, scope, r.path("metric").asInt(0), "main"));
+            host.fib.addMain(route(p, r, i));
         }
+    }
+
+    /** ip rules and the routes of tables other than main and local (those come from ip-route.json and the addresses) */
+    private void loadPolicy(Path rules, Path allRoutes) {
+        if (!Files.exists(rules)) {
+            return;
+        }
+        JsonNode root = json(rules);
+        if (!root.isArray()) {
+            throw new SnapshotException(rules + ": expected a JSON array of rules (`ip -j rule show`)");
+        }
+        List<FibRule> out = new java.util.ArrayList<>();
+        int i = 0;
+        for (JsonNode r : root) {
+            i++;
+            int prio = r.path("priority").asInt(-1);
+            if (prio < 0) {
+                throw new SnapshotException(rules + ": rule " + i + ": expected a \"priority\" number");
+            }
+            int[] src = prefix(rules, i, r, "src", "srclen");
+            int[] dst = prefix(rules, i, r, "dst", "dstlen");
+            int mark = 0;
+            int mask = 0;
+            if (r.has("fwmark")) {
+                mark = (int) Long.parseLong(r.path("fwmark").asText().replaceFirst("^0x", ""), 16);
+                mask = r.has("fwmask") ? (int) Long.parseLong(r.path("fwmask").asText().replaceFirst("^0x", ""), 16) : -1;
+            }
+            String action = r.path("action").asText("");
+            int act = FibRule.TO_TABLE;
+            if (!action.isEmpty() && !action.equals("to_tbl")) {
+                act = Route.typeOf(action);
+                if (act != Route.RTN_BLACKHOLE && act != Route.RTN_UNREACHABLE && act != Route.RTN_PROHIBIT) {
+                    throw new SnapshotException(rules + ": rule " + i + ": action \"" + action
+                            + "\" is not modelled (table lookups, blackhole, unreachable, prohibit are)");
+                }
+            } else if (!r.has("table")) {
+                throw new SnapshotException(rules + ": rule " + i + ": expected a \"table\"");
+            }
+            out.add(new FibRule(prio, src[0], src[1], dst[0], dst[1], mark, mask,
+                    r.has("iif") ? r.path("iif").asText() : null, r.has("oif") ? r.path("oif").asText() : null,
+                    r.has("not"), r.path("table").asText(null), act));
+        }
+        host.fib.setRules(out);
+        if (!Files.exists(allRoutes)) {
+            return;
+        }
+        JsonNode all = json(allRoutes);
+        i = 0;
+        for (JsonNode r : all) {
+            i++;
+            String table = r.path("table").asText("main");
+            if (table.equals("main") || table.equals("local")) {
+                continue;
+            }
+            host.fib.addRoute(table, route(allRoutes, r, i));
+        }
+    }
+
+    private static int[] prefix(Path p, int i, JsonNode r, String field, String lenField) {
+        String v = r.path(field).asText("all");
+        if (v.equals("all") || v.equals("default")) {
+            return new int[] {0, 0};
+        }
+        try {
+            return new int[] {Ipv4.parse(v), r.path(lenField).asInt(32)};
+        } catch (IllegalArgumentException e) {
+            throw new SnapshotException(p + ": rule " + i + ": bad \"" + field + "\": " + v);
+        }
+    }
+
+    /** one route of `ip -j route show` */
+    private Route route(Path p, JsonNode r, int i) {
+        String dst = text(p, r, "dst", i);
+        int addr = 0;
+        int plen = 0;
+        if (!dst.equals("default")) {
+            String[] parts = dst.split("/");
+            try {
+                addr = Ipv4.parse(parts[0]);
+            } catch (IllegalArgumentException e) {
+                throw new SnapshotException(p + ": route " + i + ": bad \"dst\": " + dst);
+            }
+            plen = parts.length > 1 ? Integer.parseInt(parts[1]) : 32;
+        }
+        int type = r.has("type") ? Route.typeOf(r.path("type").asText()) : Route.RTN_UNICAST;
+        NetDevice dev = r.has("dev") ? host.device(r.path("dev").asText()) : null;
+        if (r.has("dev") && dev == null) {
+            throw new SnapshotException(p + ": route " + i + ": device " + r.path("dev").asText() + " is not in ip-addr.json");
+        }
+        int gw = r.has("gateway") ? Ipv4.parse(r.path("gateway").asText()) : 0;
+        int prefsrc = r.has("prefsrc") ? Ipv4.parse(r.path("prefsrc").asText()) : 0;
+        int scope = "link".equals(r.path("scope").asText()) ? Route.SCOPE_LINK
+                : "host".equals(r.path("scope").asText()) ? Route.SCOPE_HOST : Route.SCOPE_UNIVERSE;
+        return new Route(addr, plen, type, dev, gw, prefsrc, scope, r.path("metric").asInt(0), r.path("table").asText("main"));
     }
 
     private void loadSysctls(Path p) {
@@ -201,6 +284,30 @@ public final class Snapshot {
                     // an IPv6 neighbour or similar: not ours
                 }
             }
+        }
+    }
+
+    /**
+     * The native nftables base chains of nft-ruleset.txt, null when there is none; a rule the
+     * engine does not model is a snapshot error naming its line.
+     */
+    public dev.hairpin.rules.nft.NftRuleset nft() {
+        if (nftRuleset == null) {
+            return null;
+        }
+        try {
+            java.util.Set<String> ipt = new java.util.HashSet<>();
+            String table = null;
+            for (String l : iptablesSave.split("\n")) {
+                if (l.startsWith("*")) {
+                    table = l.substring(1).trim();
+                } else if (l.startsWith(":") && table != null) {
+                    ipt.add(table + "/" + l.substring(1).split("\\s+")[0]);
+                }
+            }
+            return dev.hairpin.rules.nft.NftRuleset.parse(nftRuleset, dir.resolve("nft-ruleset.txt").toString(), ipt);
+        } catch (dev.hairpin.rules.nft.NftRuleset.NftException e) {
+            throw new SnapshotException(e.getMessage(), e);
         }
     }
 

@@ -66,6 +66,10 @@ public final class Replay {
         this.commands = new Commands(stack);
         notes.addAll(s.notes);
         snap.loadRules(commands.ruleset(), false);
+        dev.hairpin.rules.nft.NftRuleset nft = snap.nft();
+        if (nft != null && !nft.chains.isEmpty()) {
+            stack.tables = new dev.hairpin.pipeline.NftTables(stack.tables, nft, conntrack);
+        }
         this.epoch0 = s.input.isEmpty() ? 0 : s.input.getFirst().epoch();
         stack.kernelLog = kernelLog::add;
         stack.output = new Output() {
@@ -102,6 +106,7 @@ public final class Replay {
         int ei = 0;
         int li = 0;
         int ai = 0;
+        oi = 0;
         for (Scenario.Frame f : scenario.input) {
             current = f.n();
             // the kernel's outputs that came before the next input are what this one caused
@@ -109,14 +114,22 @@ public final class Replay {
             while (ei < expected.size() && expected.get(ei).epoch() < next) {
                 pendingExpected.add(expected.get(ei++));
             }
-            // the gateway's own packets and the admin commands due before this frame, in time order
+            // the gateway's own packets, its sockets' listen/close and the admin commands due
+            // before this frame, in time order
             while (true) {
+                if (oi < scenario.socketOps.size() && scenario.socketOps.get(oi).afterInput() < f.n()
+                        && scenario.socketOps.get(oi).epoch() <= dueEpoch(li, ai, f.n())) {
+                    socketOp(scenario.socketOps.get(oi++));
+                    continue;
+                }
                 boolean l = li < scenario.local.size() && scenario.local.get(li).n() < f.n();
                 boolean a = ai < scenario.actions.size() && scenario.actions.get(ai).afterInput() < f.n();
                 if (l && (!a || scenario.local.get(li).epoch() <= scenario.actions.get(ai).epoch())) {
                     injectLocal(scenario.local.get(li++));
                 } else if (a) {
                     runAction(scenario.actions.get(ai++));
+                } else if (oi < scenario.socketOps.size() && scenario.socketOps.get(oi).afterInput() < f.n()) {
+                    socketOp(scenario.socketOps.get(oi++));
                 } else {
                     break;
                 }
@@ -133,7 +146,15 @@ public final class Replay {
             skb.seq = f.n();
             stack.receive(skb);
         }
-        while (li < scenario.local.size() || ai < scenario.actions.size()) {
+        while (li < scenario.local.size() || ai < scenario.actions.size() || oi < scenario.socketOps.size()) {
+            if (oi < scenario.socketOps.size() && scenario.socketOps.get(oi).epoch() <= dueEpoch(li, ai, Integer.MAX_VALUE)) {
+                socketOp(scenario.socketOps.get(oi++));
+                continue;
+            }
+            if (li >= scenario.local.size() && ai >= scenario.actions.size()) {
+                socketOp(scenario.socketOps.get(oi++));
+                continue;
+            }
             boolean a = ai < scenario.actions.size();
             if (li < scenario.local.size() && (!a || scenario.local.get(li).epoch() <= scenario.actions.get(ai).epoch())) {
                 injectLocal(scenario.local.get(li++));
@@ -148,14 +169,64 @@ public final class Replay {
         return this;
     }
 
+    private int oi;
+
+    /** the epoch of the next local packet or action due before input {@code n} (infinity if none) */
+    private double dueEpoch(int li, int ai, int n) {
+        double e = Double.POSITIVE_INFINITY;
+        if (li < scenario.local.size() && scenario.local.get(li).n() < n) {
+            e = scenario.local.get(li).epoch();
+        }
+        if (ai < scenario.actions.size() && scenario.actions.get(ai).afterInput() < n) {
+            e = Math.min(e, scenario.actions.get(ai).epoch());
+        }
+        return e;
+    }
+
+    /** a listener or bound UDP socket of the gateway's processes opens or closes: the stack stops or starts refusing */
+    private void socketOp(Scenario.SocketOp op) {
+        if (op.open()) {
+            stack.host.listening.add(op.service());
+        } else {
+            stack.host.listening.remove(op.service());
+        }
+    }
+
     private void injectLocal(Scenario.Frame f) {
         stack.advance(clock(f.epoch()));
         NetDevice dev = stack.host.device(f.iface());
         byte[] buf = f.ip().clone();
+        if ("kernel".equals(f.origin()) && stackAnswer(buf)) {
+            notes.add("local packet " + f.n() + " (" + f.origin() + "): the stack's own answer to an input; the engine makes it, not injected");
+            return;
+        }
         learnSocket(buf);
         Skb skb = new Skb(buf, 0, buf.length);
         skb.seq = -f.n();
         stack.localOut(skb, dev, 0);
+    }
+
+    /**
+     * A packet of no process's socket that the engine's own stack model produces itself from the
+     * input it answers (LocalStack, REJECT, icmp_send): an ICMP error or echo reply, or a TCP RST
+     * for a tuple no socket of ours owns (tcp_v4_send_reset). Injecting it too would send it
+     * twice. TIME_WAIT and orphaned sockets' ACK/FIN (and an own socket's RST) are still injected.
+     */
+    private boolean stackAnswer(byte[] p) {
+        int proto = Ipv4.protocol(p, 0);
+        int l4 = Ipv4.ihlBytes(p, 0);
+        if (p.length < l4 + 8) {
+            return false;
+        }
+        if (proto == Ipv4.PROTO_ICMP) {
+            int type = p[l4] & 0xff;
+            return type == 0 || type == 3 || type == 4 || type == 5 || type == 11 || type == 12;
+        }
+        if (proto == Ipv4.PROTO_TCP && p.length >= l4 + 14 && (p[l4 + 13] & 0x04) != 0) {
+            int s = Ipv4.saddr(p, 0), d = Ipv4.daddr(p, 0), sp = Ipv4.u16(p, l4), dp = Ipv4.u16(p, l4 + 2);
+            return !stack.host.sockets.owns(proto, d, dp, s, sp);
+        }
+        return false;
     }
 
     /**
@@ -253,20 +324,43 @@ public final class Replay {
 
     /**
      * A {@code -m statistic --mode random} draw: adopted from what the kernel did with this
-     * packet, when the rule's target leaves a mark on it (a NAT binding inside or outside the
-     * target's range). The draw must be one the probability allows (p = 0 never matches, p = 1
-     * always does), else it is a divergence. -1 (the PRNG) when the capture does not tell.
+     * packet, when the rule's target leaves a mark on it: a NAT binding inside or outside the
+     * target's range, or, for a jump to a chain (kube-proxy's KUBE-SVC -> KUBE-SEP-*), a binding
+     * only a NAT target reachable from that chain gives and none after the rule does. The draw
+     * must be one the probability allows (p = 0 never matches, p = 1 always does), else it is a
+     * divergence. -1 (the PRNG) when the capture does not tell.
      */
     private int adoptDraw(Match by, Skb skb, int probability) {
         if (!(by instanceof StatisticMatch sm)) {
             return -1;
         }
+        Table table = tableOf(by);
         Rule rule = ruleOf(by);
-        if (rule == null || !(rule.target() instanceof NatTarget nt)) {
+        List<NatTarget> taken = new ArrayList<>();
+        List<NatTarget> after = new ArrayList<>();
+        if (rule != null && rule.target() instanceof NatTarget nt) {
+            taken.add(nt);
+        } else if (rule != null && table != null && (rule.kind() == Rule.Kind.JUMP || rule.kind() == Rule.Kind.GOTO)) {
+            natTargets(table, rule.chain(), taken, 0);
+            Chain c = chainOf(table, rule);
+            boolean past = false;
+            for (Rule r : c.rules()) {
+                if (past) {
+                    if (r.target() instanceof NatTarget nt) {
+                        after.add(nt);
+                    } else if (r.kind() == Rule.Kind.JUMP || r.kind() == Rule.Kind.GOTO) {
+                        natTargets(table, r.chain(), after, 0);
+                    }
+                }
+                past |= r == rule;
+            }
+        }
+        if (taken.isEmpty() || taken.stream().map(NatTarget::snat).distinct().count() > 1) {
             notes.add("input " + current + ": statistic draw not adoptable (the rule's target leaves no mark on the packet)");
             return -1;
         }
-        Scenario.Frame e = kernelCopy(skb, nt.snat());
+        boolean snat = taken.getFirst().snat();
+        Scenario.Frame e = kernelCopy(skb, snat);
         if (e == null) {
             notes.add("input " + current + ": statistic draw not adoptable (no frame of the kernel's for this packet)");
             return -1;
@@ -274,12 +368,14 @@ public final class Replay {
         byte[] p = e.ip();
         int l4 = Ipv4.ihlBytes(p, 0);
         boolean ports = Ipv4.protocol(p, 0) == Ipv4.PROTO_TCP || Ipv4.protocol(p, 0) == Ipv4.PROTO_UDP;
-        int addr = nt.snat() ? Ipv4.saddr(p, 0) : Ipv4.daddr(p, 0);
-        int port = ports ? Ipv4.u16(p, l4 + (nt.snat() ? 0 : 2)) : -1;
-        NatRange r = nt.range();
-        boolean applied = (!r.has(NatRange.MAP_IPS)
-                || Integer.compareUnsigned(addr, r.minAddr()) >= 0 && Integer.compareUnsigned(addr, r.maxAddr()) <= 0)
-                && (port < 0 || !r.has(NatRange.PROTO_SPECIFIED) || (port >= r.minProto() && port <= r.maxProto()));
+        int addr = snat ? Ipv4.saddr(p, 0) : Ipv4.daddr(p, 0);
+        int port = ports ? Ipv4.u16(p, l4 + (snat ? 0 : 2)) : -1;
+        boolean applied = taken.stream().anyMatch(nt -> nt.snat() == snat && inRange(nt.range(), addr, port));
+        if (rule.kind() != Rule.Kind.TARGET
+                && applied == after.stream().anyMatch(nt -> nt.snat() == snat && inRange(nt.range(), addr, port))) {
+            notes.add("input " + current + ": statistic draw not adoptable (the kernel's binding fits both outcomes or neither)");
+            return -1;
+        }
         boolean draw = applied ^ sm.inverted();
         if (draw ? probability == 0 : probability == Integer.MIN_VALUE) {
             notes.add("input " + current + ": DIVERGENCE: the kernel's statistic draw (" + draw + ") is impossible with probability "
@@ -288,6 +384,40 @@ public final class Replay {
         }
         adoptedDraws[draw ? 1 : 0]++;
         return draw ? 1 : 0;
+    }
+
+    private static boolean inRange(NatRange r, int addr, int port) {
+        return (!r.has(NatRange.MAP_IPS)
+                || Integer.compareUnsigned(addr, r.minAddr()) >= 0 && Integer.compareUnsigned(addr, r.maxAddr()) <= 0)
+                && (port < 0 || !r.has(NatRange.PROTO_SPECIFIED) || (port >= r.minProto() && port <= r.maxProto()));
+    }
+
+    /** the NAT targets a packet entering {@code chain} could reach (jumps followed, bounded depth) */
+    private static void natTargets(Table t, String chain, List<NatTarget> out, int depth) {
+        Chain c = chain == null || depth > 8 ? null : t.chain(chain);
+        if (c == null) {
+            return;
+        }
+        for (Rule r : c.rules()) {
+            if (r.target() instanceof NatTarget nt) {
+                out.add(nt);
+            } else if (r.kind() == Rule.Kind.JUMP || r.kind() == Rule.Kind.GOTO) {
+                natTargets(t, r.chain(), out, depth + 1);
+            }
+        }
+    }
+
+    private Table tableOf(Match m) {
+        for (Table t : commands.ruleset().snapshot()) {
+            if (t != null && t.chains().stream().anyMatch(c -> c.rules().stream().anyMatch(r -> r.matches().contains(m)))) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    private static Chain chainOf(Table t, Rule rule) {
+        return t.chains().stream().filter(c -> c.rules().contains(rule)).findFirst().orElseThrow();
     }
 
     /** how many statistic draws were adopted from the capture, [false, true] */
@@ -316,6 +446,7 @@ public final class Replay {
         byte[] b = skb.buf;
         int proto = skb.protocol();
         boolean ports = proto == Ipv4.PROTO_TCP || proto == Ipv4.PROTO_UDP;
+        Scenario.Frame only = null;
         for (Scenario.Frame e : pendingExpected) {
             byte[] p = e.ip();
             if (Ipv4.id(p, 0) != Ipv4.id(b, skb.l3) || Ipv4.protocol(p, 0) != proto || p.length != skb.len) {
@@ -327,9 +458,13 @@ public final class Replay {
             if (kept) {
                 return e;
             }
+            only = only == null ? e : NONE;
         }
-        return null;
+        // both sides rewritten (DNAT then MASQUERADE): the one frame this input caused, if unambiguous
+        return only == NONE ? null : only;
     }
+
+    private static final Scenario.Frame NONE = new Scenario.Frame(0, 0, "", new byte[0], null);
 
     private int adoptIpId(Skb gen) {
         byte[] g = gen.buf;

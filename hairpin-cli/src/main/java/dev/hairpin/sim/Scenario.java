@@ -31,6 +31,13 @@ public final class Scenario {
     /** An admin command run after input frame {@code afterInput}. */
     public record Action(int afterInput, double epoch, String cmd, String output, int rc) {}
 
+    /**
+     * A socket of the gateway's own processes starting or stopping to accept traffic for a local
+     * port (expected/local-ops.txt): a TCP listener or a bound UDP socket; {@code service} is
+     * "tcp:PORT" / "udp:PORT" as {@link dev.hairpin.host.Host#listening} keys them.
+     */
+    public record SocketOp(int afterInput, double epoch, String service, boolean open) {}
+
     public final Path dir;
     public final Snapshot snapshot;
     public final List<Frame> input = new ArrayList<>();
@@ -38,6 +45,7 @@ public final class Scenario {
     /** local packets, each with its after_input in {@link Frame#n} */
     public final List<Frame> local = new ArrayList<>();
     public final List<Action> actions = new ArrayList<>();
+    public final List<SocketOp> socketOps = new ArrayList<>();
     /** what loading had to say (a capture that lost frames) */
     public final List<String> notes = new ArrayList<>();
 
@@ -65,6 +73,10 @@ public final class Scenario {
         Path local = dir.resolve("local.pcap");
         if (Files.exists(local)) {
             s.readLocal(local);
+        }
+        Path ops = dir.resolve("expected/local-ops.txt");
+        if (Files.exists(ops)) {
+            s.loadSocketOps(ops);
         }
         Path actions = dir.resolve("expected/actions.txt");
         if (Files.exists(actions)) {
@@ -286,6 +298,47 @@ public final class Scenario {
         }
         if (cmd != null) {
             actions.add(new Action(after, epoch, cmd, outText.toString(), rc));
+        }
+    }
+
+    private static final java.util.regex.Pattern OP = java.util.regex.Pattern.compile(
+            "epoch=(\\S+) after_input=(\\d+) sock=(\\S+) op=(.*) -> (.*)$");
+    private static final java.util.regex.Pattern TCP_LISTEN = java.util.regex.Pattern.compile(
+            "^socket\\(TCP\\) bind\\([0-9.]*:(\\d+)\\) listen\\(\\d+\\)$");
+    private static final java.util.regex.Pattern UDP_BIND = java.util.regex.Pattern.compile(
+            "^socket\\(UDP\\) bind\\(\\('[0-9.]*', (\\d+)\\)\\)$");
+
+    /** listeners and bound UDP sockets from local-ops.txt, opened and closed in time */
+    private void loadSocketOps(Path p) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(p);
+        } catch (IOException e) {
+            throw new SnapshotException(p + ": cannot read: " + e.getMessage(), e);
+        }
+        java.util.Map<String, String> services = new java.util.HashMap<>();
+        int ln = 0;
+        for (String line : lines) {
+            ln++;
+            if (line.startsWith("#") || line.isBlank()) {
+                continue;
+            }
+            var m = OP.matcher(line);
+            if (!m.find()) {
+                throw new SnapshotException(p + ":" + ln + ": expected `t=... epoch=... after_input=N sock=NAME op=... -> result`");
+            }
+            double epoch = Double.parseDouble(m.group(1));
+            int after = Integer.parseInt(m.group(2));
+            String sock = m.group(3), op = m.group(4);
+            var t = TCP_LISTEN.matcher(op);
+            var u = UDP_BIND.matcher(op);
+            String service = t.matches() ? "tcp:" + t.group(1) : u.matches() ? "udp:" + u.group(1) : null;
+            if (service != null && m.group(5).equals("ok")) {
+                services.put(sock, service);
+                socketOps.add(new SocketOp(after, epoch, service, true));
+            } else if (op.equals("close()") && services.containsKey(sock)) {
+                socketOps.add(new SocketOp(after, epoch, services.remove(sock), false));
+            }
         }
     }
 }

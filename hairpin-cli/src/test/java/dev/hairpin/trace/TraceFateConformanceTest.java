@@ -196,6 +196,12 @@ class TraceFateConformanceTest {
 
         // a rule or policy named as the cause is in the ruleset with that verdict
         String save = r.iptablesSaveCounters();
+        var nft = r.scenario.snapshot.nft(); // native nftables chains, read as iptables rules
+        if (nft != null) {
+            for (var c : nft.chains) {
+                save += dev.hairpin.rules.iptables.IptablesSave.save(c.rules());
+            }
+        }
         for (PacketTrace t : traces) {
             Fate f = t.fate;
             switch (f.kind()) {

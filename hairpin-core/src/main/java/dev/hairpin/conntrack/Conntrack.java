@@ -44,6 +44,8 @@ public final class Conntrack {
         register(new TcpTracker());
         register(new UdpTracker());
         register(new IcmpTracker());
+        register(new dev.hairpin.conntrack.proto.GreTracker());
+        register(new dev.hairpin.conntrack.proto.SctpTracker());
     }
 
     public void register(L4Tracker t) {

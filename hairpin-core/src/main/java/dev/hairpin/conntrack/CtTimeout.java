@@ -2,7 +2,7 @@ package dev.hairpin.conntrack;
 
 /**
  * Every conntrack timeout with its sysctl ({@code net.netfilter.NAME}) and default in seconds
- * (nf_conntrack_proto_{tcp,udp,icmp,generic}.c). Values live in {@link CtConfig}.
+ * (nf_conntrack_proto_{tcp,udp,icmp,generic,gre,sctp}.c). Values live in {@link CtConfig}.
  */
 public enum CtTimeout {
     TCP_SYN_SENT("nf_conntrack_tcp_timeout_syn_sent", 120),
@@ -20,7 +20,17 @@ public enum CtTimeout {
     UDP_UNREPLIED("nf_conntrack_udp_timeout", 30),
     UDP_REPLIED("nf_conntrack_udp_timeout_stream", 120),
     ICMP("nf_conntrack_icmp_timeout", 30),
-    GENERIC("nf_conntrack_generic_timeout", 600);
+    GENERIC("nf_conntrack_generic_timeout", 600),
+    GRE("nf_conntrack_gre_timeout", 30),
+    GRE_STREAM("nf_conntrack_gre_timeout_stream", 180),
+    SCTP_CLOSED("nf_conntrack_sctp_timeout_closed", 10),
+    SCTP_COOKIE_WAIT("nf_conntrack_sctp_timeout_cookie_wait", 3),
+    SCTP_COOKIE_ECHOED("nf_conntrack_sctp_timeout_cookie_echoed", 3),
+    SCTP_ESTABLISHED("nf_conntrack_sctp_timeout_established", 210),
+    SCTP_SHUTDOWN_SENT("nf_conntrack_sctp_timeout_shutdown_sent", 3),
+    SCTP_SHUTDOWN_RECD("nf_conntrack_sctp_timeout_shutdown_recd", 3),
+    SCTP_SHUTDOWN_ACK_SENT("nf_conntrack_sctp_timeout_shutdown_ack_sent", 3),
+    SCTP_HEARTBEAT_SENT("nf_conntrack_sctp_timeout_heartbeat_sent", 30);
 
     /** the sysctl leaf under net.netfilter, null when there is none */
     public final String sysctl;

@@ -40,6 +40,15 @@ public final class Tuple {
             case Ipv4.PROTO_ICMP -> { // sport = echo id, dport = type << 8 | code
                 return avail < 8 ? -1 : k2(Ipv4.u16(b, l4 + 4), Ipv4.u16(b, l4), proto, zone);
             }
+            case 47 -> { // gre_pkt_to_tuple(): keys only for version 1 (PPTP): dst = call id
+                if (avail < 4 || (b[l4 + 1] & 7) != 1) {
+                    return k2(0, 0, proto, zone);
+                }
+                if (avail < 8) {
+                    return k2(0, 0, proto, zone);
+                }
+                return Ipv4.u16(b, l4 + 2) != 0x880b ? -1 : k2(0, Ipv4.u16(b, l4 + 6), proto, zone);
+            }
             default -> {
                 return k2(0, 0, proto, zone);
             }

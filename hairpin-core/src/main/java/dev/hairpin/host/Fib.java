@@ -7,7 +7,10 @@ import java.util.List;
 /**
  * The forwarding information base: the local table the kernel derives from the addresses
  * (each address local, its subnet's broadcast, all of 127/8 on lo) consulted before the main
- * table, longest prefix first, lowest metric on a tie. Policy rules are not modelled.
+ * table, longest prefix first, lowest metric on a tie. Policy rules ({@code ip rule}) and extra
+ * tables are kept when a host has more than the three default rules: lookups that carry the
+ * packet's source, mark and input device ({@link #lookup(int, int, int, NetDevice)}) then walk
+ * the rules (fib_rules_lookup); without them those lookups are the plain local-then-main one.
  */
 public final class Fib {
     private final List<Route> local = new ArrayList<>();
@@ -22,11 +25,94 @@ public final class Fib {
         return generation;
     }
 
+    /** ip rule, by priority; null while only the three default rules exist */
+    private List<FibRule> rules;
+    /** routes of tables other than local and main ({@code ip route add ... table N}) */
+    private final java.util.Map<String, List<Route>> tables = new java.util.HashMap<>();
+
+    /** Whether lookups depend on more than the destination (policy rules beyond the defaults). */
+    public boolean hasPolicy() {
+        return rules != null;
+    }
+
+    /** Installs the policy rules (ip -j rule show); only the three defaults: no policy. */
+    public void setRules(List<FibRule> all) {
+        List<FibRule> sorted = new ArrayList<>(all);
+        sorted.sort(Comparator.comparingInt(FibRule::priority));
+        boolean defaults = sorted.size() == 3 && sorted.stream().allMatch(FibRule::isDefault);
+        rules = defaults ? null : List.copyOf(sorted);
+        generation++;
+    }
+
+    /** A route of a table other than main and local. */
+    public void addRoute(String table, Route r) {
+        if (table == null || table.equals("main")) {
+            addMain(r);
+            return;
+        }
+        List<Route> t = tables.computeIfAbsent(table, k -> new ArrayList<>());
+        t.add(r);
+        t.sort(ORDER);
+        generation++;
+    }
+
+    /**
+     * fib_lookup() with the flow's source, mark and input device ({@code null}: the host's own
+     * packet, iif lo): the first rule that matches and whose table has a route decides; an error
+     * action ends the lookup with a route of that type and no device.
+     */
+    public Route lookup(int daddr, int saddr, int mark, NetDevice in) {
+        if (rules == null) {
+            return lookup(daddr);
+        }
+        for (FibRule rule : rules) {
+            if (!rule.matches(daddr, saddr, mark, in)) {
+                continue;
+            }
+            if (rule.action() != FibRule.TO_TABLE) {
+                return new Route(daddr, 32, rule.action(), null, 0, 0, Route.SCOPE_UNIVERSE, 0, null);
+            }
+            Route r = lookupTable(rule.table(), daddr);
+            if (r != null && r.type() != Route.RTN_THROW) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    private Route lookupTable(String table, int daddr) {
+        return switch (table) {
+            case "local" -> lookupLocal(daddr);
+            case "main" -> compiled ? mainLpm.lookup(daddr) : scanList(main, daddr);
+            default -> {
+                List<Route> t = tables.get(table);
+                yield t == null ? null : scanList(t, daddr);
+            }
+        };
+    }
+
+    private static Route scanList(List<Route> t, int daddr) {
+        for (Route r : t) {
+            if (r.contains(daddr)) {
+                return r;
+            }
+        }
+        return null;
+    }
+
     public void addMain(Route r) {
         main.add(r);
         main.sort(ORDER);
         mainLpm = new LpmTable(main);
         generation++;
+    }
+
+    /** Removes the main-table routes {@code drop} selects (fib_del_ifaddr's prefix route, for one). */
+    public void removeMain(java.util.function.Predicate<Route> drop) {
+        if (main.removeIf(drop)) {
+            mainLpm = new LpmTable(main);
+            generation++;
+        }
     }
 
     public List<Route> mainRoutes() {

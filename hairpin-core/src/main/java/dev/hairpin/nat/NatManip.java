@@ -31,6 +31,7 @@ public final class NatManip {
                 case Ipv4.PROTO_TCP -> tcp(b, hdroff, end, manipSrc, oldAddr, addr, port);
                 case Ipv4.PROTO_UDP -> udp(b, hdroff, end, manipSrc, oldAddr, addr, port);
                 case Ipv4.PROTO_ICMP -> icmp(b, hdroff, end, port);
+                case 132 -> sctp(b, hdroff, end, manipSrc, port);
                 default -> { }
             }
         }
@@ -85,6 +86,20 @@ public final class NatManip {
         }
         Ipv4.put64(b, iph + 8, x);
         Ipv4.put64(b, iph + 16, y);
+    }
+
+    /**
+     * sctp_manip_pkt(): the port, then the CRC32c over the whole SCTP packet (no pseudo-header:
+     * an address change alone leaves it as it was); an error's quoted 8 bytes keep theirs.
+     */
+    private static void sctp(byte[] b, int h, int end, boolean src, int port) {
+        if (end - h < 8) {
+            return;
+        }
+        Ipv4.put16(b, h + (src ? 0 : 2), port);
+        if (end - h >= 12) {
+            Ipv4.put32(b, h + 8, Integer.reverseBytes(dev.hairpin.conntrack.proto.SctpTracker.crc(b, h, end)));
+        }
     }
 
     private static void tcp(byte[] b, int h, int end, boolean src, int oldAddr, int addr, int port) {

@@ -60,6 +60,8 @@ public final class Skb {
      * sum the segment again
      */
     public boolean csumValid;
+    /** a local socket took the packet before routing (TPROXY's nf_tproxy_assign_sock: skb->sk) */
+    public boolean sk;
 
     public Skb() {}
 
@@ -88,6 +90,7 @@ public final class Skb {
         this.fragList = null;
         this.zone = 0;
         this.csumValid = false;
+        this.sk = false;
         return this;
     }
 

@@ -115,7 +115,10 @@ final class FastPath {
         int v = conntrack.track(skb, ct, proto, Hooks.PRE_ROUTING);
         skb.csumValid = false;
         if (v == Conntrack.REPEAT) {
-            v = conntrack.in(skb, Hooks.PRE_ROUTING);
+            // the tracker killed the entry (a SYN reopening a closed one): a fresh entry, maybe in
+            // the same slot (ct == skb.ct again), whose first packet takes the full way
+            stack.resumeAfterConntrack(skb, conntrack.in(skb, Hooks.PRE_ROUTING));
+            return true;
         }
         if (v != Verdict.NF_ACCEPT || skb.ct != ct) {
             stack.resumeAfterConntrack(skb, v);

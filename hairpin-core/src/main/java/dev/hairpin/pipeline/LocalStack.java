@@ -29,7 +29,7 @@ public final class LocalStack {
                 if (avail < 20 || !Checksum.verifyTransport(b, skb.l3, skb.l4, avail)) {
                     return;
                 }
-                if (ownedBySocket(skb, proto)) {
+                if (skb.sk || ownedBySocket(skb, proto)) {
                     if ((b[skb.l4 + 13] & 0x04) != 0) {
                         closeSocket(skb, proto); // tcp_reset(): the connection is gone
                     }
@@ -49,7 +49,7 @@ public final class LocalStack {
                 if (Ipv4.u16(b, skb.l4 + 6) != 0 && !Checksum.verifyTransport(b, skb.l3, skb.l4, avail)) {
                     return;
                 }
-                if (ownedBySocket(skb, proto) || stack.host.listening.contains("udp:" + Ipv4.u16(b, skb.l4 + 2))) {
+                if (skb.sk || ownedBySocket(skb, proto) || stack.host.listening.contains("udp:" + Ipv4.u16(b, skb.l4 + 2))) {
                     return;
                 }
                 if (unicast) {

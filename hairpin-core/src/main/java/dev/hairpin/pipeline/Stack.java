@@ -316,11 +316,19 @@ public final class Stack implements XtServices {
             return;
         }
         if (isMulticast(daddr)) {
+            // ip_route_input_rcu(): delivered only for a group the device joined (ip_check_mc_rcu);
+            // every multicast device is in 224.0.0.1, other memberships are not modelled (recorded:
+            // a LAN datagram to 224.0.0.251 makes no entry and reaches no INPUT rule)
+            if (daddr != ALL_SYSTEMS && !lo) {
+                dropped(skb, "multicast group not joined");
+                return;
+            }
             skb.rtType = Route.RTN_MULTICAST;
             localDeliver(skb);
             return;
         }
-        Route r = host.fib.lookup(daddr);
+        // fib_lookup() with the flow's source, mark and input device (policy rules, when any)
+        Route r = host.fib.lookup(daddr, saddr, skb.mark, in);
         if (r != null && r.type() == Route.RTN_BROADCAST) {
             skb.rtType = Route.RTN_BROADCAST;
             localDeliver(skb);
@@ -349,7 +357,8 @@ public final class Stack implements XtServices {
         skb.rtType = Route.RTN_UNICAST;
         skb.out = r.dev();
         skb.nexthop = r.gateway() != 0 ? r.gateway() : daddr;
-        if (slot >= 0) {
+        if (slot >= 0 && !host.fib.hasPolicy()) {
+            // the cache keys on the hosts only: with policy rules the mark may route the next packet elsewhere
             flows.store(slot, saddr, daddr, in, stamp, skb.out, skb.nexthop);
         }
         forwardIn(skb);
@@ -570,7 +579,7 @@ public final class Stack implements XtServices {
             return;
         }
         if (routed == null) {
-            Route r = host.fib.lookup(skb.daddr());
+            Route r = host.fib.lookup(skb.daddr(), skb.saddr(), skb.mark, null);
             if (r == null) {
                 dropped(skb, "ip_local_out: no route");
                 return;
@@ -625,7 +634,7 @@ public final class Stack implements XtServices {
     private int rerouteLocal(Skb skb) {
         int saddr = skb.saddr();
         int daddr = skb.daddr();
-        Route r = host.fib.lookup(daddr);
+        Route r = host.fib.lookup(daddr, saddr, skb.mark, null);
         if (r == null) {
             return Verdict.NF_DROP;
         }
@@ -700,7 +709,66 @@ public final class Stack implements XtServices {
                 && masq != skb.out.ifindex;
     }
 
+    /** 224.0.0.1, the all-systems group every multicast-capable device joins */
+    private static final int ALL_SYSTEMS = 0xe0000001;
+
     // ================================================================= XtServices
+
+    /** xt_socket: the connected socket of the packet (its mark is 0 here), else none; a listener bound to 0.0.0.0 only with --nowildcard */
+    @Override
+    public long socketLookup(Skb skb, int flags) {
+        int proto = skb.protocol();
+        if ((proto != Ipv4.PROTO_TCP && proto != Ipv4.PROTO_UDP) || skb.l3 + skb.len - skb.l4 < 4) {
+            return -1;
+        }
+        byte[] b = skb.buf;
+        int sport = Ipv4.u16(b, skb.l4);
+        int dport = Ipv4.u16(b, skb.l4 + 2);
+        if (host.sockets.owns(proto, skb.saddr(), sport, skb.daddr(), dport)) {
+            return 0;
+        }
+        return (flags & 2) != 0 && host.listening.contains((proto == Ipv4.PROTO_TCP ? "tcp:" : "udp:") + dport) ? 0 : -1;
+    }
+
+    @Override
+    public boolean tproxySocket(Skb skb, int lport) {
+        int proto = skb.protocol();
+        byte[] b = skb.buf;
+        if (host.sockets.owns(proto, skb.saddr(), Ipv4.u16(b, skb.l4), skb.daddr(), Ipv4.u16(b, skb.l4 + 2))) {
+            return true;
+        }
+        return host.listening.contains((proto == Ipv4.PROTO_TCP ? "tcp:" : "udp:") + lport);
+    }
+
+    @Override
+    public boolean connTuple(Skb skb, long[] out) {
+        if (skb.ct >= 0) {
+            out[0] = conntrack.table.k1(skb.ct, 0);
+            out[1] = conntrack.table.k2(skb.ct, 0);
+            return true;
+        }
+        long k2 = dev.hairpin.conntrack.Tuple.k2Of(skb.buf, skb.l4, skb.l3 + skb.len - skb.l4, skb.protocol(), skb.zone);
+        if (k2 == -1) {
+            return false;
+        }
+        out[0] = dev.hairpin.conntrack.Tuple.k1(skb.saddr(), skb.daddr());
+        out[1] = k2;
+        return true;
+    }
+
+    @Override
+    public boolean connOpen(long k1, long k2) {
+        int node = conntrack.findLive(k1, k2);
+        if (node < 0) {
+            return false;
+        }
+        int ct = node >>> 1;
+        if (conntrack.table.protocol(ct) != Ipv4.PROTO_TCP) {
+            return true;
+        }
+        int st = conntrack.table.l4state(ct);
+        return st != dev.hairpin.conntrack.TcpState.TIME_WAIT && st != dev.hairpin.conntrack.TcpState.CLOSE;
+    }
 
     @Override
     public long nowNanos() {

@@ -89,4 +89,13 @@ public interface Match {
 
     /** The rule left the ruleset (the kernel's destroy): drop what {@link #attach} took. */
     default void detach(dev.hairpin.rules.ext.NetState ns) {}
+
+    /**
+     * The rule was re-added in place with the same options: iptables-nft zeroes a rule's counters
+     * by replacing the rule (nft_rule_zero_counters(); nft_chain_zero_counters() for each rule
+     * whose counter is not zero), so the kernel builds a new match from the options it dumped.
+     * Per-rule state the kernel does not copy back into the options (statistic's nth counter,
+     * limit's bucket) starts over as a new rule's would.
+     */
+    default void restart() {}
 }

@@ -62,12 +62,20 @@ public interface XtServices {
     int addrType(int addr, NetDevice dev);
 
     /**
-     * nf_conncount for {@code -m connlimit}: how many conntrack entries have the same source (or
-     * destination, {@code daddr}) address under {@code mask} as this packet, counting the packet's
-     * own connection. 0 when the stack cannot tell.
+     * The original tuple of the packet's connection ({@code out[0]}, {@code out[1]} as
+     * {@link dev.hairpin.conntrack.Tuple} keys), or of the packet itself when it has none; false
+     * when the stack cannot tell (nf_conncount's tuple).
      */
-    default int connCount(Skb skb, int mask, boolean daddr) {
-        return 0;
+    default boolean connTuple(Skb skb, long[] out) {
+        return false;
+    }
+
+    /**
+     * nf_conncount's find_or_evict() and already_closed(): a confirmed connection with this
+     * original tuple exists and, for TCP, is not in TIME_WAIT or CLOSE.
+     */
+    default boolean connOpen(long k1, long k2) {
+        return false;
     }
 
     /**
@@ -100,6 +108,14 @@ public interface XtServices {
      */
     default long socketLookup(Skb skb, int flags) {
         return -1;
+    }
+
+    /**
+     * TPROXY's socket lookup (xt_TPROXY.c tproxy_tg4): a connected socket of the packet's own
+     * addresses and ports, else one listening on {@code lport}; true when one takes the packet.
+     */
+    default boolean tproxySocket(Skb skb, int lport) {
+        return false;
     }
 
     /**

@@ -5,6 +5,7 @@ import dev.hairpin.conntrack.CtEvent;
 import dev.hairpin.conntrack.CtStats;
 import dev.hairpin.conntrack.CtStatus;
 import dev.hairpin.conntrack.Tuple;
+import dev.hairpin.conntrack.proto.SctpTracker;
 import dev.hairpin.packet.Ipv4;
 
 /**
@@ -52,6 +53,8 @@ public final class ConntrackFormat {
         sb.append(t.expiresSeconds(ct)).append(' ');
         if (t.protocol(ct) == 6) {
             sb.append(TCP_STATES[t.l4state(ct)]).append(' ');
+        } else if (t.protocol(ct) == 132) {
+            sb.append(SctpTracker.NAMES[SctpTracker.state(t.l4state(ct))]).append(' ');
         }
         tuples(sb, t, ct, true);
         sb.append("mark=").append(Integer.toUnsignedString(t.mark(ct))).append(' ');
@@ -82,6 +85,8 @@ public final class ConntrackFormat {
         }
         if (t.protocol(ct) == 6 && (destroy || (events & CtEvent.PROTOINFO) != 0)) {
             sb.append(TCP_STATES[t.l4state(ct)]).append(' ');
+        } else if (t.protocol(ct) == 132 && (destroy || (events & CtEvent.PROTOINFO) != 0)) {
+            sb.append(SctpTracker.NAMES[SctpTracker.state(t.l4state(ct))]).append(' ');
         }
         tuples(sb, t, ct, destroy);
         if (t.mark(ct) != 0 || (events & CtEvent.MARK) != 0) {
@@ -135,6 +140,8 @@ public final class ConntrackFormat {
             case 6, 17, 136, 132, 33 -> sb.append("sport=").append(Tuple.sport(k2)).append(" dport=").append(Tuple.dport(k2)).append(' ');
             case 1 -> sb.append("type=").append(Tuple.dport(k2) >>> 8).append(" code=").append(Tuple.dport(k2) & 0xff)
                     .append(" id=").append(Tuple.sport(k2)).append(' ');
+            case 47 -> sb.append("srckey=0x").append(Integer.toHexString(Tuple.sport(k2))).append(" dstkey=0x")
+                    .append(Integer.toHexString(Tuple.dport(k2))).append(' ');
             default -> { }
         }
     }

@@ -14,13 +14,13 @@ import java.util.function.Consumer;
 /**
  * The one entry point for operator commands, whoever types them (lab state, replay actions, the
  * gateway's control socket): {@code argv[0]} names the tool ({@code iptables},
- * {@code iptables-save}, {@code iptables-restore}, {@code conntrack}, {@code sysctl}, {@code ipset}), the rest are
+ * {@code iptables-save}, {@code iptables-restore}, {@code conntrack}, {@code sysctl}, {@code ipset}, {@code ip address add|del}), the rest are
  * its arguments, exactly as on a shell. {@code conntrack -E} has a streaming form.
  */
 public final class OperatorCommands {
     private OperatorCommands() {}
 
-    public static final List<String> TOOLS = List.of("iptables", "iptables-save", "iptables-restore", "conntrack", "sysctl", "ipset");
+    public static final List<String> TOOLS = List.of("iptables", "iptables-save", "iptables-restore", "conntrack", "sysctl", "ipset", "ip");
 
     public static ToolResult run(EngineState s, List<String> argv) {
         return run(s, argv, "");
@@ -34,6 +34,7 @@ public final class OperatorCommands {
         List<String> args = argv.subList(1, argv.size());
         return switch (argv.getFirst()) {
             case "conntrack" -> ConntrackCommand.run(s.stack.conntrack, args);
+            case "ip" -> IpCommand.run(s.stack.host, s.stack.conntrack, args);
             case "sysctl" -> SysctlCommand.run(s.stack.host, s.stack.conntrack, args, OperatorCommands::readFile);
             case "iptables" -> of(Iptables.run(s.ruleset, args));
             case "iptables-save" -> of(IptablesSave.command(s.ruleset, args, () -> IptablesSave.ctime(ZonedDateTime.now())));

@@ -167,6 +167,39 @@ class TableEvaluationTest {
         assertThat(verdicts).containsExactly(1, 0, 1, 1, 0, 1, 1);
     }
 
+    /**
+     * iptables-nft zeroes counters by re-adding each rule whose counter is not zero (and -Z CHAIN
+     * N re-adds that rule): the kernel builds a new xt_statistic, so the nth counter starts over;
+     * -I of another rule leaves it alone. Recorded in conformance/statistic-nth-midflow.
+     */
+    @Test
+    void zeroingCountersRestartsTheNthCounterOfRulesThatCounted() {
+        Ruleset rs = load("""
+                *filter
+                :INPUT ACCEPT [0:0]
+                -A INPUT -m statistic --mode nth --every 3 --packet 2 -j DROP
+                COMMIT
+                """);
+        // the rule matches the packets whose index since the rule was (re)added is 2 mod 3
+        List<Integer> v = new ArrayList<>();
+        Runnable pkt = () -> v.add(rs.table("filter").doTable(Hooks.LOCAL_IN, Packets.udp("1.1.1.1", 1, "2.2.2.2", 2), par));
+        pkt.run();                                  // index 0; the rule's counter still 0
+        assertThat(Iptables.run(rs, "-Z", "INPUT").exitCode()).isZero(); // counter 0: not re-added
+        pkt.run();                                  // 1
+        assertThat(Iptables.run(rs, "-I", "INPUT", "-p", "icmp", "-j", "ACCEPT").exitCode()).isZero();
+        pkt.run();                                  // -I leaves the rule alone: 2, match
+        pkt.run();                                  // 3
+        assertThat(Iptables.run(rs, "-Z", "INPUT").exitCode()).isZero(); // counted: re-added
+        pkt.run();                                  // 0
+        pkt.run();                                  // 1
+        pkt.run();                                  // 2, match
+        pkt.run();                                  // 3
+        assertThat(Iptables.run(rs, "-Z", "INPUT", "2").exitCode()).isZero(); // -Z CHAIN N always re-adds
+        pkt.run();                                  // 0
+        pkt.run();                                  // 1 (without the restart: 5, a match)
+        assertThat(v).containsExactly(1, 1, 0, 1, 1, 1, 0, 1, 1, 1);
+    }
+
     @Test
     void statisticRandomComparesWithTheStoredProbability() {
         Ruleset rs = load("""

@@ -360,10 +360,20 @@ final class Executor {
         zeroChain(c);
     }
 
+    /** nft_chain_zero_counters(): only rules with a non-zero counter are replaced (and so restarted) */
     private static void zeroChain(TableEdit.EditChain c) {
         c.policyCounter().zero();
         for (Rule r : c.rules()) {
+            if (r.counter().packets() != 0 || r.counter().bytes() != 0) {
+                restart(r);
+            }
             r.counter().zero();
+        }
+    }
+
+    private static void restart(Rule r) {
+        for (var m : r.matches()) {
+            m.restart();
         }
     }
 
@@ -378,7 +388,9 @@ final class Executor {
             // past the last rule of a chain that exists: no error and nothing zeroed (recorded)
             return;
         }
-        c.rules().get(rulenum - 1).counter().zero();
+        Rule r = c.rules().get(rulenum - 1);
+        restart(r);
+        r.counter().zero();
     }
 
     private void deleteChain(TableDef def, ParsedCommand p, int lineno) {

@@ -10,9 +10,12 @@ import dev.hairpin.rules.ext.Xt;
 import dev.hairpin.rules.ext.XtError;
 
 /**
- * {@code -m connlimit} revision 1 (xt_connlimit.c): the number of connections from the packet's
- * (masked) source or to its destination, as {@link dev.hairpin.rules.XtServices#connCount} counts
- * them, compared with the limit.
+ * {@code -m connlimit} revision 1 (xt_connlimit.c with nf_conncount.c): each rule keeps, per
+ * masked source (or destination) address of the packets it sees, the original tuples of their
+ * connections; a lookup drops those whose entry is gone or whose TCP state is TIME_WAIT or CLOSE,
+ * adds the packet's own connection if new, and compares how many are left with the limit. So a
+ * rule counts only connections that passed through it (recorded: conformance
+ * connlimit-recent-broadcast, the third SSH connection of one source REJECTed).
  */
 public final class ConnlimitMatch implements Match {
     public static final int INVERT = 1;
@@ -49,13 +52,43 @@ public final class ConnlimitMatch implements Match {
         return "connlimit";
     }
 
+    /** CONNCOUNT_GC_MAX_NODES: a walk stops after dropping more than this many */
+    private static final int GC_MAX = 8;
+    /** key (masked address, zone) -> the original tuples counted under it */
+    private final java.util.Map<Long, java.util.List<long[]>> counted = new java.util.HashMap<>();
+    private final long[] tuple = new long[2];
+
     @Override
-    public boolean matches(Skb skb, XtParam par) {
-        int n = par.services.connCount(skb, mask, (flags & DADDR) != 0);
-        if (n < 0) {
+    public synchronized boolean matches(Skb skb, XtParam par) {
+        if (!par.services.connTuple(skb, tuple)) {
             par.hotdrop = true;
             return false;
         }
+        int addr = (flags & DADDR) != 0 ? skb.daddr() : skb.saddr();
+        long key = (long) skb.zone << 32 | (addr & mask) & 0xffff_ffffL;
+        java.util.List<long[]> list = counted.get(key);
+        boolean seen = false;
+        if (list != null) {
+            int collected = 0;
+            for (java.util.Iterator<long[]> it = list.iterator(); it.hasNext() && collected <= GC_MAX; ) {
+                long[] t = it.next();
+                if (t[0] == tuple[0] && t[1] == tuple[1]) {
+                    seen = true; // the same connection again: not added twice, the walk ends
+                    break;
+                }
+                if (!par.services.connOpen(t[0], t[1])) {
+                    it.remove(); // gone or closed: no longer counted
+                    collected++;
+                }
+            }
+        }
+        if (!seen) {
+            if (list == null) {
+                counted.put(key, list = new java.util.ArrayList<>());
+            }
+            list.add(new long[] {tuple[0], tuple[1]});
+        }
+        int n = list.size();
         return (Integer.toUnsignedLong(n) > Integer.toUnsignedLong(limit)) ^ ((flags & INVERT) != 0);
     }
 

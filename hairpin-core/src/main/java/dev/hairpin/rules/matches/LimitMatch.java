@@ -56,6 +56,13 @@ public final class LimitMatch implements Match {
         return "limit";
     }
 
+    /** a replaced rule gets a new nft_limit expression: the bucket starts full */
+    @Override
+    public synchronized void restart() {
+        tokens = tokensMax;
+        last = Long.MIN_VALUE;
+    }
+
     @Override
     public boolean matches(Skb skb, XtParam par) {
         long now = par.services.nowNanos();

@@ -60,6 +60,11 @@ public final class StatisticMatch implements Match {
         return count.get();
     }
 
+    @Override
+    public void restart() {
+        count.set(every - packet);
+    }
+
     /** puts back a saved nth counter (a lab state reloading the same rules) */
     public void setNthCount(int v) {
         count.set(v);

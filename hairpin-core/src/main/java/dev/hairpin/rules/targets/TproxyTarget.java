@@ -17,9 +17,12 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * {@code -j TPROXY} revision 1 (xt_TPROXY.c): hands the packet to a local transparent socket. This
- * stack has no sockets, so the lookup always fails and the packet is dropped, as the kernel drops
- * it when no socket listens on --on-ip:--on-port. mangle PREROUTING, -p tcp or udp.
+ * {@code -j TPROXY} revision 1 (xt_TPROXY.c): hands the packet to a local socket: the connected
+ * one of its own addresses and ports, else the listener on --on-port (the packet's port when 0),
+ * sets the mark bits and accepts (policy routing on that mark then delivers it locally); with no
+ * such socket the packet is dropped. The host's sockets are what a replay learnt (listeners from
+ * local-ops.txt, connected ones from local packets); a listener is taken to be transparent.
+ * mangle PREROUTING, -p tcp or udp. Recorded: conformance/tproxy-transparent.
  */
 public final class TproxyTarget implements Target {
     private final int laddr;
@@ -59,7 +62,13 @@ public final class TproxyTarget implements Target {
 
     @Override
     public int target(Skb skb, XtParam par) {
-        return Verdict.NF_DROP;
+        int port = lport != 0 ? lport : dev.hairpin.packet.Ipv4.u16(skb.buf, skb.l4 + 2);
+        if (!par.services.tproxySocket(skb, port)) {
+            return Verdict.NF_DROP;
+        }
+        skb.mark = (skb.mark & ~markMask) ^ markValue;
+        skb.sk = true;
+        return Verdict.NF_ACCEPT;
     }
 
     @Override

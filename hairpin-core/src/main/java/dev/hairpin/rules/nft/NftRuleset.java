@@ -1,0 +1,268 @@
+package dev.hairpin.rules.nft;
+
+import dev.hairpin.packet.Hooks;
+import dev.hairpin.rules.Ruleset;
+import dev.hairpin.rules.iptables.Iptables;
+import dev.hairpin.rules.iptables.IptablesRestore;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A native nftables ruleset ({@code nft list ruleset} text) for IPv4 (families ip and inet),
+ * read into the engine's rule model: every rule is rewritten as the iptables rule that does the
+ * same (the expressions iptables-nft itself emits for those options), so the existing matches and
+ * targets evaluate it. Each base chain becomes one {@link BaseChain}: its hook, its priority
+ * (where among the iptables tables it runs), its type (nat chains run only for a connection's
+ * first packet, as nf_nat runs them) and a private ruleset holding it as a built-in chain, with
+ * the table's regular chains as user chains.
+ *
+ * <p>Understood: {@code iifname oifname iif oif ip saddr ip daddr ip protocol meta l4proto
+ * tcp/udp sport/dport (value, range, set) ct state ct status meta mark mark icmp type counter
+ * accept drop return jump goto masquerade snat dnat redirect log reject notrack comment}.
+ * Anything else is refused with the line it is on, never guessed.
+ */
+public final class NftRuleset {
+    /**
+     * One base chain: type filter/nat/route, hook (Hooks.*), priority, its rules' ruleset, and
+     * {@code order}, its table's place in the listing (tables are listed in creation order).
+     */
+    public record BaseChain(String table, String name, String type, int hook, int priority, Ruleset rules, int order) {}
+
+    public final List<BaseChain> chains = new ArrayList<>();
+    /**
+     * Where the iptables-nft tables (ip filter, nat, mangle, raw, security) come in the listing:
+     * of two base chains of one hook and priority, the one created later runs first
+     * (nf_hook_entries_grow() inserts a hook before those of equal priority).
+     */
+    public final java.util.Map<String, Integer> iptablesOrder = new java.util.HashMap<>();
+
+    private static final java.util.Set<String> IPTABLES_TABLES = java.util.Set.of("filter", "nat", "mangle", "raw", "security");
+
+    /** Thrown for what this reader does not understand; the message names the line. */
+    public static final class NftException extends RuntimeException {
+        public NftException(String msg) {
+            super(msg);
+        }
+    }
+
+    private record RawChain(String name, String type, int hook, int priority, String policy, List<String[]> rules,
+            List<Integer> lines) {}
+
+    public static NftRuleset parse(String text, String source) {
+        return parse(text, source, java.util.Set.of());
+    }
+
+    /**
+     * {@code iptablesChains}: "table/CHAIN" of every chain iptables-save lists. iptables-nft's own
+     * tables show in {@code nft list ruleset} too (their rules in nft syntax); chains of an ip
+     * filter/nat/mangle/raw/security table that iptables-save lists are its, loaded from there,
+     * and skipped here.
+     */
+    public static NftRuleset parse(String text, String source, java.util.Set<String> iptablesChains) {
+        NftRuleset out = new NftRuleset();
+        String[] lines = text.split("\n", -1);
+        int i = 0;
+        int tables = 0;
+        while (i < lines.length) {
+            String l = lines[i].trim();
+            if (l.isEmpty() || l.startsWith("#")) {
+                i++;
+                continue;
+            }
+            String[] w = l.split("\\s+");
+            if (w.length == 4 && w[0].equals("table") && w[3].equals("{")) {
+                boolean ipv4 = w[1].equals("ip") || w[1].equals("inet");
+                java.util.Set<String> skip = new java.util.HashSet<>();
+                if (w[1].equals("ip") && IPTABLES_TABLES.contains(w[2])) {
+                    for (String c : iptablesChains) {
+                        if (c.startsWith(w[2] + "/")) {
+                            skip.add(c.substring(w[2].length() + 1));
+                        }
+                    }
+                }
+                i = table(out, w[2], ipv4, skip, tables++, lines, i + 1, source);
+                continue;
+            }
+            throw new NftException(source + ":" + (i + 1) + ": expected `table FAMILY NAME {`, got: " + l);
+        }
+        return out;
+    }
+
+    /** reads one table's body; returns the line after its closing brace */
+    private static int table(NftRuleset out, String table, boolean ipv4, java.util.Set<String> skip, int order, String[] lines,
+            int i, String source) {
+        Map<String, RawChain> chains = new LinkedHashMap<>();
+        RawChain cur = null;
+        for (; i < lines.length; i++) {
+            String l = lines[i].trim();
+            if (l.isEmpty()) {
+                continue;
+            }
+            if (cur == null) {
+                if (l.equals("}")) {
+                    if (chains.keySet().removeAll(skip)) {
+                        out.iptablesOrder.put(table, order); // iptables-nft's own table
+                    }
+                    if (ipv4) {
+                        build(out, table, chains, order, source);
+                    }
+                    return i + 1;
+                }
+                String[] w = l.split("\\s+");
+                if (w.length == 3 && w[0].equals("chain") && w[2].equals("{")) {
+                    cur = new RawChain(w[1], null, -1, 0, "accept", new ArrayList<>(), new ArrayList<>());
+                    chains.put(w[1], cur);
+                    continue;
+                }
+                if (!ipv4) {
+                    continue; // an ip6/arp/bridge/netdev table: not IPv4 traffic
+                }
+                throw new NftException(source + ":" + (i + 1) + ": only chains are understood in a table (sets, maps, "
+                        + "flowtables are not), got: " + l);
+            }
+            if (l.equals("}")) {
+                cur = null;
+                continue;
+            }
+            if (l.startsWith("type ")) {
+                cur = header(cur, l, source, i + 1);
+                chains.put(cur.name(), cur);
+                continue;
+            }
+            cur.rules().add(tokens(l, source, i + 1));
+            cur.lines().add(i + 1);
+        }
+        throw new NftException(source + ": table " + table + " is not closed");
+    }
+
+    /** `type nat hook prerouting priority dstnat; policy accept;` */
+    private static RawChain header(RawChain c, String l, String source, int line) {
+        String[] parts = l.split(";");
+        String[] w = parts[0].trim().split("\\s+", 6);
+        if (w.length < 6 || !w[0].equals("type") || !w[2].equals("hook") || !w[4].equals("priority")) {
+            throw new NftException(source + ":" + line + ": expected `type T hook H priority P;`, got: " + l);
+        }
+        int hook = switch (w[3]) {
+            case "prerouting" -> Hooks.PRE_ROUTING;
+            case "input" -> Hooks.LOCAL_IN;
+            case "forward" -> Hooks.FORWARD;
+            case "output" -> Hooks.LOCAL_OUT;
+            case "postrouting" -> Hooks.POST_ROUTING;
+            default -> throw new NftException(source + ":" + line + ": hook " + w[3] + " is not modelled");
+        };
+        if (!List.of("filter", "nat", "route").contains(w[1])) {
+            throw new NftException(source + ":" + line + ": chain type " + w[1] + " is not modelled");
+        }
+        String policy = "accept";
+        for (int k = 1; k < parts.length; k++) {
+            String p = parts[k].trim();
+            if (p.startsWith("policy ")) {
+                policy = p.substring(7).trim();
+            }
+        }
+        return new RawChain(c.name(), w[1], hook, priority(w[5].trim(), source, line), policy, c.rules(), c.lines());
+    }
+
+    /** nft's named priorities (with an optional + or - offset) or a number */
+    static int priority(String s, String source, int line) {
+        String[] w = s.split("\\s+");
+        int base;
+        switch (w[0]) {
+            case "raw" -> base = -300;
+            case "mangle" -> base = -150;
+            case "dstnat" -> base = -100;
+            case "filter" -> base = 0;
+            case "security" -> base = 50;
+            case "srcnat" -> base = 100;
+            default -> {
+                try {
+                    return Integer.parseInt(s.replace(" ", ""));
+                } catch (NumberFormatException e) {
+                    throw new NftException(source + ":" + line + ": bad priority: " + s);
+                }
+            }
+        }
+        if (w.length == 3 && (w[1].equals("+") || w[1].equals("-"))) {
+            int off = Integer.parseInt(w[2]);
+            return w[1].equals("+") ? base + off : base - off;
+        }
+        return base;
+    }
+
+    /** splits a rule line: quoted strings and `{ a, b }` sets are single tokens */
+    static String[] tokens(String l, String source, int line) {
+        List<String> out = new ArrayList<>();
+        int i = 0;
+        while (i < l.length()) {
+            char c = l.charAt(i);
+            if (c == ' ' || c == '\t') {
+                i++;
+            } else if (c == '"') {
+                int e = l.indexOf('"', i + 1);
+                if (e < 0) {
+                    throw new NftException(source + ":" + line + ": unclosed quote");
+                }
+                out.add(l.substring(i + 1, e));
+                i = e + 1;
+            } else if (c == '{') {
+                int e = l.indexOf('}', i);
+                if (e < 0) {
+                    throw new NftException(source + ":" + line + ": unclosed set");
+                }
+                out.add("{" + l.substring(i + 1, e).replace(" ", "") + "}");
+                i = e + 1;
+            } else {
+                int e = i;
+                while (e < l.length() && l.charAt(e) != ' ' && l.charAt(e) != '\t') {
+                    e++;
+                }
+                out.add(l.substring(i, e));
+                i = e;
+            }
+        }
+        return out.toArray(String[]::new);
+    }
+
+    private static void build(NftRuleset out, String table, Map<String, RawChain> chains, int order, String source) {
+        for (RawChain base : chains.values()) {
+            if (base.type() == null) {
+                continue;
+            }
+            String kind = base.type().equals("nat") ? "nat" : "mangle";
+            String builtin = switch (base.hook()) {
+                case Hooks.PRE_ROUTING -> "PREROUTING";
+                case Hooks.LOCAL_IN -> "INPUT";
+                case Hooks.FORWARD -> "FORWARD";
+                case Hooks.LOCAL_OUT -> "OUTPUT";
+                default -> "POSTROUTING";
+            };
+            StringBuilder r = new StringBuilder("*").append(kind).append('\n');
+            r.append(':').append(builtin).append(' ').append(base.policy().equals("drop") ? "DROP" : "ACCEPT").append(" [0:0]\n");
+            for (RawChain c : chains.values()) {
+                if (c.type() == null) {
+                    r.append(':').append(c.name()).append(" - [0:0]\n");
+                }
+            }
+            for (RawChain c : chains.values()) {
+                if (c.type() != null && c != base) {
+                    continue;
+                }
+                String name = c == base ? builtin : c.name();
+                for (int k = 0; k < c.rules().size(); k++) {
+                    r.append("-A ").append(name).append(' ')
+                            .append(NftRule.toIptables(c.rules().get(k), source + ":" + c.lines().get(k))).append('\n');
+                }
+            }
+            r.append("COMMIT\n");
+            Ruleset rs = new Ruleset();
+            Iptables.Result res = IptablesRestore.restore(rs, r.toString());
+            if (res.exitCode() != 0) {
+                throw new NftException(source + ": chain " + table + "/" + base.name()
+                        + " has a rule the engine refuses: " + res.stderr().trim());
+            }
+            out.chains.add(new BaseChain(table, base.name(), base.type(), base.hook(), base.priority(), rs, order));
+        }
+    }
+}
