@@ -129,16 +129,6 @@ public final class Stack implements XtServices {
             for (int k = 0; k < n; k += Conntrack.PREFETCH_BATCH) {
                 x += conntrack.prefetch(skbs, k, Math.min(Conntrack.PREFETCH_BATCH, n - k));
             }
-            if (flowCache && trace == null) {
-                // and every packet's routing-cache slot, by its addresses as they arrived (a
-                // DNAT changes them: then the guess costs one load)
-                for (int k = 0; k < n; k++) {
-                    Skb skb = skbs[k];
-                    if (skb.len >= Ipv4.MIN_HEADER) {
-                        x += flows.touch(FlowCache.slot(0, skb.saddr(), skb.daddr(), skb.in));
-                    }
-                }
-            }
             touched += x;
         }
         for (int k = 0; k < n; k++) {
