@@ -18,6 +18,31 @@ final class Ports {
         return new int[] {lo, hi, invert ? 1 : 0};
     }
 
+    /** xt_tcp's and xt_udp's invflags bits for the port tests (the same values in both) */
+    static final int INV_SRCPT = 0x01;
+    static final int INV_DSTPT = 0x02;
+
+    /**
+     * The ports {@code {spt0, spt1, dpt0, dpt1, invflags}} iptables-nft reads back when a later
+     * port test of the same rule ({@code l*}) follows an earlier one: the later replaces the
+     * earlier, negations accumulate, a full range emits nothing ({@link #nftReadBack}).
+     */
+    static int[] nftOverlay(int s0, int s1, int d0, int d1, int inv, int ls0, int ls1, int ld0, int ld1, int linv) {
+        int[] sp = nftReadBack(ls0, ls1, (linv & INV_SRCPT) != 0);
+        int[] dp = nftReadBack(ld0, ld1, (linv & INV_DSTPT) != 0);
+        if (sp[0] != 0 || sp[1] != 0xffff) {
+            s0 = sp[0];
+            s1 = sp[1];
+            inv |= sp[2] != 0 ? INV_SRCPT : 0;
+        }
+        if (dp[0] != 0 || dp[1] != 0xffff) {
+            d0 = dp[0];
+            d1 = dp[1];
+            inv |= dp[2] != 0 ? INV_DSTPT : 0;
+        }
+        return new int[] {s0, s1, d0, d1, inv};
+    }
+
     static void print(StringBuilder sb, String name, int min, int max, boolean invert, boolean numeric, String proto) {
         if (min == 0 && max == 0xffff && !invert) {
             return;

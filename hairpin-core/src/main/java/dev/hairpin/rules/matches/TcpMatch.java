@@ -76,31 +76,16 @@ public final class TcpMatch implements Match {
      * replacing an earlier one, negations accumulating; a full port range emits nothing.
      */
     public TcpMatch nftOverlay(TcpMatch later) {
-        int s0 = spt0;
-        int s1 = spt1;
-        int d0 = dpt0;
-        int d1 = dpt1;
+        int[] p = Ports.nftOverlay(spt0, spt1, dpt0, dpt1, invflags, later.spt0, later.spt1, later.dpt0, later.dpt1, later.invflags);
         int fm = flgMask;
         int fc = flgCmp;
-        int inv = invflags;
-        int[] sp = Ports.nftReadBack(later.spt0, later.spt1, (later.invflags & INV_SRCPT) != 0);
-        int[] dp = Ports.nftReadBack(later.dpt0, later.dpt1, (later.invflags & INV_DSTPT) != 0);
-        if (sp[0] != 0 || sp[1] != 0xffff) {
-            s0 = sp[0];
-            s1 = sp[1];
-            inv |= sp[2] != 0 ? INV_SRCPT : 0;
-        }
-        if (dp[0] != 0 || dp[1] != 0xffff) {
-            d0 = dp[0];
-            d1 = dp[1];
-            inv |= dp[2] != 0 ? INV_DSTPT : 0;
-        }
+        int inv = p[4];
         if (later.flgMask != 0) {
             fm = later.flgMask;
             fc = later.flgCmp;
             inv |= later.invflags & INV_FLAGS;
         }
-        return new TcpMatch(s0, s1, d0, d1, 0, fm, fc, inv);
+        return new TcpMatch(p[0], p[1], p[2], p[3], 0, fm, fc, inv);
     }
 
     /** the read-back match before any expression: nothing tested */

@@ -50,24 +50,8 @@ public final class UdpMatch implements Match {
 
     /** as {@link TcpMatch#nftOverlay}: a later port test replaces an earlier one */
     public UdpMatch nftOverlay(UdpMatch later) {
-        int s0 = spt0;
-        int s1 = spt1;
-        int d0 = dpt0;
-        int d1 = dpt1;
-        int inv = invflags;
-        int[] sp = Ports.nftReadBack(later.spt0, later.spt1, (later.invflags & INV_SRCPT) != 0);
-        int[] dp = Ports.nftReadBack(later.dpt0, later.dpt1, (later.invflags & INV_DSTPT) != 0);
-        if (sp[0] != 0 || sp[1] != 0xffff) {
-            s0 = sp[0];
-            s1 = sp[1];
-            inv |= sp[2] != 0 ? INV_SRCPT : 0;
-        }
-        if (dp[0] != 0 || dp[1] != 0xffff) {
-            d0 = dp[0];
-            d1 = dp[1];
-            inv |= dp[2] != 0 ? INV_DSTPT : 0;
-        }
-        return new UdpMatch(s0, s1, d0, d1, inv);
+        int[] p = Ports.nftOverlay(spt0, spt1, dpt0, dpt1, invflags, later.spt0, later.spt1, later.dpt0, later.dpt1, later.invflags);
+        return new UdpMatch(p[0], p[1], p[2], p[3], p[4]);
     }
 
     /** the read-back match before any expression: nothing tested */
