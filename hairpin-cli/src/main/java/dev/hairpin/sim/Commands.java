@@ -1,18 +1,28 @@
 package dev.hairpin.sim;
 
 import dev.hairpin.pipeline.Stack;
+import dev.hairpin.tools.ConntrackCommand;
 import dev.hairpin.tools.EngineState;
 import dev.hairpin.tools.OperatorCommands;
 import dev.hairpin.tools.ToolResult;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The admin commands a scenario runs between frames, against the replay's stack, through the
  * same {@link OperatorCommands} the lab and the gateway use. A recorded command line is split
- * on blanks as the shell would (the recordings use no quoting).
+ * on blanks as the shell would (the recordings use no quoting). One shell form is understood:
+ * {@code (A; B; ...) >/dev/null 2>&1 & timeout -s INT N conntrack -E ...; wait}, the way a
+ * recording captures {@code conntrack -E} around commands that make events (the stream starts,
+ * A, B, ... run with their output discarded, then SIGINT: the stream's lines and summary).
  */
 final class Commands {
     final EngineState state;
+
+    private static final Pattern EVENTS_AROUND =
+            Pattern.compile("^\\((.*)\\) >/dev/null 2>&1 & timeout -s INT \\S+ (conntrack -E.*); wait$");
 
     Commands(Stack stack) {
         this.state = new EngineState(stack, new dev.hairpin.rules.Ruleset());
@@ -23,6 +33,28 @@ final class Commands {
     }
 
     ToolResult run(String cmd) {
+        Matcher m = EVENTS_AROUND.matcher(cmd.trim());
+        if (m.matches()) {
+            return eventsAround(m.group(1), m.group(2));
+        }
         return OperatorCommands.run(state, List.of(cmd.trim().split("\\s+")));
+    }
+
+    private ToolResult eventsAround(String background, String events) {
+        List<String> lines = new ArrayList<>();
+        ConntrackCommand.Started st = OperatorCommands.stream(state, List.of(events.split("\\s+")), lines::add);
+        if (st.finished() != null) {
+            return st.finished();
+        }
+        for (String sub : background.split(";")) {
+            String c = sub.trim();
+            if (!c.isEmpty() && !c.startsWith("sleep ")) {
+                OperatorCommands.run(state, List.of(c.split("\\s+")));
+            }
+        }
+        ToolResult end = st.stream().stop();
+        StringBuilder out = new StringBuilder();
+        lines.forEach(l -> out.append(l).append('\n'));
+        return new ToolResult(out + end.stdout(), end.stderr(), 0);
     }
 }

@@ -103,14 +103,39 @@ class OperatorConformanceTest {
         return null;
     }
 
+    private static final Pattern XML_TIMER = Pattern.compile("<timeout>(\\d+)</timeout>");
+    private static final Pattern SAVE_TIMER = Pattern.compile("^(-[ADU] -t )(\\d+) ");
+
+    /**
+     * An entry line with its timer taken out and the kernel's random id masked: {normalised,
+     * timer} (timer null when the line has none), or null for a line that is not an entry.
+     * Entries are the default format's lines, -o xml's {@code <flow>} lines and -o save's lines.
+     */
+    static String[] entry(String l) {
+        Matcher m = TIMER.matcher(l);
+        if (m.find()) {
+            return new String[] {m.replaceFirst("$1 T ").replaceAll(" id=\\d+", " id=ID"), m.group(2)};
+        }
+        if (l.startsWith("<flow")) {
+            String n = l.replaceAll("<id>\\d+</id>", "<id>ID</id>");
+            Matcher x = XML_TIMER.matcher(n);
+            return x.find() ? new String[] {x.replaceFirst("<timeout>T</timeout>"), x.group(1)} : new String[] {n, null};
+        }
+        Matcher sv = SAVE_TIMER.matcher(l);
+        if (sv.find()) {
+            return new String[] {sv.replaceFirst("$1T "), sv.group(2)};
+        }
+        return null;
+    }
+
     static List<String> normalise(String text) {
         List<String> entries = new ArrayList<>();
         List<String> rest = new ArrayList<>();
         List<String> cpu = new ArrayList<>();
         for (String l : text.split("\n")) {
-            Matcher m = TIMER.matcher(l);
-            if (m.find()) {
-                entries.add(m.replaceFirst("$1 T ").replaceAll(" id=\\d+", " id=ID"));
+            String[] e = entry(l);
+            if (e != null) {
+                entries.add(e[0]);
             } else if (l.startsWith("cpu=")) {
                 cpu.add(l);
             } else {
@@ -130,9 +155,9 @@ class OperatorConformanceTest {
     static List<Long> timers(String text) {
         List<String[]> pairs = new ArrayList<>();
         for (String l : text.split("\n")) {
-            Matcher m = TIMER.matcher(l);
-            if (m.find()) {
-                pairs.add(new String[] {m.replaceFirst("$1 T ").replaceAll(" id=\\d+", " id=ID"), m.group(2)});
+            String[] e = entry(l);
+            if (e != null && e[1] != null) {
+                pairs.add(e);
             }
         }
         pairs.sort((x, y) -> x[0].compareTo(y[0]));

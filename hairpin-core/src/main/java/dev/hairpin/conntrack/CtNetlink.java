@@ -45,8 +45,11 @@ public final class CtNetlink {
         t.putMark(ct, mark);
         t.putDeadline(ct, t.now() + timeoutSeconds * CtConfig.NS);
         t.insert(ct);
+        c.stats.insert++; // nf_conntrack_hash_check_insert() counts it (a packet's confirm does not)
         t.timerAdd(ct);
-        t.cacheEvent(ct, CtEvent.NEW | (mark != 0 ? CtEvent.MARK : 0));
+        // ctnetlink_create_conntrack() reports NEW with the REPLY, ASSURED, HELPER, PROTOINFO, SEQADJ,
+        // MARK and SYNPROXY bits: the event carries the mark (mark=0 too) and the TCP state
+        t.cacheEvent(ct, CtEvent.NEW | CtEvent.MARK | CtEvent.PROTOINFO);
         c.deliverCachedEvents(ct, true);
         return ct;
     }

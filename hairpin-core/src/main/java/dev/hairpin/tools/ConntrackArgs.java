@@ -101,6 +101,7 @@ final class ConntrackArgs {
     int outputMask;
     /** WARNING lines printed while parsing */
     final StringBuilder warnings = new StringBuilder();
+    private boolean labelmapTried;
 
     // ---- the template (struct ct_tmpl): null = attribute not set ----
     Integer origSrc, origDst, replSrc, replDst;
@@ -197,6 +198,11 @@ final class ConntrackArgs {
                 case 'o' -> {
                     options |= O_OUTPUT;
                     outputMask |= parseParameter(g.optarg, OUTPUT_NAMES, OUTPUT_BITS);
+                    if ((outputMask & OUT_CL) != 0 && !labelmapTried) {
+                        // labelmap_init(): no /etc/xtables/connlabel.conf on the host, perror() says so
+                        labelmapTried = true;
+                        warnings.append("nfct_labelmap_new: No such file or directory\n");
+                    }
                     if ((outputMask & OUT_SAVE) != 0 && (outputMask & (OUT_EXT | OUT_TMS | OUT_ID | OUT_KTMS | OUT_CL | OUT_XML)) != 0) {
                         throw new Refused(1, "cannot combine save output with any other output type, use -o save only");
                     }

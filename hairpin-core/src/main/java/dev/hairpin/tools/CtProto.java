@@ -174,6 +174,9 @@ enum CtProto {
             }
         } else if (this == ICMP || this == ICMPV6) {
             ConntrackArgs.optCheck(a.l4flags, ICMP_FLAGS, ICMP_ROWS[a.cmd], null);
+        } else if (this == GRE && (a.cmd == 1 || a.cmd == 19)) {
+            // libct_proto_gre: -I/-A need the keys (the key options themselves are not modelled)
+            throw ConntrackArgs.param("you have to specify `--srckey' and `--dstkey'");
         }
     }
 }
