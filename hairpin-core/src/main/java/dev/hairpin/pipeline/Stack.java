@@ -203,7 +203,7 @@ public final class Stack implements XtServices {
         if ((skip & 1 << Tables.RAW) != 0) {
             // raw has no rule (FastPath looked only then): conntrack takes the tuple FastPath noted
             setHook(skb, hook, skb.in, null);
-            v = conntrack.inNoted(skb, hook);
+            v = tables.conntrackNeeded() ? conntrack.inNoted(skb, hook) : Verdict.NF_ACCEPT;
             if (v == Verdict.NF_ACCEPT) {
                 v = preRoutingAfterConntrack(skb, skip);
             }
@@ -225,14 +225,27 @@ public final class Stack implements XtServices {
         if (v != Verdict.NF_ACCEPT) {
             return v;
         }
-        v = conntrack.in(skb, hook);
-        if (trace != null) {
-            trace.conntrack(skb, hook, v);
-        }
+        v = conntrackIn(skb, hook);
         if (v != Verdict.NF_ACCEPT) {
             return v;
         }
         return preRoutingAfterConntrack(skb, skip);
+    }
+
+    /**
+     * nf_conntrack_in() at {@code hook}, when conntrack's hooks are registered at all: they are
+     * only while some rule holds a reference (nf_ct_netns_get(); recorded: a ruleset of counting
+     * rules tracks nothing, and its nat PREROUTING rule counts no packet).
+     */
+    private int conntrackIn(Skb skb, int hook) {
+        if (!tables.conntrackNeeded()) {
+            return Verdict.NF_ACCEPT;
+        }
+        int v = conntrack.in(skb, hook);
+        if (trace != null) {
+            trace.conntrack(skb, hook, v);
+        }
+        return v;
     }
 
     /** PREROUTING's hooks after conntrack's: mangle, then NAT's destination manip */
@@ -335,8 +348,11 @@ public final class Stack implements XtServices {
         }
         if (r == null || !host.sysctls.forwarding(in)) {
             skb.rtType = Route.RTN_UNREACHABLE;
-            // ip_error(): host unreachable when forwarding is off or no route
-            icmpSend(skb, 3, r == null ? 0 : 1, 0);
+            // ip_error(): an input device with forwarding off drops silently (recorded:
+            // forwarding-toggle); else no route is network unreachable
+            if (host.sysctls.forwarding(in)) {
+                icmpSend(skb, 3, 0, 0);
+            }
             dropped(skb, r == null ? "no route" : "forwarding disabled");
             return;
         }
@@ -365,6 +381,11 @@ public final class Stack implements XtServices {
             return false;
         }
         if (back == null) {
+            return false;
+        }
+        if (back.type() != Route.RTN_UNICAST && back.type() != Route.RTN_LOCAL) {
+            // __fib_validate_source(): a blackhole/unreachable/prohibit route fails the lookup
+            // (last_resort), which rp_filter refuses in loose mode too (recorded: rp-filter-modes)
             return false;
         }
         return rp == 2 || back.dev() == in;
@@ -585,10 +606,7 @@ public final class Stack implements XtServices {
         int mark = skb.mark;
         int v = tables.run(Tables.RAW, hook, skb, par);
         if (v == Verdict.NF_ACCEPT) {
-            v = conntrack.in(skb, hook);
-            if (trace != null) {
-                trace.conntrack(skb, hook, v);
-            }
+            v = conntrackIn(skb, hook);
         }
         if (v == Verdict.NF_ACCEPT) {
             v = tables.run(Tables.MANGLE, hook, skb, par);
