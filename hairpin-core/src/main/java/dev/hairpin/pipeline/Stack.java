@@ -332,7 +332,15 @@ public final class Stack implements XtServices {
         }
         // fib_lookup() with the flow's source, mark and input device (policy rules, when any)
         Route r = host.fib.lookup(daddr, saddr, skb.mark, in);
-        if (r != null && r.type() == Route.RTN_BROADCAST) {
+        int err = routeError(r);
+        if (err != 0) {
+            // no_route: the lookup failed (no route, or an unreachable/prohibit/blackhole one),
+            // before any source validation; the packet goes to ip_error()
+            skb.rtType = Route.RTN_UNREACHABLE;
+            ipError(skb, in, host.sysctls.forwarding(in) ? err : EHOSTUNREACH);
+            return;
+        }
+        if (r.type() == Route.RTN_BROADCAST) {
             skb.rtType = Route.RTN_BROADCAST;
             localDeliver(skb);
             return;
@@ -341,19 +349,14 @@ public final class Stack implements XtServices {
             dropped(skb, "martian source (rp_filter or local address)");
             return;
         }
-        if (r != null && r.type() == Route.RTN_LOCAL) {
+        if (r.type() == Route.RTN_LOCAL) {
             skb.rtType = Route.RTN_LOCAL;
             localDeliver(skb);
             return;
         }
-        if (r == null || !host.sysctls.forwarding(in)) {
+        if (!host.sysctls.forwarding(in)) {
             skb.rtType = Route.RTN_UNREACHABLE;
-            // ip_error(): an input device with forwarding off drops silently (recorded:
-            // forwarding-toggle); else no route is network unreachable
-            if (host.sysctls.forwarding(in)) {
-                icmpSend(skb, 3, 0, 0);
-            }
-            dropped(skb, r == null ? "no route" : "forwarding disabled");
+            ipError(skb, in, EHOSTUNREACH);
             return;
         }
         if (r.type() != Route.RTN_UNICAST) {
@@ -368,6 +371,59 @@ public final class Stack implements XtServices {
             flows.store(slot, saddr, daddr, in, stamp, skb.out, skb.nexthop);
         }
         forwardIn(skb);
+    }
+
+    private static final int ENETUNREACH = 1;
+    private static final int EHOSTUNREACH = 2;
+    private static final int EACCES = 3;
+    private static final int EINVAL = 4;
+    /** ip_rt_error_burst and ip_rt_error_cost (5 * HZ and HZ jiffies), in nanoseconds */
+    private static final long ERROR_BURST = 5_000_000_000L;
+    private static final long ERROR_COST = 1_000_000_000L;
+    /** inet_peer's rate_tokens / rate_last per source address, for ip_error() */
+    private final java.util.Map<Integer, long[]> errorPeers = new java.util.HashMap<>();
+
+    /** the error a failed fib_lookup() gives (fib_props[type].error), 0 when it found a route */
+    private static int routeError(Route r) {
+        if (r == null) {
+            return ENETUNREACH;
+        }
+        return switch (r.type()) {
+            case Route.RTN_UNREACHABLE -> EHOSTUNREACH;
+            case Route.RTN_PROHIBIT -> EACCES;
+            case Route.RTN_BLACKHOLE -> EINVAL;
+            case Route.RTN_THROW -> ENETUNREACH;
+            default -> 0;
+        };
+    }
+
+    /**
+     * ip_error(): the packet had no usable route. Silent when the input device does not forward
+     * (recorded: forwarding-toggle) and for a blackhole; else destination unreachable (network,
+     * host, or communication prohibited: code 0, 1, 13), at most a burst of 5 and then one a
+     * second per source address (the inet_peer token bucket; recorded: route-types-unreachable).
+     */
+    private void ipError(Skb skb, NetDevice in, int err) {
+        int code = switch (err) {
+            case ENETUNREACH -> 0;
+            case EHOSTUNREACH -> 1;
+            case EACCES -> 13;
+            default -> -1;
+        };
+        if (!host.sysctls.forwarding(in) || code < 0) {
+            dropped(skb, "ip_error: no route (silent)");
+            return;
+        }
+        long now = conntrack.now();
+        // a new peer starts 60 s in the past: its first bucket is full
+        long[] peer = errorPeers.computeIfAbsent(skb.saddr(), a -> new long[] {0, now - 60 * ERROR_COST});
+        peer[0] = Math.min(ERROR_BURST, peer[0] + (now - peer[1]));
+        peer[1] = now;
+        if (peer[0] >= ERROR_COST) {
+            peer[0] -= ERROR_COST;
+            icmpSend(skb, 3, code, 0);
+        }
+        dropped(skb, "ip_error: destination unreachable, code " + code);
     }
 
     /** fib_validate_source(): a local address as source, and rp_filter */

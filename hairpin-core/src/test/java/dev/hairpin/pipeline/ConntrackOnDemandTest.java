@@ -88,4 +88,27 @@ class ConntrackOnDemandTest {
         net.receive(net.eth1, MasqueradeUdpTest.udp(Ipv4.parse("192.0.2.200"), MasqueradeUdpTest.LAN_HOST, 1001, 7000, "y"), 0.1);
         assertThat(net.sentOn).containsExactly("eth0");
     }
+
+    @Test
+    void ipErrorAnswersUnreachableAndProhibitRoutesFiveAtOnceThenOneASecondPerSource() {
+        net.host.fib.addMain(new Route(Ipv4.parse("198.51.100.128"), 25, Route.RTN_UNREACHABLE, null, 0, 0, 0, 0, "main"));
+        net.host.fib.addMain(new Route(Ipv4.parse("198.51.100.64"), 26, Route.RTN_PROHIBIT, null, 0, 0, 0, 0, "main"));
+        net.host.fib.addMain(new Route(Ipv4.parse("198.51.100.32"), 27, Route.RTN_BLACKHOLE, null, 0, 0, 0, 0, "main"));
+        int host = MasqueradeUdpTest.LAN_HOST;
+        net.receive(net.eth0, MasqueradeUdpTest.udp(host, Ipv4.parse("198.51.100.70"), 1, 9, "p"), 0);
+        net.receive(net.eth0, MasqueradeUdpTest.udp(host, Ipv4.parse("198.51.100.40"), 2, 9, "b"), 0);
+        assertThat(net.sent).hasSize(1);
+        assertThat(net.sent.getFirst()[21]).isEqualTo((byte) 13); // communication prohibited
+        for (int i = 0; i < 7; i++) {
+            net.receive(net.eth0, MasqueradeUdpTest.udp(host, Ipv4.parse("198.51.100.200"), 10 + i, 9, "u"), 0.001 * i);
+        }
+        assertThat(net.sent).hasSize(5); // the prohibit error took the first of the five tokens
+        assertThat(net.sent.getLast()[21]).isEqualTo((byte) 1); // host unreachable
+        net.receive(net.eth0, MasqueradeUdpTest.udp(host, Ipv4.parse("198.51.100.200"), 20, 9, "u"), 1.1);
+        assertThat(net.sent).hasSize(6);
+        net.receive(net.eth0, MasqueradeUdpTest.udp(host, Ipv4.parse("198.51.100.200"), 21, 9, "u"), 1.2);
+        assertThat(net.sent).hasSize(6);
+        net.receive(net.eth0, MasqueradeUdpTest.udp(Ipv4.parse("10.0.0.3"), Ipv4.parse("198.51.100.200"), 22, 9, "u"), 1.2);
+        assertThat(net.sent).hasSize(7); // another source, another bucket
+    }
 }
