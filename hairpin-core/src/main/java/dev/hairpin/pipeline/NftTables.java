@@ -28,6 +28,7 @@ public final class NftTables implements Tables {
     private final Tables inner;
     /** a native chain's rule holds a conntrack reference (ct expressions, nat statements) */
     private final boolean nftNeedsConntrack;
+    private final boolean nftNeedsDefrag;
     private final Conntrack conntrack;
     /** [hook][slot]: the nft chains to run before and after the iptables table, by priority */
     private final List<NftRuleset.BaseChain>[][] before;
@@ -54,6 +55,7 @@ public final class NftTables implements Tables {
         this.inner = inner;
         this.conntrack = conntrack;
         nftNeedsConntrack = nft.chains.stream().anyMatch(c -> c.rules().needsConntrack());
+        nftNeedsDefrag = nft.chains.stream().anyMatch(c -> c.rules().needsDefrag());
         before = new List[Hooks.COUNT][5];
         after = new List[Hooks.COUNT][5];
         for (int h = 0; h < Hooks.COUNT; h++) {
@@ -124,6 +126,11 @@ public final class NftTables implements Tables {
     /** a nat chain bound the connection: the later nat chains do not run */
     private boolean bound(int table, int hook, Skb skb) {
         return table == NAT && skb.ct >= 0 && Nat.initialized(conntrack.status(skb.ct), Manip.ofHook(hook));
+    }
+
+    @Override
+    public boolean defragNeeded() {
+        return nftNeedsDefrag || inner.defragNeeded();
     }
 
     @Override

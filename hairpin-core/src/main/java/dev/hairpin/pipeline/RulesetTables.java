@@ -25,6 +25,21 @@ public final class RulesetTables implements Tables {
 
     private volatile Skips skips = new Skips(-1, new int[Hooks.COUNT]);
 
+    /** {@link #defragNeeded()} of one ruleset generation */
+    private record Defrag(long generation, boolean needed) {}
+
+    private volatile Defrag defrag = new Defrag(-1, true);
+
+    @Override
+    public boolean defragNeeded() {
+        Defrag d = defrag;
+        long g = ruleset.generation();
+        if (d.generation != g) {
+            defrag = d = new Defrag(g, ruleset.needsDefrag());
+        }
+        return d.needed;
+    }
+
     @Override
     public boolean conntrackNeeded() {
         return (skipMasks()[Hooks.PRE_ROUTING] & 1 << CONNTRACK) == 0;

@@ -60,6 +60,8 @@ public final class Stack implements XtServices {
     public final Defrag defrag = new Defrag();
     static final int DEFRAG_IN = 1;
     static final int DEFRAG_OUT = 2;
+    /** IP_DEFRAG_LOCAL_DELIVER: ip_local_deliver()'s own reassembly */
+    static final int DEFRAG_LOCAL = 3;
     /**
      * established flows' routing decisions ({@link FlowCache}) and their fused path
      * ({@link FastPath}); off: every packet goes the full way (the reference)
@@ -171,7 +173,7 @@ public final class Stack implements XtServices {
         skb.fragMaxSize = 0;
         skb.fragList = null;
         skb.zone = 0;
-        if (Ipv4.isFragment(b, skb.l3) && !gatherFrags(skb, DEFRAG_IN)) {
+        if (Ipv4.isFragment(b, skb.l3) && tables.defragNeeded() && !gatherFrags(skb, DEFRAG_IN)) {
             return;
         }
         readSkips();
@@ -453,6 +455,11 @@ public final class Stack implements XtServices {
         if (trace != null) {
             trace.route(skb, "local");
         }
+        // ip_local_deliver(): a fragment nf_defrag did not take (no rule needs it; recorded:
+        // fragments-no-conntrack) is reassembled before LOCAL_IN
+        if (Ipv4.isFragment(skb.buf, skb.l3) && !gatherFrags(skb, DEFRAG_LOCAL)) {
+            return;
+        }
         int hook = Hooks.LOCAL_IN;
         setHook(skb, hook, skb.in, null);
         int v = tables.run(Tables.MANGLE, hook, skb, par);
@@ -642,7 +649,7 @@ public final class Stack implements XtServices {
         byte[] b = skb.buf;
         skb.l4 = skb.l3 + Ipv4.ihlBytes(b, skb.l3);
         skb.local = true;
-        if (Ipv4.isFragment(b, skb.l3) && !gatherFrags(skb, DEFRAG_OUT)) {
+        if (Ipv4.isFragment(b, skb.l3) && tables.defragNeeded() && !gatherFrags(skb, DEFRAG_OUT)) {
             return;
         }
         if (routed == null) {

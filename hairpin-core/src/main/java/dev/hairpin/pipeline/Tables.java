@@ -49,6 +49,14 @@ public interface Tables {
         return true;
     }
 
+    /**
+     * Whether nf_defrag_ipv4's hooks are registered (conntrack's users, socket, TPROXY): without,
+     * fragments are forwarded as they come and reassembled only for local delivery.
+     */
+    default boolean defragNeeded() {
+        return true;
+    }
+
     int[] NO_SKIPS = new int[dev.hairpin.packet.Hooks.COUNT];
 
     Tables EMPTY = (t, h, s, p) -> dev.hairpin.packet.Verdict.NF_ACCEPT;

@@ -90,6 +90,11 @@ public interface Match {
         return false;
     }
 
+    /** Whether it enables nf_defrag_ipv4 for the namespace: conntrack's users, and socket/TPROXY. */
+    default boolean needsDefrag() {
+        return needsConntrack();
+    }
+
     /**
      * The rule holding this match entered a ruleset (the kernel's checkentry, when the rule is
      * added): take a reference on per-namespace state (named lists, tables). Called once per

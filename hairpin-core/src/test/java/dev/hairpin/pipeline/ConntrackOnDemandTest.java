@@ -111,4 +111,37 @@ class ConntrackOnDemandTest {
         net.receive(net.eth0, MasqueradeUdpTest.udp(Ipv4.parse("10.0.0.3"), Ipv4.parse("198.51.100.200"), 22, 9, "u"), 1.2);
         assertThat(net.sent).hasSize(7); // another source, another bucket
     }
+
+    /** the datagram's first or second half as a fragment (8-byte aligned split of its payload) */
+    static byte[] half(byte[] d, boolean first) {
+        int payload = d.length - 20;
+        int cut = (payload / 2) & ~7;
+        int len = first ? cut : payload - cut;
+        byte[] f = new byte[20 + len];
+        System.arraycopy(d, 0, f, 0, 20);
+        System.arraycopy(d, 20 + (first ? 0 : cut), f, 20, len);
+        Ipv4.put16(f, 2, f.length);
+        Ipv4.put16(f, 6, first ? 0x2000 : cut / 8);
+        Ipv4.put16(f, 10, 0);
+        Ipv4.put16(f, 10, dev.hairpin.packet.Checksum.compute(f, 0, 20));
+        return f;
+    }
+
+    @Test
+    void withoutARuleNeedingItFragmentsAreForwardedAsTheyCome() {
+        ipt("-A", "FORWARD", "-f");
+        byte[] d = lanDatagram("x".repeat(100));
+        net.receive(net.eth0, half(d, false), 0);
+        net.receive(net.eth0, half(d, true), 0.1);
+        assertThat(net.sentOn).containsExactly("eth1", "eth1");
+        assertThat(Ipv4.fragOff(net.sent.getFirst(), 0) & Ipv4.IP_OFFSET).isNotZero(); // the second half first
+        ipt("-A", "FORWARD", "-m", "conntrack", "--ctstate", "INVALID", "-j", "DROP");
+        net.receive(net.eth0, half(d, false), 0.2);
+        assertThat(net.sent).hasSize(2); // held for reassembly now
+        net.receive(net.eth0, half(d, true), 0.3);
+        // reassembled, then out with the fragments' own boundaries, in order (frag_list)
+        assertThat(net.sent).hasSize(4);
+        assertThat(Ipv4.fragOff(net.sent.get(2), 0) & (Ipv4.IP_OFFSET | Ipv4.IP_MF)).isEqualTo(Ipv4.IP_MF);
+        assertThat(Ipv4.fragOff(net.sent.get(3), 0) & Ipv4.IP_OFFSET).isNotZero();
+    }
 }
