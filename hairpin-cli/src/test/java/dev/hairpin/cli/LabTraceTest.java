@@ -85,6 +85,8 @@ class LabTraceTest {
         lab(dir, "ipset create blocked hash:net");
         lab(dir, "ipset add blocked 198.51.100.0/24");
         lab(dir, "iptables -A FORWARD -m set --match-set blocked src -j DROP");
+        // conntrack runs only while a rule needs it (nf_ct_netns_get: recorded, conntrack-on-demand)
+        lab(dir, "iptables -A FORWARD -m conntrack --ctstate INVALID");
         TraceCommandTest.Run r = trace(dir, "trace --in eth1 udp 198.51.100.9:5000 > 10.0.0.5:53");
         assertThat(r.out()).contains("ip filter FORWARD rule 1: -A FORWARD -m set --match-set blocked src -j DROP (match)");
         assertThat(trace(dir, "trace --in eth1 udp 192.0.2.9:5000 > 10.0.0.5:53").out()).contains("fate: forwarded out of eth0");

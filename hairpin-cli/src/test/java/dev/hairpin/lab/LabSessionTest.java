@@ -134,6 +134,8 @@ class LabSessionTest {
     void theStateSurvivesBetweenCommandsWithItsClock() {
         Path dir = tmp.resolve("clock");
         lab(dir, "init");
+        // conntrack runs only while a rule needs it (nf_ct_netns_get: recorded, conntrack-on-demand)
+        lab(dir, "iptables", "-A", "FORWARD", "-m", "conntrack", "--ctstate", "INVALID", "-j", "DROP");
         lab(dir, "sysctl", "-w", "net.netfilter.nf_conntrack_udp_timeout=10");
         lab(dir, "send", "udp", "10.0.0.2:5000", "198.51.100.53:53", "--in", "eth0");
         assertThat(lab(dir, "conntrack", "-L").out()).startsWith("udp      17 10 src=10.0.0.2");

@@ -32,6 +32,8 @@ import dev.hairpin.packet.Verdict;
  */
 final class FastPath {
     private static final int RAW_MANGLE = 1 << Tables.RAW | 1 << Tables.MANGLE;
+    /** conntrack's hooks unregistered (no rule needs it): nothing to track, the full path passes it */
+    private static final int CT_OFF = 1 << Tables.CONNTRACK;
     private static final int MANGLE_SECURITY = 1 << Tables.MANGLE | 1 << Tables.SECURITY;
     private static final int FILTER = 1 << Tables.FILTER;
     /** IHL 5, no options: the smallest datagram is a 20-byte header and 8 bytes of UDP */
@@ -75,7 +77,7 @@ final class FastPath {
         Conntrack conntrack = stack.conntrack;
         Tables tables = stack.tables;
         int[] skip = tables.skipMasks();
-        if ((skip[Hooks.PRE_ROUTING] & RAW_MANGLE) != RAW_MANGLE) {
+        if ((skip[Hooks.PRE_ROUTING] & (RAW_MANGLE | CT_OFF)) != RAW_MANGLE) {
             return false;
         }
         // ip_rcv_core() as the full path; raw has nothing to say; nf_conntrack_in()'s lookup

@@ -26,6 +26,9 @@ import java.util.List;
  */
 public final class NftTables implements Tables {
     private final Tables inner;
+    /** a native chain's rule holds a conntrack reference (ct expressions, nat statements) */
+    private final boolean nftNeedsConntrack;
+    private final boolean nftNeedsDefrag;
     private final Conntrack conntrack;
     /** [hook][slot]: the nft chains to run before and after the iptables table, by priority */
     private final List<NftRuleset.BaseChain>[][] before;
@@ -51,6 +54,8 @@ public final class NftTables implements Tables {
     public NftTables(Tables inner, NftRuleset nft, Conntrack conntrack) {
         this.inner = inner;
         this.conntrack = conntrack;
+        nftNeedsConntrack = nft.chains.stream().anyMatch(c -> c.rules().needsConntrack());
+        nftNeedsDefrag = nft.chains.stream().anyMatch(c -> c.rules().needsDefrag());
         before = new List[Hooks.COUNT][5];
         after = new List[Hooks.COUNT][5];
         for (int h = 0; h < Hooks.COUNT; h++) {
@@ -124,8 +129,18 @@ public final class NftTables implements Tables {
     }
 
     @Override
+    public boolean defragNeeded() {
+        return nftNeedsDefrag || inner.defragNeeded();
+    }
+
+    @Override
+    public boolean conntrackNeeded() {
+        return nftNeedsConntrack || inner.conntrackNeeded();
+    }
+
+    @Override
     public int skipMask(int hook) {
-        return inner.skipMask(hook) & ~present[hook];
+        return inner.skipMask(hook) & ~present[hook] & ~(nftNeedsConntrack ? 1 << CONNTRACK : 0);
     }
 
     /** the inner masks last seen (the inner tables hand out one array per ruleset generation) and ours from them */
@@ -138,7 +153,7 @@ public final class NftTables implements Tables {
         if (m[0] != in) {
             int[] out = new int[in.length];
             for (int h = 0; h < in.length; h++) {
-                out[h] = in[h] & ~present[h];
+                out[h] = in[h] & ~present[h] & ~(nftNeedsConntrack ? 1 << CONNTRACK : 0);
             }
             masks = m = new int[][] {in, out};
         }

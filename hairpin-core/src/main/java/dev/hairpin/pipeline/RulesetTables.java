@@ -25,6 +25,26 @@ public final class RulesetTables implements Tables {
 
     private volatile Skips skips = new Skips(-1, new int[Hooks.COUNT]);
 
+    /** {@link #defragNeeded()} of one ruleset generation */
+    private record Defrag(long generation, boolean needed) {}
+
+    private volatile Defrag defrag = new Defrag(-1, true);
+
+    @Override
+    public boolean defragNeeded() {
+        Defrag d = defrag;
+        long g = ruleset.generation();
+        if (d.generation != g) {
+            defrag = d = new Defrag(g, ruleset.needsDefrag());
+        }
+        return d.needed;
+    }
+
+    @Override
+    public boolean conntrackNeeded() {
+        return (skipMasks()[Hooks.PRE_ROUTING] & 1 << CONNTRACK) == 0;
+    }
+
     @Override
     public int skipMask(int hook) {
         return skipMasks()[hook];
@@ -36,7 +56,9 @@ public final class RulesetTables implements Tables {
         long g = ruleset.generation(); // before the tables: a mask from newer tables is only recomputed
         if (s.generation != g) {
             int[] mask = new int[Hooks.COUNT];
+            int ct = ruleset.needsConntrack() ? 0 : 1 << CONNTRACK;
             for (int h = 0; h < Hooks.COUNT; h++) {
+                mask[h] |= ct;
                 for (int id = 0; id < BY_ID.length; id++) {
                     Table t = ruleset.table(BY_ID[id]);
                     if (t == null || !t.hasHook(h) || t.acceptsAll(h)) {

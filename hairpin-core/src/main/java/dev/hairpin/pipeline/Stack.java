@@ -60,6 +60,8 @@ public final class Stack implements XtServices {
     public final Defrag defrag = new Defrag();
     static final int DEFRAG_IN = 1;
     static final int DEFRAG_OUT = 2;
+    /** IP_DEFRAG_LOCAL_DELIVER: ip_local_deliver()'s own reassembly */
+    static final int DEFRAG_LOCAL = 3;
     /**
      * established flows' routing decisions ({@link FlowCache}) and their fused path
      * ({@link FastPath}); off: every packet goes the full way (the reference)
@@ -171,7 +173,7 @@ public final class Stack implements XtServices {
         skb.fragMaxSize = 0;
         skb.fragList = null;
         skb.zone = 0;
-        if (Ipv4.isFragment(b, skb.l3) && !gatherFrags(skb, DEFRAG_IN)) {
+        if (Ipv4.isFragment(b, skb.l3) && tables.defragNeeded() && !gatherFrags(skb, DEFRAG_IN)) {
             return;
         }
         readSkips();
@@ -203,7 +205,7 @@ public final class Stack implements XtServices {
         if ((skip & 1 << Tables.RAW) != 0) {
             // raw has no rule (FastPath looked only then): conntrack takes the tuple FastPath noted
             setHook(skb, hook, skb.in, null);
-            v = conntrack.inNoted(skb, hook);
+            v = tables.conntrackNeeded() ? conntrack.inNoted(skb, hook) : Verdict.NF_ACCEPT;
             if (v == Verdict.NF_ACCEPT) {
                 v = preRoutingAfterConntrack(skb, skip);
             }
@@ -225,14 +227,27 @@ public final class Stack implements XtServices {
         if (v != Verdict.NF_ACCEPT) {
             return v;
         }
-        v = conntrack.in(skb, hook);
-        if (trace != null) {
-            trace.conntrack(skb, hook, v);
-        }
+        v = conntrackIn(skb, hook);
         if (v != Verdict.NF_ACCEPT) {
             return v;
         }
         return preRoutingAfterConntrack(skb, skip);
+    }
+
+    /**
+     * nf_conntrack_in() at {@code hook}, when conntrack's hooks are registered at all: they are
+     * only while some rule holds a reference (nf_ct_netns_get(); recorded: a ruleset of counting
+     * rules tracks nothing, and its nat PREROUTING rule counts no packet).
+     */
+    private int conntrackIn(Skb skb, int hook) {
+        if (!tables.conntrackNeeded()) {
+            return Verdict.NF_ACCEPT;
+        }
+        int v = conntrack.in(skb, hook);
+        if (trace != null) {
+            trace.conntrack(skb, hook, v);
+        }
+        return v;
     }
 
     /** PREROUTING's hooks after conntrack's: mangle, then NAT's destination manip */
@@ -319,7 +334,15 @@ public final class Stack implements XtServices {
         }
         // fib_lookup() with the flow's source, mark and input device (policy rules, when any)
         Route r = host.fib.lookup(daddr, saddr, skb.mark, in);
-        if (r != null && r.type() == Route.RTN_BROADCAST) {
+        int err = routeError(r);
+        if (err != 0) {
+            // no_route: the lookup failed (no route, or an unreachable/prohibit/blackhole one),
+            // before any source validation; the packet goes to ip_error()
+            skb.rtType = Route.RTN_UNREACHABLE;
+            ipError(skb, in, host.sysctls.forwarding(in) ? err : EHOSTUNREACH);
+            return;
+        }
+        if (r.type() == Route.RTN_BROADCAST) {
             skb.rtType = Route.RTN_BROADCAST;
             localDeliver(skb);
             return;
@@ -328,16 +351,14 @@ public final class Stack implements XtServices {
             dropped(skb, "martian source (rp_filter or local address)");
             return;
         }
-        if (r != null && r.type() == Route.RTN_LOCAL) {
+        if (r.type() == Route.RTN_LOCAL) {
             skb.rtType = Route.RTN_LOCAL;
             localDeliver(skb);
             return;
         }
-        if (r == null || !host.sysctls.forwarding(in)) {
+        if (!host.sysctls.forwarding(in)) {
             skb.rtType = Route.RTN_UNREACHABLE;
-            // ip_error(): host unreachable when forwarding is off or no route
-            icmpSend(skb, 3, r == null ? 0 : 1, 0);
-            dropped(skb, r == null ? "no route" : "forwarding disabled");
+            ipError(skb, in, EHOSTUNREACH);
             return;
         }
         if (r.type() != Route.RTN_UNICAST) {
@@ -354,6 +375,59 @@ public final class Stack implements XtServices {
         forwardIn(skb);
     }
 
+    private static final int ENETUNREACH = 1;
+    private static final int EHOSTUNREACH = 2;
+    private static final int EACCES = 3;
+    private static final int EINVAL = 4;
+    /** ip_rt_error_burst and ip_rt_error_cost (5 * HZ and HZ jiffies), in nanoseconds */
+    private static final long ERROR_BURST = 5_000_000_000L;
+    private static final long ERROR_COST = 1_000_000_000L;
+    /** inet_peer's rate_tokens / rate_last per source address, for ip_error() */
+    private final java.util.Map<Integer, long[]> errorPeers = new java.util.HashMap<>();
+
+    /** the error a failed fib_lookup() gives (fib_props[type].error), 0 when it found a route */
+    private static int routeError(Route r) {
+        if (r == null) {
+            return ENETUNREACH;
+        }
+        return switch (r.type()) {
+            case Route.RTN_UNREACHABLE -> EHOSTUNREACH;
+            case Route.RTN_PROHIBIT -> EACCES;
+            case Route.RTN_BLACKHOLE -> EINVAL;
+            case Route.RTN_THROW -> ENETUNREACH;
+            default -> 0;
+        };
+    }
+
+    /**
+     * ip_error(): the packet had no usable route. Silent when the input device does not forward
+     * (recorded: forwarding-toggle) and for a blackhole; else destination unreachable (network,
+     * host, or communication prohibited: code 0, 1, 13), at most a burst of 5 and then one a
+     * second per source address (the inet_peer token bucket; recorded: route-types-unreachable).
+     */
+    private void ipError(Skb skb, NetDevice in, int err) {
+        int code = switch (err) {
+            case ENETUNREACH -> 0;
+            case EHOSTUNREACH -> 1;
+            case EACCES -> 13;
+            default -> -1;
+        };
+        if (!host.sysctls.forwarding(in) || code < 0) {
+            dropped(skb, "ip_error: no route (silent)");
+            return;
+        }
+        long now = conntrack.now();
+        // a new peer starts 60 s in the past: its first bucket is full
+        long[] peer = errorPeers.computeIfAbsent(skb.saddr(), a -> new long[] {0, now - 60 * ERROR_COST});
+        peer[0] = Math.min(ERROR_BURST, peer[0] + (now - peer[1]));
+        peer[1] = now;
+        if (peer[0] >= ERROR_COST) {
+            peer[0] -= ERROR_COST;
+            icmpSend(skb, 3, code, 0);
+        }
+        dropped(skb, "ip_error: destination unreachable, code " + code);
+    }
+
     /** fib_validate_source(): a local address as source, and rp_filter */
     private boolean validSource(Skb skb, NetDevice in, int saddr) {
         int rp = host.sysctls.rpFilter(in);
@@ -367,6 +441,11 @@ public final class Stack implements XtServices {
         if (back == null) {
             return false;
         }
+        if (back.type() != Route.RTN_UNICAST && back.type() != Route.RTN_LOCAL) {
+            // __fib_validate_source(): a blackhole/unreachable/prohibit route fails the lookup
+            // (last_resort), which rp_filter refuses in loose mode too (recorded: rp-filter-modes)
+            return false;
+        }
         return rp == 2 || back.dev() == in;
     }
 
@@ -375,6 +454,11 @@ public final class Stack implements XtServices {
     private void localDeliver(Skb skb) {
         if (trace != null) {
             trace.route(skb, "local");
+        }
+        // ip_local_deliver(): a fragment nf_defrag did not take (no rule needs it; recorded:
+        // fragments-no-conntrack) is reassembled before LOCAL_IN
+        if (Ipv4.isFragment(skb.buf, skb.l3) && !gatherFrags(skb, DEFRAG_LOCAL)) {
+            return;
         }
         int hook = Hooks.LOCAL_IN;
         setHook(skb, hook, skb.in, null);
@@ -565,7 +649,7 @@ public final class Stack implements XtServices {
         byte[] b = skb.buf;
         skb.l4 = skb.l3 + Ipv4.ihlBytes(b, skb.l3);
         skb.local = true;
-        if (Ipv4.isFragment(b, skb.l3) && !gatherFrags(skb, DEFRAG_OUT)) {
+        if (Ipv4.isFragment(b, skb.l3) && tables.defragNeeded() && !gatherFrags(skb, DEFRAG_OUT)) {
             return;
         }
         if (routed == null) {
@@ -585,10 +669,7 @@ public final class Stack implements XtServices {
         int mark = skb.mark;
         int v = tables.run(Tables.RAW, hook, skb, par);
         if (v == Verdict.NF_ACCEPT) {
-            v = conntrack.in(skb, hook);
-            if (trace != null) {
-                trace.conntrack(skb, hook, v);
-            }
+            v = conntrackIn(skb, hook);
         }
         if (v == Verdict.NF_ACCEPT) {
             v = tables.run(Tables.MANGLE, hook, skb, par);

@@ -13,6 +13,11 @@ public interface Tables {
     int NAT = 2;
     int FILTER = 3;
     int SECURITY = 4;
+    /**
+     * Not a table: the bit {@code 1 << CONNTRACK} in a skip mask says conntrack's own hook
+     * function is not registered ({@link #conntrackNeeded()} false), so a hook skips it too.
+     */
+    int CONNTRACK = 5;
 
     /** Runs the table's built-in chain for the hook; NF_ACCEPT when the table has none. */
     int run(int table, int hook, Skb skb, XtParam par);
@@ -33,6 +38,23 @@ public interface Tables {
      */
     default int[] skipMasks() {
         return NO_SKIPS;
+    }
+
+    /**
+     * Whether conntrack's hooks are registered: some rule took a reference on conntrack
+     * (nf_ct_netns_get()). Without one no packet is tracked and the nat table never runs.
+     * True by default (a table source that cannot tell keeps tracking on).
+     */
+    default boolean conntrackNeeded() {
+        return true;
+    }
+
+    /**
+     * Whether nf_defrag_ipv4's hooks are registered (conntrack's users, socket, TPROXY): without,
+     * fragments are forwarded as they come and reassembled only for local delivery.
+     */
+    default boolean defragNeeded() {
+        return true;
     }
 
     int[] NO_SKIPS = new int[dev.hairpin.packet.Hooks.COUNT];

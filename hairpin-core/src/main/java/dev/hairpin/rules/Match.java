@@ -81,6 +81,21 @@ public interface Match {
     }
 
     /**
+     * Whether the extension's checkentry takes a reference on conntrack for the namespace
+     * (nf_ct_netns_get(): NAT targets, conntrack/state/connmark... matches, CT unless --notrack).
+     * Conntrack's hooks run only while some rule holds one: without, no packet gets an entry and
+     * the nat table's chains never run (nf_nat_inet_fn needs an entry).
+     */
+    default boolean needsConntrack() {
+        return false;
+    }
+
+    /** Whether it enables nf_defrag_ipv4 for the namespace: conntrack's users, and socket/TPROXY. */
+    default boolean needsDefrag() {
+        return needsConntrack();
+    }
+
+    /**
      * The rule holding this match entered a ruleset (the kernel's checkentry, when the rule is
      * added): take a reference on per-namespace state (named lists, tables). Called once per
      * installed rule, before the rules it replaces are {@linkplain #detach detached}.

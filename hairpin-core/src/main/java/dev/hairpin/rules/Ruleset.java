@@ -120,6 +120,39 @@ public final class Ruleset {
         }
     }
 
+    /**
+     * Whether some installed rule holds a conntrack reference for the namespace
+     * ({@link Match#needsConntrack}, {@link Target#needsConntrack}): only then do conntrack's hooks run.
+     */
+    public boolean needsConntrack() {
+        for (Rule r : rules(tables)) {
+            if (r.target() != null && r.target().needsConntrack()) {
+                return true;
+            }
+            for (Match m : r.matches()) {
+                if (m.needsConntrack()) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Whether some installed rule enables nf_defrag_ipv4 ({@link Match#needsDefrag}, {@link Target#needsDefrag}). */
+    public boolean needsDefrag() {
+        for (Rule r : rules(tables)) {
+            if (r.target() != null && r.target().needsDefrag()) {
+                return true;
+            }
+            for (Match m : r.matches()) {
+                if (m.needsDefrag()) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /** every rule of the tables, by identity */
     private static java.util.Set<Rule> rules(Table[] ts) {
         java.util.Set<Rule> out = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());

@@ -153,4 +153,9 @@ public final class ConnbytesMatch implements Match {
             return new ConnbytesMatch(from, to, what, direction);
         }
     }
+
+    @Override
+    public boolean needsConntrack() {
+        return true;
+    }
 }

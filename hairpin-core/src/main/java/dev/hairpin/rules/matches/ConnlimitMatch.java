@@ -173,4 +173,9 @@ public final class ConnlimitMatch implements Match {
             return new ConnlimitMatch(limit, mask, flags, maskGiven);
         }
     }
+
+    @Override
+    public boolean needsConntrack() {
+        return true;
+    }
 }

@@ -77,4 +77,9 @@ public final class ConnmarkMatch implements Match {
             return new ConnmarkMatch((int) vm[0], (int) vm[1], invert);
         }
     }
+
+    @Override
+    public boolean needsConntrack() {
+        return true;
+    }
 }

@@ -519,4 +519,9 @@ public final class ConntrackMatch implements Match {
             return b.build();
         }
     }
+
+    @Override
+    public boolean needsConntrack() {
+        return true;
+    }
 }

@@ -72,4 +72,9 @@ public final class HelperMatch implements Match {
             return new HelperMatch(helper, invert);
         }
     }
+
+    @Override
+    public boolean needsConntrack() {
+        return true;
+    }
 }

@@ -89,4 +89,9 @@ public final class SocketMatch implements Match {
             return new SocketMatch(xflags);
         }
     }
+
+    @Override
+    public boolean needsDefrag() {
+        return true; // nf_defrag_ipv4_enable() in its checkentry
+    }
 }

@@ -185,4 +185,9 @@ public final class ConnmarkTarget implements Target {
             return new ConnmarkTarget(mode, ctmark, ctmask, nfmask, shiftDir, shiftBits);
         }
     }
+
+    @Override
+    public boolean needsConntrack() {
+        return true;
+    }
 }

@@ -77,4 +77,9 @@ public final class ConnsecmarkTarget implements Target {
             return new ConnsecmarkTarget((xflags & 1) != 0);
         }
     }
+
+    @Override
+    public boolean needsConntrack() {
+        return true;
+    }
 }

@@ -286,4 +286,9 @@ public final class CtTarget implements Target {
             return notrackAlias();
         }
     }
+
+    @Override
+    public boolean needsConntrack() {
+        return (flags & NOTRACK) == 0; // xt_ct_tg_check(): --notrack needs no template
+    }
 }

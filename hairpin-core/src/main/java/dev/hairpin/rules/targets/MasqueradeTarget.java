@@ -86,4 +86,9 @@ public final class MasqueradeTarget implements Target {
             return new MasqueradeTarget(r.toRange());
         }
     }
+
+    @Override
+    public boolean needsConntrack() {
+        return true;
+    }
 }

@@ -124,4 +124,9 @@ public final class NatTarget implements Target {
             return new NatTarget(snat, r.toRange());
         }
     }
+
+    @Override
+    public boolean needsConntrack() {
+        return true;
+    }
 }

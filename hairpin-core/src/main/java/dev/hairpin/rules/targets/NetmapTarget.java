@@ -90,4 +90,9 @@ public final class NetmapTarget implements Target {
             return new NetmapTarget(min, max);
         }
     }
+
+    @Override
+    public boolean needsConntrack() {
+        return true;
+    }
 }

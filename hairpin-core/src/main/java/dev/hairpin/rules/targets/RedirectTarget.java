@@ -92,4 +92,9 @@ public final class RedirectTarget implements Target {
             return new RedirectTarget(r.toRange());
         }
     }
+
+    @Override
+    public boolean needsConntrack() {
+        return true;
+    }
 }

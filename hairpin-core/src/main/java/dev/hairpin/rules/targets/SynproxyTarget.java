@@ -145,4 +145,9 @@ public final class SynproxyTarget implements Target {
             return new SynproxyTarget(options, wscale, mss);
         }
     }
+
+    @Override
+    public boolean needsConntrack() {
+        return true;
+    }
 }

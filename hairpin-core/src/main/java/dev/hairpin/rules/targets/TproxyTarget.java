@@ -125,4 +125,9 @@ public final class TproxyTarget implements Target {
             return new TproxyTarget(laddr, lport, value, mask);
         }
     }
+
+    @Override
+    public boolean needsDefrag() {
+        return true; // nf_defrag_ipv4_enable() in its checkentry
+    }
 }

@@ -591,6 +591,8 @@ class TcpTrackerTest {
             assertThat(h.expires()).isEqualTo(70);
             assertThat(h.c.table.packets(h.entry(), 0)).as("not counted either").isEqualTo(1);
             h.later(70 * S + S / 2);
+            // reaped when met (here by a dump), as recorded in timeouts-midrun
+            assertThat(h.c.snapshot()).isEmpty();
             assertThat(h.c.table.count()).isZero();
             assertThat(h.events).last().isEqualTo("[DESTROY] SYN_SENT [UNREPLIED]");
         }
