@@ -32,7 +32,8 @@ import picocli.CommandLine.Option;
             "  tcp     short TCP connections, 8 packets each (handshake, request, ACK, FIN, FIN, ACK), the",
             "          clock moving 1 ms per connection so TIME_WAIT entries expire on the timer wheel.",
             "  filter  1000 established UDP flows without NAT through a FORWARD chain of --rules rules no",
-            "          packet matches (kube-proxy style -d 172.16.x.y/32 -p udp --dport 53 -j DROP).",
+            "          packet matches (kube-proxy style -d 172.16.x.y/32 -p udp --dport 53 -j DROP), after",
+            "          -m conntrack --ctstate INVALID -j DROP (without a NAT rule, it keeps conntrack on).",
             "  replay  a generated capture file (LINUX_SLL2, min(--packets, 4000000) packets over --connections",
             "          UDP flows, default 1000, each packet followed by its answer) read, run through the",
             "          gateway and written to one pcap per output device; an untimed pass warms the JIT.",
@@ -55,7 +56,8 @@ final class BenchCommand implements Callable<Integer> {
     Integer connections;
 
     @Option(names = "--snat", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "MASQUERADE out of the WAN device (default on; --no-snat: no nat rule)")
+            description = "MASQUERADE out of the WAN device (default on; --no-snat: no nat rule, and"
+                    + " -A FORWARD -m conntrack --ctstate INVALID -j DROP keeps conntrack registered)")
     boolean snat;
 
     @Option(names = "--threads", defaultValue = "1", description = "worker threads, each owning a shard of the flows (default ${DEFAULT-VALUE})")

@@ -19,6 +19,9 @@ import java.util.SplittableRandom;
  * 203.0.113.254), ip_forward=1, conntrack (and NAT's by-source table) presized for the workload, optionally MASQUERADE out of
  * eth1 and a FORWARD chain of {@code filterRules} rules no benchmark packet matches (kube-proxy
  * style: {@code -d 172.16.x.y/32 -p udp --dport 53 -j DROP}), then the ACCEPT policy.
+ * Without MASQUERADE, the stateful firewall's usual first rule, {@code -A FORWARD -m conntrack
+ * --ctstate INVALID -j DROP}, is what registers conntrack (the kernel runs it only while a rule
+ * needs it: nf_ct_netns_get), so the flows are still tracked.
  * Transmitted packets are counted, and a hook may look at them.
  */
 public final class Gateway {
@@ -59,8 +62,11 @@ public final class Gateway {
         if (snat) {
             rules.append("*nat\n-A POSTROUTING -o eth1 -j MASQUERADE\nCOMMIT\n");
         }
-        if (filterRules > 0) {
+        if (!snat || filterRules > 0) {
             rules.append("*filter\n");
+            if (!snat) {
+                rules.append("-A FORWARD -m conntrack --ctstate INVALID -j DROP\n");
+            }
             for (int i = 0; i < filterRules; i++) {
                 rules.append("-A FORWARD -d 172.16.").append(i >>> 8 & 0xff).append('.').append(i & 0xff)
                         .append("/32 -p udp --dport 53 -j DROP\n");
