@@ -125,27 +125,21 @@ public final class Ruleset {
      * ({@link Match#needsConntrack}, {@link Target#needsConntrack}): only then do conntrack's hooks run.
      */
     public boolean needsConntrack() {
-        for (Rule r : rules(tables)) {
-            if (r.target() != null && r.target().needsConntrack()) {
-                return true;
-            }
-            for (Match m : r.matches()) {
-                if (m.needsConntrack()) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return anyRule(Target::needsConntrack, Match::needsConntrack);
     }
 
     /** Whether some installed rule enables nf_defrag_ipv4 ({@link Match#needsDefrag}, {@link Target#needsDefrag}). */
     public boolean needsDefrag() {
+        return anyRule(Target::needsDefrag, Match::needsDefrag);
+    }
+
+    private boolean anyRule(java.util.function.Predicate<Target> target, java.util.function.Predicate<Match> match) {
         for (Rule r : rules(tables)) {
-            if (r.target() != null && r.target().needsDefrag()) {
+            if (r.target() != null && target.test(r.target())) {
                 return true;
             }
             for (Match m : r.matches()) {
-                if (m.needsDefrag()) {
+                if (match.test(m)) {
                     return true;
                 }
             }
