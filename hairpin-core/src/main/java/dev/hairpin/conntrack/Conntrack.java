@@ -250,6 +250,10 @@ public final class Conntrack {
     public NewFlowPrefetch newFlowPrefetch;
 
     /** Reads the tuple of the packet's own headers; false when they are truncated. */
+    public boolean tupleOf(Skb skb, long[] out) {
+        return tupleOf(skb, skb.protocol(), out);
+    }
+
     private boolean tupleOf(Skb skb, int proto, long[] out) {
         // the raw table's CT --zone template enters the key
         long k2 = Tuple.k2Of(skb.buf, skb.l4, skb.l3 + skb.len - skb.l4, proto, skb.zone);

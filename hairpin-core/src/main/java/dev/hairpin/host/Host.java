@@ -17,6 +17,11 @@ public final class Host {
     public final Sysctls sysctls = new Sysctls();
     /** listening sockets as "tcp:PORT" / "udp:PORT" (any local address) */
     public final java.util.Set<String> listening = new java.util.HashSet<>();
+
+    /** whether a socket of {@code proto} (TCP or UDP) listens on {@code port} ({@link #listening}'s key) */
+    public boolean isListening(int proto, int port) {
+        return listening.contains((proto == dev.hairpin.packet.Ipv4.PROTO_TCP ? "tcp:" : "udp:") + port);
+    }
     /** connected sockets of the host's own processes (a replay learns them from local.pcap) */
     public final Sockets sockets = new Sockets();
     /** static neighbours (ip neigh PERMANENT): address → MAC */

@@ -35,7 +35,7 @@ public final class LocalStack {
                     }
                     return;
                 }
-                if (stack.host.listening.contains("tcp:" + Ipv4.u16(b, skb.l4 + 2))) {
+                if (stack.host.isListening(Ipv4.PROTO_TCP, Ipv4.u16(b, skb.l4 + 2))) {
                     return;
                 }
                 if (unicast) {
@@ -49,7 +49,7 @@ public final class LocalStack {
                 if (Ipv4.u16(b, skb.l4 + 6) != 0 && !Checksum.verifyTransport(b, skb.l3, skb.l4, avail)) {
                     return;
                 }
-                if (skb.sk || ownedBySocket(skb, proto) || stack.host.listening.contains("udp:" + Ipv4.u16(b, skb.l4 + 2))) {
+                if (skb.sk || ownedBySocket(skb, proto) || stack.host.isListening(Ipv4.PROTO_UDP, Ipv4.u16(b, skb.l4 + 2))) {
                     return;
                 }
                 if (unicast) {

@@ -792,23 +792,20 @@ public final class Stack implements XtServices {
         if ((proto != Ipv4.PROTO_TCP && proto != Ipv4.PROTO_UDP) || skb.l3 + skb.len - skb.l4 < 4) {
             return -1;
         }
-        byte[] b = skb.buf;
-        int sport = Ipv4.u16(b, skb.l4);
-        int dport = Ipv4.u16(b, skb.l4 + 2);
-        if (host.sockets.owns(proto, skb.saddr(), sport, skb.daddr(), dport)) {
-            return 0;
-        }
-        return (flags & 2) != 0 && host.listening.contains((proto == Ipv4.PROTO_TCP ? "tcp:" : "udp:") + dport) ? 0 : -1;
+        return connectedSocket(skb, proto)
+                || (flags & 2) != 0 && host.isListening(proto, Ipv4.u16(skb.buf, skb.l4 + 2)) ? 0 : -1;
     }
 
     @Override
     public boolean tproxySocket(Skb skb, int lport) {
         int proto = skb.protocol();
+        return connectedSocket(skb, proto) || host.isListening(proto, lport);
+    }
+
+    /** a connected socket of the host's owns the packet's flow */
+    private boolean connectedSocket(Skb skb, int proto) {
         byte[] b = skb.buf;
-        if (host.sockets.owns(proto, skb.saddr(), Ipv4.u16(b, skb.l4), skb.daddr(), Ipv4.u16(b, skb.l4 + 2))) {
-            return true;
-        }
-        return host.listening.contains((proto == Ipv4.PROTO_TCP ? "tcp:" : "udp:") + lport);
+        return host.sockets.owns(proto, skb.saddr(), Ipv4.u16(b, skb.l4), skb.daddr(), Ipv4.u16(b, skb.l4 + 2));
     }
 
     @Override
@@ -818,13 +815,7 @@ public final class Stack implements XtServices {
             out[1] = conntrack.table.k2(skb.ct, 0);
             return true;
         }
-        long k2 = dev.hairpin.conntrack.Tuple.k2Of(skb.buf, skb.l4, skb.l3 + skb.len - skb.l4, skb.protocol(), skb.zone);
-        if (k2 == -1) {
-            return false;
-        }
-        out[0] = dev.hairpin.conntrack.Tuple.k1(skb.saddr(), skb.daddr());
-        out[1] = k2;
-        return true;
+        return conntrack.tupleOf(skb, out);
     }
 
     @Override
