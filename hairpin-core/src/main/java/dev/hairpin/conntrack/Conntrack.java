@@ -50,6 +50,39 @@ public final class Conntrack {
 
     public void register(L4Tracker t) {
         trackers[t.protocol()] = t;
+        stockUdp = trackers[Ipv4.PROTO_UDP] instanceof UdpTracker;
+    }
+
+    /** UDP is tracked by {@link UdpTracker} (what {@link #refreshRepliedUdp} stands for) */
+    private boolean stockUdp;
+
+    /** the status bits {@link #refreshRepliedUdp} reads: confirmed, replied, and none that changes the steps */
+    private static final int REPLIED_MASK = CtStatus.CONFIRMED | CtStatus.SEEN_REPLY | CtStatus.DYING
+            | CtStatus.FIXED_TIMEOUT | CtStatus.NAT_CLASH;
+    private static final int REPLIED = CtStatus.CONFIRMED | CtStatus.SEEN_REPLY;
+
+    /**
+     * {@link #track} of a valid UDP datagram (udp_error passed: length and checksum) of a
+     * confirmed, replied entry that is either within its stream delay or already assured: all
+     * {@link UdpTracker#packet} and nf_conntrack_in then do is nf_ct_refresh_acct() with the
+     * unreplied or the stream timeout. Does that and answers true; for any other entry (the one
+     * packet that assures a stream among them) changes nothing and answers false: the tracker
+     * proper decides.
+     */
+    public boolean refreshRepliedUdp(int ct, int dir, int len) {
+        ConntrackTable t = table;
+        int word = t.statusWord(ct);
+        if ((word & REPLIED_MASK) != REPLIED || !stockUdp) {
+            return false;
+        }
+        long now = t.now();
+        boolean stream = now > t.l4aux(ct);
+        if (stream && (word & CtStatus.ASSURED) == 0) {
+            return false;
+        }
+        t.setDeadline(ct, now + config.timeout(stream ? CtTimeout.UDP_REPLIED : CtTimeout.UDP_UNREPLIED));
+        t.account(ct, word, dir, len);
+        return true;
     }
 
     public L4Tracker tracker(int proto) {

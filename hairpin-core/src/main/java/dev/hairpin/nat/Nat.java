@@ -553,6 +553,14 @@ public final class Nat {
      * same bytes. True when it rewrote the packet.
      */
     public boolean natPacketL4(Skb skb, int hook, int proto, int status) {
+        return natPacketL4(skb, hook, proto, status, false);
+    }
+
+    /**
+     * The same, after ip_forward()'s TTL decrement when {@code decTtl} ({@link NatManip#l4}
+     * with it): true when it rewrote the packet, TTL included; false: nothing done, TTL neither.
+     */
+    public boolean natPacketL4(Skb skb, int hook, int proto, int status, boolean decTtl) {
         int manip = Manip.ofHook(hook);
         int dir = CtInfo.dir(skb.ctinfo);
         if ((status & statusBit(manip, dir)) == 0) {
@@ -564,7 +572,7 @@ public final class Nat {
         boolean src = manip == Manip.SRC;
         // the inverse of the other tuple: its ends swapped
         NatManip.l4(skb.buf, skb.l3, skb.l3 + skb.len, proto, src, src ? Tuple.dst(k1) : Tuple.src(k1),
-                src ? Tuple.dport(k2) : Tuple.sport(k2));
+                src ? Tuple.dport(k2) : Tuple.sport(k2), decTtl);
         return true;
     }
 

@@ -53,9 +53,19 @@ public final class NatManip {
      * stored once; the address's checksum term is computed once for both checksums.
      */
     public static void l4(byte[] b, int iph, int end, int proto, boolean manipSrc, int addr, int port) {
+        l4(b, iph, end, proto, manipSrc, addr, port, false);
+    }
+
+    /**
+     * {@link #l4} after ip_forward()'s ip_decrease_ttl() when {@code decTtl}: the TTL's change
+     * joins the address's in the header checksum's one update. The same bytes as the two steps:
+     * ip_decrease_ttl's end-around add and csum_replace4 agree modulo 0xFFFF, and the last step's
+     * fold never gives 0xFFFF, so the value is the one the steps give (NatManipProperties).
+     */
+    public static void l4(byte[] b, int iph, int end, int proto, boolean manipSrc, int addr, int port, boolean decTtl) {
         int h = iph + Ipv4.MIN_HEADER;
         if (end - h < 8) { // no whole ports (the fast path never has such a packet)
-            manip(b, iph, end, manipSrc, addr, port);
+            l4Short(b, iph, end, manipSrc, addr, port, decTtl);
             return;
         }
         long x = Ipv4.i64(b, iph + 8); // TTL, protocol, header checksum, saddr
@@ -64,18 +74,21 @@ public final class NatManip {
         int oldPort = manipSrc ? (int) (y >>> 16) & 0xffff : (int) y & 0xffff;
         long addrTerm = Checksum.term4(oldAddr, addr);
         // l4_manip_pkt(): the pseudo-header's address, then the port (one fold; see natTcp)
+        long l4Term = addrTerm + Checksum.term2(oldPort, port);
         if (proto == Ipv4.PROTO_TCP) {
-            if (end - h >= 20) {
-                int c = Ipv4.u16(b, h + 16);
-                Ipv4.put16(b, h + 16, Checksum.replaceTerms(c, addrTerm + Checksum.term2(oldPort, port)));
-            }
+            tcpCheck(b, h, end, l4Term);
         } else {
             int c = Ipv4.u16(b, h + 6);
             if (c != 0) { // 0: no checksum, left alone (no store)
-                Ipv4.put16(b, h + 6, Checksum.natUdpTerms(c, addrTerm + Checksum.term2(oldPort, port)));
+                Ipv4.put16(b, h + 6, Checksum.natUdpTerms(c, l4Term));
             }
         }
-        // nf_nat_ipv4_manip_pkt(): csum_replace4 of the header checksum, the address
+        // nf_nat_ipv4_manip_pkt(): csum_replace4 of the header checksum, the address; with the
+        // TTL (at least 2 here): its word (TTL, protocol) lower by 0x100, ~w + (w - 0x100) = 0xFEFF
+        if (decTtl) {
+            addrTerm += 0xFEFF;
+            x -= 1L << 56;
+        }
         long check = Checksum.replaceTerms((int) (x >>> 32) & 0xffff, addrTerm);
         if (manipSrc) {
             x = x & 0xffff_0000_0000_0000L | check << 32 | addr & 0xffff_ffffL;
@@ -86,6 +99,21 @@ public final class NatManip {
         }
         Ipv4.put64(b, iph + 8, x);
         Ipv4.put64(b, iph + 16, y);
+    }
+
+    /** {@link #l4} of a datagram without whole ports: the steps one by one */
+    private static void l4Short(byte[] b, int iph, int end, boolean manipSrc, int addr, int port, boolean decTtl) {
+        if (decTtl) {
+            Ipv4.decreaseTtl(b, iph);
+        }
+        manip(b, iph, end, manipSrc, addr, port);
+    }
+
+    /** a whole TCP header's checksum after the changes {@code terms} sums */
+    private static void tcpCheck(byte[] b, int h, int end, long terms) {
+        if (end - h >= 20) {
+            Ipv4.put16(b, h + 16, Checksum.replaceTerms(Ipv4.u16(b, h + 16), terms));
+        }
     }
 
     /**

@@ -100,7 +100,9 @@ final class FastPath {
         }
         // udp_error / tcp_error's checksum, summed here where the header is at hand (pure: a
         // failing one is left to the full path, INVALID there). UDP's 0 means none.
-        boolean verify = conntrack.config.checksum && (proto == Ipv4.PROTO_TCP || Ipv4.u16(b, l4 + 6) != 0);
+        // UDP's length and checksum words (udp_error), read as one
+        int uw = proto == Ipv4.PROTO_UDP ? Ipv4.i32(b, l4 + 4) : 0;
+        boolean verify = conntrack.config.checksum && (proto == Ipv4.PROTO_TCP || (uw & 0xffff) != 0);
         if (verify && !Checksum.verifyTransport(b, l4, l4len, saddr, daddr, proto)) {
             return false;
         }
@@ -113,25 +115,32 @@ final class FastPath {
         // the hook's rule parameters (XtParam) are set only where a table runs
         skb.hook = Hooks.PRE_ROUTING;
         conntrack.attach(skb, ct, ctinfo);
-        skb.csumValid = verify;
-        int v = conntrack.track(skb, ct, proto, Hooks.PRE_ROUTING);
-        skb.csumValid = false;
-        if (v == Conntrack.REPEAT) {
-            // the tracker killed the entry (a SYN reopening a closed one): a fresh entry, maybe in
-            // the same slot (ct == skb.ct again), whose first packet takes the full way
-            stack.resumeAfterConntrack(skb, conntrack.in(skb, Hooks.PRE_ROUTING));
-            return true;
-        }
-        if (v != Verdict.NF_ACCEPT || skb.ct != ct) {
-            stack.resumeAfterConntrack(skb, v);
-            return true;
+        int v;
+        // a replied UDP entry's valid datagram only refreshes it (unless it assures it); else the tracker
+        int ulen = uw >>> 16;
+        if (proto != Ipv4.PROTO_UDP || ulen > l4len || ulen < 8 || !conntrack.refreshRepliedUdp(ct, node & 1, tot)) {
+            skb.csumValid = verify;
+            v = conntrack.track(skb, ct, proto, Hooks.PRE_ROUTING);
+            skb.csumValid = false;
+            if (v == Conntrack.REPEAT) {
+                // the tracker killed the entry (a SYN reopening a closed one): a fresh entry, maybe in
+                // the same slot (ct == skb.ct again), whose first packet takes the full way
+                stack.resumeAfterConntrack(skb, conntrack.in(skb, Hooks.PRE_ROUTING));
+                return true;
+            }
+            if (v != Verdict.NF_ACCEPT || skb.ct != ct) {
+                stack.resumeAfterConntrack(skb, v);
+                return true;
+            }
         }
         // mangle: no rules; nat: an established packet only gets its manip (nf_nat_inet_fn).
         // The NAT bits read once: only NAT's own setup (a first packet's) changes them.
         int status = conntrack.status(ct);
         int rs = saddr;
         int rd = daddr;
-        if (stack.nat.natPacketL4(skb, Hooks.PRE_ROUTING, proto, status)) {
+        // PREROUTING's manip is the destination's: DST_NAT for an original packet, SRC_NAT's undoing for a reply
+        int preBit = (node & 1) == 0 ? CtStatus.DST_NAT : CtStatus.SRC_NAT;
+        if ((status & preBit) != 0 && stack.nat.natPacketL4(skb, Hooks.PRE_ROUTING, proto, status)) {
             rs = Ipv4.saddr(b, l3);
             rd = Ipv4.daddr(b, l3);
         }
@@ -152,9 +161,12 @@ final class FastPath {
             stack.forward(skb);
             return true;
         }
-        Ipv4.decreaseTtl(b, l3);
         skb.hook = Hooks.FORWARD;
-        if ((fwdSkip & FILTER) == 0) {
+        // ip_decrease_ttl(): where no rule looks at the packet before POSTROUTING's manip, the
+        // TTL is decreased in that manip's one header update (the same bytes)
+        boolean ttlDue = (fwdSkip & FILTER) != 0;
+        if (!ttlDue) {
+            Ipv4.decreaseTtl(b, l3);
             stack.setHook(skb, Hooks.FORWARD, in, out);
             v = tables.run(Tables.FILTER, Hooks.FORWARD, skb, stack.par);
             if (v != Verdict.NF_ACCEPT) {
@@ -168,11 +180,18 @@ final class FastPath {
         int masq = table.masqIndex(ct);
         if ((skip[Hooks.POST_ROUTING] & 1 << Tables.MANGLE) == 0 || out.isLoopback()
                 || masq != 0 && ctinfo == CtInfo.ESTABLISHED && masq != out.ifindex) {
+            if (ttlDue) {
+                Ipv4.decreaseTtl(b, l3);
+            }
             stack.postRouting(skb);
             return true;
         }
         skb.hook = Hooks.POST_ROUTING;
-        stack.nat.natPacketL4(skb, Hooks.POST_ROUTING, proto, status);
+        // POSTROUTING's manip is the source's: SRC_NAT for an original packet, DST_NAT's undoing for a reply
+        int postBit = (node & 1) == 0 ? CtStatus.SRC_NAT : CtStatus.DST_NAT;
+        if (((status & postBit) == 0 || !stack.nat.natPacketL4(skb, Hooks.POST_ROUTING, proto, status, ttlDue)) && ttlDue) {
+            Ipv4.decreaseTtl(b, l3);
+        }
         v = conntrack.confirm(skb);
         if (v != Verdict.NF_ACCEPT) {
             stack.finish(skb, v, "POSTROUTING");

@@ -30,6 +30,21 @@ class NatManipProperties {
         assertThat(p).as(Arrays.toString(want)).isEqualTo(want);
     }
 
+    /** ip_forward's ip_decrease_ttl(), then the manip: the same bytes as l4 with the TTL folded in */
+    @Property(tries = 5000)
+    void l4WithTheTtlEqualsDecreaseTtlThenTheSteps(@ForAll long seed, @ForAll boolean src, @ForAll boolean tcp) {
+        Random r = new Random(seed);
+        byte[] p = packet(r, tcp);
+        p[8] = (byte) (r.nextInt(4) == 0 ? 2 : 2 + r.nextInt(254)); // ip_forward drops TTL 1 before
+        int addr = edgy32(r);
+        int port = r.nextInt(4) == 0 ? (r.nextBoolean() ? 0 : 0xffff) : r.nextInt(0x10000);
+        byte[] want = p.clone();
+        Ipv4.decreaseTtl(want, 0);
+        kernelSteps(want, tcp, src, addr, port);
+        NatManip.l4(p, 0, p.length, tcp ? Ipv4.PROTO_TCP : Ipv4.PROTO_UDP, src, addr, port, true);
+        assertThat(p).as(Arrays.toString(want)).isEqualTo(want);
+    }
+
     @Property(tries = 2000)
     void l4EqualsTheGeneralManip(@ForAll long seed, @ForAll boolean src, @ForAll boolean tcp) {
         Random r = new Random(seed);
