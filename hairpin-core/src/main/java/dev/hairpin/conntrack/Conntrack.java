@@ -491,14 +491,18 @@ public final class Conntrack {
         if (ct < 0) {
             return;
         }
-        for (int i = heldTop - 1; i >= 0; i--) {
-            if (held[i] == ct) {
-                held[i] = held[--heldTop];
-                break;
+        if (heldTop == 1 && held[0] == ct) { // the one packet in flight (every FastPath packet)
+            heldTop = 0;
+        } else {
+            for (int i = heldTop - 1; i >= 0; i--) {
+                if (held[i] == ct) {
+                    held[i] = held[--heldTop];
+                    break;
+                }
             }
-        }
-        if (isHeld(ct)) {
-            return;
+            if (isHeld(ct)) {
+                return;
+            }
         }
         int st = table.status(ct);
         if ((st & CtStatus.CONFIRMED) == 0 || (st & CtStatus.DYING) != 0) {
@@ -607,7 +611,11 @@ public final class Conntrack {
         if (ct < 0) {
             return Verdict.NF_ACCEPT;
         }
-        int st = table.status(ct);
+        int word = table.statusWord(ct);
+        if ((word & (CtStatus.CONFIRMED | CACHED_EVENTS)) == CtStatus.CONFIRMED) {
+            return Verdict.NF_ACCEPT; // confirmed, no event cached: nothing to deliver
+        }
+        int st = word & 0xffff;
         if ((st & CtStatus.CONFIRMED) == 0) {
             if (CtInfo.dir(skb.ctinfo) != 0) {
                 return Verdict.NF_ACCEPT; // REJECT's replies ride an unconfirmed entry
@@ -621,6 +629,9 @@ public final class Conntrack {
         deliverCachedEvents(ct);
         return Verdict.NF_ACCEPT;
     }
+
+    /** the status word's cached event bits (ConntrackTable's layout) */
+    private static final int CACHED_EVENTS = 0x7fff << ConntrackTable.EVENT_SHIFT;
 
     /** {@code st}: the entry's status word (nothing below changes it before the insert) */
     private int confirmNew(Skb skb, int ct, int st) {
