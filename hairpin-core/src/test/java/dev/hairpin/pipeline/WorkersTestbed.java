@@ -114,6 +114,18 @@ final class WorkersTestbed {
         return ip(proto, src, dst, 0, l4);
     }
 
+    /** a TCP SYN (data offset 5, window 64240) */
+    static byte[] tcpSyn(int src, int dst, int sport, int dport, int seq) {
+        byte[] t = new byte[20];
+        Ipv4.put16(t, 0, sport);
+        Ipv4.put16(t, 2, dport);
+        Ipv4.put32(t, 4, seq);
+        t[12] = 0x50;
+        t[13] = 0x02;
+        Ipv4.put16(t, 14, 64240);
+        return ip(Ipv4.PROTO_TCP, src, dst, 0, t);
+    }
+
     static byte[] icmpQuery(int type, int src, int dst, int id, int seq) {
         byte[] m = new byte[16];
         m[0] = (byte) type;
