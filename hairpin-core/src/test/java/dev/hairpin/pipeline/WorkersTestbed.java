@@ -101,7 +101,7 @@ final class WorkersTestbed {
         Ipv4.put16(u, 2, dport);
         Ipv4.put16(u, 4, u.length);
         for (int i = 0; i < payload; i++) {
-            u[8 + i] = (byte) (i * 7 + sport);
+            u[8 + i] = (byte) (i * 7 + payload);
         }
         return ip(Ipv4.PROTO_UDP, src, dst, 0, u);
     }
