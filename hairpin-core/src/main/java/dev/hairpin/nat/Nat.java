@@ -40,6 +40,9 @@ public final class Nat {
 
         /** the entry's binding for one manip is made (its reply tuple may now point elsewhere) */
         void bound(int ct);
+
+        /** whether another worker's entry has this reply tuple (one whose reply could not be made home) */
+        boolean takenElsewhere(long rk1, long rk2);
     }
 
     /**
@@ -271,7 +274,13 @@ public final class Nat {
     /** nf_nat_used_tuple(): is the reply of this candidate already someone's tuple? */
     private boolean usedTuple(long k1, long k2, int ct) {
         long rk2 = Tuple.invertK2(k2);
-        return conntrack.tupleTaken(Tuple.invertK1(k1), rk2, ct);
+        return conntrack.tupleTaken(Tuple.invertK1(k1), rk2, ct) || owner != null && elsewhere(k1, k2);
+    }
+
+    /** with several workers: the candidate's reply is another worker's entry's (see {@link Owner#takenElsewhere}) */
+    private boolean elsewhere(long k1, long k2) {
+        long rk2 = Tuple.invertK2(k2);
+        return rk2 != -1 && owner.takenElsewhere(Tuple.invertK1(k1), rk2);
     }
 
     /**
@@ -282,6 +291,9 @@ public final class Nat {
     private boolean usedTupleNew(long k1, long k2, int ct) {
         if (!usedTuple(k1, k2, ct)) {
             return false;
+        }
+        if (owner != null && elsewhere(k1, k2)) {
+            return true; // not this flow seen from the other side: that would be on this worker
         }
         int proto = Tuple.proto(k2);
         if (proto != Ipv4.PROTO_UDP && proto != 136) { // allow_clash: udp, udplite
@@ -313,7 +325,7 @@ public final class Nat {
      */
     private boolean usedTupleHarder(long k1, long k2, int ct, int attemptsLeft) {
         if (attemptsLeft > HARDER_THRESH || Tuple.proto(k2) != Ipv4.PROTO_TCP
-                || conntrack.l4state(ct) != TcpState.SYN_SENT) {
+                || conntrack.l4state(ct) != TcpState.SYN_SENT || owner != null && elsewhere(k1, k2)) {
             return usedTuple(k1, k2, ct);
         }
         int node = conntrack.findLive(Tuple.invertK1(k1), Tuple.invertK2(k2));

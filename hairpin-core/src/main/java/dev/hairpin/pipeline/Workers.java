@@ -217,6 +217,15 @@ public final class Workers {
             }
         }
 
+        @Override
+        public boolean takenElsewhere(long rk1, long rk2) {
+            if (directory.towards(Rss.ofTuple(rk1, rk2, n)) == 0) {
+                return false;
+            }
+            int o = directory.owner(probe.set(rk1, rk2));
+            return o >= 0 && o != w;
+        }
+
         /** the entry is freed: out of the directory */
         private void freed(int ct) {
             if (registered.isEmpty()) {
