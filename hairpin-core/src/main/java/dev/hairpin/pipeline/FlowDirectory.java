@@ -57,8 +57,9 @@ final class FlowDirectory {
         }
     }
 
-    void remove(long k1, long k2, int target) {
-        if (owners.remove(new Key(k1, k2)) != null) {
+    /** the owner's entry with that reply tuple is gone (another worker's registration of it stays) */
+    void remove(long k1, long k2, int owner, int target) {
+        if (owners.remove(new Key(k1, k2), owner)) {
             towards.decrementAndGet(target);
         }
     }

@@ -209,7 +209,7 @@ public final class Workers {
                     return;
                 }
                 registered.remove(ct);
-                directory.remove(old[0], old[1], (int) old[2]);
+                directory.remove(old[0], old[1], w, (int) old[2]);
             }
             if (target != w) {
                 registered.put(ct, new long[] {rk1, rk2, target});
@@ -233,7 +233,7 @@ public final class Workers {
             }
             long[] old = registered.remove(ct);
             if (old != null) {
-                directory.remove(old[0], old[1], (int) old[2]);
+                directory.remove(old[0], old[1], w, (int) old[2]);
             }
         }
 
