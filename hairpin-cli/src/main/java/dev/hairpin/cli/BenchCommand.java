@@ -4,6 +4,8 @@ import dev.hairpin.workload.CaptureReplay;
 import dev.hairpin.workload.Driver;
 import dev.hairpin.workload.Gateway;
 import dev.hairpin.workload.TcpMix;
+import dev.hairpin.workload.UdpFlows;
+import dev.hairpin.pipeline.Workers;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
@@ -45,8 +47,10 @@ import picocli.CommandLine.Option;
             "(the conntrack and NAT arrays as allocated, index and timer wheel included, divided by entries),",
             "heap_bytes_per_entry (heap growth after a GC, G1's region rounding included), p50/p99 latency",
             "of a 32-packet batch.",
-            "With --threads T, flows are split into T shards (flow k to shard k mod T; both directions of",
-            "a flow stay in its shard), each with its own gateway and conntrack on its own thread.",
+            "With --threads T (udp, filter), the engine is T workers (dev.hairpin.pipeline.Workers), each a",
+            "gateway with its own conntrack on its own thread; each worker's driver sends only the packets",
+            "RSS dispatches to it (pipeline.Rss, a symmetric hash), replies included: NAT chooses ports whose",
+            "replies come back to the choosing worker (checked for every reply).",
             ""})
 final class BenchCommand implements Callable<Integer> {
     @Option(names = "--workload", defaultValue = "udp", description = "udp, create, tcp, filter, replay or table (default ${DEFAULT-VALUE})")
@@ -174,13 +178,13 @@ final class BenchCommand implements Callable<Integer> {
          */
         final long[] pad;
 
-        Shard(int total, int w, boolean snatOn, int filterRules) {
-            flows = total / threads + (w < total % threads ? 1 : 0);
+        Shard(int[] ids, int total, int w, boolean snatOn, int filterRules) {
+            flows = ids == null ? total : ids.length;
             gw = new Gateway(flows, snatOn, filterRules);
             gw.clock(T0);
             driver = new Driver(gw, snatOn, prefetch);
-            driver.stride = threads;
-            driver.offset = w;
+            driver.ids = ids;
+            driver.worker = w;
             pad = new long[32];
         }
     }
@@ -190,11 +194,42 @@ final class BenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("fewer connections than threads");
         }
         List<Shard> shards = new ArrayList<>();
+        // one worker: every flow, numbered as the driver counts (no id array)
+        int[][] ids = threads == 1 ? new int[][] {null} : UdpFlows.byWorker(n, threads);
         for (int w = 0; w < threads; w++) {
-            shards.add(new Shard(n, w, snatOn, filterRules));
+            if (ids[w] != null && ids[w].length == 0) {
+                throw new IllegalArgumentException("no connection dispatched to worker " + w + " of " + threads);
+            }
+            shards.add(new Shard(ids[w], n, w, snatOn, filterRules));
+        }
+        Workers workers = new Workers(threads, w -> shards.get(w).gw.stack);
+        for (Shard s : shards) {
+            s.driver.workers = workers;
         }
         long heapEmpty = usedHeap();
-        parallel(shards, s -> s.driver.createUdp(0, s.flows, true));
+        if (threads == 1) {
+            parallel(shards, s -> s.driver.createUdp(0, s.flows, true));
+        } else {
+            // originals first, each one's NAT port noted as it leaves; then the answers to those ports
+            parallel(shards, s -> {
+                int[] ports = new int[s.flows];
+                int[] next = {0};
+                s.gw.tap = (skb, out, nexthop) -> {
+                    if (out == s.gw.wan) {
+                        ports[next[0]++] = dev.hairpin.packet.Ipv4.u16(skb.buf, skb.l4);
+                    }
+                };
+                s.driver.createUdp(0, s.flows, false);
+                s.gw.tap = null;
+                if (next[0] != s.flows) {
+                    throw new IllegalStateException("bench: " + next[0] + " of " + s.flows + " originals left worker " + s.driver.worker);
+                }
+                s.driver.replyUdp(0, s.flows, ports);
+            });
+        }
+        if (workers.handedOff() != 0 || workers.foreignFlows() != 0) {
+            throw new IllegalStateException("bench: " + workers.foreignFlows() + " flows not home, " + workers.handedOff() + " handoffs");
+        }
         long heapFull = usedHeap();
         int entries = 0;
         long footprint = 0;

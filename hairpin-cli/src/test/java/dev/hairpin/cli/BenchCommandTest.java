@@ -24,6 +24,8 @@ class BenchCommandTest {
             "udp    | --workload udp --connections 1000 --packets 64000",
             "udp    | --workload udp --connections 1000 --packets 64000 --no-snat",
             "udp    | --workload udp --connections 2000 --packets 64000 --threads 2",
+            "udp    | --workload udp --connections 3000 --packets 64000 --threads 3 --no-snat",
+            "filter | --workload filter --rules 10 --packets 64000 --threads 2",
             "filter | --workload filter --rules 10 --packets 64000",
             "create | --workload create --connections 5000",
             "tcp    | --workload tcp --packets 64000",
@@ -44,7 +46,8 @@ class BenchCommandTest {
         JsonNode r = new ObjectMapper().readTree(lines[lines.length - 1]);
         assertThat(r.get("workload").asText()).isEqualTo(workload);
         assertThat(r.get("snat").asBoolean()).isEqualTo(!args.contains("--no-snat") && !workload.equals("filter"));
-        assertThat(r.get("threads").asInt()).isEqualTo(args.contains("--threads 2") ? 2 : 1);
+        java.util.regex.Matcher t = java.util.regex.Pattern.compile("--threads (\\d+)").matcher(args);
+        assertThat(r.get("threads").asInt()).isEqualTo(t.find() ? Integer.parseInt(t.group(1)) : 1);
         assertThat(r.get("packets").asLong()).isPositive();
         assertThat(r.get("mpps").asDouble()).isPositive();
         assertThat(r.get("ns_per_packet").asDouble()).isPositive();

@@ -26,6 +26,24 @@ public final class Nat {
     public RandomGenerator random;
     /** a replay's view of what the kernel chose where it chose at random; null in lab/gateway */
     public Adopter adopter;
+    /**
+     * With several workers ({@code dev.hairpin.pipeline.Workers}): which candidate tuples this
+     * worker may choose (their replies come home to it) and who hears of each binding; null with
+     * one worker, where every tuple is home and the search is exactly the kernel's.
+     */
+    public Owner owner;
+
+    /** NAT port ownership across workers (see {@link #owner}) */
+    public interface Owner {
+        /** whether a packet with this tuple (or its inverse) is dispatched to this worker */
+        boolean home(long k1, long k2);
+
+        /** the entry's binding for one manip is made (its reply tuple may now point elsewhere) */
+        void bound(int ct);
+
+        /** whether another worker's entry has this reply tuple (one whose reply could not be made home) */
+        boolean takenElsewhere(long rk1, long rk2);
+    }
 
     /**
      * nf_nat_bysource: original (src addr, src port, proto, zone) → entries, newest first. The
@@ -138,6 +156,9 @@ public final class Nat {
             lastSrcAddr = Tuple.src(nt[0]);
         }
         conntrack.setStatus(ct, bits); // nothing above reads them
+        if (owner != null) {
+            owner.bound(ct);
+        }
         return Verdict.NF_ACCEPT;
     }
 
@@ -162,7 +183,27 @@ public final class Nat {
             return Verdict.NF_ACCEPT;
         }
         int ip = manip == Manip.SRC ? Tuple.dst(rk1) : Tuple.src(rk1);
-        return setupInfo(ct, NatRange.MAP_IPS, ip, ip, 0, 0, 0, manip);
+        if (owner == null) {
+            return setupInfo(ct, NatRange.MAP_IPS, ip, ip, 0, 0, 0, manip);
+        }
+        nullBinding = true; // keeps the tuple as the kernel does, home or not
+        try {
+            return setupInfo(ct, NatRange.MAP_IPS, ip, ip, 0, 0, 0, manip);
+        } finally {
+            nullBinding = false;
+        }
+    }
+
+    /** a null binding is being set up: with several workers its unaltered tuple is kept even when not home */
+    private boolean nullBinding;
+
+    /**
+     * Whether this worker may keep a candidate the kernel would keep: always with one worker
+     * ({@link #owner} null) and for a null binding (an un-NATed tuple is home by the dispatch's
+     * symmetry; one kept after an earlier manip is a flow whose reply cannot be made home)
+     */
+    private boolean home(long k1, long k2) {
+        return owner == null || nullBinding || owner.home(k1, k2);
     }
 
     private boolean has(int flag) {
@@ -176,11 +217,11 @@ public final class Nat {
         boolean randomAll = has(NatRange.PROTO_RANDOM_ALL);
         if (manip == Manip.SRC && !randomAll) {
             if (inRange(k1, k2)) {
-                if (!usedTupleNew(k1, k2, ct)) {
+                if (!usedTupleNew(k1, k2, ct) && home(k1, k2)) {
                     return set(k1, k2);
                 }
             } else if (findAppropriateSrc(k1, k2)) {
-                if (!usedTuple(result[0], result[1], ct)) {
+                if (!usedTuple(result[0], result[1], ct) && home(result[0], result[1])) {
                     return result;
                 }
             }
@@ -189,10 +230,10 @@ public final class Nat {
         if (!randomAll) {
             if (has(NatRange.PROTO_SPECIFIED)) {
                 if (!has(NatRange.PROTO_OFFSET) && protoInRange(k2, manip)
-                        && (rMinProto == rMaxProto || !usedTuple(k1, k2, ct))) {
+                        && (rMinProto == rMaxProto || !usedTuple(k1, k2, ct) && home(k1, k2))) {
                     return set(k1, k2);
                 }
-            } else if (!usedTuple(k1, k2, ct)) {
+            } else if (!usedTuple(k1, k2, ct) && home(k1, k2)) {
                 return set(k1, k2);
             }
         }
@@ -233,7 +274,13 @@ public final class Nat {
     /** nf_nat_used_tuple(): is the reply of this candidate already someone's tuple? */
     private boolean usedTuple(long k1, long k2, int ct) {
         long rk2 = Tuple.invertK2(k2);
-        return conntrack.tupleTaken(Tuple.invertK1(k1), rk2, ct);
+        return conntrack.tupleTaken(Tuple.invertK1(k1), rk2, ct) || owner != null && elsewhere(k1, k2);
+    }
+
+    /** with several workers: the candidate's reply is another worker's entry's (see {@link Owner#takenElsewhere}) */
+    private boolean elsewhere(long k1, long k2) {
+        long rk2 = Tuple.invertK2(k2);
+        return rk2 != -1 && owner.takenElsewhere(Tuple.invertK1(k1), rk2);
     }
 
     /**
@@ -244,6 +291,9 @@ public final class Nat {
     private boolean usedTupleNew(long k1, long k2, int ct) {
         if (!usedTuple(k1, k2, ct)) {
             return false;
+        }
+        if (owner != null && elsewhere(k1, k2)) {
+            return true; // not this flow seen from the other side: that would be on this worker
         }
         int proto = Tuple.proto(k2);
         if (proto != Ipv4.PROTO_UDP && proto != 136) { // allow_clash: udp, udplite
@@ -275,7 +325,7 @@ public final class Nat {
      */
     private boolean usedTupleHarder(long k1, long k2, int ct, int attemptsLeft) {
         if (attemptsLeft > HARDER_THRESH || Tuple.proto(k2) != Ipv4.PROTO_TCP
-                || conntrack.l4state(ct) != TcpState.SYN_SENT) {
+                || conntrack.l4state(ct) != TcpState.SYN_SENT || owner != null && elsewhere(k1, k2)) {
             return usedTuple(k1, k2, ct);
         }
         int node = conntrack.findLive(Tuple.invertK1(k1), Tuple.invertK2(k2));
@@ -414,6 +464,14 @@ public final class Nat {
         } else {
             off = 0;
         }
+        if (owner != null && size > 1) {
+            long[] r = searchHome(k1, k2, icmp, manip, ct, min, size, off);
+            if (r != null) {
+                return r;
+            }
+            // no free home candidate: the kernel's search; the flow's reply lands elsewhere and
+            // is handed over (Workers)
+        }
         int attempts = Math.min(size, MAX_ATTEMPTS);
         long cand = k2;
         while (true) {
@@ -425,6 +483,35 @@ public final class Nat {
             }
             if (attempts >= size || attempts < 16) {
                 return set(k1, cand);
+            }
+            attempts /= 2;
+            off = random.nextInt(65536);
+        }
+    }
+
+    /**
+     * The port search of {@link #l4UniqueTuple} with several workers: the same walk from the same
+     * offset, but a candidate whose reply would be dispatched to another worker is passed over
+     * without counting as an attempt (the kernel's {@code attempts} budget, its halving and its
+     * random restarts apply to home candidates); at most {@code size} candidates are looked at
+     * per round. Null when no home candidate was free.
+     */
+    private long[] searchHome(long k1, long k2, boolean icmp, int manip, int ct, int min, int size, int off) {
+        int attempts = Math.min(size, MAX_ATTEMPTS);
+        while (true) {
+            int tried = 0;
+            for (int walked = 0; walked < size && tried < attempts; walked++, off = (off + 1) & 0xffff) {
+                long cand = withKey(k2, icmp, manip, min + off % size);
+                if (!owner.home(k1, cand)) {
+                    continue;
+                }
+                tried++;
+                if (!usedTupleHarder(k1, cand, ct, attempts - tried + 1)) {
+                    return set(k1, cand);
+                }
+            }
+            if (attempts >= size || attempts < 16) {
+                return null;
             }
             attempts /= 2;
             off = random.nextInt(65536);

@@ -82,6 +82,39 @@ public final class Stack implements XtServices {
         defrag.onExpire = this::fragmentsExpired;
     }
 
+    /**
+     * With several workers ({@link Workers}): takes a datagram another worker owns before this
+     * one's hooks see it. Asked only where a new entry could be made: after FastPath's lookup
+     * missed, and on the full path (a packet FastPath does not take, or a datagram just
+     * reassembled). Null with one worker.
+     */
+    public Steering steering;
+
+    /** see {@link #steering} */
+    public interface Steering {
+        /** true when the datagram went to another worker (this one forgets it) */
+        boolean steal(Skb skb);
+    }
+
+    /**
+     * ip_rcv() from nf_defrag_ipv4 on, for a datagram another worker reassembled (skb's
+     * {@code fragMaxSize} and {@code fragList} set, as {@code gatherFrags} leaves them): the
+     * hooks from raw on, as if this worker had reassembled it.
+     */
+    public void receiveReassembled(Skb skb) {
+        if (trace != null) {
+            trace.begin(skb);
+        }
+        skb.zone = 0;
+        readSkips();
+        int v = preRouting(skb);
+        if (v != Verdict.NF_ACCEPT) {
+            finish(skb, v, "PREROUTING");
+            return;
+        }
+        routeInput(skb);
+    }
+
     /** The simulated clock moved to {@code now}: conntrack timers, then fragment queues (ip_expire). */
     public void advance(long now) {
         conntrack.advance(now);
@@ -176,6 +209,9 @@ public final class Stack implements XtServices {
         if (Ipv4.isFragment(b, skb.l3) && tables.defragNeeded() && !gatherFrags(skb, DEFRAG_IN)) {
             return;
         }
+        if (steering != null && steering.steal(skb)) {
+            return;
+        }
         readSkips();
         int v = preRouting(skb);
         if (v != Verdict.NF_ACCEPT) {
@@ -193,6 +229,9 @@ public final class Stack implements XtServices {
      * that order (a bad header or a fragment of a new flow still goes ip_rcv's way).
      */
     private void firstPacket(Skb skb) {
+        if (steering != null && steering.steal(skb)) {
+            return;
+        }
         skb.len = Ipv4.totLen(skb.buf, skb.l3); // trim link-layer padding
         skb.l4 = skb.l3 + Ipv4.MIN_HEADER;
         skb.fragMaxSize = 0;

@@ -2,6 +2,7 @@ package dev.hairpin.workload;
 
 import dev.hairpin.host.NetDevice;
 import dev.hairpin.packet.Skb;
+import dev.hairpin.pipeline.Workers;
 
 /**
  * Feeds a {@link Gateway} in batches of {@link #BATCH} packets over reused buffers, as a NIC
@@ -26,6 +27,11 @@ public final class Driver {
     /** this driver's share of the flows: flow number k * stride + offset (a shard of a multi-worker run) */
     public int stride = 1;
     public int offset;
+    /** this driver's flows by number (a worker's share by RSS, {@link UdpFlows#byWorker}); null: by stride and offset */
+    public int[] ids;
+    /** the engine this driver's worker belongs to, and which worker (null: {@code gw.stack} alone) */
+    public Workers workers;
+    public int worker;
 
     public Driver(Gateway gw, boolean snat, boolean prefetch) {
         this.gw = gw;
@@ -39,7 +45,7 @@ public final class Driver {
     /** Creates UDP flows [from, to): the first packet, and with {@code replies} the answer (ESTABLISHED). */
     public void createUdp(int from, int to, boolean replies) {
         for (int k = from; k < to; k++) {
-            int i = k * stride + offset;
+            int i = flow(k);
             UdpFlows.original(i, slot(gw.lan), 0);
             lens[fill++] = UdpFlows.LEN;
             if (fill == BATCH) {
@@ -60,7 +66,7 @@ public final class Driver {
     public int udpBatch(int first, int n) {
         int i = first;
         if (headers == null || headers.length != n * UdpFlows.HEADER_WORDS) {
-            headers = UdpFlows.originalHeaders(n, stride, offset); // once, in the untimed pass
+            headers = ids != null ? UdpFlows.originalHeaders(ids, n) : UdpFlows.originalHeaders(n, stride, offset); // once, untimed
         }
         for (int k = 0; k < BATCH; k++) {
             int f = fill;
@@ -68,7 +74,7 @@ public final class Driver {
             if (udpShape[f]) {
                 UdpFlows.putHeader(b, 0, headers, i * UdpFlows.HEADER_WORDS);
             } else {
-                UdpFlows.original(i * stride + offset, b, 0);
+                UdpFlows.original(flow(i), b, 0);
                 udpShape[f] = true;
             }
             lens[fill++] = UdpFlows.LEN;
@@ -94,6 +100,32 @@ public final class Driver {
         return c + BATCH / TcpMix.PACKETS_PER_CONNECTION;
     }
 
+    /** flow number of this driver's k-th flow */
+    private int flow(int k) {
+        return ids != null ? ids[k] : k * stride + offset;
+    }
+
+    /**
+     * The servers' answers to flows [from, to) of this driver, each to the port its original
+     * left with ({@code dports[k]}, as NAT chose it); each must be dispatched to this driver's
+     * worker, as NAT port ownership promises (else IllegalStateException).
+     */
+    public void replyUdp(int from, int to, int[] dports) {
+        for (int k = from; k < to; k++) {
+            byte[] b = slot(gw.wan);
+            UdpFlows.replyTo(flow(k), snat, dports[k], b, 0);
+            if (workers != null && workers.workerOf(b, 0, UdpFlows.LEN) != worker) {
+                throw new IllegalStateException("reply of flow " + flow(k) + " to port " + dports[k] + " is not dispatched to worker " + worker);
+            }
+            udpShape[fill] = false;
+            lens[fill++] = UdpFlows.LEN;
+            if (fill == BATCH) {
+                flush();
+            }
+        }
+        flush();
+    }
+
     private byte[] slot(NetDevice in) {
         ins[fill] = in;
         return bufs[fill];
@@ -107,7 +139,15 @@ public final class Driver {
             s.set(bufs[k], 0, lens[k]);
             s.in = ins[k];
         }
-        if (prefetch) {
+        if (workers != null) {
+            if (prefetch) {
+                workers.receive(worker, skbs, n);
+            } else {
+                for (int k = 0; k < n; k++) {
+                    workers.receive(worker, skbs[k]);
+                }
+            }
+        } else if (prefetch) {
             gw.stack.receive(skbs, n);
         } else {
             for (int k = 0; k < n; k++) {

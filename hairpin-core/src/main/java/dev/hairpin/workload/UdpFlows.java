@@ -49,6 +49,44 @@ public final class UdpFlows {
         write(b, off, dst(i), snat ? Gateway.WAN_ADDR : src(i), 53, sport(i));
     }
 
+    /** the server's answer to flow i at the port its original left with ({@code dport}: NAT's choice) */
+    public static void replyTo(int i, boolean snat, int dport, byte[] b, int off) {
+        write(b, off, dst(i), snat ? Gateway.WAN_ADDR : src(i), 53, dport);
+    }
+
+    /**
+     * Flows [0, n) by the worker their original is dispatched to among {@code workers}
+     * ({@link dev.hairpin.pipeline.Rss}, as a NIC's RSS would spread them over its queues).
+     */
+    public static int[][] byWorker(int n, int workers) {
+        byte[] b = new byte[LEN];
+        int[] of = new int[n];
+        int[] count = new int[workers];
+        for (int i = 0; i < n; i++) {
+            original(i, b, 0);
+            count[of[i] = dev.hairpin.pipeline.Rss.workerOf(b, 0, LEN, workers)]++;
+        }
+        int[][] ids = new int[workers][];
+        for (int w = 0; w < workers; w++) {
+            ids[w] = new int[count[w]];
+            count[w] = 0;
+        }
+        for (int i = 0; i < n; i++) {
+            ids[of[i]][count[of[i]]++] = i;
+        }
+        return ids;
+    }
+
+    /** the headers of flows {@code ids[0..count)} (see {@link #originalHeaders(int, int, int)}) */
+    public static long[] originalHeaders(int[] ids, int count) {
+        long[] w = new long[count * HEADER_WORDS];
+        for (int k = 0; k < count; k++) {
+            int i = ids[k];
+            headerWords(w, k * HEADER_WORDS, src(i), dst(i), sport(i), 53);
+        }
+        return w;
+    }
+
     /** a 56-byte UDP datagram with both checksums, summed from its few varying words */
     static void write(byte[] b, int off, int saddr, int daddr, int sport, int dport) {
         header(b, off, saddr, daddr, sport, dport);
