@@ -40,6 +40,8 @@ public final class Stack implements XtServices {
     public final Host host;
     public final Conntrack conntrack;
     public final Nat nat;
+    /** the FTP helper: expectations, payload rewriting, sequence adjustment */
+    final FtpHelper ftp;
     public Tables tables = Tables.EMPTY;
     public Output output;
     public RandomGenerator random;
@@ -75,6 +77,7 @@ public final class Stack implements XtServices {
         this.conntrack = conntrack;
         this.random = random;
         this.nat = new Nat(conntrack, random);
+        this.ftp = new FtpHelper(conntrack, nat);
         this.localStack = new LocalStack(this);
         this.ipIds = (skb) -> random.nextInt(65536);
         par.services = this;
@@ -546,7 +549,7 @@ public final class Stack implements XtServices {
             v = natHook(skb, hook);
         }
         if (v == Verdict.NF_ACCEPT) {
-            v = conntrack.confirm(skb);
+            v = confirm(skb, false);
         }
         if (v != Verdict.NF_ACCEPT) {
             finish(skb, v, "INPUT");
@@ -612,6 +615,21 @@ public final class Stack implements XtServices {
         postRoutingIn(skb);
     }
 
+    /**
+     * nf_confirm(): a connection helper (FTP) and its sequence adjustment, on the way out of
+     * POSTROUTING or INPUT after NAT, then the confirmation ({@code loopback}: no adjustment
+     * for a packet looping back).
+     */
+    private int confirm(Skb skb, boolean loopback) {
+        if (skb.ct >= 0 && conntrack.table.ext.used) {
+            int v = ftp.help(skb, loopback);
+            if (v != Verdict.NF_ACCEPT) {
+                return v;
+            }
+        }
+        return conntrack.confirm(skb);
+    }
+
     /** ip_output(): POSTROUTING, then out on skb.out (or back in through lo). */
     void postRouting(Skb skb) {
         readSkips();
@@ -627,7 +645,7 @@ public final class Stack implements XtServices {
             v = natHook(skb, hook);
         }
         if (v == Verdict.NF_ACCEPT) {
-            v = conntrack.confirm(skb);
+            v = confirm(skb, skb.out.isLoopback());
         }
         if (v != Verdict.NF_ACCEPT) {
             finish(skb, v, "POSTROUTING");

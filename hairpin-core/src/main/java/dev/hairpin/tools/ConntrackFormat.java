@@ -61,7 +61,12 @@ public final class ConntrackFormat {
         if (t.zone(ct) != 0) {
             sb.append("zone=").append(t.zone(ct)).append(' ');
         }
-        sb.append("use=").append(use);
+        String helper = t.ext.used ? t.ext.helperName(ct) : null;
+        if (helper != null) {
+            sb.append("helper=").append(helper).append(' ');
+        }
+        // each related entry holds a reference on its master
+        sb.append("use=").append(use + (t.ext.used ? t.ext.extraRefs(ct) : 0));
         if (id) {
             sb.append(" id=").append(Integer.toUnsignedString(t.id(ct)));
         }
@@ -94,6 +99,10 @@ public final class ConntrackFormat {
         }
         if (t.zone(ct) != 0) {
             sb.append("zone=").append(t.zone(ct)).append(' ');
+        }
+        String helper = !destroy && t.ext.used ? t.ext.helperName(ct) : null;
+        if (helper != null) { // ctnetlink dumps the helper in NEW/UPDATE events only
+            sb.append("helper=").append(helper).append(' ');
         }
         sb.setLength(sb.length() - 1);
         return sb.toString();
