@@ -14,7 +14,8 @@ import java.util.Map;
 public final class CtExt {
     /** the helpers this stack runs */
     public static final int HELPER_FTP = 1;
-    public static final String[] HELPER_NAMES = {"", "ftp"};
+    public static final int HELPER_TFTP = 2;
+    public static final String[] HELPER_NAMES = {"", "ftp", "tftp"};
 
     /** nf_conn_help + nf_ct_ftp_master + nf_conn_seqadj of one entry */
     public static final class Help {

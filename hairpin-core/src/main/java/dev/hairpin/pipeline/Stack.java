@@ -40,8 +40,8 @@ public final class Stack implements XtServices {
     public final Host host;
     public final Conntrack conntrack;
     public final Nat nat;
-    /** the FTP helper: expectations, payload rewriting, sequence adjustment */
-    final FtpHelper ftp;
+    /** the FTP and TFTP helpers: expectations, payload rewriting, sequence adjustment */
+    final CtHelpers helpers;
     public Tables tables = Tables.EMPTY;
     public Output output;
     public RandomGenerator random;
@@ -77,7 +77,7 @@ public final class Stack implements XtServices {
         this.conntrack = conntrack;
         this.random = random;
         this.nat = new Nat(conntrack, random);
-        this.ftp = new FtpHelper(conntrack, nat);
+        this.helpers = new CtHelpers(conntrack, nat);
         this.localStack = new LocalStack(this);
         this.ipIds = (skb) -> random.nextInt(65536);
         par.services = this;
@@ -616,13 +616,13 @@ public final class Stack implements XtServices {
     }
 
     /**
-     * nf_confirm(): a connection helper (FTP) and its sequence adjustment, on the way out of
+     * nf_confirm(): a connection helper (FTP, TFTP) and its sequence adjustment, on the way out of
      * POSTROUTING or INPUT after NAT, then the confirmation ({@code loopback}: no adjustment
      * for a packet looping back).
      */
     private int confirm(Skb skb, boolean loopback) {
         if (skb.ct >= 0 && conntrack.table.ext.used) {
-            int v = ftp.help(skb, loopback);
+            int v = helpers.help(skb, loopback);
             if (v != Verdict.NF_ACCEPT) {
                 return v;
             }

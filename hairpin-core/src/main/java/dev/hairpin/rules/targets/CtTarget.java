@@ -117,8 +117,12 @@ public final class CtTarget implements Target {
             par.services.notrack(skb);
             return Verdict.XT_CONTINUE;
         }
-        if (helper.equals("ftp") && skb.ct < 0) {
-            skb.helper = dev.hairpin.conntrack.CtExt.HELPER_FTP; // the template's helper
+        if (skb.ct < 0 && !helper.isEmpty()) { // the template's helper, for the helpers modelled
+            if (helper.equals("ftp")) {
+                skb.helper = dev.hairpin.conntrack.CtExt.HELPER_FTP;
+            } else if (helper.equals("tftp")) {
+                skb.helper = dev.hairpin.conntrack.CtExt.HELPER_TFTP;
+            }
         }
         if ((flags & ZONE_MARK) != 0 || zone != 0) {
             // nf_ct_zone_tmpl(): a zone for both directions (or the packet's mark); a zone for one

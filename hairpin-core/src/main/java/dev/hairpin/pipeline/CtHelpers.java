@@ -17,6 +17,10 @@ import dev.hairpin.packet.Verdict;
 import java.nio.charset.StandardCharsets;
 
 /**
+ * The conntrack helpers a raw-table CT template can attach: TFTP (nf_conntrack_tftp.c,
+ * nf_nat_tftp.c: a read or write request expects the server's answer from any port to the
+ * client's) and FTP, described here.
+ * <p>
  * The FTP conntrack helper (nf_conntrack_ftp.c) and its NAT half (nf_nat_ftp.c), with the
  * sequence adjustment resizing needs (nf_conntrack_seqadj.c), run where the kernel's nf_confirm()
  * runs them: after NAT at POSTROUTING / INPUT, before the entry is confirmed.
@@ -28,7 +32,7 @@ import java.nio.charset.StandardCharsets;
  * connection is NATed, the address and port in the line are rewritten to the ones seen from the
  * other side and the data connection follows the control connection's NAT.
  */
-final class FtpHelper {
+final class CtHelpers {
     private static final int PORT = 0;
     private static final int PASV = 1;
     private static final int EPRT = 2;
@@ -43,7 +47,7 @@ final class FtpHelper {
     private final ConntrackTable table;
     private final Nat nat;
 
-    FtpHelper(Conntrack conntrack, Nat nat) {
+    CtHelpers(Conntrack conntrack, Nat nat) {
         this.conntrack = conntrack;
         this.table = conntrack.table;
         this.nat = nat;
@@ -54,7 +58,14 @@ final class FtpHelper {
     int help(Skb skb, boolean loopback) {
         int ct = skb.ct;
         CtExt.Help h = table.ext.help(ct);
-        if (h == null || skb.protocol() != Ipv4.PROTO_TCP) {
+        if (h == null) {
+            return Verdict.NF_ACCEPT;
+        }
+        int proto = skb.protocol();
+        if (h.helper == CtExt.HELPER_TFTP && proto == Ipv4.PROTO_UDP) {
+            return tftp(skb, ct, h);
+        }
+        if (proto != Ipv4.PROTO_TCP) {
             return Verdict.NF_ACCEPT;
         }
         if (h.helper == CtExt.HELPER_FTP) {
@@ -67,6 +78,40 @@ final class FtpHelper {
             seqAdjust(skb, h);
         }
         return Verdict.NF_ACCEPT;
+    }
+
+    // ---------------------------------------------------------------- nf_conntrack_tftp
+
+    /**
+     * tftp_help(): a read or write request (opcode 1 or 2, in either direction, the first
+     * packet included) expects the reply tuple with any source port; NATed, the answer follows
+     * the master's NAT back to the client's own port.
+     */
+    private int tftp(Skb skb, int ct, CtExt.Help h) {
+        byte[] b = skb.buf;
+        int op = skb.l4 + 8;
+        if (skb.l3 + skb.len < op + 2) {
+            return Verdict.NF_ACCEPT;
+        }
+        int opcode = Ipv4.u16(b, op);
+        if (opcode != 1 && opcode != 2) {
+            return Verdict.NF_ACCEPT;
+        }
+        CtExt.Expect e = new CtExt.Expect();
+        e.master = ct;
+        long rk1 = table.k1(ct, 1);
+        long rk2 = table.k2(ct, 1);
+        e.src = Tuple.src(rk1);
+        e.dst = Tuple.dst(rk1);
+        e.dport = Tuple.dport(rk2);
+        e.proto = Ipv4.PROTO_UDP;
+        e.zone = Tuple.zone(table.k2(ct, 0));
+        if ((table.status(ct) & CtStatus.NAT_MASK) != 0) {
+            e.savedPort = Tuple.sport(table.k2(ct, 0));
+            e.dir = 1;
+            e.natFollow = true;
+        }
+        return related(e, h) == 0 ? Verdict.NF_ACCEPT : Verdict.NF_DROP;
     }
 
     // ---------------------------------------------------------------- nf_conntrack_ftp help()
