@@ -123,7 +123,11 @@ public final class CtExt {
         if (m != null) {
             children.computeIfPresent(m, (k, n) -> n > 1 ? n - 1 : null);
         }
-        children.remove(ct);
+        if (children.remove(ct) != null) {
+            // the kernel's related entries keep their master alive; here its slot may be reused:
+            // they forget it (no helper to ask, no reference to count)
+            master.values().removeIf(v -> v == ct);
+        }
         for (int i = expects.size() - 1; i >= 0; i--) {
             if (expects.get(i).master == ct) {
                 expects.remove(i);
