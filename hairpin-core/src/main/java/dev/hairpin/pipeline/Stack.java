@@ -549,7 +549,7 @@ public final class Stack implements XtServices {
             v = natHook(skb, hook);
         }
         if (v == Verdict.NF_ACCEPT) {
-            v = confirm(skb, false);
+            v = confirm(skb, skb.in);
         }
         if (v != Verdict.NF_ACCEPT) {
             finish(skb, v, "INPUT");
@@ -617,12 +617,12 @@ public final class Stack implements XtServices {
 
     /**
      * nf_confirm(): a connection helper (FTP, TFTP) and its sequence adjustment, on the way out of
-     * POSTROUTING or INPUT after NAT, then the confirmation ({@code loopback}: no adjustment
-     * for a packet looping back).
+     * POSTROUTING or INPUT after NAT, then the confirmation ({@code dev}: skb->dev, the
+     * device out or in; no adjustment for a packet on loopback).
      */
-    private int confirm(Skb skb, boolean loopback) {
-        if (skb.ct >= 0 && conntrack.table.ext.used) {
-            int v = helpers.help(skb, loopback);
+    private int confirm(Skb skb, NetDevice dev) {
+        if (conntrack.table.ext.used && skb.ct >= 0) {
+            int v = helpers.help(skb, dev != null && dev.isLoopback());
             if (v != Verdict.NF_ACCEPT) {
                 return v;
             }
@@ -645,7 +645,7 @@ public final class Stack implements XtServices {
             v = natHook(skb, hook);
         }
         if (v == Verdict.NF_ACCEPT) {
-            v = confirm(skb, skb.out.isLoopback());
+            v = confirm(skb, skb.out);
         }
         if (v != Verdict.NF_ACCEPT) {
             finish(skb, v, "POSTROUTING");
