@@ -274,6 +274,7 @@ final class DataPlane implements Output, PacketSocket.FrameHandler, TunDevice.Ha
         }
         long t0 = System.nanoTime();
         skb.set(rx, ETH_HLEN, ipLen);
+        skb.macLen = ETH_HLEN; // the frame's Ethernet header at 0: mac/pkttype matches, LOG
         skb.in = p.dev;
         try {
             stack.receive(skb);

@@ -140,8 +140,17 @@ public final class Replay {
                 notes.add("input " + f.n() + ": unknown interface " + f.iface());
                 continue;
             }
-            byte[] buf = f.ip().clone();
-            Skb skb = new Skb(buf, 0, buf.length);
+            Skb skb;
+            if (f.eth() != null) { // the frame as it arrived: Ethernet header, then the datagram
+                byte[] buf = new byte[14 + f.ip().length];
+                System.arraycopy(f.eth(), 0, buf, 0, 14);
+                System.arraycopy(f.ip(), 0, buf, 14, f.ip().length);
+                skb = new Skb(buf, 14, f.ip().length);
+                skb.macLen = 14;
+            } else {
+                byte[] buf = f.ip().clone();
+                skb = new Skb(buf, 0, buf.length);
+            }
             skb.in = in;
             skb.seq = f.n();
             stack.receive(skb);

@@ -26,7 +26,15 @@ import java.util.List;
  */
 public final class Scenario {
     /** A frame: when, on which interface, the IPv4 datagram (link header stripped). */
-    public record Frame(int n, double epoch, String iface, byte[] ip, String origin) {}
+    /**
+     * One frame: its datagram and, for an input frame, the Ethernet header it arrived with
+     * ({@code eth}, null when unknown): the mac and pkttype matches and LOG read it.
+     */
+    public record Frame(int n, double epoch, String iface, byte[] ip, String origin, byte[] eth) {
+        public Frame(int n, double epoch, String iface, byte[] ip, String origin) {
+            this(n, epoch, iface, ip, origin, null);
+        }
+    }
 
     /** An admin command run after input frame {@code afterInput}. */
     public record Action(int afterInput, double epoch, String cmd, String output, int rc) {}
@@ -105,6 +113,34 @@ public final class Scenario {
         return tot == ip.length ? ip : Arrays.copyOf(ip, tot);
     }
 
+    /**
+     * The Ethernet header of an incoming cooked-capture record: the source is the record's
+     * link-layer address, the destination follows its packet type (eth_type_trans's reading of
+     * it): the device's own address, broadcast, the IPv4 multicast MAC, or another host's.
+     */
+    private static byte[] ethHeader(CaptureRecord r, NetDevice dev, byte[] ip) {
+        if (r.addrLen != 6 || dev.type != NetDevice.ARPHRD_ETHER || dev.mac == null || dev.mac.length != 6) {
+            return null;
+        }
+        byte[] h = new byte[14];
+        switch (r.pkttype) {
+            case CaptureRecord.PACKET_HOST -> System.arraycopy(dev.mac, 0, h, 0, 6);
+            case CaptureRecord.PACKET_BROADCAST -> Arrays.fill(h, 0, 6, (byte) 0xff);
+            case CaptureRecord.PACKET_MULTICAST -> {
+                h[0] = 0x01;
+                h[1] = 0x00;
+                h[2] = 0x5e;
+                h[3] = (byte) (ip[17] & 0x7f);
+                h[4] = ip[18];
+                h[5] = ip[19];
+            }
+            default -> { } // another host's address: all zero differs from ours
+        }
+        System.arraycopy(r.addr, 0, h, 6, 6);
+        h[12] = 0x08;
+        return h;
+    }
+
     private void readCapture(Path file) {
         try (CaptureReader in = CaptureReader.open(file)) {
             CaptureRecord r = new CaptureRecord();
@@ -125,7 +161,7 @@ public final class Scenario {
                 } else if (r.pkttype == CaptureRecord.PACKET_OUTGOING) {
                     output.add(new Frame(output.size() + 1, epoch(r), dev.name, ip, null));
                 } else {
-                    input.add(new Frame(input.size() + 1, epoch(r), dev.name, ip, null));
+                    input.add(new Frame(input.size() + 1, epoch(r), dev.name, ip, null, ethHeader(r, dev, ip)));
                 }
             }
         } catch (IOException e) {
@@ -163,7 +199,7 @@ public final class Scenario {
         int lost = logged.size() - frames.size();
         for (int i = frames.size(); i < logged.size(); i++) {
             Frame f = logged.get(i);
-            frames.add(new Frame(i + 1, f.epoch(), f.iface(), f.ip(), null));
+            frames.add(new Frame(i + 1, f.epoch(), f.iface(), f.ip(), null, f.eth()));
         }
         notes.add("capture.pcap lacks the last " + lost + " " + what + " frames; taken from " + log.getFileName()
                 + " (the " + (logged.size() - lost) + " before them equal the capture's)");
@@ -196,7 +232,8 @@ public final class Scenario {
                 if (tot >= 20 && tot < ip.length) {
                     ip = Arrays.copyOf(ip, tot);
                 }
-                out.add(new Frame(ln, j.path("epoch").asDouble(), j.path("gw_iface").asText(), ip, null));
+                out.add(new Frame(ln, j.path("epoch").asDouble(), j.path("gw_iface").asText(), ip, null,
+                        Arrays.copyOf(bytes, 14)));
             } catch (IOException | IllegalArgumentException e) {
                 throw new SnapshotException(p + ":" + ln + ": expected a JSON object with \"hex\", \"epoch\", \"gw_iface\": "
                         + e.getMessage(), e);

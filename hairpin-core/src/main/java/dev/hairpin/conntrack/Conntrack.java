@@ -337,6 +337,9 @@ public final class Conntrack {
             if (ct < 0) {
                 return -1;
             }
+            if (skb.helper != 0 || table.ext.used) {
+                initHelp(skb, ct);
+            }
             dir = 0;
         } else {
             ct = node >>> 1;
@@ -428,6 +431,51 @@ public final class Conntrack {
             table.newTcp(ct);
         }
         return ct;
+    }
+
+    /**
+     * NAT's nf_nat_follow_master() for an entry that fulfils an expectation (NAT lives above
+     * conntrack: the stack sets it)
+     */
+    public java.util.function.ObjIntConsumer<CtExt.Expect> expectFn;
+
+    /**
+     * init_conntrack()'s expectation lookup (nf_ct_find_expectation: the master confirmed, the
+     * source port a wildcard; the expectation is used up) and, for an unexpected entry, the
+     * helper the raw table's CT template named (__nf_ct_try_assign_helper). An expected entry
+     * is EXPECTED (its first packet RELATED), holds its master and takes its mark.
+     */
+    private void initHelp(Skb skb, int ct) {
+        CtExt x = table.ext;
+        if (!x.expects.isEmpty()) {
+            long k1 = table.origK1(ct);
+            long k2 = table.origK2(ct);
+            long now = table.now();
+            for (int i = x.expects.size() - 1; i >= 0; i--) {
+                CtExt.Expect e = x.expects.get(i);
+                if (e.deadline <= now) {
+                    x.unlink(e); // its timer would have removed it
+                    continue;
+                }
+                if (Tuple.src(k1) == e.src && Tuple.dst(k1) == e.dst && Tuple.dport(k2) == e.dport
+                        && Tuple.proto(k2) == e.proto && Tuple.zone(k2) == e.zone && table.isConfirmed(e.master)
+                        && (table.status(e.master) & CtStatus.DYING) == 0) {
+                    x.unlink(e);
+                    x.expectNew++;
+                    table.setStatus(ct, CtStatus.EXPECTED);
+                    x.setMaster(ct, e.master);
+                    table.putMark(ct, table.mark(e.master));
+                    if (e.natFollow && expectFn != null) {
+                        expectFn.accept(e, ct);
+                    }
+                    return;
+                }
+            }
+        }
+        if (skb.helper != 0) {
+            x.addHelp(ct, skb.helper);
+            table.setStatus(ct, CtStatus.HELPER);
+        }
     }
 
     /** NF_CT_EVICTION_RANGE */

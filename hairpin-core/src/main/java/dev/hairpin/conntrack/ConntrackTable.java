@@ -102,6 +102,8 @@ public final class ConntrackTable implements CtView {
     private int tagShift;
     private int tagMask;
     private final long seed;
+    /** helpers, related entries, expectations (few entries have them) */
+    public final CtExt ext = new CtExt();
 
     // ---- the kernel's hash buckets, kept only once early_drop needed them ----
     /** first node of each of nf_conntrack_buckets chains (head insertion, newest first); null: not kept */
@@ -264,6 +266,9 @@ public final class ConntrackTable implements CtView {
     static final int HAS_ACCT = 1 << 31;
 
     void free(int e) {
+        if (ext.used) {
+            ext.free(e);
+        }
         slab[(e << 3) + (PAD + STATUS)] &= HIGH;
         cold[e * C + WHEEL_NEXT] = freeHead;
         freeHead = e;
@@ -807,6 +812,12 @@ public final class ConntrackTable implements CtView {
     @Override
     public int dport(int e, int dir) {
         return Tuple.dport(k2(e, dir));
+    }
+
+    @Override
+    public String masterHelper(int e) {
+        int m = ext.used ? ext.master(e) : -1;
+        return m < 0 ? null : ext.helperName(m);
     }
 
     @Override

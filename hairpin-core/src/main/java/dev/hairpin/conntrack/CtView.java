@@ -49,4 +49,9 @@ public interface CtView {
     default long bytes(int ct, int dir) {
         return -1;
     }
+
+    /** the conntrack helper of the entry's master (xt_helper's question), or null */
+    default String masterHelper(int ct) {
+        return null;
+    }
 }

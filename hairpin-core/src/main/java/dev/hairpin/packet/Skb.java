@@ -62,6 +62,8 @@ public final class Skb {
     public boolean csumValid;
     /** a local socket took the packet before routing (TPROXY's nf_tproxy_assign_sock: skb->sk) */
     public boolean sk;
+    /** the helper a raw-table CT template names for a new entry (CtExt.HELPER_*), 0 none */
+    public int helper;
 
     public Skb() {}
 
@@ -91,6 +93,7 @@ public final class Skb {
         this.zone = 0;
         this.csumValid = false;
         this.sk = false;
+        this.helper = 0;
         return this;
     }
 

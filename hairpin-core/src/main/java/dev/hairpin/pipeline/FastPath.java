@@ -179,7 +179,8 @@ final class FastPath {
         ConntrackTable table = conntrack.table;
         int masq = table.masqIndex(ct);
         if ((skip[Hooks.POST_ROUTING] & 1 << Tables.MANGLE) == 0 || out.isLoopback()
-                || masq != 0 && ctinfo == CtInfo.ESTABLISHED && masq != out.ifindex) {
+                || masq != 0 && ctinfo == CtInfo.ESTABLISHED && masq != out.ifindex
+                || (status & CtStatus.HELPER) != 0) { // nf_confirm's helper: the full way
             if (ttlDue) {
                 Ipv4.decreaseTtl(b, l3);
             }

@@ -40,6 +40,8 @@ public final class Stack implements XtServices {
     public final Host host;
     public final Conntrack conntrack;
     public final Nat nat;
+    /** the FTP and TFTP helpers: expectations, payload rewriting, sequence adjustment */
+    final CtHelpers helpers;
     public Tables tables = Tables.EMPTY;
     public Output output;
     public RandomGenerator random;
@@ -75,6 +77,7 @@ public final class Stack implements XtServices {
         this.conntrack = conntrack;
         this.random = random;
         this.nat = new Nat(conntrack, random);
+        this.helpers = new CtHelpers(conntrack, nat);
         this.localStack = new LocalStack(this);
         this.ipIds = (skb) -> random.nextInt(65536);
         par.services = this;
@@ -421,8 +424,48 @@ public final class Stack implements XtServices {
     /** ip_rt_error_burst and ip_rt_error_cost (5 * HZ and HZ jiffies), in nanoseconds */
     private static final long ERROR_BURST = 5_000_000_000L;
     private static final long ERROR_COST = 1_000_000_000L;
-    /** inet_peer's rate_tokens / rate_last per source address, for ip_error() */
+    /**
+     * inet_peer's rate_tokens / rate_last per address: one bucket that ip_error() (keyed by the
+     * packet's source) and icmp_send()'s icmpv4_xrlim_allow() (keyed by the error's destination)
+     * both draw from (recorded: icmp-error-ratelimit, where an unroutable packet's error costs
+     * two tokens).
+     */
     private final java.util.Map<Integer, long[]> errorPeers = new java.util.HashMap<>();
+    /** XRLIM_BURST_FACTOR: icmp_send's bucket holds six errors' worth of tokens */
+    private static final int XRLIM_BURST_FACTOR = 6;
+
+    /**
+     * The token bucket of inet_peer_xrlim_allow() and ip_error(): tokens grow with the time since
+     * the peer's last use, up to {@code burst}; a send costs {@code cost}. A new peer starts 60 s
+     * in the past, so its bucket is full.
+     */
+    private boolean peerAllow(int addr, long cost, long burst) {
+        long now = conntrack.now();
+        long[] peer = errorPeers.computeIfAbsent(addr, a -> new long[] {0, now - 60_000_000_000L});
+        long token = Math.min(burst, peer[0] + (now - peer[1]));
+        peer[1] = now;
+        boolean ok = token >= cost;
+        peer[0] = ok ? token - cost : token;
+        return ok;
+    }
+
+    /**
+     * icmpv4_mask_allow() and icmpv4_xrlim_allow(): an error of a type in icmp_ratemask (frag
+     * needed excepted) towards a non-loopback route costs icmp_ratelimit of its destination's
+     * bucket; icmp_ratelimit 0 leaves the bucket alone. The host-wide icmp_msgs_per_sec bucket
+     * (1000/s, burst 50, random cost) is not modelled.
+     */
+    private boolean icmpRateAllow(int type, int code, int daddr, NetDevice dev) {
+        if (type > 18 || (type == 3 && code == 4)
+                || (host.sysctls.getLong("net.ipv4.icmp_ratemask", 0x1818) & 1L << type) == 0) {
+            return true;
+        }
+        long timeout = host.sysctls.getLong("net.ipv4.icmp_ratelimit", 1000) * 1_000_000L;
+        if (timeout <= 0 || dev.isLoopback()) {
+            return true;
+        }
+        return peerAllow(daddr, timeout, XRLIM_BURST_FACTOR * timeout);
+    }
 
     /** the error a failed fib_lookup() gives (fib_props[type].error), 0 when it found a route */
     private static int routeError(Route r) {
@@ -455,13 +498,7 @@ public final class Stack implements XtServices {
             dropped(skb, "ip_error: no route (silent)");
             return;
         }
-        long now = conntrack.now();
-        // a new peer starts 60 s in the past: its first bucket is full
-        long[] peer = errorPeers.computeIfAbsent(skb.saddr(), a -> new long[] {0, now - 60 * ERROR_COST});
-        peer[0] = Math.min(ERROR_BURST, peer[0] + (now - peer[1]));
-        peer[1] = now;
-        if (peer[0] >= ERROR_COST) {
-            peer[0] -= ERROR_COST;
+        if (peerAllow(skb.saddr(), ERROR_COST, ERROR_BURST)) {
             icmpSend(skb, 3, code, 0);
         }
         dropped(skb, "ip_error: destination unreachable, code " + code);
@@ -512,7 +549,7 @@ public final class Stack implements XtServices {
             v = natHook(skb, hook);
         }
         if (v == Verdict.NF_ACCEPT) {
-            v = conntrack.confirm(skb);
+            v = confirm(skb, skb.in);
         }
         if (v != Verdict.NF_ACCEPT) {
             finish(skb, v, "INPUT");
@@ -578,6 +615,21 @@ public final class Stack implements XtServices {
         postRoutingIn(skb);
     }
 
+    /**
+     * nf_confirm(): a connection helper (FTP, TFTP) and its sequence adjustment, on the way out of
+     * POSTROUTING or INPUT after NAT, then the confirmation ({@code dev}: skb->dev, the
+     * device out or in; no adjustment for a packet on loopback).
+     */
+    private int confirm(Skb skb, NetDevice dev) {
+        if (conntrack.table.ext.used && skb.ct >= 0) {
+            int v = helpers.help(skb, dev != null && dev.isLoopback());
+            if (v != Verdict.NF_ACCEPT) {
+                return v;
+            }
+        }
+        return conntrack.confirm(skb);
+    }
+
     /** ip_output(): POSTROUTING, then out on skb.out (or back in through lo). */
     void postRouting(Skb skb) {
         readSkips();
@@ -593,7 +645,7 @@ public final class Stack implements XtServices {
             v = natHook(skb, hook);
         }
         if (v == Verdict.NF_ACCEPT) {
-            v = conntrack.confirm(skb);
+            v = confirm(skb, skb.out);
         }
         if (v != Verdict.NF_ACCEPT) {
             finish(skb, v, "POSTROUTING");
@@ -1004,10 +1056,12 @@ public final class Stack implements XtServices {
                 return; // never an error about an error
             }
         }
-        // source: the destination when it is ours, else chosen by the route back
+        // source: the destination when it is ours, else the input device's address
+        // (icmp_errors_use_inbound_ifaddr, for a received packet) or chosen by the route back
         int saddr = orig.daddr();
         if (orig.rtType != Route.RTN_LOCAL) {
-            saddr = 0;
+            saddr = orig.in != null && host.sysctls.icmpErrorsUseInboundIfaddr()
+                    ? host.selectAddr(orig.in, saddrOrig, Route.SCOPE_LINK) : 0;
         }
         int daddr = saddrOrig;
         Route r = host.fib.lookup(daddr);
@@ -1015,6 +1069,9 @@ public final class Stack implements XtServices {
             return;
         }
         NetDevice dev = r.type() == Route.RTN_LOCAL ? host.loopback() : r.dev();
+        if (!icmpRateAllow(type, code, daddr, dev)) {
+            return;
+        }
         if (saddr == 0) {
             saddr = r.prefsrc() != 0 ? r.prefsrc() : host.selectAddr(dev, r.gateway() != 0 ? r.gateway() : daddr, Route.SCOPE_UNIVERSE);
         }
@@ -1023,7 +1080,7 @@ public final class Stack implements XtServices {
         int len = 20 + 8 + quoted;
         byte[] p = new byte[len];
         int tos = (Ipv4.tos(b, l3) & 0x1e) | 0xc0; // RT_TOS | IPTOS_PREC_INTERNETCONTROL
-        ipHeader(p, tos, len, 0, 64, Ipv4.PROTO_ICMP, saddr, daddr);
+        ipHeader(p, tos, len, 0, host.sysctls.defaultTtl(), Ipv4.PROTO_ICMP, saddr, daddr);
         p[20] = (byte) type;
         p[21] = (byte) code;
         Ipv4.put32(p, 24, info);

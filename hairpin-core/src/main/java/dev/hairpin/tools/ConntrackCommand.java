@@ -139,14 +139,27 @@ public final class ConntrackCommand {
                 c.flush();
                 err.append(PREFIX).append("connection tracking table has been emptied.\n");
             }
-            case EXP_FLUSH -> err.append(PREFIX).append("expectation table has been emptied.\n");
-            case EXP_LIST -> { }
+            case EXP_FLUSH -> {
+                while (!t.ext.expects.isEmpty()) {
+                    t.ext.unlink(t.ext.expects.get(0));
+                }
+                err.append(PREFIX).append("expectation table has been emptied.\n");
+            }
+            case EXP_LIST -> {
+                for (dev.hairpin.conntrack.CtExt.Expect e : t.ext.expects) {
+                    if (e.deadline > t.now()) {
+                        out.append(ConntrackFormat.expectation(t, e)).append('\n');
+                        counter++;
+                    }
+                }
+            }
             case EXP_GET, EXP_DELETE -> throw new Refused(1, "Operation failed: No such file or directory");
             case EXP_CREATE -> throw new Refused(1, "Operation failed: master conntrack not found");
             case CT_COUNT -> out.append(t.count()).append('\n');
-            case EXP_COUNT -> out.append("0\n");
+            case EXP_COUNT -> out.append(t.ext.expects.stream().filter(e -> e.deadline > t.now()).count()).append('\n');
             case CT_STATS -> out.append(ConntrackFormat.stats(c.stats)).append('\n');
-            case EXP_STATS -> out.append("cpu=0   \texpect_new=0 expect_create=0 expect_delete=0 \n");
+            case EXP_STATS -> out.append("cpu=0   \texpect_new=").append(t.ext.expectNew).append(" expect_create=")
+                    .append(t.ext.expectCreate).append(" expect_delete=").append(t.ext.expectDelete).append(" \n");
             case CT_VERSION -> out.append(ConntrackFormat.VERSION).append('\n');
             default -> out.append(ConntrackUsage.text(a.proto));
         }

@@ -61,7 +61,12 @@ public final class ConntrackFormat {
         if (t.zone(ct) != 0) {
             sb.append("zone=").append(t.zone(ct)).append(' ');
         }
-        sb.append("use=").append(use);
+        String helper = t.ext.used ? t.ext.helperName(ct) : null;
+        if (helper != null) {
+            sb.append("helper=").append(helper).append(' ');
+        }
+        // each related entry holds a reference on its master
+        sb.append("use=").append(use + (t.ext.used ? t.ext.extraRefs(ct) : 0));
         if (id) {
             sb.append(" id=").append(Integer.toUnsignedString(t.id(ct)));
         }
@@ -95,7 +100,33 @@ public final class ConntrackFormat {
         if (t.zone(ct) != 0) {
             sb.append("zone=").append(t.zone(ct)).append(' ');
         }
+        String helper = !destroy && t.ext.used ? t.ext.helperName(ct) : null;
+        if (helper != null) { // ctnetlink dumps the helper in NEW/UPDATE events only
+            sb.append("helper=").append(helper).append(' ');
+        }
         sb.setLength(sb.length() - 1);
+        return sb.toString();
+    }
+
+    /**
+     * One {@code conntrack -L expect} line: seconds left, the expected tuple (source port 0),
+     * its mask (the source port a wildcard), the master's original tuple, class and helper.
+     */
+    public static String expectation(ConntrackTable t, dev.hairpin.conntrack.CtExt.Expect e) {
+        StringBuilder sb = new StringBuilder(240);
+        sb.append((e.deadline - t.now()) / 1_000_000_000L).append(" proto=").append(e.proto).append(' ');
+        sb.append("src=").append(Ipv4.toString(e.src)).append(" dst=").append(Ipv4.toString(e.dst))
+                .append(" sport=0 dport=").append(e.dport).append(' ');
+        sb.append("mask-src=255.255.255.255 mask-dst=255.255.255.255 sport=0 dport=65535 ");
+        long k1 = t.k1(e.master, 0);
+        long k2 = t.k2(e.master, 0);
+        sb.append("master-src=").append(Ipv4.toString(Tuple.src(k1))).append(" master-dst=").append(Ipv4.toString(Tuple.dst(k1)))
+                .append(" sport=").append(Tuple.sport(k2)).append(" dport=").append(Tuple.dport(k2)).append(' ');
+        sb.append("class=0");
+        String h = t.ext.helperName(e.master);
+        if (h != null) {
+            sb.append(" helper=").append(h);
+        }
         return sb.toString();
     }
 

@@ -94,6 +94,9 @@ class ConntrackOnDemandTest {
         net.host.fib.addMain(new Route(Ipv4.parse("198.51.100.128"), 25, Route.RTN_UNREACHABLE, null, 0, 0, 0, 0, "main"));
         net.host.fib.addMain(new Route(Ipv4.parse("198.51.100.64"), 26, Route.RTN_PROHIBIT, null, 0, 0, 0, 0, "main"));
         net.host.fib.addMain(new Route(Ipv4.parse("198.51.100.32"), 27, Route.RTN_BLACKHOLE, null, 0, 0, 0, 0, "main"));
+        // as recorded (route-types-unreachable): icmp_ratelimit 0, so only ip_error's own bucket
+        // limits; with the default 1000 icmp_send's shares the tokens (icmp-error-ratelimit)
+        net.host.sysctls.set("net.ipv4.icmp_ratelimit", "0");
         int host = MasqueradeUdpTest.LAN_HOST;
         net.receive(net.eth0, MasqueradeUdpTest.udp(host, Ipv4.parse("198.51.100.70"), 1, 9, "p"), 0);
         net.receive(net.eth0, MasqueradeUdpTest.udp(host, Ipv4.parse("198.51.100.40"), 2, 9, "b"), 0);

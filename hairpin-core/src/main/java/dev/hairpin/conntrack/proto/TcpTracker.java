@@ -541,7 +541,12 @@ public final class TcpTracker implements L4Tracker {
         if ((receiver.flags & FLAG_SACK_PERM) != 0) {
             sack = TcpHeader.sack(b, th, sack);
         }
-        // NAT sequence adjustment (nf_ct_seq_offset) is 0: no helper resizes payloads here
+        // a helper's resizing of the receiver's stream (nf_ct_seq_offset): acks back in its view
+        if ((c.status(skb.ct) & CtStatus.SEQ_ADJUST) != 0) {
+            int off = c.table.ext.seqOffset(skb.ct, 1 - dir, ack - 1);
+            ack -= off;
+            sack -= off;
+        }
 
         if (sender.tdMaxWin == 0) {
             if (syn) {

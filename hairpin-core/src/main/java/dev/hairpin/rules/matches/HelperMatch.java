@@ -10,8 +10,8 @@ import dev.hairpin.rules.ext.Xt;
 
 /**
  * {@code -m helper --helper NAME} (xt_helper.c): the connection (or its master) has that
- * conntrack helper. No helpers are attached by this stack, so only an inverted match holds for
- * a tracked packet, and nothing matches for an untracked one.
+ * conntrack helper: only an expected (related) connection's master is asked, so the helped
+ * connection itself does not match; nothing matches for an untracked packet.
  */
 public final class HelperMatch implements Match {
     private final String helper;
@@ -32,7 +32,12 @@ public final class HelperMatch implements Match {
         if (skb.ct < 0) {
             return false;
         }
-        return invert;
+        // the master's helper: its name must open the rule's (strncmp over the helper's length)
+        String h = par.services.conntrack().masterHelper(skb.ct);
+        if (h == null) {
+            return invert;
+        }
+        return (helper.isEmpty() || helper.startsWith(h)) ^ invert;
     }
 
     @Override

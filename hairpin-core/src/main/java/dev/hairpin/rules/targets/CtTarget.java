@@ -115,7 +115,16 @@ public final class CtTarget implements Target {
     public int target(Skb skb, XtParam par) {
         if ((flags & NOTRACK) != 0) {
             par.services.notrack(skb);
-        } else if ((flags & ZONE_MARK) != 0 || zone != 0) {
+            return Verdict.XT_CONTINUE;
+        }
+        if (skb.ct < 0 && !helper.isEmpty()) { // the template's helper, for the helpers modelled
+            if (helper.equals("ftp")) {
+                skb.helper = dev.hairpin.conntrack.CtExt.HELPER_FTP;
+            } else if (helper.equals("tftp")) {
+                skb.helper = dev.hairpin.conntrack.CtExt.HELPER_TFTP;
+            }
+        }
+        if ((flags & ZONE_MARK) != 0 || zone != 0) {
             // nf_ct_zone_tmpl(): a zone for both directions (or the packet's mark); a zone for one
             // direction only (zone-orig / zone-reply) is not modelled and leaves the zone alone
             int dirs = flags & (ZONE_DIR_ORIG | ZONE_DIR_REPL);

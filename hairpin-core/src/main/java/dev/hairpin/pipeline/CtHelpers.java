@@ -1,0 +1,492 @@
+package dev.hairpin.pipeline;
+
+import dev.hairpin.conntrack.Conntrack;
+import dev.hairpin.conntrack.ConntrackTable;
+import dev.hairpin.conntrack.CtExt;
+import dev.hairpin.conntrack.CtStatus;
+import dev.hairpin.conntrack.Tuple;
+import dev.hairpin.nat.Manip;
+import dev.hairpin.nat.Nat;
+import dev.hairpin.nat.NatRange;
+import dev.hairpin.packet.Checksum;
+import dev.hairpin.packet.CtInfo;
+import dev.hairpin.packet.Ipv4;
+import dev.hairpin.packet.Skb;
+import dev.hairpin.packet.Tcp;
+import dev.hairpin.packet.Verdict;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The conntrack helpers a raw-table CT template can attach: TFTP (nf_conntrack_tftp.c,
+ * nf_nat_tftp.c: a read or write request expects the server's answer from any port to the
+ * client's) and FTP, described here.
+ * <p>
+ * The FTP conntrack helper (nf_conntrack_ftp.c) and its NAT half (nf_nat_ftp.c), with the
+ * sequence adjustment resizing needs (nf_conntrack_seqadj.c), run where the kernel's nf_confirm()
+ * runs them: after NAT at POSTROUTING / INPUT, before the entry is confirmed.
+ * <p>
+ * A control connection's lines are looked at only when the segment starts right after a newline
+ * seen before in its direction (the first line each way is never parsed): PORT / EPRT from the
+ * client, 227 / 229 from the server. Each one expects a data connection (source port a
+ * wildcard; at most one pending per control connection, 5 minutes); when the control
+ * connection is NATed, the address and port in the line are rewritten to the ones seen from the
+ * other side and the data connection follows the control connection's NAT.
+ */
+final class CtHelpers {
+    private static final int PORT = 0;
+    private static final int PASV = 1;
+    private static final int EPRT = 2;
+    private static final int EPSV = 3;
+    /** nf_ct_ftp's expect policy: one pending expectation, 5 minutes */
+    private static final int MAX_EXPECTED = 1;
+    private static final long EXPECT_TIMEOUT = 300_000_000_000L;
+    /** NUM_SEQ_TO_REMEMBER */
+    private static final int NUM_SEQ = 2;
+
+    private final Conntrack conntrack;
+    private final ConntrackTable table;
+    private final Nat nat;
+
+    CtHelpers(Conntrack conntrack, Nat nat) {
+        this.conntrack = conntrack;
+        this.table = conntrack.table;
+        this.nat = nat;
+        conntrack.expectFn = this::followMaster;
+    }
+
+    /** nf_confirm()'s helper call and sequence adjustment, for an entry with either */
+    int help(Skb skb, boolean loopback) {
+        int ct = skb.ct;
+        CtExt.Help h = table.ext.help(ct);
+        if (h == null) {
+            return Verdict.NF_ACCEPT;
+        }
+        int proto = skb.protocol();
+        if (h.helper == CtExt.HELPER_TFTP && proto == Ipv4.PROTO_UDP) {
+            return tftp(skb, ct, h);
+        }
+        if (proto != Ipv4.PROTO_TCP) {
+            return Verdict.NF_ACCEPT;
+        }
+        if (h.helper == CtExt.HELPER_FTP) {
+            int v = ftp(skb, ct, h);
+            if (v != Verdict.NF_ACCEPT) {
+                return v;
+            }
+        }
+        if ((table.status(ct) & CtStatus.SEQ_ADJUST) != 0 && !loopback) {
+            seqAdjust(skb, h);
+        }
+        return Verdict.NF_ACCEPT;
+    }
+
+    // ---------------------------------------------------------------- nf_conntrack_tftp
+
+    /**
+     * tftp_help(): a read or write request (opcode 1 or 2, in either direction, the first
+     * packet included) expects the reply tuple with any source port; NATed, the answer follows
+     * the master's NAT back to the client's own port.
+     */
+    private int tftp(Skb skb, int ct, CtExt.Help h) {
+        byte[] b = skb.buf;
+        int op = skb.l4 + 8;
+        if (skb.l3 + skb.len < op + 2) {
+            return Verdict.NF_ACCEPT;
+        }
+        int opcode = Ipv4.u16(b, op);
+        if (opcode != 1 && opcode != 2) {
+            return Verdict.NF_ACCEPT;
+        }
+        CtExt.Expect e = new CtExt.Expect();
+        e.master = ct;
+        long rk1 = table.k1(ct, 1);
+        long rk2 = table.k2(ct, 1);
+        e.src = Tuple.src(rk1);
+        e.dst = Tuple.dst(rk1);
+        e.dport = Tuple.dport(rk2);
+        e.proto = Ipv4.PROTO_UDP;
+        e.zone = Tuple.zone(table.k2(ct, 0));
+        if ((table.status(ct) & CtStatus.NAT_MASK) != 0) {
+            e.savedPort = Tuple.sport(table.k2(ct, 0));
+            e.dir = 1;
+            e.natFollow = true;
+        }
+        return related(e, h) == 0 ? Verdict.NF_ACCEPT : Verdict.NF_DROP;
+    }
+
+    // ---------------------------------------------------------------- nf_conntrack_ftp help()
+
+    private int ftp(Skb skb, int ct, CtExt.Help h) {
+        int ctinfo = skb.ctinfo;
+        if (ctinfo != CtInfo.ESTABLISHED && ctinfo != CtInfo.ESTABLISHED_REPLY) {
+            return Verdict.NF_ACCEPT; // until there has been traffic both ways
+        }
+        byte[] b = skb.buf;
+        int th = skb.l4;
+        int end = skb.l3 + skb.len;
+        if (end - th < Tcp.MIN_HEADER) {
+            return Verdict.NF_ACCEPT;
+        }
+        int data = th + (((b[th + Tcp.DOFF] & 0xff) >>> 4) << 2);
+        int dlen = end - data;
+        if (dlen <= 0) {
+            return Verdict.NF_ACCEPT;
+        }
+        int dir = CtInfo.dir(ctinfo);
+        boolean endsNl = b[end - 1] == '\n';
+        int tseq = Ipv4.i32(b, th + Tcp.SEQ);
+        int seq = tseq + dlen;
+        int verdict = Verdict.NF_ACCEPT;
+        if (findNlSeq(tseq, h, dir)) {
+            int[] cmd = new int[4]; // type, address, port, offset of the numbers (in the payload)
+            cmd[1] = Tuple.src(table.k1(ct, dir)); // EPSV names no address: the sender's
+            int found = 0;
+            int type = dir == 0 ? PORT : PASV;
+            for (int t : dir == 0 ? new int[] {PORT, EPRT} : new int[] {PASV, EPSV}) {
+                found = findPattern(b, data, dlen, t, cmd);
+                if (found != 0) {
+                    type = t;
+                    break;
+                }
+            }
+            if (found == -1) {
+                return Verdict.NF_DROP; // a partial match: "partial matching of ..."
+            }
+            if (found == 1) {
+                verdict = expect(skb, ct, h, dir, type, cmd, data);
+            }
+        }
+        if (endsNl) {
+            updateNlSeq(seq, h, dir);
+        }
+        return verdict;
+    }
+
+    private static boolean findNlSeq(int seq, CtExt.Help h, int dir) {
+        for (int i = 0; i < h.seqAftNlNum[dir]; i++) {
+            if (h.seqAftNl[dir][i] == seq) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void updateNlSeq(int nlSeq, CtExt.Help h, int dir) {
+        int[] s = h.seqAftNl[dir];
+        for (int i = 0; i < h.seqAftNlNum[dir]; i++) {
+            if (s[i] == nlSeq) {
+                return;
+            }
+        }
+        if (h.seqAftNlNum[dir] < NUM_SEQ) {
+            s[h.seqAftNlNum[dir]++] = nlSeq;
+        } else {
+            int oldest = s[0] - s[1] < 0 ? 0 : 1;
+            if (nlSeq - s[oldest] > 0) {
+                s[oldest] = nlSeq;
+            }
+        }
+    }
+
+    private static final String[] PATTERN = {"PORT", "227 ", "EPRT", "229 "};
+    private static final char[] SKIP = {' ', '(', ' ', '('};
+    private static final char[] TERM = {'\r', ')', '\r', ')'};
+
+    /**
+     * find_pattern(): 1 found (cmd: address, port, offset and length of the numbers), 0 not
+     * this command, -1 a partial or malformed one. The pattern must open the segment.
+     */
+    private static int findPattern(byte[] b, int data, int dlen, int type, int[] cmd) {
+        String pattern = PATTERN[type];
+        int plen = pattern.length();
+        if (dlen <= plen) {
+            return regionMatches(b, data, pattern, dlen) ? -1 : 0;
+        }
+        if (!regionMatches(b, data, pattern, plen)) {
+            return 0;
+        }
+        int i = plen;
+        for (; b[data + i] != SKIP[type]; i++) {
+            if (i == dlen - 1) {
+                return -1;
+            }
+        }
+        i++;
+        int len = switch (type) {
+            case PORT, PASV -> tryRfc959(b, data + i, dlen - i, cmd, TERM[type]);
+            case EPRT -> tryEprt(b, data + i, dlen - i, cmd);
+            default -> tryEpsv(b, data + i, dlen - i, cmd);
+        };
+        if (len == 0) {
+            return -1;
+        }
+        cmd[3] = i;
+        cmd[0] = len;
+        return 1;
+    }
+
+    private static boolean regionMatches(byte[] b, int off, String p, int n) {
+        for (int i = 0; i < n; i++) {
+            if (Character.toLowerCase((char) (b[off + i] & 0xff)) != Character.toLowerCase(p.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** try_number(): {@code n} decimal numbers separated by {@code sep}, then {@code term}; the length or 0 */
+    private static int tryNumber(byte[] b, int off, int dlen, int[] out, int n, char sep, char term) {
+        java.util.Arrays.fill(out, 0, n, 0);
+        int i = 0;
+        for (int len = 0; len < dlen && i < n; len++) {
+            int c = b[off + len] & 0xff;
+            if (c >= '0' && c <= '9') {
+                out[i] = out[i] * 10 + c - '0';
+            } else if (c == sep) {
+                i++;
+            } else {
+                return c == term && i == n - 1 ? len : 0;
+            }
+        }
+        return 0;
+    }
+
+    private static int tryRfc959(byte[] b, int off, int dlen, int[] cmd, char term) {
+        int[] a = new int[6];
+        int len = tryNumber(b, off, dlen, a, 6, ',', term);
+        if (len == 0) {
+            return 0;
+        }
+        cmd[1] = a[0] << 24 | (a[1] & 0xff) << 16 | (a[2] & 0xff) << 8 | (a[3] & 0xff);
+        cmd[2] = ((a[4] << 8) | a[5]) & 0xffff;
+        return len;
+    }
+
+    /** get_port(): digits up to {@code delim}; the offset after it or 0 */
+    private static int getPort(byte[] b, int off, int start, int dlen, int delim, int[] cmd) {
+        int port = 0;
+        for (int i = start; i < dlen; i++) {
+            int c = b[off + i] & 0xff;
+            if (c == delim) {
+                if (port == 0) {
+                    break;
+                }
+                cmd[2] = port & 0xffff;
+                return i + 1;
+            } else if (c >= '0' && c <= '9') {
+                port = port * 10 + c - '0';
+            } else {
+                break;
+            }
+        }
+        return 0;
+    }
+
+    private static boolean badDelim(int d) {
+        return (d >= '0' && d <= '9') || d < 33 || d > 126;
+    }
+
+    /** try_eprt(): |1|a.b.c.d|port| */
+    private static int tryEprt(byte[] b, int off, int dlen, int[] cmd) {
+        if (dlen <= 3) {
+            return 0;
+        }
+        int delim = b[off] & 0xff;
+        if (badDelim(delim) || (b[off + 2] & 0xff) != delim || b[off + 1] != '1') {
+            return 0;
+        }
+        int[] a = new int[4];
+        int len = tryNumber(b, off + 3, dlen - 3, a, 4, '.', (char) delim);
+        if (len == 0) {
+            return 0;
+        }
+        cmd[1] = a[0] << 24 | (a[1] & 0xff) << 16 | (a[2] & 0xff) << 8 | (a[3] & 0xff);
+        return getPort(b, off, 3 + len + 1, dlen, delim, cmd);
+    }
+
+    /** try_epsv_response(): |||port| */
+    private static int tryEpsv(byte[] b, int off, int dlen, int[] cmd) {
+        if (dlen <= 3) {
+            return 0;
+        }
+        int delim = b[off] & 0xff;
+        if (badDelim(delim) || (b[off + 1] & 0xff) != delim || (b[off + 2] & 0xff) != delim) {
+            return 0;
+        }
+        return getPort(b, off, 3, dlen, delim, cmd);
+    }
+
+    /**
+     * The expectation a command announces: from the other side's address (any port) to the
+     * address and port the command names as seen from there. A command naming an address other
+     * than its sender's expects nothing (nf_conntrack_ftp's loose=0).
+     */
+    private int expect(Skb skb, int ct, CtExt.Help h, int dir, int type, int[] cmd, int data) {
+        if (type != EPSV && cmd[1] != Tuple.src(table.k1(ct, dir))) {
+            return Verdict.NF_ACCEPT;
+        }
+        CtExt.Expect e = new CtExt.Expect();
+        e.master = ct;
+        e.src = Tuple.src(table.k1(ct, 1 - dir));
+        e.dst = Tuple.dst(table.k1(ct, 1 - dir));
+        e.dport = cmd[2];
+        e.proto = Ipv4.PROTO_TCP;
+        e.zone = Tuple.zone(table.k2(ct, 0));
+        if ((table.status(ct) & CtStatus.NAT_MASK) == 0) {
+            return related(e, h) == 0 ? Verdict.NF_ACCEPT : Verdict.NF_DROP;
+        }
+        // nf_nat_ftp(): the connection comes from where this packet goes
+        int newAddr = Tuple.dst(table.k1(ct, 1 - dir));
+        e.savedPort = e.dport;
+        e.dir = 1 - dir;
+        e.natFollow = true;
+        int port = e.savedPort;
+        for (; port != 0 && port <= 0xffff; port++) {
+            e.dport = port;
+            int r = related(e, h);
+            if (r == 0) {
+                break;
+            }
+            if (r != EBUSY) {
+                port = 0;
+                break;
+            }
+        }
+        if (port == 0 || port > 0xffff) {
+            return Verdict.NF_DROP; // "all ports in use"
+        }
+        String text = switch (type) {
+            case PORT, PASV -> (newAddr >>> 24) + "," + (newAddr >>> 16 & 0xff) + "," + (newAddr >>> 8 & 0xff) + ","
+                    + (newAddr & 0xff) + "," + (port >>> 8) + "," + (port & 0xff);
+            case EPRT -> "|1|" + Ipv4.toString(newAddr) + "|" + port + "|";
+            default -> "|||" + port + "|";
+        };
+        mangle(skb, ct, dir, data + cmd[3], cmd[0], text.getBytes(StandardCharsets.US_ASCII));
+        return Verdict.NF_ACCEPT;
+    }
+
+    private static final int EBUSY = 16;
+
+    /**
+     * nf_ct_expect_related(): an identical expectation of the same master is replaced, another
+     * master's for the same tuple is a clash (EBUSY); past max_expected the oldest goes.
+     */
+    private int related(CtExt.Expect e, CtExt.Help h) {
+        CtExt x = table.ext;
+        for (int i = x.expects.size() - 1; i >= 0; i--) {
+            CtExt.Expect o = x.expects.get(i);
+            if (o.src == e.src && o.dst == e.dst && o.dport == e.dport && o.proto == e.proto && o.zone == e.zone) {
+                if (o.master != e.master) {
+                    return EBUSY;
+                }
+                x.unlink(o);
+            }
+        }
+        if (h.expecting >= MAX_EXPECTED) {
+            for (CtExt.Expect o : x.expects) { // evict_oldest_expect: the first inserted
+                if (o.master == e.master) {
+                    x.unlink(o);
+                    break;
+                }
+            }
+        }
+        e.deadline = table.now() + EXPECT_TIMEOUT;
+        x.expects.add(e);
+        x.used = true;
+        x.expectCreate++;
+        h.expecting++;
+        return 0;
+    }
+
+    /** nf_nat_follow_master(): the source as the master's traffic leaves, the destination where it was expected */
+    private void followMaster(CtExt.Expect e, int ct) {
+        int m = e.master;
+        int src = Tuple.dst(table.k1(m, 1 - e.dir));
+        nat.setupInfo(ct, NatRange.MAP_IPS, src, src, 0, 0, 0, Manip.SRC);
+        int dst = Tuple.src(table.k1(m, 1 - e.dir));
+        nat.setupInfo(ct, NatRange.MAP_IPS | NatRange.PROTO_SPECIFIED, dst, dst, e.savedPort, e.savedPort, e.savedPort,
+                Manip.DST);
+    }
+
+    // ---------------------------------------------------------------- nf_nat_helper / seqadj
+
+    /**
+     * nf_nat_mangle_tcp_packet(): the payload bytes [{@code at}, +{@code len}) replaced by
+     * {@code rep}; lengths and checksums redone; a size change starts sequence adjustment from
+     * this segment's sequence number on.
+     */
+    private void mangle(Skb skb, int ct, int dir, int at, int len, byte[] rep) {
+        int delta = rep.length - len;
+        int end = skb.l3 + skb.len;
+        byte[] b = skb.buf;
+        if (end + delta > b.length) {
+            b = java.util.Arrays.copyOf(b, end + delta);
+            skb.buf = b;
+        }
+        System.arraycopy(b, at + len, b, at + rep.length, end - at - len);
+        System.arraycopy(rep, 0, b, at, rep.length);
+        skb.len += delta;
+        Ipv4.setTotLen(b, skb.l3, skb.len);
+        Checksum.setIpv4Header(b, skb.l3);
+        Checksum.setTransport(b, skb.l3);
+        if (delta != 0) {
+            conntrack.setStatus(ct, CtStatus.SEQ_ADJUST);
+            int[] w = table.ext.help(ct).seqAdj[dir];
+            int seq = Ipv4.i32(b, skb.l4 + Tcp.SEQ);
+            if (w[1] == w[2] || w[0] - seq < 0) {
+                w[0] = seq;
+                w[1] = w[2];
+                w[2] += delta;
+            }
+        }
+    }
+
+    /** nf_ct_seq_adjust(): this direction's sequence, the other's acknowledgement and SACK blocks */
+    private static void seqAdjust(Skb skb, CtExt.Help h) {
+        int dir = CtInfo.dir(skb.ctinfo);
+        int[] me = h.seqAdj[dir];
+        int[] other = h.seqAdj[1 - dir];
+        byte[] b = skb.buf;
+        int th = skb.l4;
+        int check = Ipv4.u16(b, th + Tcp.CHECK);
+        int seq = Ipv4.i32(b, th + Tcp.SEQ);
+        int nseq = seq + (seq - me[0] > 0 ? me[2] : me[1]);
+        check = Checksum.replace4(check, seq, nseq);
+        Ipv4.put32(b, th + Tcp.SEQ, nseq);
+        if ((b[th + Tcp.FLAGS] & Tcp.ACK) != 0) {
+            int ack = Ipv4.i32(b, th + Tcp.ACK_SEQ);
+            int nack = ack - (ack - other[1] - other[0] > 0 ? other[2] : other[1]);
+            check = Checksum.replace4(check, ack, nack);
+            Ipv4.put32(b, th + Tcp.ACK_SEQ, nack);
+            // nf_ct_sack_adjust(): each SACK block's edges back into the receiver's view
+            int optEnd = th + (((b[th + Tcp.DOFF] & 0xff) >>> 4) << 2);
+            for (int o = th + Tcp.MIN_HEADER; o < optEnd;) {
+                int kind = b[o] & 0xff;
+                if (kind == Tcp.OPT_EOL) {
+                    break;
+                }
+                if (kind == Tcp.OPT_NOP) {
+                    o++;
+                    continue;
+                }
+                if (o + 1 >= optEnd) {
+                    break;
+                }
+                int olen = b[o + 1] & 0xff;
+                if (olen < 2 || o + olen > optEnd) {
+                    break;
+                }
+                if (kind == 5 && olen >= 10 && (olen - 2) % 8 == 0) {
+                    for (int s = o + 2; s < o + olen; s += 4) {
+                        int v = Ipv4.i32(b, s);
+                        int nv = v - (v - other[1] - other[0] > 0 ? other[2] : other[1]);
+                        check = Checksum.replace4(check, v, nv);
+                        Ipv4.put32(b, s, nv);
+                    }
+                }
+                o += olen;
+            }
+        }
+        Ipv4.put16(b, th + Tcp.CHECK, check);
+    }
+}
