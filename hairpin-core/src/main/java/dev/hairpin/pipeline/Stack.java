@@ -109,6 +109,11 @@ public final class Stack implements XtServices {
             trace.begin(skb);
         }
         skb.zone = 0;
+        fromPreRouting(skb);
+    }
+
+    /** PREROUTING from raw on, then the input route: an ip_rcv()'d datagram's way on */
+    private void fromPreRouting(Skb skb) {
         readSkips();
         int v = preRouting(skb);
         if (v != Verdict.NF_ACCEPT) {
@@ -215,13 +220,7 @@ public final class Stack implements XtServices {
         if (steering != null && steering.steal(skb)) {
             return;
         }
-        readSkips();
-        int v = preRouting(skb);
-        if (v != Verdict.NF_ACCEPT) {
-            finish(skb, v, "PREROUTING");
-            return;
-        }
-        routeInput(skb);
+        fromPreRouting(skb);
     }
 
     /**
