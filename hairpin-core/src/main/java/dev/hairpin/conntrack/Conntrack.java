@@ -65,24 +65,24 @@ public final class Conntrack {
      * {@link #track} of a valid UDP datagram (udp_error passed: length and checksum) of a
      * confirmed, replied entry that is either within its stream delay or already assured: all
      * {@link UdpTracker#packet} and nf_conntrack_in then do is nf_ct_refresh_acct() with the
-     * unreplied or the stream timeout. Does that and answers true; for any other entry (the one
-     * packet that assures a stream among them) changes nothing and answers false: the tracker
-     * proper decides.
+     * unreplied or the stream timeout. Does that and answers the entry's status bits; for any
+     * other entry (the one packet that assures a stream among them) changes nothing and answers
+     * -1: the tracker proper decides.
      */
-    public boolean refreshRepliedUdp(int ct, int dir, int len) {
+    public int refreshRepliedUdp(int ct, int dir, int len) {
         ConntrackTable t = table;
         int word = t.statusWord(ct);
         if ((word & REPLIED_MASK) != REPLIED || !stockUdp) {
-            return false;
+            return -1;
         }
         long now = t.now();
         boolean stream = now > t.l4aux(ct);
         if (stream && (word & CtStatus.ASSURED) == 0) {
-            return false;
+            return -1;
         }
         t.setDeadline(ct, now + config.timeout(stream ? CtTimeout.UDP_REPLIED : CtTimeout.UDP_UNREPLIED));
         t.account(ct, word, dir, len);
-        return true;
+        return word & 0xffff;
     }
 
     public L4Tracker tracker(int proto) {

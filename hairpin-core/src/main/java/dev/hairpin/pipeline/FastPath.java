@@ -118,7 +118,8 @@ final class FastPath {
         int v;
         // a replied UDP entry's valid datagram only refreshes it (unless it assures it); else the tracker
         int ulen = uw >>> 16;
-        if (proto != Ipv4.PROTO_UDP || ulen > l4len || ulen < 8 || !conntrack.refreshRepliedUdp(ct, node & 1, tot)) {
+        int status = proto != Ipv4.PROTO_UDP || ulen > l4len || ulen < 8 ? -1 : conntrack.refreshRepliedUdp(ct, node & 1, tot);
+        if (status < 0) {
             skb.csumValid = verify;
             v = conntrack.track(skb, ct, proto, Hooks.PRE_ROUTING);
             skb.csumValid = false;
@@ -132,10 +133,10 @@ final class FastPath {
                 stack.resumeAfterConntrack(skb, v);
                 return true;
             }
+            status = conntrack.status(ct);
         }
         // mangle: no rules; nat: an established packet only gets its manip (nf_nat_inet_fn).
         // The NAT bits read once: only NAT's own setup (a first packet's) changes them.
-        int status = conntrack.status(ct);
         int rs = saddr;
         int rd = daddr;
         // PREROUTING's manip is the destination's: DST_NAT for an original packet, SRC_NAT's undoing for a reply
