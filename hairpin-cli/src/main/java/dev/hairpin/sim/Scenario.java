@@ -72,6 +72,7 @@ public final class Scenario {
      */
     public static Scenario load(Path dir) {
         Scenario s = new Scenario(dir, Snapshot.load(dir.resolve("host")));
+        s.snapshot.host.netns = true; // the oracle's gateway is a network namespace
         Path capture = dir.resolve("capture.pcap");
         if (!Files.exists(capture)) {
             throw new SnapshotException(capture + ": missing (the gateway's tcpdump -i any capture, LINUX_SLL2)");

@@ -23,12 +23,12 @@ import org.junit.jupiter.api.Test;
  */
 class SysctlCommandTest {
     /** recorded lines the model does not reproduce on purpose, and why */
-    static final Map<String, String> NOT_MODELLED = Map.of(
-            "sysctl -w net.netfilter.nf_conntrack_max=8", "read-only inside a network namespace; the lab models a whole host, where it is writable");
+    static final Map<String, String> NOT_MODELLED = Map.of();
 
     @Test
     void everyRecordedCommandLineBehavesAsProcpsDid() throws Exception {
         Host host = new Host();
+        host.netns = true; // recorded in a fresh network namespace
         host.add(new NetDevice("lo", 1, NetDevice.ARPHRD_LOOPBACK, new byte[6], 65536));
         Conntrack ct = new Conntrack(new CtConfig(), 1);
         List<String> failures = new ArrayList<>();
@@ -50,6 +50,33 @@ class SysctlCommandTest {
         }
         assertThat(n).isGreaterThan(25);
         assertThat(failures).as(String.join("\n", failures)).isEmpty();
+    }
+
+    /**
+     * Recorded with procps in a fresh namespace (Linux 6.18): conntrack's host-wide keys refuse
+     * a write there (exit 0), net.nf_conntrack_max is absent, a writable key still takes its
+     * value; a whole host (the lab) takes the write.
+     */
+    @Test
+    void hostWideConntrackKeysAreReadOnlyInANamespace() {
+        Host ns = new Host();
+        ns.netns = true;
+        Conntrack ct = new Conntrack(new CtConfig(), 1);
+        ToolResult r = SysctlCommand.run(ns, ct, List.of("-w", "net.netfilter.nf_conntrack_max=8", "net.ipv4.ip_forward=1"), p -> null);
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.stderr()).isEqualTo("sysctl: setting key \"net.netfilter.nf_conntrack_max\": Invalid argument\n");
+        assertThat(r.stdout()).isEqualTo("net.ipv4.ip_forward = 1\n");
+        assertThat(ct.config.max).isNotEqualTo(8);
+        r = SysctlCommand.run(ns, ct, List.of("-w", "net.netfilter.nf_conntrack_expect_max=10"), p -> null);
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.stderr()).isEqualTo("sysctl: setting key \"net.netfilter.nf_conntrack_expect_max\": Invalid argument\n");
+        r = SysctlCommand.run(ns, ct, List.of("net.nf_conntrack_max"), p -> null);
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.stderr()).isEqualTo("sysctl: cannot stat /proc/sys/net/nf_conntrack_max: No such file or directory\n");
+        Host whole = new Host();
+        r = SysctlCommand.run(whole, ct, List.of("-w", "net.netfilter.nf_conntrack_max=8"), p -> null);
+        assertThat(r.exitCode()).isZero();
+        assertThat(ct.config.max).isEqualTo(8);
     }
 
     @Test

@@ -15,6 +15,14 @@ public final class Host {
     private final Map<Integer, NetDevice> byIndex = new HashMap<>();
     public final Fib fib = new Fib();
     public final Sysctls sysctls = new Sysctls();
+    /**
+     * The host is a network namespace other than the initial one, as the kernel recordings'
+     * gateway is: conntrack's host-wide sysctls (nf_conntrack_max, nf_conntrack_buckets,
+     * nf_conntrack_expect_max) are read-only there and {@code net.nf_conntrack_max} does not
+     * exist (nf_conntrack_standalone.c registers them writable for init_net only). False: a
+     * whole machine (the lab, a snapshot of a box).
+     */
+    public boolean netns;
     /** listening sockets as "tcp:PORT" / "udp:PORT" (any local address) */
     public final java.util.Set<String> listening = new java.util.HashSet<>();
 

@@ -193,6 +193,10 @@ public final class SysctlCommand {
         }
     }
 
+    /** conntrack's host-wide keys, read-only in a namespace other than the initial one ({@link Host#netns}) */
+    private static final java.util.Set<String> HOST_WIDE = java.util.Set.of("net.netfilter.nf_conntrack_max",
+            "net.netfilter.nf_conntrack_buckets", "net.netfilter.nf_conntrack_expect_max");
+
     private static int write(Host host, Conntrack c, Map<String, SysctlKeys.Key> keys, String raw, String value,
             boolean quiet, boolean ignore, boolean values, StringBuilder out, StringBuilder err) {
         String name = dotted(raw.trim());
@@ -206,6 +210,11 @@ public final class SysctlCommand {
             return 1;
         }
         String v = value.trim();
+        if (host.netns && HOST_WIDE.contains(name)) {
+            // mode 0444 outside init_net: procps reports the refused write and goes on, exit 0 (recorded)
+            err.append("sysctl: setting key \"").append(name).append("\": Invalid argument\n");
+            return 0;
+        }
         if (!valid(k, v)) {
             err.append("sysctl: setting key \"").append(name).append("\": ")
                     .append(k.kind() == SysctlKeys.Kind.READ_ONLY ? "Permission denied" : "Invalid argument").append('\n');

@@ -107,6 +107,9 @@ public final class SysctlKeys {
                 add(m, "net.ipv4.conf." + dev + "." + k, CONF_DEFAULTS.get(k), k.equals("rp_filter") ? Kind.INT : Kind.BOOL, true);
             }
         }
+        if (host.netns) {
+            m.remove("net.nf_conntrack_max"); // init_net's alone (nf_ct_netfilter_header)
+        }
         return m;
     }
 
