@@ -124,6 +124,16 @@ public final class Sysctls {
         return (int) getLong("net.ipv4.ip_default_ttl", 64);
     }
 
+    /** icmp_ratemask: the ICMP types whose errors icmp_send() rate-limits, one bit each */
+    public long icmpRatemask() {
+        return getLong("net.ipv4.icmp_ratemask", 0x1818);
+    }
+
+    /** icmp_ratelimit in milliseconds (0: no limit) */
+    public long icmpRatelimitMs() {
+        return getLong("net.ipv4.icmp_ratelimit", 1000);
+    }
+
     public boolean icmpErrorsUseInboundIfaddr() {
         return getLong("net.ipv4.icmp_errors_use_inbound_ifaddr", 0) != 0;
     }

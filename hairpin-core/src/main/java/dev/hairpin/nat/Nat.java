@@ -273,8 +273,9 @@ public final class Nat {
 
     /** nf_nat_used_tuple(): is the reply of this candidate already someone's tuple? */
     private boolean usedTuple(long k1, long k2, int ct) {
+        long rk1 = Tuple.invertK1(k1);
         long rk2 = Tuple.invertK2(k2);
-        return conntrack.tupleTaken(Tuple.invertK1(k1), rk2, ct) || owner != null && elsewhere(k1, k2);
+        return conntrack.tupleTaken(rk1, rk2, ct) || owner != null && rk2 != -1 && owner.takenElsewhere(rk1, rk2);
     }
 
     /** with several workers: the candidate's reply is another worker's entry's (see {@link Owner#takenElsewhere}) */
@@ -664,7 +665,7 @@ public final class Nat {
     }
 
     /** the status bit that says a packet of direction {@code dir} gets a {@code manip} (nf_nat_packet) */
-    private static int statusBit(int manip, int dir) {
+    public static int statusBit(int manip, int dir) {
         int bit = manip == Manip.SRC ? CtStatus.SRC_NAT : CtStatus.DST_NAT;
         return dir == 1 ? bit ^ CtStatus.NAT_MASK : bit;
     }

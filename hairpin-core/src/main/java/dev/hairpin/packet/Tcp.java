@@ -241,7 +241,7 @@ public final class Tcp {
      * NOPs and returns the offset of the next option with a sane size that fits before
      * {@code end}; -1 at EOL, the end, a "silly" size (&lt; 2) or an option running past the header.
      */
-    private static int option(byte[] b, int p, int end) {
+    public static int option(byte[] b, int p, int end) {
         while (p < end) {
             int kind = b[p] & 0xff;
             if (kind == OPT_EOL) {
@@ -261,7 +261,7 @@ public final class Tcp {
     }
 
     /** end of the option bytes, bounded by the array so a lying Data Offset cannot overrun it */
-    private static int optionsEnd(byte[] b, int off) {
+    public static int optionsEnd(byte[] b, int off) {
         return Math.min(off + doffBytes(b, off), b.length);
     }
 }

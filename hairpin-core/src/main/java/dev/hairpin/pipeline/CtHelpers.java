@@ -459,24 +459,10 @@ final class CtHelpers {
             check = Checksum.replace4(check, ack, nack);
             Ipv4.put32(b, th + Tcp.ACK_SEQ, nack);
             // nf_ct_sack_adjust(): each SACK block's edges back into the receiver's view
-            int optEnd = th + (((b[th + Tcp.DOFF] & 0xff) >>> 4) << 2);
-            for (int o = th + Tcp.MIN_HEADER; o < optEnd;) {
-                int kind = b[o] & 0xff;
-                if (kind == Tcp.OPT_EOL) {
-                    break;
-                }
-                if (kind == Tcp.OPT_NOP) {
-                    o++;
-                    continue;
-                }
-                if (o + 1 >= optEnd) {
-                    break;
-                }
+            int end = Tcp.optionsEnd(b, th);
+            for (int o = Tcp.option(b, th + Tcp.MIN_HEADER, end); o >= 0; o = Tcp.option(b, o + (b[o + 1] & 0xff), end)) {
                 int olen = b[o + 1] & 0xff;
-                if (olen < 2 || o + olen > optEnd) {
-                    break;
-                }
-                if (kind == 5 && olen >= 10 && (olen - 2) % 8 == 0) {
+                if ((b[o] & 0xff) == Tcp.OPT_SACK && olen >= 10 && (olen - 2) % 8 == 0) {
                     for (int s = o + 2; s < o + olen; s += 4) {
                         int v = Ipv4.i32(b, s);
                         int nv = v - (v - other[1] - other[0] > 0 ? other[2] : other[1]);
@@ -484,7 +470,6 @@ final class CtHelpers {
                         Ipv4.put32(b, s, nv);
                     }
                 }
-                o += olen;
             }
         }
         Ipv4.put16(b, th + Tcp.CHECK, check);

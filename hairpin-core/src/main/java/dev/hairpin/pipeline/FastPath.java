@@ -6,6 +6,8 @@ import dev.hairpin.conntrack.CtStatus;
 import dev.hairpin.conntrack.Tuple;
 import dev.hairpin.host.NetDevice;
 import dev.hairpin.host.Route;
+import dev.hairpin.nat.Manip;
+import dev.hairpin.nat.Nat;
 import dev.hairpin.packet.Checksum;
 import dev.hairpin.packet.CtInfo;
 import dev.hairpin.packet.Hooks;
@@ -139,9 +141,8 @@ final class FastPath {
         // The NAT bits read once: only NAT's own setup (a first packet's) changes them.
         int rs = saddr;
         int rd = daddr;
-        // PREROUTING's manip is the destination's: DST_NAT for an original packet, SRC_NAT's undoing for a reply
-        int preBit = (node & 1) == 0 ? CtStatus.DST_NAT : CtStatus.SRC_NAT;
-        if ((status & preBit) != 0 && stack.nat.natPacketL4(skb, Hooks.PRE_ROUTING, proto, status)) {
+        // PREROUTING's manip is the destination's (nf_nat_packet's status bit for it)
+        if ((status & Nat.statusBit(Manip.DST, node & 1)) != 0 && stack.nat.natPacketL4(skb, Hooks.PRE_ROUTING, proto, status)) {
             rs = Ipv4.saddr(b, l3);
             rd = Ipv4.daddr(b, l3);
         }
@@ -189,9 +190,8 @@ final class FastPath {
             return true;
         }
         skb.hook = Hooks.POST_ROUTING;
-        // POSTROUTING's manip is the source's: SRC_NAT for an original packet, DST_NAT's undoing for a reply
-        int postBit = (node & 1) == 0 ? CtStatus.SRC_NAT : CtStatus.DST_NAT;
-        if (((status & postBit) == 0 || !stack.nat.natPacketL4(skb, Hooks.POST_ROUTING, proto, status, ttlDue)) && ttlDue) {
+        // POSTROUTING's manip is the source's
+        if (((status & Nat.statusBit(Manip.SRC, node & 1)) == 0 || !stack.nat.natPacketL4(skb, Hooks.POST_ROUTING, proto, status, ttlDue)) && ttlDue) {
             Ipv4.decreaseTtl(b, l3);
         }
         v = conntrack.confirm(skb);

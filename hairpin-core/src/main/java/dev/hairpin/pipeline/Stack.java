@@ -456,10 +456,10 @@ public final class Stack implements XtServices {
      */
     private boolean icmpRateAllow(int type, int code, int daddr, NetDevice dev) {
         if (type > 18 || (type == 3 && code == 4)
-                || (host.sysctls.getLong("net.ipv4.icmp_ratemask", 0x1818) & 1L << type) == 0) {
+                || (host.sysctls.icmpRatemask() & 1L << type) == 0) {
             return true;
         }
-        long timeout = host.sysctls.getLong("net.ipv4.icmp_ratelimit", 1000) * 1_000_000L;
+        long timeout = host.sysctls.icmpRatelimitMs() * 1_000_000L;
         if (timeout <= 0 || dev.isLoopback()) {
             return true;
         }

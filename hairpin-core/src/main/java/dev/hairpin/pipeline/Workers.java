@@ -82,17 +82,13 @@ public final class Workers {
 
     /** a NIC queue's batch for worker {@code w} (its thread): the datagrams handed to it first, then the batch */
     public void receive(int w, Skb[] skbs, int n) {
-        if (workers[w] != null) {
-            poll(w);
-        }
+        poll(w);
         stacks[w].receive(skbs, n);
     }
 
     /** one datagram for worker {@code w} (its thread) */
     public void receive(int w, Skb skb) {
-        if (workers[w] != null) {
-            poll(w);
-        }
+        poll(w);
         stacks[w].receive(skb);
     }
 

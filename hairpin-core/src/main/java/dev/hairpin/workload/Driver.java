@@ -24,10 +24,7 @@ public final class Driver {
     /** prebuilt headers of this driver's flows, as a NIC ring's producer has its frames ready */
     private long[] headers;
     private int fill;
-    /** this driver's share of the flows: flow number k * stride + offset (a shard of a multi-worker run) */
-    public int stride = 1;
-    public int offset;
-    /** this driver's flows by number (a worker's share by RSS, {@link UdpFlows#byWorker}); null: by stride and offset */
+    /** this driver's flows by number (a worker's share by RSS, {@link UdpFlows#byWorker}); null: flow k is number k */
     public int[] ids;
     /** the engine this driver's worker belongs to, and which worker (null: {@code gw.stack} alone) */
     public Workers workers;
@@ -66,7 +63,7 @@ public final class Driver {
     public int udpBatch(int first, int n) {
         int i = first;
         if (headers == null || headers.length != n * UdpFlows.HEADER_WORDS) {
-            headers = ids != null ? UdpFlows.originalHeaders(ids, n) : UdpFlows.originalHeaders(n, stride, offset); // once, untimed
+            headers = ids != null ? UdpFlows.originalHeaders(ids, n) : UdpFlows.originalHeaders(n, 1, 0); // once, untimed
         }
         for (int k = 0; k < BATCH; k++) {
             int f = fill;
@@ -102,7 +99,7 @@ public final class Driver {
 
     /** flow number of this driver's k-th flow */
     private int flow(int k) {
-        return ids != null ? ids[k] : k * stride + offset;
+        return ids != null ? ids[k] : k;
     }
 
     /**

@@ -46,7 +46,7 @@ public final class UdpFlows {
 
     /** the server's answer to flow i, arriving at the WAN side ({@code snat}: to the gateway's address) */
     public static void reply(int i, boolean snat, byte[] b, int off) {
-        write(b, off, dst(i), snat ? Gateway.WAN_ADDR : src(i), 53, sport(i));
+        replyTo(i, snat, sport(i), b, off);
     }
 
     /** the server's answer to flow i at the port its original left with ({@code dport}: NAT's choice) */
