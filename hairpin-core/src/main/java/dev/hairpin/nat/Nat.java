@@ -637,18 +637,12 @@ public final class Nat {
 
     /**
      * {@link #natPacket} for a packet of FastPath's shape ({@link NatManip#l4}: 20-byte header,
-     * no fragment, whole TCP or UDP header), given the entry's status: the same decision and the
-     * same bytes. True when it rewrote the packet.
+     * no fragment, whole TCP or UDP header), given the entry's status and the header's words at
+     * {@code l3 + 8} and {@code l3 + 16} as the caller read them (the packet unchanged since):
+     * the same decision and the same bytes, after ip_forward()'s TTL decrement when
+     * {@code decTtl}. True when it rewrote the packet (TTL included); false: nothing done.
      */
-    public boolean natPacketL4(Skb skb, int hook, int proto, int status) {
-        return natPacketL4(skb, hook, proto, status, false);
-    }
-
-    /**
-     * The same, after ip_forward()'s TTL decrement when {@code decTtl} ({@link NatManip#l4}
-     * with it): true when it rewrote the packet, TTL included; false: nothing done, TTL neither.
-     */
-    public boolean natPacketL4(Skb skb, int hook, int proto, int status, boolean decTtl) {
+    public boolean natPacketL4(Skb skb, int hook, int proto, int status, boolean decTtl, long w1, long w2) {
         int manip = Manip.ofHook(hook);
         int dir = CtInfo.dir(skb.ctinfo);
         if ((status & statusBit(manip, dir)) == 0) {
@@ -660,7 +654,7 @@ public final class Nat {
         boolean src = manip == Manip.SRC;
         // the inverse of the other tuple: its ends swapped
         NatManip.l4(skb.buf, skb.l3, skb.l3 + skb.len, proto, src, src ? Tuple.dst(k1) : Tuple.src(k1),
-                src ? Tuple.dport(k2) : Tuple.sport(k2), decTtl);
+                src ? Tuple.dport(k2) : Tuple.sport(k2), decTtl, w1, w2);
         return true;
     }
 

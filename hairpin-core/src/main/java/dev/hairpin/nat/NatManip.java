@@ -66,10 +66,20 @@ public final class NatManip {
         int h = iph + Ipv4.MIN_HEADER;
         if (end - h < 8) { // no whole ports (the fast path never has such a packet)
             l4Short(b, iph, end, manipSrc, addr, port, decTtl);
-            return;
+        } else {
+            l4(b, iph, end, proto, manipSrc, addr, port, decTtl, Ipv4.i64(b, iph + 8), Ipv4.i64(b, iph + 16));
         }
-        long x = Ipv4.i64(b, iph + 8); // TTL, protocol, header checksum, saddr
-        long y = Ipv4.i64(b, iph + 16); // daddr, source port, destination port
+    }
+
+    /**
+     * {@link #l4} given the header's words at {@code iph + 8} ({@code x}: TTL, protocol, header
+     * checksum, saddr) and {@code iph + 16} ({@code y}: daddr, source port, destination port), as
+     * a caller that read them and changed nothing since holds them: they are not read again.
+     * The datagram has whole ports ({@code end - iph >= 28}).
+     */
+    public static void l4(byte[] b, int iph, int end, int proto, boolean manipSrc, int addr, int port, boolean decTtl,
+            long x, long y) {
+        int h = iph + Ipv4.MIN_HEADER;
         int oldAddr = manipSrc ? (int) x : (int) (y >>> 32);
         int oldPort = manipSrc ? (int) (y >>> 16) & 0xffff : (int) y & 0xffff;
         long addrTerm = Checksum.term4(oldAddr, addr);

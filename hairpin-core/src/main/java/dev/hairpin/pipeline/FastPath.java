@@ -142,7 +142,9 @@ final class FastPath {
         int rs = saddr;
         int rd = daddr;
         // PREROUTING's manip is the destination's (nf_nat_packet's status bit for it)
-        if ((status & Nat.statusBit(Manip.DST, node & 1)) != 0 && stack.nat.natPacketL4(skb, Hooks.PRE_ROUTING, proto, status)) {
+        boolean preNat = (status & Nat.statusBit(Manip.DST, node & 1)) != 0
+                && stack.nat.natPacketL4(skb, Hooks.PRE_ROUTING, proto, status, false, w1, w2);
+        if (preNat) {
             rs = Ipv4.saddr(b, l3);
             rd = Ipv4.daddr(b, l3);
         }
@@ -157,9 +159,10 @@ final class FastPath {
         skb.rtType = Route.RTN_UNICAST;
         skb.out = out;
         skb.nexthop = stack.flows.nexthop(slot);
-        // ip_forward(): TTL, MTU and FORWARD's mangle/security with rules go the full way
+        // ip_forward(): TTL (as read: nothing before changes it), MTU and FORWARD's mangle/security
+        // with rules go the full way
         int fwdSkip = skip[Hooks.FORWARD];
-        if (Ipv4.ttl(b, l3) <= 1 || tot > out.mtu || (fwdSkip & MANGLE_SECURITY) != MANGLE_SECURITY) {
+        if ((int) (w1 >>> 56) <= 1 || tot > out.mtu || (fwdSkip & MANGLE_SECURITY) != MANGLE_SECURITY) {
             stack.forward(skb);
             return true;
         }
@@ -190,8 +193,16 @@ final class FastPath {
             return true;
         }
         skb.hook = Hooks.POST_ROUTING;
-        // POSTROUTING's manip is the source's
-        if (((status & Nat.statusBit(Manip.SRC, node & 1)) == 0 || !stack.nat.natPacketL4(skb, Hooks.POST_ROUTING, proto, status, ttlDue)) && ttlDue) {
+        // POSTROUTING's manip is the source's; the header words read above still hold unless
+        // PREROUTING's manip or FORWARD's rules came between
+        if ((status & Nat.statusBit(Manip.SRC, node & 1)) != 0) {
+            if (preNat || !ttlDue) {
+                w1 = Ipv4.i64(b, l3 + 8);
+                w2 = Ipv4.i64(b, l3 + 16);
+            }
+            ttlDue &= !stack.nat.natPacketL4(skb, Hooks.POST_ROUTING, proto, status, ttlDue, w1, w2);
+        }
+        if (ttlDue) {
             Ipv4.decreaseTtl(b, l3);
         }
         v = conntrack.confirm(skb);
