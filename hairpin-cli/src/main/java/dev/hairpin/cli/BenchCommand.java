@@ -47,7 +47,7 @@ import picocli.CommandLine.Option;
             "(the conntrack and NAT arrays as allocated, index and timer wheel included, divided by entries),",
             "heap_bytes_per_entry (heap growth after a GC, G1's region rounding included), p50/p99 latency",
             "of a 32-packet batch.",
-            "With --threads T (udp, filter), the engine is T workers (dev.hairpin.pipeline.Workers), each a",
+            "With --threads T (udp, filter, create), the engine is T workers (dev.hairpin.pipeline.Workers), each a",
             "gateway with its own conntrack on its own thread; each worker's driver sends only the packets",
             "RSS dispatches to it (pipeline.Rss, a symmetric hash), replies included: NAT chooses ports whose",
             "replies come back to the choosing worker (checked for every reply).",
@@ -290,7 +290,11 @@ final class BenchCommand implements Callable<Integer> {
 
     private Result create(int n, boolean snatOn) {
         if (threads != 1) {
-            System.err.println("bench: create runs on one thread (--threads ignored)");
+            if (n < threads) {
+                throw new IllegalArgumentException("fewer connections than threads");
+            }
+            createSharded(Math.max(threads, Math.min(n, 200_000)), snatOn); // JIT warm-up, thrown away
+            return createSharded(n, snatOn);
         }
         // JIT warm-up on a throwaway table, so the figure is not the interpreter's
         Gateway warm = new Gateway(200_000, snatOn, 0);
@@ -325,6 +329,53 @@ final class BenchCommand implements Callable<Integer> {
         java.lang.ref.Reference.reachabilityFence(gw);
         return new Result("create", n, snatOn, 1, -1, n, (double) wall / n, (double) cpu / n, n / (wall / 1e9),
                 (double) footprint(gw) / n, (double) (heapFull - heapEmpty) / n, h.getValueAtPercentile(50), h.getValueAtPercentile(99));
+    }
+
+    /**
+     * {@code n} new connections over {@link #threads} workers: each worker's driver creates the
+     * flows RSS dispatches to it, all at once; MASQUERADE on a worker picks only ports whose
+     * replies dispatch back to it (checked: no flow lands elsewhere, nothing is handed off).
+     */
+    private Result createSharded(int n, boolean snatOn) {
+        int[][] ids = UdpFlows.byWorker(n, threads);
+        List<Shard> shards = new ArrayList<>();
+        for (int w = 0; w < threads; w++) {
+            shards.add(new Shard(ids[w], n, w, snatOn, 0));
+        }
+        Workers workers = new Workers(threads, w -> shards.get(w).gw.stack);
+        for (Shard s : shards) {
+            s.driver.workers = workers;
+        }
+        long heapEmpty = usedHeap();
+        long wall = parallel(shards, s -> {
+            ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+            long c0 = mx.getCurrentThreadCpuTime();
+            long t = System.nanoTime();
+            for (int k = 0; k < s.flows; k += Driver.BATCH) {
+                t = createBatch(s.driver, k, s.flows, s.batches, t);
+            }
+            s.cpuNs = mx.getCurrentThreadCpuTime() - c0;
+        });
+        if (workers.handedOff() != 0 || workers.foreignFlows() != 0) {
+            throw new IllegalStateException("bench: " + workers.foreignFlows() + " flows not home, " + workers.handedOff() + " handoffs");
+        }
+        long cpu = 0;
+        long footprint = 0;
+        Histogram all = new Histogram(2);
+        for (Shard s : shards) {
+            if (s.gw.conntrack.table.count() != s.flows || s.gw.transmitted != s.flows) {
+                throw new IllegalStateException("bench: " + s.gw.conntrack.table.count() + " entries, " + s.gw.transmitted
+                        + " transmitted for " + s.flows + " new connections on worker " + s.driver.worker);
+            }
+            cpu += s.cpuNs;
+            footprint += footprint(s.gw);
+            all.add(s.batches);
+        }
+        long heapFull = usedHeap();
+        java.lang.ref.Reference.reachabilityFence(shards);
+        return new Result("create", n, snatOn, threads, -1, n, (double) wall / n, (double) cpu / n, n / (wall / 1e9),
+                (double) footprint / n, (double) (heapFull - heapEmpty) / n, all.getValueAtPercentile(50),
+                all.getValueAtPercentile(99));
     }
 
     /**

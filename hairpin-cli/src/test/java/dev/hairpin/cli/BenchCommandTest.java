@@ -28,6 +28,7 @@ class BenchCommandTest {
             "filter | --workload filter --rules 10 --packets 64000 --threads 2",
             "filter | --workload filter --rules 10 --packets 64000",
             "create | --workload create --connections 5000",
+            "create | --workload create --connections 5000 --threads 2",
             "tcp    | --workload tcp --packets 64000",
             "replay | --workload replay --connections 100 --packets 20000",
     })
