@@ -114,7 +114,7 @@ public final class NftTables implements Tables {
 
     private int chains(List<NftRuleset.BaseChain> l, int table, int hook, Skb skb, XtParam par) {
         for (NftRuleset.BaseChain c : l) {
-            Table t = c.rules().table(c.type().equals("nat") ? TableDef.NAT : TableDef.MANGLE);
+            Table t = c.compiled();
             int v = t == null ? Verdict.NF_ACCEPT : t.doTable(hook, skb, par);
             if (v != Verdict.NF_ACCEPT || bound(table, hook, skb)) {
                 return v;

@@ -2,42 +2,215 @@ package dev.hairpin.rules.nft;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
- * One nft rule (tokens) rewritten as the iptables options that build the same expressions:
+ * One nft rule (tokens) rewritten as the iptables rules that evaluate the same expressions:
  * {@code iifname "eth1" tcp dport 8080 dnat to 10.0.0.5:80} is
  * {@code -i eth1 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 10.0.0.5:80}.
+ *
+ * <p>Where nft has one rule and iptables needs several, the rewrite is exact or refused:
+ * <ul>
+ * <li>a set of values ({@code iifname { "eth0", "eth1" }}, a named {@code @set}) is one rule per
+ * element: a set's elements never overlap (nft refuses overlapping intervals), so a packet
+ * matches at most one copy, which does what the nft rule does. A negated set is kept only where
+ * one iptables option takes it whole (ports, addresses of one rule);</li>
+ * <li>a verdict map ({@code ct state vmap { invalid : drop, ... }}) and a NAT map
+ * ({@code dnat ip to tcp dport map { 80 : 10.0.0.5 }}) are one rule per element, the key
+ * becoming a match: a key that is in no element matches no copy, as the failed lookup breaks
+ * the rule;</li>
+ * <li>several statements ({@code meta mark set 0x1 accept}) jump to a chain of their own with one
+ * rule per statement, in order: the rule's matches are evaluated once, before any statement,
+ * as nft does. {@code return} and {@code goto} are refused there (they would leave that chain,
+ * not the rule's).</li>
+ * </ul>
+ * Counters are not kept per nft rule (the figures of `nft list ruleset` are not modelled).
  */
 final class NftRule {
     private NftRule() {}
 
-    static String toIptables(String[] t, String where) {
+    /** the chain of a multi-statement rule's statements: its name and its rules */
+    record Aux(String name, List<String> rules) {}
+
+    /**
+     * The iptables rules (without {@code -A CHAIN}) for one nft rule; statement chains it needs
+     * go to {@code aux}. {@code sets}: the table's named sets and maps, name to {@code {...}} token.
+     */
+    static List<String> toIptables(String[] t, String where, Map<String, String> sets, List<Aux> aux) {
+        List<String> out = new ArrayList<>();
+        for (String[] one : expand(named(t, where, sets), where)) {
+            String r = single(one, where, aux);
+            if (r != null) { // null: no IPv4 packet matches it
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    /** {@code @name} replaced by the named set's elements */
+    private static String[] named(String[] t, String where, Map<String, String> sets) {
+        String[] r = t.clone();
+        for (int i = 0; i < r.length; i++) {
+            if (r[i].startsWith("@")) {
+                String s = sets.get(r[i].substring(1));
+                if (s == null) {
+                    throw new NftRuleset.NftException(where + ": no set or map named " + r[i].substring(1) + " in this table");
+                }
+                r[i] = s;
+            }
+        }
+        return r;
+    }
+
+    /** the rule as token lists without sets to expand, maps or verdict maps (see the class comment) */
+    private static List<String[]> expand(String[] t, String where) {
+        for (int i = 0; i < t.length; i++) {
+            if (!isSet(t[i])) {
+                continue;
+            }
+            boolean negated = i > 0 && t[i - 1].equals("!=");
+            if (i > 0 && t[i - 1].equals("vmap")) {
+                List<String[]> out = new ArrayList<>();
+                for (String e : elements(t[i])) {
+                    String[] kv = pair(e, where);
+                    List<String> r = new ArrayList<>(List.of(t).subList(0, i - 1));
+                    r.add(kv[0]);
+                    r.addAll(List.of(kv[1].split("\\s+")));
+                    r.addAll(List.of(t).subList(i + 1, t.length));
+                    out.addAll(expand(r.toArray(String[]::new), where));
+                }
+                return out;
+            }
+            if (i > 0 && t[i - 1].equals("map")) {
+                // snat/dnat [ip] to KEY... map { k : v }: the key expression becomes a match
+                int to = i - 2;
+                while (to >= 0 && !t[to].equals("to")) {
+                    to--;
+                }
+                if (to < 1) {
+                    throw bad(where, "map outside snat/dnat");
+                }
+                int nat = t[to - 1].equals("ip") ? to - 2 : to - 1;
+                if (nat < 0 || !(t[nat].equals("snat") || t[nat].equals("dnat"))) {
+                    throw bad(where, "map outside snat/dnat");
+                }
+                List<String> key = List.of(t).subList(to + 1, i - 1);
+                List<String[]> out = new ArrayList<>();
+                for (String e : elements(t[i])) {
+                    String[] kv = pair(e, where);
+                    List<String> r = new ArrayList<>(List.of(t).subList(0, nat));
+                    r.addAll(key);
+                    r.add(kv[0]);
+                    r.addAll(List.of(t).subList(nat, to + 1));
+                    r.add(kv[1]);
+                    r.addAll(List.of(t).subList(i + 1, t.length));
+                    out.addAll(expand(r.toArray(String[]::new), where));
+                }
+                return out;
+            }
+            if (negated || nativeSet(t, i)) {
+                continue;
+            }
+            List<String[]> out = new ArrayList<>();
+            for (String e : elements(t[i])) {
+                String[] r = t.clone();
+                r[i] = e;
+                out.addAll(expand(r, where));
+            }
+            return out;
+        }
+        List<String[]> one = new ArrayList<>();
+        one.add(t);
+        return one;
+    }
+
+    /** a set one iptables option takes whole: ports (multiport), ct state / status lists */
+    private static boolean nativeSet(String[] t, int i) {
+        if (i < 2) {
+            return false;
+        }
+        String a = t[i - 2];
+        String f = t[i - 1];
+        return ((a.equals("tcp") || a.equals("udp")) && (f.equals("dport") || f.equals("sport")) && elements(t[i]).size() <= 15)
+                || (a.equals("ct") && (f.equals("state") || f.equals("status")));
+    }
+
+    private static boolean isSet(String s) {
+        return s.startsWith("{") && s.endsWith("}");
+    }
+
+    /** a set token's elements, trimmed, quotes removed */
+    static List<String> elements(String set) {
+        List<String> out = new ArrayList<>();
+        for (String e : set.substring(1, set.length() - 1).split(",")) {
+            e = e.trim();
+            if (e.length() >= 2 && e.startsWith("\"") && e.endsWith("\"")) {
+                e = e.substring(1, e.length() - 1);
+            }
+            if (!e.isEmpty()) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
+    private static String[] pair(String e, String where) {
+        int c = e.indexOf(" : ");
+        if (c < 0) {
+            throw new NftRuleset.NftException(where + ": expected `key : value` in a map, got: " + e);
+        }
+        return new String[] {e.substring(0, c).trim(), e.substring(c + 3).trim()};
+    }
+
+    /** one rule without sets to expand */
+    private static String single(String[] t, String where, List<Aux> aux) {
         List<String> ip = new ArrayList<>();
         List<String> m = new ArrayList<>();
+        List<String> stmts = new ArrayList<>();
         String proto = null;
-        String target = null;
         int i = 0;
         while (i < t.length) {
             String w = t[i];
             boolean neg = i + 1 < t.length && t[i + 1].equals("!=");
             int v = neg ? i + 2 : i + 1;
+            String not = neg ? "! " : "";
             switch (w) {
                 case "iifname", "iif" -> {
-                    ip.add((neg ? "! " : "") + "-i " + arg(t, v, where));
+                    ip.add(not + "-i " + arg(t, v, where));
                     i = v + 1;
                 }
                 case "oifname", "oif" -> {
-                    ip.add((neg ? "! " : "") + "-o " + arg(t, v, where));
+                    ip.add(not + "-o " + arg(t, v, where));
                     i = v + 1;
                 }
                 case "ip" -> {
                     String f = arg(t, i + 1, where);
-                    neg = i + 2 < t.length && t[i + 2].equals("!=");
+                    String op = i + 2 < t.length ? t[i + 2] : "";
+                    neg = op.equals("!=");
+                    not = neg ? "! " : "";
                     v = neg ? i + 3 : i + 2;
+                    if (v < t.length && t[v].equals("set")) {
+                        throw bad(where, "ip " + f + " set"); // payload mangling (stateless NAT)
+                    }
                     switch (f) {
-                        case "saddr" -> ip.add((neg ? "! " : "") + "-s " + arg(t, v, where));
-                        case "daddr" -> ip.add((neg ? "! " : "") + "-d " + arg(t, v, where));
-                        case "protocol" -> proto = (neg ? "! " : "") + arg(t, v, where);
+                        case "saddr" -> ip.add(not + "-s " + list(arg(t, v, where)));
+                        case "daddr" -> ip.add(not + "-d " + list(arg(t, v, where)));
+                        case "protocol" -> proto = not + arg(t, v, where);
+                        case "ttl" -> {
+                            v = isRelational(op) ? i + 3 : i + 2;
+                            m.add("-m ttl " + switch (op) {
+                                case "<" -> "--ttl-lt ";
+                                case ">" -> "--ttl-gt ";
+                                case "!=" -> "! --ttl-eq ";
+                                case "==" -> "--ttl-eq ";
+                                default -> {
+                                    if (isRelational(op)) {
+                                        throw bad(where, "ip ttl " + op);
+                                    }
+                                    yield "--ttl-eq ";
+                                }
+                            } + arg(t, v, where));
+                        }
                         default -> throw bad(where, "ip " + f);
                     }
                     i = v + 1;
@@ -45,24 +218,53 @@ final class NftRule {
                 case "meta" -> {
                     String f = arg(t, i + 1, where);
                     neg = i + 2 < t.length && t[i + 2].equals("!=");
+                    not = neg ? "! " : "";
                     v = neg ? i + 3 : i + 2;
+                    if (arg(t, v, where).equals("set")) {
+                        stmts.add(setStatement("meta", f, t, v + 1, where));
+                        i = v + 2 + (isMarkRef(t, v + 1) ? 1 : 0);
+                        continue;
+                    }
                     switch (f) {
-                        case "l4proto" -> proto = (neg ? "! " : "") + arg(t, v, where);
-                        case "mark" -> m.add("-m mark " + (neg ? "! " : "") + "--mark " + arg(t, v, where));
+                        case "l4proto" -> proto = not + arg(t, v, where);
+                        case "mark" -> m.add("-m mark " + not + "--mark " + arg(t, v, where));
+                        case "iifname" -> ip.add(not + "-i " + arg(t, v, where));
+                        case "oifname" -> ip.add(not + "-o " + arg(t, v, where));
+                        case "pkttype" -> m.add("-m pkttype " + not + "--pkt-type " + arg(t, v, where));
+                        case "nfproto" -> {
+                            String p = arg(t, v, where);
+                            if (!p.equals("ipv4") && !p.equals("ipv6")) {
+                                throw bad(where, "meta nfproto " + p);
+                            }
+                            if (p.equals("ipv4") == neg) {
+                                return null; // an IPv4 packet never matches it
+                            }
+                        }
                         default -> throw bad(where, "meta " + f);
                     }
                     i = v + 1;
                 }
                 case "mark" -> {
-                    m.add("-m mark " + (neg ? "! " : "") + "--mark " + arg(t, v, where));
+                    m.add("-m mark " + not + "--mark " + arg(t, v, where));
                     i = v + 1;
                 }
-                case "tcp", "udp" -> {
+                case "tcp", "udp", "th" -> {
                     String f = arg(t, i + 1, where);
                     neg = i + 2 < t.length && t[i + 2].equals("!=");
+                    not = neg ? "! " : "";
                     v = neg ? i + 3 : i + 2;
-                    if (proto == null) {
+                    String l4 = w;
+                    if (w.equals("th")) { // the transport header of whichever protocol: only where it is known
+                        if (proto == null || !(proto.equals("tcp") || proto.equals("udp"))) {
+                            throw bad(where, "th " + f + " without meta l4proto tcp or udp before it");
+                        }
+                        l4 = proto;
+                    } else if (proto == null) {
                         proto = w;
+                    }
+                    if (w.equals("tcp") && f.equals("flags")) {
+                        i = tcpFlags(t, i + 2, m, where);
+                        continue;
                     }
                     String val = arg(t, v, where);
                     String dir = switch (f) {
@@ -70,11 +272,10 @@ final class NftRule {
                         case "sport" -> "s";
                         default -> throw bad(where, w + " " + f);
                     };
-                    if (val.startsWith("{")) {
-                        m.add("-m multiport " + (neg ? "! " : "") + "--" + dir + "ports "
-                                + val.substring(1, val.length() - 1).replace('-', ':'));
+                    if (isSet(val)) {
+                        m.add("-m multiport " + not + "--" + dir + "ports " + String.join(",", elements(val)).replace('-', ':'));
                     } else {
-                        m.add("-m " + w + " " + (neg ? "! " : "") + "--" + dir + "port " + val.replace('-', ':'));
+                        m.add("-m " + l4 + " " + not + "--" + dir + "port " + val.replace('-', ':'));
                     }
                     i = v + 1;
                 }
@@ -82,49 +283,78 @@ final class NftRule {
                     if (!arg(t, i + 1, where).equals("type")) {
                         throw bad(where, "icmp " + t[i + 1]);
                     }
+                    neg = i + 2 < t.length && t[i + 2].equals("!=");
+                    v = neg ? i + 3 : i + 2;
                     proto = "icmp";
-                    m.add("-m icmp " + (neg ? "! " : "") + "--icmp-type " + arg(t, neg ? i + 3 : i + 2, where));
-                    i = (neg ? i + 3 : i + 2) + 1;
+                    String type = arg(t, v, where);
+                    i = v + 1;
+                    if (i + 2 < t.length && t[i].equals("icmp") && t[i + 1].equals("code")) {
+                        type = IcmpNames.typeCode(type, t[i + 2], where);
+                        i += 3;
+                    } else {
+                        type = IcmpNames.type(type, where);
+                    }
+                    m.add("-m icmp " + (neg ? "! " : "") + "--icmp-type " + type);
+                }
+                case "fib" -> {
+                    String f = arg(t, i + 1, where);
+                    if (!arg(t, i + 2, where).equals("type") || !(f.equals("daddr") || f.equals("saddr"))) {
+                        throw bad(where, "fib " + f + " " + t[i + 2]);
+                    }
+                    neg = i + 3 < t.length && t[i + 3].equals("!=");
+                    v = neg ? i + 4 : i + 3;
+                    m.add("-m addrtype " + (neg ? "! " : "") + (f.equals("daddr") ? "--dst-type " : "--src-type ")
+                            + arg(t, v, where).toUpperCase());
+                    i = v + 1;
                 }
                 case "ct" -> {
                     String f = arg(t, i + 1, where);
                     neg = i + 2 < t.length && t[i + 2].equals("!=");
+                    not = neg ? "! " : "";
                     v = neg ? i + 3 : i + 2;
-                    String val = strip(arg(t, v, where)).toUpperCase();
+                    if (arg(t, v, where).equals("set")) {
+                        stmts.add(setStatement("ct", f, t, v + 1, where));
+                        i = v + 2 + (isMarkRef(t, v + 1) ? 1 : 0);
+                        continue;
+                    }
+                    String val = arg(t, v, where);
                     switch (f) {
-                        case "state" -> m.add("-m conntrack " + (neg ? "! " : "") + "--ctstate " + val);
-                        case "status" -> m.add("-m conntrack " + (neg ? "! " : "") + "--ctstate " + val);
+                        case "state" -> m.add("-m conntrack " + not + "--ctstate " + list(val).toUpperCase());
+                        case "status" -> m.add(ctStatus(not, list(val), where));
+                        case "mark" -> m.add("-m connmark " + not + "--mark " + val);
                         default -> throw bad(where, "ct " + f);
                     }
                     i = v + 1;
                 }
                 case "counter" -> {
                     i++;
-                    if (i + 3 < t.length + 1 && i < t.length && t[i].equals("packets")) {
+                    if (i < t.length && t[i].equals("packets")) {
                         i += 4; // counter packets N bytes M
                     }
                 }
                 case "comment" -> i += 2;
-                case "accept", "drop", "return" -> {
-                    target = "-j " + w.toUpperCase();
+                case "accept", "drop" -> {
+                    stmts.add("-j " + w.toUpperCase());
+                    i++;
+                }
+                case "return" -> {
+                    stmts.add("-j RETURN");
                     i++;
                 }
                 case "jump", "goto" -> {
-                    target = (w.equals("jump") ? "-j " : "-g ") + arg(t, i + 1, where);
+                    stmts.add((w.equals("jump") ? "-j " : "-g ") + arg(t, i + 1, where));
                     i += 2;
                 }
-                case "masquerade" -> {
-                    StringBuilder s = new StringBuilder("-j MASQUERADE");
+                case "masquerade", "redirect" -> {
+                    StringBuilder s = new StringBuilder(w.equals("masquerade") ? "-j MASQUERADE" : "-j REDIRECT");
                     i++;
-                    while (i < t.length && isNatFlag(t[i])) {
-                        s.append(natFlag(t[i]));
-                        i++;
-                    }
                     if (i + 1 < t.length && t[i].equals("to")) {
                         s.append(" --to-ports ").append(t[i + 1].replaceFirst("^:", ""));
                         i += 2;
                     }
-                    target = s.toString();
+                    // persistent only picks among several addresses (find_best_ips_proto): these have one
+                    i = natFlags(t, i, s, false);
+                    stmts.add(s.toString());
                 }
                 case "snat", "dnat" -> {
                     int k = i + 1;
@@ -136,41 +366,26 @@ final class NftRule {
                     }
                     StringBuilder s = new StringBuilder(w.equals("snat") ? "-j SNAT --to-source " : "-j DNAT --to-destination ");
                     s.append(arg(t, k + 1, where));
-                    i = k + 2;
-                    while (i < t.length && isNatFlag(t[i])) {
-                        s.append(natFlag(t[i]));
-                        i++;
-                    }
-                    target = s.toString();
-                }
-                case "redirect" -> {
-                    StringBuilder s = new StringBuilder("-j REDIRECT");
-                    i++;
-                    if (i + 1 < t.length && t[i].equals("to")) {
-                        s.append(" --to-ports ").append(t[i + 1].replaceFirst("^:", ""));
-                        i += 2;
-                    }
-                    target = s.toString();
+                    i = natFlags(t, k + 2, s, true);
+                    stmts.add(s.toString());
                 }
                 case "log" -> {
                     StringBuilder s = new StringBuilder("-j LOG");
-                    i++;
-                    if (i + 1 < t.length && t[i].equals("prefix")) {
-                        s.append(" --log-prefix ").append(t[i + 1].replace(' ', '_'));
-                        i += 2;
-                    }
-                    target = s.toString();
+                    i = logOptions(t, i + 1, s, where);
+                    stmts.add(s.toString());
                 }
                 case "reject" -> {
-                    target = "-j REJECT";
                     i++;
-                    if (i + 2 < t.length && t[i].equals("with") && t[i + 1].equals("tcp")) {
-                        target = "-j REJECT --reject-with tcp-reset";
-                        i += 3;
+                    String with = "";
+                    if (i < t.length && t[i].equals("with")) {
+                        int n = arg(t, i + 2, where).equals("type") ? i + 3 : i + 2; // older `with icmp type X`
+                        with = " --reject-with " + IcmpNames.rejectWith(arg(t, i + 1, where), arg(t, n, where), where);
+                        i = n + 1;
                     }
+                    stmts.add("-j REJECT" + with);
                 }
                 case "notrack" -> {
-                    target = "-j CT --notrack";
+                    stmts.add("-j CT --notrack");
                     i++;
                 }
                 default -> throw bad(where, w);
@@ -186,26 +401,147 @@ final class NftRule {
         for (String s : m) {
             out.append(s).append(' ');
         }
-        if (target != null) {
-            out.append(target);
+        if (stmts.size() == 1) {
+            out.append(stmts.getFirst());
+        } else if (stmts.size() > 1) {
+            for (String s : stmts) {
+                if (s.equals("-j RETURN") || s.startsWith("-g ")) {
+                    throw new NftRuleset.NftException(where + ": `return` or `goto` after another statement is not modelled");
+                }
+            }
+            String name = "nft." + where.substring(where.lastIndexOf(':') + 1) + "." + aux.size();
+            aux.add(new Aux(name, stmts));
+            out.append("-j ").append(name);
         }
         return out.toString().trim();
     }
 
-    private static boolean isNatFlag(String s) {
-        return s.equals("random") || s.equals("fully-random") || s.equals("persistent");
+    /** `ct mark` or `meta mark` as a statement's value (two tokens) */
+    private static boolean isMarkRef(String[] t, int v) {
+        return v + 1 < t.length && (t[v].equals("ct") || t[v].equals("meta")) && t[v + 1].equals("mark");
     }
 
-    private static String natFlag(String s) {
-        return switch (s) {
-            case "random" -> " --random";
-            case "fully-random" -> " --random-fully";
-            default -> " --persistent";
-        };
+    /** `meta mark set V`, `meta mark set ct mark`, `ct mark set V`, `ct mark set meta mark` */
+    private static String setStatement(String what, String f, String[] t, int v, String where) {
+        if (!f.equals("mark")) {
+            throw bad(where, what + " " + f + " set");
+        }
+        String val = arg(t, v, where);
+        boolean other = (val.equals("ct") || val.equals("meta")) && v + 1 < t.length && t[v + 1].equals("mark");
+        if (what.equals("meta")) {
+            if (other && val.equals("ct")) {
+                return "-j CONNMARK --restore-mark";
+            }
+            if (other || !val.matches("(0x)?[0-9a-fA-F]+")) {
+                throw bad(where, "meta mark set " + val);
+            }
+            return "-j MARK --set-xmark " + val + "/0xffffffff";
+        }
+        if (other && val.equals("meta")) {
+            return "-j CONNMARK --save-mark";
+        }
+        if (other || !val.matches("(0x)?[0-9a-fA-F]+")) {
+            throw bad(where, "ct mark set " + val);
+        }
+        return "-j CONNMARK --set-xmark " + val + "/0xffffffff";
     }
 
-    private static String strip(String s) {
-        return s.startsWith("{") ? s.substring(1, s.length() - 1) : s;
+    /** `ct status` as the conntrack match has it: snat/dnat are --ctstate bits, the rest --ctstatus */
+    private static String ctStatus(String not, String val, String where) {
+        boolean nat = false;
+        boolean status = false;
+        for (String s : val.split(",")) {
+            switch (s) {
+                case "snat", "dnat" -> nat = true;
+                case "expected", "seen-reply", "assured", "confirmed" -> status = true;
+                default -> throw bad(where, "ct status " + s);
+            }
+        }
+        if (nat && status) {
+            throw bad(where, "ct status " + val);
+        }
+        return "-m conntrack " + not + (nat ? "--ctstate " : "--ctstatus ") + val.toUpperCase().replace("SEEN-REPLY", "SEEN_REPLY");
+    }
+
+    /** `tcp flags A / B` (flags of B, those of A set) or `tcp flags == A`; returns the next token */
+    private static int tcpFlags(String[] t, int i, List<String> m, String where) {
+        boolean neg = i < t.length && t[i].equals("!=");
+        boolean eq = i < t.length && t[i].equals("==");
+        int v = neg || eq ? i + 1 : i;
+        String set = arg(t, v, where);
+        if (v + 2 < t.length && t[v + 1].equals("/")) {
+            m.add("-m tcp " + (neg ? "! " : "") + "--tcp-flags " + t[v + 2].toUpperCase() + " " + set.toUpperCase());
+            return v + 3;
+        }
+        if (eq || neg) {
+            m.add("-m tcp " + (neg ? "! " : "") + "--tcp-flags ALL " + set.toUpperCase());
+            return v + 1;
+        }
+        throw bad(where, "tcp flags " + set + " (a bare flag list tests any of them)");
+    }
+
+    /** NAT flags, space- or comma-separated (`random,persistent`); returns the next token */
+    private static int natFlags(String[] t, int i, StringBuilder s, boolean persistent) {
+        while (i < t.length && isNatFlags(t[i])) {
+            for (String f : t[i].split(",")) {
+                s.append(switch (f) {
+                    case "random" -> " --random";
+                    case "fully-random" -> " --random-fully";
+                    default -> persistent ? " --persistent" : "";
+                });
+            }
+            i++;
+        }
+        return i;
+    }
+
+    private static boolean isNatFlags(String s) {
+        for (String f : s.split(",")) {
+            if (!(f.equals("random") || f.equals("fully-random") || f.equals("persistent"))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** `log [prefix "p"] [level L] [flags F]`; returns the next token */
+    private static int logOptions(String[] t, int i, StringBuilder s, String where) {
+        while (i + 1 < t.length) {
+            switch (t[i]) {
+                case "prefix" -> s.append(" --log-prefix \"").append(t[i + 1].replace("\"", "\\\"")).append('"');
+                case "level" -> s.append(" --log-level ").append(switch (t[i + 1]) {
+                    case "emerg" -> 0;
+                    case "alert" -> 1;
+                    case "crit" -> 2;
+                    case "err" -> 3;
+                    case "warn" -> 4;
+                    case "notice" -> 5;
+                    case "info" -> 6;
+                    case "debug" -> 7;
+                    default -> throw bad(where, "log level " + t[i + 1]);
+                });
+                case "flags" -> {
+                    if (!t[i + 1].equals("all")) {
+                        throw bad(where, "log flags " + t[i + 1]);
+                    }
+                    s.append(" --log-tcp-sequence --log-tcp-options --log-ip-options --log-uid --log-macdecode");
+                }
+                default -> {
+                    return i;
+                }
+            }
+            i += 2;
+        }
+        return i;
+    }
+
+    private static boolean isRelational(String op) {
+        return op.equals("<") || op.equals(">") || op.equals("<=") || op.equals(">=") || op.equals("==") || op.equals("!=");
+    }
+
+    /** a set of addresses or states as the comma list one iptables option takes */
+    private static String list(String s) {
+        return isSet(s) ? String.join(",", elements(s)) : s;
     }
 
     private static String arg(String[] t, int i, String where) {
@@ -215,7 +551,7 @@ final class NftRule {
         return t[i];
     }
 
-    private static NftRuleset.NftException bad(String where, String what) {
+    static NftRuleset.NftException bad(String where, String what) {
         return new NftRuleset.NftException(where + ": nft expression `" + what + "` is not modelled");
     }
 }

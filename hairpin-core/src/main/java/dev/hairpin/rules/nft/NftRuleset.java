@@ -18,17 +18,30 @@ import java.util.Map;
  * first packet, as nf_nat runs them) and a private ruleset holding it as a built-in chain, with
  * the table's regular chains as user chains.
  *
- * <p>Understood: {@code iifname oifname iif oif ip saddr ip daddr ip protocol meta l4proto
- * tcp/udp sport/dport (value, range, set) ct state ct status meta mark mark icmp type counter
- * accept drop return jump goto masquerade snat dnat redirect log reject notrack comment}.
- * Anything else is refused with the line it is on, never guessed.
+ * <p>Understood: {@code iifname oifname iif oif ip saddr ip daddr ip protocol ip ttl meta
+ * l4proto/mark/iifname/oifname/pkttype/nfproto tcp/udp/th sport/dport (value, range, set) tcp
+ * flags ct state ct status ct mark meta mark mark icmp type/code fib saddr/daddr type counter
+ * accept drop return jump goto masquerade snat dnat redirect (flags, maps) log reject notrack
+ * comment}, {@code meta mark set} / {@code ct mark set} (values or each other), anonymous and
+ * named sets, maps and verdict maps ({@link NftRule}). Anything else is refused with the line
+ * it is on, never guessed.
  */
 public final class NftRuleset {
     /**
      * One base chain: type filter/nat/route, hook (Hooks.*), priority, its rules' ruleset, and
      * {@code order}, its table's place in the listing (tables are listed in creation order).
      */
-    public record BaseChain(String table, String name, String type, int hook, int priority, Ruleset rules, int order) {}
+    public record BaseChain(String table, String name, String type, int hook, int priority, Ruleset rules, int order) {
+        /** the iptables table its rules were compiled into (nat for a nat chain; else the one whose targets they use) */
+        public dev.hairpin.rules.Table compiled() {
+            for (dev.hairpin.rules.TableDef d : dev.hairpin.rules.TableDef.values()) {
+                if (rules.table(d) != null) {
+                    return rules.table(d);
+                }
+            }
+            return null;
+        }
+    }
 
     public final List<BaseChain> chains = new ArrayList<>();
     /**
@@ -94,6 +107,7 @@ public final class NftRuleset {
     private static int table(NftRuleset out, String table, boolean ipv4, java.util.Set<String> skip, int order, String[] lines,
             int i, String source) {
         Map<String, RawChain> chains = new LinkedHashMap<>();
+        Map<String, String> sets = new java.util.HashMap<>();
         RawChain cur = null;
         for (; i < lines.length; i++) {
             String l = lines[i].trim();
@@ -106,7 +120,7 @@ public final class NftRuleset {
                         out.iptablesOrder.put(table, order); // iptables-nft's own table
                     }
                     if (ipv4) {
-                        build(out, table, chains, order, source);
+                        build(out, table, chains, sets, order, source);
                     }
                     return i + 1;
                 }
@@ -116,11 +130,14 @@ public final class NftRuleset {
                     chains.put(w[1], cur);
                     continue;
                 }
+                if (w.length == 3 && (w[0].equals("set") || w[0].equals("map") || w[0].equals("flowtable")) && w[2].equals("{")) {
+                    i = set(w[0], w[1], sets, lines, i + 1, source);
+                    continue;
+                }
                 if (!ipv4) {
                     continue; // an ip6/arp/bridge/netdev table: not IPv4 traffic
                 }
-                throw new NftException(source + ":" + (i + 1) + ": only chains are understood in a table (sets, maps, "
-                        + "flowtables are not), got: " + l);
+                throw new NftException(source + ":" + (i + 1) + ": expected a chain, set, map or flowtable in a table, got: " + l);
             }
             if (l.equals("}")) {
                 cur = null;
@@ -135,6 +152,36 @@ public final class NftRuleset {
             cur.lines().add(i + 1);
         }
         throw new NftException(source + ": table " + table + " is not closed");
+    }
+
+    /**
+     * A set's or map's body: its {@code elements = { ... }} (which nft wraps over several lines)
+     * kept as one {@code {...}} token under its name (none: the empty set); a flowtable's body is
+     * skipped (a rule offloading to it is refused). Returns the line of the closing brace.
+     */
+    private static int set(String kind, String name, Map<String, String> sets, String[] lines, int i, String source) {
+        StringBuilder elements = null;
+        for (; i < lines.length; i++) {
+            String l = lines[i].trim();
+            if (elements != null) {
+                elements.append(' ').append(l);
+            } else if (l.startsWith("elements = {")) {
+                elements = new StringBuilder(l.substring("elements = ".length()));
+            } else if (l.equals("}")) {
+                if (!kind.equals("flowtable")) {
+                    sets.put(name, "{}");
+                }
+                return i;
+            }
+            if (elements != null && l.endsWith("}")) {
+                sets.put(name, elements.toString());
+                for (i++; i < lines.length && !lines[i].trim().equals("}"); i++) {
+                    // nothing follows the elements in nft's listing but the closing brace
+                }
+                return i;
+            }
+        }
+        throw new NftException(source + ": " + kind + " " + name + " is not closed");
     }
 
     /** `type nat hook prerouting priority dstnat; policy accept;` */
@@ -211,7 +258,7 @@ public final class NftRuleset {
                 if (e < 0) {
                     throw new NftException(source + ":" + line + ": unclosed set");
                 }
-                out.add("{" + l.substring(i + 1, e).replace(" ", "") + "}");
+                out.add("{" + l.substring(i + 1, e).trim() + "}");
                 i = e + 1;
             } else {
                 int e = i;
@@ -225,12 +272,29 @@ public final class NftRuleset {
         return out.toArray(String[]::new);
     }
 
-    private static void build(NftRuleset out, String table, Map<String, RawChain> chains, int order, String source) {
+    private static void build(NftRuleset out, String table, Map<String, RawChain> chains, Map<String, String> sets, int order,
+            String source) {
         for (RawChain base : chains.values()) {
             if (base.type() == null) {
                 continue;
             }
             String kind = base.type().equals("nat") ? "nat" : "mangle";
+            if (!base.type().equals("nat")) {
+                // the iptables table whose targets the rules use: REJECT is filter's, CT raw's, the rest any
+                String all = String.join(" ", base.rules().stream().flatMap(java.util.Arrays::stream).toList());
+                for (RawChain c : chains.values()) {
+                    if (c.type() == null) {
+                        all += " " + String.join(" ", c.rules().stream().flatMap(java.util.Arrays::stream).toList());
+                    }
+                }
+                boolean reject = all.matches("(^|.* )reject( .*|$)");
+                boolean notrack = all.matches("(^|.* )notrack( .*|$)");
+                if (reject && notrack) {
+                    throw new NftException(source + ": chain " + table + "/" + base.name()
+                            + " both rejects and sets notrack: not modelled");
+                }
+                kind = reject ? "filter" : notrack ? "raw" : "mangle";
+            }
             String builtin = switch (base.hook()) {
                 case Hooks.PRE_ROUTING -> "PREROUTING";
                 case Hooks.LOCAL_IN -> "INPUT";
@@ -245,17 +309,26 @@ public final class NftRuleset {
                     r.append(':').append(c.name()).append(" - [0:0]\n");
                 }
             }
+            StringBuilder rules = new StringBuilder();
+            List<NftRule.Aux> aux = new ArrayList<>();
             for (RawChain c : chains.values()) {
                 if (c.type() != null && c != base) {
                     continue;
                 }
                 String name = c == base ? builtin : c.name();
                 for (int k = 0; k < c.rules().size(); k++) {
-                    r.append("-A ").append(name).append(' ')
-                            .append(NftRule.toIptables(c.rules().get(k), source + ":" + c.lines().get(k))).append('\n');
+                    for (String spec : NftRule.toIptables(c.rules().get(k), source + ":" + c.lines().get(k), sets, aux)) {
+                        rules.append("-A ").append(name).append(' ').append(spec).append('\n');
+                    }
                 }
             }
-            r.append("COMMIT\n");
+            for (NftRule.Aux a : aux) { // a multi-statement rule's statements, one rule each
+                r.append(':').append(a.name()).append(" - [0:0]\n");
+                for (String spec : a.rules()) {
+                    rules.append("-A ").append(a.name()).append(' ').append(spec).append('\n');
+                }
+            }
+            r.append(rules).append("COMMIT\n");
             Ruleset rs = new Ruleset();
             Iptables.Result res = IptablesRestore.restore(rs, r.toString());
             if (res.exitCode() != 0) {

@@ -86,4 +86,104 @@ class NftRulesetTest {
         assertThatThrownBy(() -> NftRuleset.parse(text, "nft-ruleset.txt"))
                 .hasMessage("nft-ruleset.txt:4: nft expression `ip dscp` is not modelled");
     }
+
+    /** nft 1.0.9's listing of sets, maps and several statements (as `nft list ruleset` printed it) */
+    static final String SETS = """
+            table inet t8 {
+            	set blk {
+            		type ipv4_addr
+            		flags interval
+            		elements = { 192.0.2.0/24,
+            			     198.51.100.7 }
+            	}
+
+            	flowtable ft {
+            		hook ingress priority filter
+            		devices = { eth0, eth1 }
+            	}
+
+            	chain forward8 {
+            		type filter hook forward priority filter; policy accept;
+            		ip saddr @blk counter packets 0 bytes 0 drop
+            		iifname { "eth0", "eth1" } meta l4proto { tcp, udp } th dport 53 accept
+            		ct state vmap { invalid : drop, established : accept, related : jump lan }
+            		icmp type { echo-reply, echo-request } counter packets 0 bytes 0 accept
+            		ip protocol icmp icmp type destination-unreachable icmp code port-unreachable counter packets 0 bytes 0
+            		tcp flags != syn / fin,syn,rst,ack drop
+            		meta nfproto ipv6 counter packets 0 bytes 0 drop
+            		meta mark set 0x00000001 ct mark set meta mark accept
+            		fib daddr type local drop
+            		reject with icmpx admin-prohibited
+            	}
+
+            	chain lan {
+            	}
+            }
+            table ip nat8 {
+            	chain pre8 {
+            		type nat hook prerouting priority dstnat; policy accept;
+            		dnat to tcp dport map { 80 : 10.0.0.5, 443 : 10.0.0.6:8443 }
+            	}
+
+            	chain post8 {
+            		type nat hook postrouting priority srcnat; policy accept;
+            		oifname "eth1" masquerade random,persistent
+            		oifname "eth1" meta l4proto tcp snat ip to 203.0.113.5-203.0.113.9:1000-2000 fully-random,persistent
+            	}
+            }
+            """;
+
+    @Test
+    void setsMapsAndStatementsBecomeOneRuleEach() {
+        NftRuleset n = NftRuleset.parse(SETS, "nft-ruleset.txt");
+        assertThat(n.chains).extracting(NftRuleset.BaseChain::name).containsExactly("forward8", "pre8", "post8");
+        String fw = IptablesSave.save(n.chains.get(0).rules());
+        assertThat(fw).startsWith("# Generated").contains("*filter\n", ":nft.23.0 - [0:0]\n").contains("""
+                -A FORWARD -s 192.0.2.0/24 -j DROP
+                -A FORWARD -s 198.51.100.7/32 -j DROP
+                -A FORWARD -i eth0 -p tcp -m tcp --dport 53 -j ACCEPT
+                -A FORWARD -i eth0 -p udp -m udp --dport 53 -j ACCEPT
+                -A FORWARD -i eth1 -p tcp -m tcp --dport 53 -j ACCEPT
+                -A FORWARD -i eth1 -p udp -m udp --dport 53 -j ACCEPT
+                -A FORWARD -m conntrack --ctstate INVALID -j DROP
+                -A FORWARD -m conntrack --ctstate ESTABLISHED -j ACCEPT
+                -A FORWARD -m conntrack --ctstate RELATED -j lan
+                -A FORWARD -p icmp -m icmp --icmp-type 0 -j ACCEPT
+                -A FORWARD -p icmp -m icmp --icmp-type 8 -j ACCEPT
+                -A FORWARD -p icmp -m icmp --icmp-type 3/3
+                -A FORWARD -p tcp -m tcp ! --tcp-flags FIN,SYN,RST,ACK SYN -j DROP
+                -A FORWARD -j nft.23.0
+                -A FORWARD -m addrtype --dst-type LOCAL -j DROP
+                -A FORWARD -j REJECT --reject-with icmp-admin-prohibited
+                -A nft.23.0 -j MARK --set-xmark 0x1/0xffffffff
+                -A nft.23.0 -j CONNMARK --save-mark --nfmask 0xffffffff --ctmask 0xffffffff
+                -A nft.23.0 -j ACCEPT
+                """);
+        assertThat(IptablesSave.save(n.chains.get(1).rules())).contains("""
+                -A PREROUTING -p tcp -m tcp --dport 80 -j DNAT --to-destination 10.0.0.5
+                -A PREROUTING -p tcp -m tcp --dport 443 -j DNAT --to-destination 10.0.0.6:8443
+                """);
+        // persistent only picks among several addresses: masquerade has one
+        assertThat(IptablesSave.save(n.chains.get(2).rules())).contains("""
+                -A POSTROUTING -o eth1 -j MASQUERADE --random
+                -A POSTROUTING -o eth1 -p tcp -j SNAT --to-source 203.0.113.5-203.0.113.9:1000-2000 --random-fully --persistent
+                """);
+    }
+
+    @Test
+    void whatCannotBeRewrittenExactlyIsRefused() {
+        String[][] cases = {
+            {"udp dport 53 ip daddr set 10.0.0.9", "nft-ruleset.txt:4: nft expression `ip daddr set` is not modelled"},
+            {"limit rate 10/second accept", "nft-ruleset.txt:4: nft expression `limit` is not modelled"},
+            {"meta mark set 0x00000001 return", "nft-ruleset.txt:4: `return` or `goto` after another statement is not modelled"},
+            {"ip saddr @nope drop", "nft-ruleset.txt:4: no set or map named nope in this table"},
+            {"th dport 53 accept", "nft-ruleset.txt:4: nft expression `th dport without meta l4proto tcp or udp before it` is not modelled"},
+            {"tcp flags syn accept", "nft-ruleset.txt:4: nft expression `tcp flags syn (a bare flag list tests any of them)` is not modelled"},
+        };
+        for (String[] c : cases) {
+            String text = "table ip filter {\n\tchain input {\n\t\ttype filter hook input priority 0; policy accept;\n\t\t"
+                    + c[0] + "\n\t}\n}\n";
+            assertThatThrownBy(() -> NftRuleset.parse(text, "nft-ruleset.txt")).as(c[0]).hasMessage(c[1]);
+        }
+    }
 }
