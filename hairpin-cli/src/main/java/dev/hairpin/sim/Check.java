@@ -35,6 +35,16 @@ public final class Check {
         c.compare("events.txt", events(read(exp.resolve("events.txt"))), events(String.join("\n", r.events)), r);
         c.compare("stats.txt", stats(read(exp.resolve("stats.txt"))), stats(r.stats()), r);
         c.compare("iptables-save-c.txt", iptables(read(exp.resolve("iptables-save-c.txt"))), iptables(r.iptablesSaveCounters()), r);
+        Path nftEnd = exp.resolve("nft-ruleset-end.txt");
+        if (Files.exists(nftEnd)) { // `nft list ruleset` at the end: every native and iptables-nft counter
+            List<String> got;
+            try {
+                got = lines(r.nftListing());
+            } catch (IllegalStateException e) {
+                got = List.of("(not modelled: " + e.getMessage() + ")");
+            }
+            c.compare("nft-ruleset-end.txt", lines(read(nftEnd)), got, r);
+        }
         return c;
     }
 
@@ -57,6 +67,10 @@ public final class Check {
             }
         }
         diffs.put(name, d);
+    }
+
+    private static List<String> lines(String text) {
+        return text.lines().filter(l -> !l.isBlank()).toList();
     }
 
     static String read(Path p) {

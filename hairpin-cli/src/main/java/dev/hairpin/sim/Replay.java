@@ -66,7 +66,7 @@ public final class Replay {
         this.commands = new Commands(stack);
         notes.addAll(s.notes);
         snap.loadRules(commands.ruleset(), false);
-        dev.hairpin.rules.nft.NftRuleset nft = snap.nft();
+        nft = snap.nft();
         if (nft != null && !nft.chains.isEmpty()) {
             stack.tables = new dev.hairpin.pipeline.NftTables(stack.tables, nft, conntrack);
         }
@@ -290,6 +290,17 @@ public final class Replay {
                 w.write(s.epochNanos(), rec, 0, h + s.ip().length, h + s.ip().length);
             }
         }
+    }
+
+    /** the host's native nftables ruleset, null when it has none */
+    private final dev.hairpin.rules.nft.NftRuleset nft;
+
+    /** `nft list ruleset` now: the snapshot's listing with the counters of the run (IllegalStateException: not knowable) */
+    public String nftListing() {
+        if (nft == null) {
+            throw new IllegalStateException("the snapshot has no nft-ruleset.txt");
+        }
+        return dev.hairpin.rules.nft.NftListing.render(nft, commands.ruleset());
     }
 
     public String iptablesSaveCounters() {

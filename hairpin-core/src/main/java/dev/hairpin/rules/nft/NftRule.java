@@ -416,6 +416,33 @@ final class NftRule {
         return out.toString().trim();
     }
 
+    /**
+     * Whether a rule's {@code counter} (if any) comes after all its matches, so it counts the
+     * packets the rule matched (what the rewritten rules count): only statements follow it.
+     */
+    static boolean counterAfterMatches(String[] t) {
+        int i = List.of(t).indexOf("counter");
+        if (i < 0) {
+            return true;
+        }
+        if (List.of(t).contains("vmap")) {
+            return false;
+        }
+        i++;
+        if (i < t.length && t[i].equals("packets")) {
+            i += 4;
+        }
+        if (i >= t.length) {
+            return true;
+        }
+        return switch (t[i]) {
+            case "accept", "drop", "return", "jump", "goto", "masquerade", "snat", "dnat", "redirect", "log", "reject",
+                    "notrack", "comment" -> true;
+            case "meta", "ct" -> i + 2 < t.length && t[i + 2].equals("set");
+            default -> false;
+        };
+    }
+
     /** `ct mark` or `meta mark` as a statement's value (two tokens) */
     private static boolean isMarkRef(String[] t, int v) {
         return v + 1 < t.length && (t[v].equals("ct") || t[v].equals("meta")) && t[v + 1].equals("mark");

@@ -44,6 +44,12 @@ public final class NftRuleset {
     }
 
     public final List<BaseChain> chains = new ArrayList<>();
+    /** the listing as read, and where each rule's counter comes from ({@link NftListing}) */
+    String text = "";
+    final List<NftListing.Native> natives = new ArrayList<>();
+    final List<NftListing.Iptables> iptables = new ArrayList<>();
+    /** lines whose counter stands before a match: what it counts is no rewritten rule's count */
+    final java.util.Set<Integer> inexact = new java.util.HashSet<>();
     /**
      * Where the iptables-nft tables (ip filter, nat, mangle, raw, security) come in the listing:
      * of two base chains of one hook and priority, the one created later runs first
@@ -75,6 +81,7 @@ public final class NftRuleset {
      */
     public static NftRuleset parse(String text, String source, java.util.Set<String> iptablesChains) {
         NftRuleset out = new NftRuleset();
+        out.text = text;
         String[] lines = text.split("\n", -1);
         int i = 0;
         int tables = 0;
@@ -116,6 +123,12 @@ public final class NftRuleset {
             }
             if (cur == null) {
                 if (l.equals("}")) {
+                    for (String name : skip) {
+                        RawChain c = chains.get(name);
+                        for (int k = 0; c != null && k < c.rules().size(); k++) {
+                            out.iptables.add(new NftListing.Iptables(c.lines().get(k), table, name, k));
+                        }
+                    }
                     if (chains.keySet().removeAll(skip)) {
                         out.iptablesOrder.put(table, order); // iptables-nft's own table
                     }
@@ -311,14 +324,24 @@ public final class NftRuleset {
             }
             StringBuilder rules = new StringBuilder();
             List<NftRule.Aux> aux = new ArrayList<>();
+            List<int[]> counted = new ArrayList<>(); // line, first, count, per chain below
+            List<String> countedChain = new ArrayList<>();
             for (RawChain c : chains.values()) {
                 if (c.type() != null && c != base) {
                     continue;
                 }
                 String name = c == base ? builtin : c.name();
+                int n = 0;
                 for (int k = 0; k < c.rules().size(); k++) {
-                    for (String spec : NftRule.toIptables(c.rules().get(k), source + ":" + c.lines().get(k), sets, aux)) {
+                    List<String> specs = NftRule.toIptables(c.rules().get(k), source + ":" + c.lines().get(k), sets, aux);
+                    for (String spec : specs) {
                         rules.append("-A ").append(name).append(' ').append(spec).append('\n');
+                    }
+                    counted.add(new int[] {c.lines().get(k), n, specs.size()});
+                    countedChain.add(name);
+                    n += specs.size();
+                    if (!NftRule.counterAfterMatches(c.rules().get(k))) {
+                        out.inexact.add(c.lines().get(k));
                     }
                 }
             }
@@ -336,6 +359,10 @@ public final class NftRuleset {
                         + " has a rule the engine refuses: " + res.stderr().trim());
             }
             out.chains.add(new BaseChain(table, base.name(), base.type(), base.hook(), base.priority(), rs, order));
+            for (int k = 0; k < counted.size(); k++) {
+                int[] c = counted.get(k);
+                out.natives.add(new NftListing.Native(c[0], rs, countedChain.get(k), c[1], c[2]));
+            }
         }
     }
 }

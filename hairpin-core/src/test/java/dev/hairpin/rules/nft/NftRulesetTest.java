@@ -186,4 +186,16 @@ class NftRulesetTest {
             assertThatThrownBy(() -> NftRuleset.parse(text, "nft-ruleset.txt")).as(c[0]).hasMessage(c[1]);
         }
     }
+
+    @Test
+    void theListingAfterTrafficCannotTellACounterBeforeAMatch() {
+        String text = "table ip f {\n\tchain input {\n\t\ttype filter hook input priority 0; policy accept;\n"
+                + "\t\tip saddr 10.0.0.1 counter packets 0 bytes 0 drop\n"
+                + "\t\tcounter packets 0 bytes 0 ip saddr 10.0.0.2 drop\n\t}\n}\n";
+        NftRuleset n = NftRuleset.parse(text, "nft-ruleset.txt");
+        assertThatThrownBy(() -> NftListing.render(n, new dev.hairpin.rules.Ruleset()))
+                .hasMessage("line 5: a counter before a match counts what no rewritten rule does");
+        String first = text.substring(0, text.indexOf("\t\tcounter")) + "\t}\n}\n";
+        assertThat(NftListing.render(NftRuleset.parse(first, "nft-ruleset.txt"), new dev.hairpin.rules.Ruleset())).isEqualTo(first);
+    }
 }
