@@ -162,8 +162,13 @@ final class NftRule {
         return new String[] {e.substring(0, c).trim(), e.substring(c + 3).trim()};
     }
 
-    /** one rule without sets to expand */
+    /** one rule without sets to expand; null when no IPv4 packet matches it */
     private static String single(String[] t, String where, List<Aux> aux) {
+        for (String w : t) {
+            if (w.equals("ip6") || w.equals("icmpv6")) {
+                return null; // an IPv6 header expression: in an inet table nft makes it depend on nfproto ipv6
+            }
+        }
         List<String> ip = new ArrayList<>();
         List<String> m = new ArrayList<>();
         List<String> stmts = new ArrayList<>();

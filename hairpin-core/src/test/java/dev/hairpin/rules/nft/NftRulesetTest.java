@@ -111,6 +111,7 @@ class NftRulesetTest {
             		ip protocol icmp icmp type destination-unreachable icmp code port-unreachable counter packets 0 bytes 0
             		tcp flags != syn / fin,syn,rst,ack drop
             		meta nfproto ipv6 counter packets 0 bytes 0 drop
+            		ip6 saddr != ::1 icmpv6 type { nd-neighbor-solicit } accept
             		meta mark set 0x00000001 ct mark set meta mark accept
             		fib daddr type local drop
             		reject with icmpx admin-prohibited
@@ -138,7 +139,7 @@ class NftRulesetTest {
         NftRuleset n = NftRuleset.parse(SETS, "nft-ruleset.txt");
         assertThat(n.chains).extracting(NftRuleset.BaseChain::name).containsExactly("forward8", "pre8", "post8");
         String fw = IptablesSave.save(n.chains.get(0).rules());
-        assertThat(fw).startsWith("# Generated").contains("*filter\n", ":nft.23.0 - [0:0]\n").contains("""
+        assertThat(fw).startsWith("# Generated").contains("*filter\n", ":nft.24.0 - [0:0]\n").contains("""
                 -A FORWARD -s 192.0.2.0/24 -j DROP
                 -A FORWARD -s 198.51.100.7/32 -j DROP
                 -A FORWARD -i eth0 -p tcp -m tcp --dport 53 -j ACCEPT
@@ -152,12 +153,12 @@ class NftRulesetTest {
                 -A FORWARD -p icmp -m icmp --icmp-type 8 -j ACCEPT
                 -A FORWARD -p icmp -m icmp --icmp-type 3/3
                 -A FORWARD -p tcp -m tcp ! --tcp-flags FIN,SYN,RST,ACK SYN -j DROP
-                -A FORWARD -j nft.23.0
+                -A FORWARD -j nft.24.0
                 -A FORWARD -m addrtype --dst-type LOCAL -j DROP
                 -A FORWARD -j REJECT --reject-with icmp-admin-prohibited
-                -A nft.23.0 -j MARK --set-xmark 0x1/0xffffffff
-                -A nft.23.0 -j CONNMARK --save-mark --nfmask 0xffffffff --ctmask 0xffffffff
-                -A nft.23.0 -j ACCEPT
+                -A nft.24.0 -j MARK --set-xmark 0x1/0xffffffff
+                -A nft.24.0 -j CONNMARK --save-mark --nfmask 0xffffffff --ctmask 0xffffffff
+                -A nft.24.0 -j ACCEPT
                 """);
         assertThat(IptablesSave.save(n.chains.get(1).rules())).contains("""
                 -A PREROUTING -p tcp -m tcp --dport 80 -j DNAT --to-destination 10.0.0.5
