@@ -181,11 +181,11 @@ final class NftRule {
             String not = neg ? "! " : "";
             switch (w) {
                 case "iifname", "iif" -> {
-                    ip.add(not + "-i " + arg(t, v, where));
+                    ip.add(not + "-i " + ifname(arg(t, v, where)));
                     i = v + 1;
                 }
                 case "oifname", "oif" -> {
-                    ip.add(not + "-o " + arg(t, v, where));
+                    ip.add(not + "-o " + ifname(arg(t, v, where)));
                     i = v + 1;
                 }
                 case "ip" -> {
@@ -233,8 +233,8 @@ final class NftRule {
                     switch (f) {
                         case "l4proto" -> proto = not + arg(t, v, where);
                         case "mark" -> m.add("-m mark " + not + "--mark " + arg(t, v, where));
-                        case "iifname" -> ip.add(not + "-i " + arg(t, v, where));
-                        case "oifname" -> ip.add(not + "-o " + arg(t, v, where));
+                        case "iifname" -> ip.add(not + "-i " + ifname(arg(t, v, where)));
+                        case "oifname" -> ip.add(not + "-o " + ifname(arg(t, v, where)));
                         case "pkttype" -> m.add("-m pkttype " + not + "--pkt-type " + arg(t, v, where));
                         case "nfproto" -> {
                             String p = arg(t, v, where);
@@ -569,6 +569,11 @@ final class NftRule {
 
     private static boolean isRelational(String op) {
         return op.equals("<") || op.equals(">") || op.equals("<=") || op.equals(">=") || op.equals("==") || op.equals("!=");
+    }
+
+    /** an interface name: nft's trailing wildcard {@code eth*} is iptables' {@code eth+} (a prefix) */
+    private static String ifname(String s) {
+        return s.endsWith("*") && !s.endsWith("\\*") ? s.substring(0, s.length() - 1) + "+" : s;
     }
 
     /** a set of addresses or states as the comma list one iptables option takes */

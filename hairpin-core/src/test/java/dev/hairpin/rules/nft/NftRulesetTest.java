@@ -114,6 +114,7 @@ class NftRulesetTest {
             		ip6 saddr != ::1 icmpv6 type { nd-neighbor-solicit } accept
             		meta mark set 0x00000001 ct mark set meta mark accept
             		fib daddr type local drop
+            		oifname "veth*" accept
             		reject with icmpx admin-prohibited
             	}
 
@@ -155,6 +156,7 @@ class NftRulesetTest {
                 -A FORWARD -p tcp -m tcp ! --tcp-flags FIN,SYN,RST,ACK SYN -j DROP
                 -A FORWARD -j nft.24.0
                 -A FORWARD -m addrtype --dst-type LOCAL -j DROP
+                -A FORWARD -o veth+ -j ACCEPT
                 -A FORWARD -j REJECT --reject-with icmp-admin-prohibited
                 -A nft.24.0 -j MARK --set-xmark 0x1/0xffffffff
                 -A nft.24.0 -j CONNMARK --save-mark --nfmask 0xffffffff --ctmask 0xffffffff
