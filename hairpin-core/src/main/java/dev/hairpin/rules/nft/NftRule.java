@@ -126,11 +126,12 @@ final class NftRule {
 
     /** a set one iptables option takes whole: ports (multiport), ct state / status lists */
     private static boolean nativeSet(String[] t, int i) {
-        if (i < 2) {
+        int k = i >= 1 && t[i - 1].equals("!=") ? i - 1 : i; // the field's tokens stand before `!=`
+        if (k < 2 || !isSet(t[i])) {
             return false;
         }
-        String a = t[i - 2];
-        String f = t[i - 1];
+        String a = t[k - 2];
+        String f = t[k - 1];
         return ((a.equals("tcp") || a.equals("udp")) && (f.equals("dport") || f.equals("sport")) && elements(t[i]).size() <= 15)
                 || (a.equals("ct") && (f.equals("state") || f.equals("status")));
     }
@@ -168,6 +169,41 @@ final class NftRule {
             if (w.equals("ip6") || w.equals("icmpv6")) {
                 return null; // an IPv6 header expression: in an inet table nft makes it depend on nfproto ipv6
             }
+        }
+        // a negated set no one option takes (`ip daddr != { 10.0.0.0/8, 192.168.0.0/16 }`): the
+        // rule's statements go to a chain of their own that first RETURNs for each element
+        for (int p = 1; p + 1 < t.length; p++) {
+            if (!t[p].equals("!=") || !isSet(t[p + 1]) || nativeSet(t, p + 1)) {
+                continue;
+            }
+            int start = List.of("iifname", "oifname", "iif", "oif", "mark").contains(t[p - 1]) ? p - 1 : p - 2;
+            if (start < 0) {
+                throw bad(where, String.join(" ", List.of(t).subList(0, p + 2)));
+            }
+            List<String> excluded = new ArrayList<>();
+            for (String e : elements(t[p + 1])) {
+                List<String> one = new ArrayList<>(List.of(t).subList(start, p));
+                one.add(e);
+                excluded.add(single(one.toArray(String[]::new), where, aux) + " -j RETURN");
+            }
+            List<String> rest = new ArrayList<>(List.of(t).subList(0, start));
+            rest.addAll(List.of(t).subList(p + 2, t.length));
+            String r = single(rest.toArray(String[]::new), where, aux);
+            int j = r.lastIndexOf("-j ");
+            int g = r.lastIndexOf("-g ");
+            int cut = Math.max(j, g);
+            if (cut < 0) {
+                return r; // no statement: nothing to skip
+            }
+            String matches = r.substring(0, cut).trim();
+            String stmt = r.substring(cut);
+            if (stmt.equals("-j RETURN") || stmt.startsWith("-g ")) {
+                throw new NftRuleset.NftException(where + ": `return` or `goto` after a negated set is not modelled");
+            }
+            excluded.add(stmt);
+            String name = "nft." + where.substring(where.lastIndexOf(':') + 1) + "." + aux.size();
+            aux.add(new Aux(name, excluded));
+            return (matches + " -j " + name).trim();
         }
         List<String> ip = new ArrayList<>();
         List<String> m = new ArrayList<>();

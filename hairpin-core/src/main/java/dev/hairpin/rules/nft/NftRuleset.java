@@ -324,7 +324,7 @@ public final class NftRuleset {
             }
             StringBuilder rules = new StringBuilder();
             List<NftRule.Aux> aux = new ArrayList<>();
-            List<int[]> counted = new ArrayList<>(); // line, first, count, per chain below
+            List<int[]> counted = new ArrayList<>(); // line, first, count, per chain below (-1: an aux chain's last rule)
             List<String> countedChain = new ArrayList<>();
             for (RawChain c : chains.values()) {
                 if (c.type() != null && c != base) {
@@ -336,10 +336,14 @@ public final class NftRuleset {
                     List<String> specs = NftRule.toIptables(c.rules().get(k), source + ":" + c.lines().get(k), sets, aux);
                     for (String spec : specs) {
                         rules.append("-A ").append(name).append(' ').append(spec).append('\n');
+                        // a rule whose statements went to a chain of their own counts what reaches
+                        // that chain's last rule (past a negated set's RETURNs)
+                        String to = spec.substring(spec.lastIndexOf(' ') + 1);
+                        boolean toAux = spec.contains("-j nft.") && aux.stream().anyMatch(a -> a.name().equals(to));
+                        counted.add(toAux ? new int[] {c.lines().get(k), -1, 1} : new int[] {c.lines().get(k), n, 1});
+                        countedChain.add(toAux ? to : name);
+                        n++;
                     }
-                    counted.add(new int[] {c.lines().get(k), n, specs.size()});
-                    countedChain.add(name);
-                    n += specs.size();
                     if (!NftRule.counterAfterMatches(c.rules().get(k))) {
                         out.inexact.add(c.lines().get(k));
                     }
@@ -361,7 +365,9 @@ public final class NftRuleset {
             out.chains.add(new BaseChain(table, base.name(), base.type(), base.hook(), base.priority(), rs, order));
             for (int k = 0; k < counted.size(); k++) {
                 int[] c = counted.get(k);
-                out.natives.add(new NftListing.Native(c[0], rs, countedChain.get(k), c[1], c[2]));
+                String chain = countedChain.get(k);
+                int first = c[1] >= 0 ? c[1] : aux.stream().filter(a -> a.name().equals(chain)).findFirst().orElseThrow().rules().size() - 1;
+                out.natives.add(new NftListing.Native(c[0], rs, chain, first, c[2]));
             }
         }
     }

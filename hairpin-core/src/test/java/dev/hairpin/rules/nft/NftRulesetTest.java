@@ -130,6 +130,7 @@ class NftRulesetTest {
             	chain post8 {
             		type nat hook postrouting priority srcnat; policy accept;
             		oifname "eth1" masquerade random,persistent
+            		oifname "eth1" ip daddr != { 10.0.0.0/8, 192.168.0.0/16 } masquerade
             		oifname "eth1" meta l4proto tcp snat ip to 203.0.113.5-203.0.113.9:1000-2000 fully-random,persistent
             	}
             }
@@ -168,7 +169,12 @@ class NftRulesetTest {
                 """);
         // persistent only picks among several addresses: masquerade has one
         assertThat(IptablesSave.save(n.chains.get(2).rules())).contains("""
+                -A nft.42.0 -d 10.0.0.0/8 -j RETURN
+                -A nft.42.0 -d 192.168.0.0/16 -j RETURN
+                -A nft.42.0 -j MASQUERADE
+                """).contains("""
                 -A POSTROUTING -o eth1 -j MASQUERADE --random
+                -A POSTROUTING -o eth1 -j nft.42.0
                 -A POSTROUTING -o eth1 -p tcp -j SNAT --to-source 203.0.113.5-203.0.113.9:1000-2000 --random-fully --persistent
                 """);
     }
