@@ -11,17 +11,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * conntrack-tools 1.4.7 against a namespace's table filled with {@code conntrack -I}
- * (src/test/resources/tools/conntrack-recorded.jsonl, made by src/test/scripts/record_tool.py
- * from conntrack-cases.txt): the same command lines, in order, on the moments they ran, must
+ * (src/test/resources/tools/conntrack-recorded*.jsonl, made by src/test/scripts/record_tool.py
+ * from conntrack-cases*.txt): the same command lines, in order, on the moments they ran, must
  * print the same (entry order and timers within a second aside) and exit the same way.
  */
 class ConntrackRecordedTest {
-    @Test
-    void everyRecordedCommandLineBehavesAsConntrackToolsDid() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"conntrack-recorded.jsonl", "conntrack-recorded-2.jsonl", "conntrack-recorded-3.jsonl"})
+    void everyRecordedCommandLineBehavesAsConntrackToolsDid(String file) throws Exception {
         CtConfig cfg = new CtConfig();
         cfg.acct = false; // a fresh namespace: nf_conntrack_acct=0
         Conntrack ct = new Conntrack(cfg, 7);
@@ -29,7 +31,7 @@ class ConntrackRecordedTest {
         ct.table.setNow(t0);
         List<String> failures = new ArrayList<>();
         int n = 0;
-        for (String line : Files.readAllLines(Path.of("src/test/resources/tools/conntrack-recorded.jsonl"))) {
+        for (String line : Files.readAllLines(Path.of("src/test/resources/tools", file))) {
             JsonNode d = new ObjectMapper().readTree(line);
             String cmd = d.get("cmd").asText();
             ct.advance(t0 + Math.round(d.get("t").asDouble() * 1e9));
@@ -37,14 +39,24 @@ class ConntrackRecordedTest {
             ToolResult r = ConntrackCommand.run(ct, argv.subList(1, argv.size()));
             n++;
             String why;
-            if (cmd.startsWith("conntrack -U")) {
-                // -U prints the first entry it updated, and "first" is the kernel's hash order,
+            String stderr = d.get("stderr").asText();
+            String ourStderr = r.stderr();
+            if (cmd.startsWith("conntrack -U") && updatedMany(stderr)) {
+                // -U over several entries: which of the fetched-back echoes and of the ENOENT
+                // errors of other zones reach the terminal changes from run to run of the real
+                // tool on the same table (recorded twice: 1 and 2 echoes of 4 updates, 2 and 3
+                // errors of 3), so only the summary line and the exit status are compared
+                why = null;
+                stderr = summary(stderr);
+                ourStderr = summary(ourStderr);
+            } else if (cmd.startsWith("conntrack -U")) {
+                // -U prints the entry it updated, and which one is the kernel's hash order,
                 // which the engine's table does not reproduce: compare how many lines it printed
                 why = d.get("stdout").asText().lines().count() == r.stdout().lines().count() ? null : "printed a different number of entries";
             } else {
                 why = OperatorConformanceTestAccess.differs(d.get("stdout").asText().strip(), r.stdout().strip(), 1);
             }
-            if (why == null && !r.stderr().equals(d.get("stderr").asText())) {
+            if (why == null && !ourStderr.equals(stderr)) {
                 why = "stderr differs";
             }
             if (why == null && r.exitCode() != d.get("rc").asInt()) {
@@ -57,5 +69,17 @@ class ConntrackRecordedTest {
         }
         assertThat(n).isGreaterThan(50);
         assertThat(failures).as(String.join("\n", failures)).isEmpty();
+    }
+
+    private static final java.util.regex.Pattern UPDATED = java.util.regex.Pattern.compile("(\\d+) flow entries have been updated\\.\n$");
+
+    private static boolean updatedMany(String stderr) {
+        java.util.regex.Matcher m = UPDATED.matcher(stderr);
+        return m.find() && Integer.parseInt(m.group(1)) > 1;
+    }
+
+    private static String summary(String stderr) {
+        List<String> lines = stderr.lines().toList();
+        return lines.isEmpty() ? "" : lines.getLast();
     }
 }
