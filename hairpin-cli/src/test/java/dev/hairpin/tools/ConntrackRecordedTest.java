@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class ConntrackRecordedTest {
     @ParameterizedTest
-    @ValueSource(strings = {"conntrack-recorded.jsonl", "conntrack-recorded-2.jsonl", "conntrack-recorded-3.jsonl", "conntrack-recorded-4.jsonl"})
+    @ValueSource(strings = {"conntrack-recorded.jsonl", "conntrack-recorded-2.jsonl", "conntrack-recorded-3.jsonl", "conntrack-recorded-4.jsonl", "conntrack-recorded-5.jsonl"})
     void everyRecordedCommandLineBehavesAsConntrackToolsDid(String file) throws Exception {
         CtConfig cfg = new CtConfig();
         cfg.acct = false; // a fresh namespace: nf_conntrack_acct=0
@@ -37,6 +37,19 @@ class ConntrackRecordedTest {
             JsonNode d = new ObjectMapper().readTree(line);
             String cmd = d.get("cmd").asText();
             ct.advance(t0 + Math.round(d.get("t").asDouble() * 1e9));
+            java.util.regex.Matcher around = EVENTS_AROUND.matcher(cmd);
+            if (around.matches()) {
+                ToolResult r = eventsAround(ct, around.group(1), around.group(2));
+                n++;
+                String mask = " portid=P";
+                // the port of the process that caused an event and the entry's id are the kernel's choice
+                String want = d.get("stdout").asText().replaceAll(PORTID, mask).replaceAll(IDS, "ID");
+                String got = r.stdout().replaceAll(PORTID, mask).replaceAll(IDS, "ID");
+                if (!want.equals(got) || !r.stderr().equals(d.get("stderr").asText()) || d.get("rc").asInt() != r.exitCode()) {
+                    failures.add(cmd + "\n  conntrack: " + want + d.get("stderr").asText() + "\n  ours:      " + got + r.stderr());
+                }
+                continue;
+            }
             List<String> argv = List.of(cmd.split("\\s+"));
             // sysctl lines of a set ran in the same namespace: nf_conntrack_acct on and off
             ToolResult r = argv.getFirst().equals("sysctl")
@@ -74,6 +87,38 @@ class ConntrackRecordedTest {
         }
         assertThat(n).isGreaterThan(30);
         assertThat(failures).as(String.join("\n", failures)).isEmpty();
+    }
+
+    /** sh -c "(A; B; ...) >/dev/null 2>&1 & timeout -s INT N conntrack -E ...; wait" */
+    private static final java.util.regex.Pattern EVENTS_AROUND = java.util.regex.Pattern.compile(
+            "^sh -c \"\\((.*)\\) >/dev/null 2>&1 & timeout -s INT \\S+ conntrack (-E.*); wait\"$");
+    private static final String IDS = "(?<= )id=\\d+(?= \\[USERSPACE\\])|<id>\\d+</id>";
+    /** the netlink port of the process that caused an event: the kernel's choice */
+    private static final String PORTID = " portid=\\d+( progname=\\S+)?";
+
+    /**
+     * The stream runs while A, B, ... run a few milliseconds apart (as the shell ran them; a
+     * timer read then is just under the full second); the shell's status is wait's, the
+     * background's: 0.
+     */
+    private static ToolResult eventsAround(Conntrack ct, String background, String events) {
+        List<String> lines = new ArrayList<>();
+        ConntrackCommand.Started st = ConntrackCommand.events(ct, List.of(events.trim().split("\\s+")), lines::add);
+        for (String sub : background.split(";")) {
+            String c = sub.trim();
+            if (!c.isEmpty() && !c.startsWith("sleep ")) {
+                ct.advance(ct.table.now() + 5_000_000L);
+                List<String> argv = List.of(c.split("\\s+"));
+                ConntrackCommand.run(ct, argv.subList(1, argv.size()));
+            }
+        }
+        if (st.finished() != null) {
+            return new ToolResult(st.finished().stdout(), st.finished().stderr(), 0);
+        }
+        ToolResult end = st.stream().stop();
+        StringBuilder out = new StringBuilder();
+        lines.forEach(l -> out.append(l).append('\n'));
+        return new ToolResult(out + end.stdout(), end.stderr(), 0);
     }
 
     private static final java.util.regex.Pattern UPDATED = java.util.regex.Pattern.compile("(\\d+) flow entries have been updated\\.\n$");
