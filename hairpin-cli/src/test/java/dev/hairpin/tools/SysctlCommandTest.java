@@ -29,7 +29,7 @@ class SysctlCommandTest {
     static final Map<String, String> NOT_MODELLED = Map.of();
 
     @ParameterizedTest
-    @ValueSource(strings = {"sysctl-recorded.jsonl", "sysctl-recorded-2.jsonl", "sysctl-recorded-3.jsonl"})
+    @ValueSource(strings = {"sysctl-recorded.jsonl", "sysctl-recorded-2.jsonl", "sysctl-recorded-3.jsonl", "sysctl-recorded-4.jsonl"})
     void everyRecordedCommandLineBehavesAsProcpsDid(String file) throws Exception {
         Host host = new Host();
         host.netns = true; // recorded in a fresh network namespace
