@@ -110,4 +110,16 @@ SQ.append({"name": "t8-restore-options", "steps": [
     {"argv": ["iptables-restore"], "stdin": ""},
     ["iptables-save"], ["iptables-save", "-c", "-t", "filter"], ["iptables-save", "--counters", "--table", "nat"],
 ]})
+SQ.append({"name": "t8-counters-refs", "steps": [
+    ipt("-A", "INPUT", "-c", "5", "600", "-j", "ACCEPT"), ipt("-A", "INPUT", "--set-counters", "123456789", "98765432109", "-j", "DROP"),
+    ipt("-I", "INPUT", "1", "-c", "1", "2", "-p", "tcp"), ipt("-A", "INPUT", "-c", "x", "1"), ipt("-A", "INPUT", "-c", "1"),
+    ipt("-A", "INPUT", "-c", "-1", "5"), ipt("-R", "INPUT", "2", "-c", "7", "8", "-j", "ACCEPT"),
+    ipt("-L", "-v"), ipt("-L", "-v", "-x", "-n"), ipt("-S", "-v"), ipt("-S", "INPUT", "3", "-v"), ["iptables-save", "-c"],
+    ipt("-C", "INPUT", "-c", "9", "9", "-j", "DROP"), ipt("-D", "INPUT", "-c", "0", "0", "-j", "DROP"),
+    ipt("-N", "a"), ipt("-N", "b"), ipt("-A", "INPUT", "-j", "a"), ipt("-A", "a", "-j", "b"), ipt("-A", "FORWARD", "-g", "b"),
+    ipt("-L", "-n"), ipt("-X", "b"), ipt("-F", "b"), ipt("-E", "b", "c"), ipt("-S"), ipt("-L", "a", "-n", "-v"),
+    ipt("-X", "a"), ipt("-F", "a"), ipt("-X", "a"), ipt("-D", "INPUT", "-j", "a"), ipt("-X", "a"), ipt("-X"), ipt("-S"),
+    ipt("-Z", "INPUT", "2"), ipt("-L", "INPUT", "-v", "-n", "-x"), ipt("-L", "-Z", "-v", "-n", "-x"), ipt("-L", "-v", "-n", "-x"),
+    ["iptables-save", "-c"],
+]})
 print(json.dumps({"sequences": SQ}, indent=1))
