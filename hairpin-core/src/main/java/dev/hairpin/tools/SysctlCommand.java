@@ -160,9 +160,18 @@ public final class SysctlCommand {
             return new ToolResult(out.toString(), err.toString(), rc);
         }
         if (all || pattern != null && vars.isEmpty()) {
-            for (SysctlKeys.Key k : keys.values()) {
-                if (pattern == null || java.util.regex.Pattern.compile(pattern).matcher(k.name()).find()) {
-                    print(out, k.name(), SysctlKeys.value(host, c, k), names, values);
+            java.util.TreeMap<String, SysctlKeys.Key> listed = new java.util.TreeMap<>(keys);
+            if (names) {
+                // -N reads no value, so it also names the files a read fails on: each device's
+                // IPv6 stable_secret (EIO until one is set; recorded for two veth ends)
+                for (dev.hairpin.host.NetDevice d : host.devices) {
+                    listed.put("net.ipv6.conf." + d.name.replace('.', '/') + ".stable_secret", null);
+                }
+            }
+            for (var e : listed.entrySet()) {
+                String kn = e.getKey();
+                if (pattern == null || java.util.regex.Pattern.compile(pattern).matcher(kn).find()) {
+                    print(out, kn, e.getValue() == null ? "" : SysctlKeys.value(host, c, e.getValue()), names, values);
                 }
             }
             return ToolResult.ok(out.toString());
@@ -256,9 +265,27 @@ public final class SysctlCommand {
         return java.util.regex.Pattern.compile(re.toString());
     }
 
-    /** dots and slashes: procps turns '/' into '.' in the name it prints */
+    /**
+     * The name procps prints: a name whose first separator is '/' is a path, shown with '/' and
+     * '.' swapped (net/ipv4/conf/eth0.100/rp_filter is net.ipv4.conf.eth0/100.rp_filter); a
+     * dotted name is shown as typed.
+     */
     private static String dotted(String name) {
-        return name.replace('/', '.');
+        return slashForm(name) ? swap(name) : name;
+    }
+
+    private static boolean slashForm(String name) {
+        int slash = name.indexOf('/');
+        int dot = name.indexOf('.');
+        return slash >= 0 && (dot < 0 || slash < dot);
+    }
+
+    private static String swap(String name) {
+        StringBuilder sb = new StringBuilder(name.length());
+        for (char ch : name.toCharArray()) {
+            sb.append(ch == '.' ? '/' : ch == '/' ? '.' : ch);
+        }
+        return sb.toString();
     }
 
     /** the key a dotted name reaches: empty components vanish, as repeated '/' do in a path */
@@ -280,8 +307,9 @@ public final class SysctlCommand {
         }
     }
 
+    /** the file a shown name stands for: '.' and '/' swapped back */
     private static String procPath(String name) {
-        return "/proc/sys/" + name.replace('.', '/');
+        return "/proc/sys/" + swap(name);
     }
 
     private static int read(Host host, Conntrack c, Map<String, SysctlKeys.Key> keys, String raw, boolean ignore,
@@ -379,7 +407,7 @@ public final class SysctlCommand {
         }
         String kn = k.name();
         String before = SysctlKeys.value(host, c, k);
-        host.sysctls.set(kn, stored);
+        host.sysctls.set(k.store(), stored);
         if (kn.equals("net.nf_conntrack_max")) {
             host.sysctls.set("net.netfilter.nf_conntrack_max", stored);
         } else if (kn.equals("net.netfilter.nf_conntrack_max")) {
@@ -389,9 +417,9 @@ public final class SysctlCommand {
             // one variable behind both names; a change (devinet_sysctl_forward() acts only on
             // one) makes inet_forward_change() copy it to "default" and every interface, and
             // redirects are accepted only by a host that does not forward
-            for (String d : keys.keySet()) {
-                if (d.startsWith("net.ipv4.conf.") && d.endsWith(".forwarding")) {
-                    host.sysctls.set(d, stored);
+            for (SysctlKeys.Key d : keys.values()) {
+                if (d.name().startsWith("net.ipv4.conf.") && d.name().endsWith(".forwarding")) {
+                    host.sysctls.set(d.store(), stored);
                 }
             }
             host.sysctls.set("net.ipv4.ip_forward", stored);

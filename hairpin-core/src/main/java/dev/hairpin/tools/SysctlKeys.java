@@ -20,7 +20,12 @@ public final class SysctlKeys {
     enum Kind { INT, BOOL, RANGE, NUMBERS, TEXT, READ_ONLY }
 
     /** a key, its default, its kind; {@code modelled} when the engine reads it */
-    record Key(String name, String dflt, Kind kind, boolean modelled) {}
+    /**
+     * A key: {@code name} as sysctl shows it (a '.' inside a device name, as in eth0.100, shown
+     * as '/': net.ipv4.conf.eth0/100.rp_filter), {@code store} the name the engine reads it by
+     * (Sysctls: dots throughout), its default, kind, and whether the engine reads it.
+     */
+    record Key(String name, String store, String dflt, Kind kind, boolean modelled) {}
 
     static final String[] CONF = {"forwarding", "rp_filter", "route_localnet", "accept_local", "send_redirects"};
     private static final Map<String, String> CONF_DEFAULTS = Map.of("forwarding", "0", "rp_filter", "0",
@@ -131,8 +136,16 @@ public final class SysctlKeys {
         return l;
     }
 
+    /** the per-device component of net.ipv[46].(conf|neigh).DEV.key with its dots shown as '/' */
+    private static final java.util.regex.Pattern DEVICE_KEY = java.util.regex.Pattern.compile("^(net\\.ipv[46]\\.(?:conf|neigh))\\.(.+)\\.([^.]+)$");
+
+    private static String shown(String name) {
+        var m = DEVICE_KEY.matcher(name);
+        return m.matches() && m.group(2).contains(".") ? m.group(1) + "." + m.group(2).replace('.', '/') + "." + m.group(3) : name;
+    }
+
     private static void add(Map<String, Key> m, String name, String dflt, Kind kind, boolean modelled) {
-        m.put(name, new Key(name, dflt, kind, modelled));
+        m.put(shown(name), new Key(shown(name), name, dflt, kind, modelled));
     }
 
     /** the recording kernel's HZ: jiffies sysctls take at most INT_MAX / HZ seconds */
@@ -205,7 +218,7 @@ public final class SysctlKeys {
                 if (words.length == 0) {
                     return null;
                 }
-                String[] cur = host.sysctls.get(k.name()) == null ? k.dflt().split("\\s+") : host.sysctls.get(k.name()).trim().split("\\s+");
+                String[] cur = host.sysctls.get(k.store()) == null ? k.dflt().split("\\s+") : host.sysctls.get(k.store()).trim().split("\\s+");
                 Long lo = kernelInt(words[0]);
                 Long hi = words.length > 1 ? kernelInt(words[1]) : Long.valueOf(Long.parseLong(cur[1]));
                 long prot = host.sysctls.getLong("net.ipv4.ip_unprivileged_port_start", 1024);
@@ -232,7 +245,7 @@ public final class SysctlKeys {
         if (k.name().equals("net.netfilter.nf_conntrack_count")) {
             return Integer.toString(c == null ? 0 : c.table.count());
         }
-        String v = host.sysctls.get(k.name());
+        String v = host.sysctls.get(k.store());
         if (v == null && k.name().equals("net.nf_conntrack_max")) {
             v = host.sysctls.get("net.netfilter.nf_conntrack_max");
         }
