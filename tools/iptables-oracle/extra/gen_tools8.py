@@ -122,4 +122,23 @@ SQ.append({"name": "t8-counters-refs", "steps": [
     ipt("-Z", "INPUT", "2"), ipt("-L", "INPUT", "-v", "-n", "-x"), ipt("-L", "-Z", "-v", "-n", "-x"), ipt("-L", "-v", "-n", "-x"),
     ["iptables-save", "-c"],
 ]})
+R = "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n"
+SQ.append({"name": "t8-restore-text", "steps": [
+    {"argv": ["iptables-restore"], "stdin": R.replace("\n", "\r\n")}, ["iptables-save"],
+    {"argv": ["iptables-restore"], "stdin": R.rstrip("\n")}, ["iptables-save"],
+    {"argv": ["iptables-restore"], "stdin": R.replace("-A INPUT", "  -A INPUT")}, ["iptables-save"],
+    {"argv": ["iptables-restore"], "stdin": R.replace(" --dport", "\t--dport")}, ["iptables-save"],
+    {"argv": ["iptables-restore"], "stdin": R.replace("ACCEPT\nCOMMIT", "ACCEPT   \nCOMMIT")}, ["iptables-save"],
+    {"argv": ["iptables-restore"], "stdin": R.replace("COMMIT", "commit")}, ["iptables-save"],
+    {"argv": ["iptables-restore"], "stdin": R.replace("COMMIT", "COMMIT # done")}, ["iptables-save"],
+    {"argv": ["iptables-restore"], "stdin": R.replace("*filter", "*filter # main")}, ["iptables-save"],
+    {"argv": ["iptables-restore"], "stdin": R.replace("-A INPUT", "# note\n\n-A INPUT")}, ["iptables-save"],
+    {"argv": ["iptables-restore"], "stdin": R.replace("-A INPUT -p tcp", "-A INPUT -m comment --comment \"a # b\" -p tcp")}, ["iptables-save"],
+    {"argv": ["iptables-restore"], "stdin": R.replace("-A INPUT -p tcp", "-A INPUT -m comment --comment 'single q' -p tcp")}, ["iptables-save"],
+    {"argv": ["iptables-restore"], "stdin": R.replace(":INPUT ACCEPT [0:0]", ":INPUT ACCEPT")}, ["iptables-save"],
+    {"argv": ["iptables-restore"], "stdin": R.replace(":INPUT ACCEPT [0:0]", ":INPUT  ACCEPT  [0:0]")}, ["iptables-save"],
+    {"argv": ["iptables-restore"], "stdin": R.replace("*filter", "* filter")}, ["iptables-save"],
+    {"argv": ["iptables-restore"], "stdin": R.replace("*filter", "*filter\n*filter")}, ["iptables-save"],
+    {"argv": ["iptables-restore"], "stdin": "\ufeff" + R}, ["iptables-save"],
+]})
 print(json.dumps({"sequences": SQ}, indent=1))
