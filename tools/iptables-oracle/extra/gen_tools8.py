@@ -141,4 +141,13 @@ SQ.append({"name": "t8-restore-text", "steps": [
     {"argv": ["iptables-restore"], "stdin": R.replace("*filter", "*filter\n*filter")}, ["iptables-save"],
     {"argv": ["iptables-restore"], "stdin": "\ufeff" + R}, ["iptables-save"],
 ]})
+SQ.append({"name": "t8-option-clusters", "steps": [
+    {"argv": ["iptables-restore", "-c"], "stdin": BASE.replace("-A INPUT -i lo", "[12:3400] -A INPUT -i lo").replace(":INPUT ACCEPT [0:0]", ":INPUT ACCEPT [1234567:89012345678]")},
+    ipt("-nvL"), ipt("-nvL", "INPUT"), ipt("-vnxL", "--line-numbers"), ipt("-nL", "--line-numbers"), ipt("-Ln"), ipt("-Lnv"),
+    ipt("-t", "filter", "-nvL", "INPUT", "1"), ipt("-tfilter", "-S"), ipt("-vS"), ipt("-Sv", "INPUT"), ipt("-nvZL"), ipt("-ZnvL"),
+    ipt("-nvLZ", "INPUT"), ipt("-vxnL", "web"), ipt("-nLv", "nosuch"), ipt("-Lx"), ipt("-nxL"), ipt("-xvL", "-t", "nat"),
+    ipt("-LS"), ipt("-SL"), ipt("-vFX"), ipt("-nv"), ipt("-L", "-L"), ipt("-L", "--numeric", "--verbose", "--exact", "--line-numbers"),
+    ipt("--list", "INPUT", "--numeric"), ipt("--list-rules", "INPUT"), ipt("--lis"), ipt("--li"), ipt("--zero", "--list", "-n"),
+    ipt("-nvL", "--line"), ipt("-nvL", "--line-n"), ["iptables-save", "-c"],
+]})
 print(json.dumps({"sequences": SQ}, indent=1))
