@@ -260,7 +260,13 @@ public final class Snapshot {
             if (eq <= 0) {
                 throw new SnapshotException(p + ":" + n + ": expected `key = value`, got: " + line);
             }
-            host.sysctls.set(l.substring(0, eq).trim(), l.substring(eq + 1).trim());
+            // `sysctl -a` shows a dot inside a device name as '/' (net.ipv4.conf.eth0/100.rp_filter);
+            // the engine names the key with the device's own name
+            String key = l.substring(0, eq).trim();
+            if (key.indexOf('/') >= 0 && !key.startsWith("/")) {
+                key = key.replace('/', '.');
+            }
+            host.sysctls.set(key, l.substring(eq + 1).trim());
         }
         applyConntrack(host, ctConfig);
     }

@@ -43,14 +43,16 @@ final class Commands {
     private ToolResult eventsAround(String background, String events) {
         List<String> lines = new ArrayList<>();
         ConntrackCommand.Started st = OperatorCommands.stream(state, List.of(events.split("\\s+")), lines::add);
-        if (st.finished() != null) {
-            return st.finished();
-        }
         for (String sub : background.split(";")) {
             String c = sub.trim();
             if (!c.isEmpty() && !c.startsWith("sleep ")) {
                 OperatorCommands.run(state, List.of(c.split("\\s+")));
             }
+        }
+        if (st.finished() != null) {
+            // a refused -E prints its message, the background commands still run, and the
+            // shell's status is wait's, the background's (recorded: conntrack-recorded-5)
+            return new ToolResult(st.finished().stdout(), st.finished().stderr(), 0);
         }
         ToolResult end = st.stream().stop();
         StringBuilder out = new StringBuilder();

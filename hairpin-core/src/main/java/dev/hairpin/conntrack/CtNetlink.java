@@ -25,6 +25,16 @@ public final class CtNetlink {
      */
     public static int create(Conntrack c, long k1, long k2, long rk1, long rk2, int status, long timeoutSeconds,
             int mark, int tcpState) {
+        return create(c, k1, k2, rk1, rk2, status, timeoutSeconds, mark, tcpState, 0);
+    }
+
+    /**
+     * {@link #create} with the NAT bits nf_nat_setup_info() sets when the request carried
+     * CTA_NAT_SRC/CTA_NAT_DST (the caller has already mangled the reply tuple): both manips
+     * run, so both *_NAT_DONE bits, and SRC_NAT/DST_NAT where the tuple changed.
+     */
+    public static int create(Conntrack c, long k1, long k2, long rk1, long rk2, int status, long timeoutSeconds,
+            int mark, int tcpState, int natStatus) {
         if (c.findLive(k1, k2) >= 0 || c.findLive(rk1, rk2) >= 0) {
             return -EEXIST;
         }
@@ -40,10 +50,12 @@ public final class CtNetlink {
             tc.seen[0].flags = flags;
             tc.seen[1].flags = flags;
             t.setL4state(ct, tcpState);
+        } else if (t.protocol(ct) == 132) {
+            t.setL4state(ct, tcpState); // SctpTracker's state bits (its vtags stay unknown: 0)
         }
-        t.setStatus(ct, (status & USER_SETTABLE) | CtStatus.CONFIRMED);
+        t.setStatus(ct, (status & USER_SETTABLE) | CtStatus.CONFIRMED | natStatus);
         t.putMark(ct, mark);
-        t.putDeadline(ct, t.now() + timeoutSeconds * CtConfig.NS);
+        t.putDeadline(ct, t.now() + timeoutNanos(timeoutSeconds));
         t.insert(ct);
         c.stats.insert++; // nf_conntrack_hash_check_insert() counts it (a packet's confirm does not)
         t.timerAdd(ct);
@@ -62,7 +74,7 @@ public final class CtNetlink {
         ConntrackTable t = c.table;
         if (timeoutSeconds != null) {
             t.timerDel(ct);
-            t.putDeadline(ct, t.now() + timeoutSeconds * CtConfig.NS);
+            t.putDeadline(ct, t.now() + timeoutNanos(timeoutSeconds));
             t.timerAdd(ct);
         }
         if (statusBits != null) {
@@ -78,6 +90,23 @@ public final class CtNetlink {
     /** Everything a saved entry carries; see {@link #restore}. */
     public record Saved(long k1, long k2, long rk1, long rk2, int status, int l4state, long deadline, int mark,
             long l4aux, int masqIndex, long[] acct, int[] tcp) {}
+
+    /** CTA_PROTOINFO_SCTP's verification tags of a created entry (SctpTracker keeps them in l4aux, original low) */
+    public static void sctpTags(Conntrack c, int ct, int origVtag, int replyVtag) {
+        c.table.setL4aux(ct, Integer.toUnsignedLong(origVtag) | (long) replyVtag << 32);
+    }
+
+    /** the kernel's HZ on the recording host (a -t beyond INT_MAX jiffies showed 8589934 s) */
+    static final long HZ = 250;
+
+    /**
+     * CTA_TIMEOUT as ctnetlink takes it: seconds times HZ, capped at INT_MAX jiffies (so a
+     * huge -t, such as -5 read as 4294967291, lives 8589934 s with HZ 250).
+     */
+    static long timeoutNanos(long seconds) {
+        long jiffies = Math.min(seconds * HZ, Integer.MAX_VALUE);
+        return jiffies * (CtConfig.NS / HZ);
+    }
 
     /** The full state of a confirmed entry, for saving. */
     public static Saved save(Conntrack c, int ct) {

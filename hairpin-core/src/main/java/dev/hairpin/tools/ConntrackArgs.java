@@ -77,6 +77,8 @@ final class ConntrackArgs {
     /** A refused command line: conntrack's message and exit status. */
     static final class Refused extends RuntimeException {
         final int status;
+        /** what the tool had printed on stderr before refusing (parse-time warnings) */
+        String before = "";
 
         Refused(int status, String msg) {
             super(msg, null, false, false);
@@ -110,14 +112,18 @@ final class ConntrackArgs {
     Integer origL4, replL4;
     Integer origSport, origDport, replSport, replDport;
     Integer icmpType, icmpCode, icmpId;
+    /** --state of tcp, sctp or dccp (the protocol's own numbering) */
     Integer tcpState;
+    /** sctp's --orig-vtag / --reply-vtag (atoi, as the tool reads them) */
+    int origVtag, replVtag;
     Integer status;
     int statusKernelMask, statusKernelVal;
     boolean statusKernelSet;
     long markValue, markMask;
     Long timeout;
     Integer snatIp, snatPort, dnatIp, dnatPort;
-    Integer zone;
+    /** -w (both directions), --orig-zone, --reply-zone: each its own attribute, as the kernel dumps them */
+    Integer zone, origZone, replZone;
     Long id;
 
     private static final String SHORTS = ":L::I::U::D::G::E::F::A::hVs:d:r:q:p:t:u:e:a:z[:]:{:}:m:i:f:o:n::g::c:b:C::Sj::w:l:<:>::(:):";
@@ -140,7 +146,12 @@ final class ConntrackArgs {
 
     static ConntrackArgs parse(List<String> argv) {
         ConntrackArgs a = new ConntrackArgs();
-        a.doParse(argv);
+        try {
+            a.doParse(argv);
+        } catch (Refused r) {
+            r.before = a.warnings.toString();
+            throw r;
+        }
         return a;
     }
 
@@ -211,7 +222,14 @@ final class ConntrackArgs {
                 case 'n', 'g', 'j' -> natOption(c, g.optarg != null ? g.optarg : g.optionalArg());
                 case 'w', '(', ')' -> {
                     options |= c == 'w' ? O_ZONE : c == '(' ? O_ORIG_ZONE : O_REPL_ZONE;
-                    zone = (int) (CtNum.strtoul(g.optarg) & 0xffff);
+                    int z = (int) (CtNum.strtoul(g.optarg) & 0xffff);
+                    if (c == 'w') {
+                        zone = z;
+                    } else if (c == '(') {
+                        origZone = z;
+                    } else {
+                        replZone = z;
+                    }
                 }
                 case 'i', 'c' -> {
                     options |= c == 'i' ? O_ID : O_SECMARK;
@@ -227,7 +245,20 @@ final class ConntrackArgs {
                     markMask = slash < arg.length() && arg.charAt(slash) == '/'
                             ? CtNum.strtoul(arg.substring(slash + 1)) & 0xffffffffL : 0xffffffffL;
                 }
-                case 'l', '<', '>' -> throw new Refused(1, "conntrack labels are not modelled by Hairpin (no connlabel.conf)");
+                case 'l', '<', '>' -> {
+                    String arg = g.optarg != null ? g.optarg : c == '>' ? g.optionalArg() : null;
+                    // the label map is read first; without connlabel.conf every name is unknown
+                    if (!labelmapTried) {
+                        labelmapTried = true;
+                        warnings.append("nfct_labelmap_new: No such file or directory\n");
+                    }
+                    if (arg == null) {
+                        // --label-del alone clears every label: entries here carry none
+                        options |= O_DEL_LABEL;
+                        continue;
+                    }
+                    throw param("unknown label '" + arg.split(",", -1)[0] + "'");
+                }
                 case 'a' -> warnings.append("WARNING: ignoring -a, deprecated option.\n");
                 case 'f' -> {
                     options |= O_FAMILY;
@@ -267,6 +298,12 @@ final class ConntrackArgs {
             if ((command & CT_HELP) == 0 && proto != null) {
                 proto.finalCheck(this);
             }
+        }
+        if ((options & O_MASK_SRC) != 0 && (options & O_SRC) == 0) {
+            throw param("Can't use --mask-src without --src");
+        }
+        if ((options & O_MASK_DST) != 0 && (options & O_DST) == 0) {
+            throw param("Can't use --mask-dst without --dst");
         }
     }
 

@@ -5,6 +5,7 @@ import static dev.hairpin.tools.ConntrackArgs.*;
 import dev.hairpin.conntrack.Conntrack;
 import dev.hairpin.conntrack.ConntrackTable;
 import dev.hairpin.conntrack.CtEvent;
+import dev.hairpin.conntrack.CtStatus;
 import dev.hairpin.conntrack.CtNetlink;
 import dev.hairpin.conntrack.Tuple;
 import java.util.List;
@@ -45,7 +46,7 @@ public final class ConntrackCommand {
         try {
             a = ConntrackArgs.parse(argv);
         } catch (Refused r) {
-            return refused(r, "");
+            return refused(r, r.before);
         }
         err.append(a.warnings);
         if (a.command == CT_EVENT || a.command == EXP_EVENT) {
@@ -240,6 +241,19 @@ public final class ConntrackCommand {
                 err.append("Operation failed: Operation not supported\n");
                 throw new Refused(1, "Operation failed: Operation not supported");
             }
+            if (a.snatIp != null || a.dnatIp != null) {
+                // the -n/-g/-j address is a meta attribute the update copies from the template:
+                // ctnetlink refuses NAT changes on a live entry (EOPNOTSUPP), the tool says so,
+                // fetches the entry back unchanged and counts it; the next entry's fetch then
+                // reads that refusal and the tool stops (both recorded)
+                if (counter > 0) {
+                    throw new Refused(1, "Operation failed: Operation not supported");
+                }
+                err.append("Operation failed: Operation not supported\n");
+                out.append(entry(a, t, ct, 2, 1, CtOutput.SMALL_BUF)).append('\n');
+                counter++;
+                continue;
+            }
             if (t.zone(ct) != (a.zone == null ? 0 : a.zone)) {
                 // the update carries the dumped original tuple but the zone only from -w, so the
                 // kernel looks in another zone: ENOENT, reported, and the tool goes on (recorded).
@@ -251,6 +265,10 @@ public final class ConntrackCommand {
                 continue;
             }
             CtNetlink.update(c, ct, mark, status, timeout);
+            if (timeout != null && timeout == 0) {
+                // -t 0 ends the entry: the tool's fetch-back finds nothing and counts nothing (recorded)
+                continue;
+            }
             if (counter == 0) {
                 // recorded: 1.4.7 prints the entry it fetched back after the first update only
                 // (later fetches read the previous request's reply off the shared socket)
@@ -272,20 +290,31 @@ public final class ConntrackCommand {
         if (a.family == AF_INET6) {
             throw new Refused(1, "hairpin models IPv4 conntrack only");
         }
+        if (a.protonum == 33) {
+            throw new Refused(1, "hairpin does not model DCCP conntrack (no state or role to keep)");
+        }
+        // one nf_conntrack_zone per entry: CTA_ZONE (both directions) or a tuple's own
+        // CTA_TUPLE_ZONE (one direction); the kernel refuses a second one
+        int zones = (a.zone != null ? 1 : 0) + (a.origZone != null ? 1 : 0) + (a.replZone != null ? 1 : 0);
+        if (zones > 1) {
+            throw new Refused(1, "Operation failed: invalid parameters");
+        }
+        int oz = a.zone != null ? a.zone : a.origZone != null ? a.origZone : 0;
+        int rz = a.zone != null ? a.zone : a.replZone != null ? a.replZone : 0;
         if (orig) {
             k1 = Tuple.k1(a.origSrc, a.origDst);
-            k2 = origK2(a);
+            k2 = withZone(origK2(a), oz);
         } else {
             rk1 = Tuple.k1(a.replSrc, a.replDst);
-            rk2 = Tuple.k2(nz(a.replSport), nz(a.replDport), a.protonum, 0);
+            rk2 = Tuple.k2(nz(a.replSport), nz(a.replDport), a.protonum, rz);
             k1 = Tuple.invertK1(rk1);
-            k2 = Tuple.invertK2(rk2);
+            k2 = withZone(Tuple.invertK2(rk2), oz);
         }
         if (repl) {
             rk1 = Tuple.k1(a.replSrc, a.replDst);
             rk2 = a.protonum == 1 ? Tuple.invertK2(k2)
                     : Tuple.k2(a.replSport == null ? Tuple.dport(k2) : a.replSport,
-                            a.replDport == null ? Tuple.sport(k2) : a.replDport, a.protonum, 0);
+                            a.replDport == null ? Tuple.sport(k2) : a.replDport, a.protonum, rz);
         } else {
             rk1 = Tuple.invertK1(k1);
             rk2 = Tuple.invertK2(k2);
@@ -293,10 +322,40 @@ public final class ConntrackCommand {
         if (k2 == -1 || rk2 == -1) {
             throw new Refused(1, "Operation failed: invalid parameters");
         }
+        rk2 = withZone(rk2, rz);
+        int natStatus = 0;
+        if (a.snatIp != null || a.dnatIp != null) {
+            // ctnetlink_setup_nat(): the reply tuple given as well is refused; otherwise DNAT then
+            // SNAT mangle the reply tuple (a manip without an address is a null binding; -n or
+            // -g without one sends nothing)
+            if (repl) {
+                throw new Refused(1, "Operation failed: invalid parameters");
+            }
+            natStatus = CtStatus.SRC_NAT_DONE | CtStatus.DST_NAT_DONE;
+            if (a.dnatIp != null) {
+                rk1 = Tuple.k1(a.dnatIp, Tuple.dst(rk1));
+                if (a.dnatPort != null && a.protonum != 1) {
+                    rk2 = Tuple.k2(a.dnatPort, Tuple.dport(rk2), Tuple.proto(rk2), rz);
+                }
+                boolean ports = a.dnatPort != null && a.protonum != 1;
+                natStatus |= a.dnatIp != Tuple.dst(k1) || ports && a.dnatPort != Tuple.dport(k2) ? CtStatus.DST_NAT : 0;
+            }
+            if (a.snatIp != null) {
+                rk1 = Tuple.k1(Tuple.src(rk1), a.snatIp);
+                boolean ports = a.snatPort != null && a.protonum != 1;
+                if (ports) {
+                    rk2 = Tuple.k2(Tuple.sport(rk2), a.snatPort, Tuple.proto(rk2), rz);
+                }
+                natStatus |= a.snatIp != Tuple.src(k1) || ports && a.snatPort != Tuple.sport(k2) ? CtStatus.SRC_NAT : 0;
+            }
+        }
         int mark = (a.options & O_MARK) != 0 ? (int) a.markValue : 0;
         int state = a.tcpState == null ? 0 : a.tcpState;
         int r = CtNetlink.create(c, k1, k2, rk1, rk2, a.status == null ? 0 : a.status, a.timeout == null ? 0 : a.timeout,
-                mark, state);
+                mark, state, natStatus);
+        if (r >= 0 && a.protonum == 132) {
+            CtNetlink.sctpTags(c, r, a.origVtag, a.replVtag);
+        }
         if (r == -CtNetlink.EEXIST) {
             if (a.command == CT_ADD) {
                 return 0;
@@ -307,6 +366,10 @@ public final class ConntrackCommand {
             throw new Refused(1, "Operation failed: not enough memory");
         }
         return 1;
+    }
+
+    private static long withZone(long k2, int zone) {
+        return k2 == -1 ? -1 : Tuple.k2(Tuple.sport(k2), Tuple.dport(k2), Tuple.proto(k2), zone);
     }
 
     private static int nz(Integer v) {
@@ -385,7 +448,7 @@ public final class ConntrackCommand {
         try {
             a = ConntrackArgs.parse(argv);
         } catch (Refused r) {
-            return new Started(null, refused(r, ""));
+            return new Started(null, refused(r, r.before));
         }
         if (a.command == EXP_EVENT) {
             return new Started(new EventStream(c, eventsNever(a), out), null);

@@ -58,8 +58,8 @@ public final class ConntrackFormat {
         }
         tuples(sb, t, ct, true);
         sb.append("mark=").append(Integer.toUnsignedString(t.mark(ct))).append(' ');
-        if (t.zone(ct) != 0) {
-            sb.append("zone=").append(t.zone(ct)).append(' ');
+        if (zone(t, ct, 2) != 0) {
+            sb.append("zone=").append(zone(t, ct, 2)).append(' ');
         }
         String helper = t.ext.used ? t.ext.helperName(ct) : null;
         if (helper != null) {
@@ -97,8 +97,8 @@ public final class ConntrackFormat {
         if (t.mark(ct) != 0 || (events & CtEvent.MARK) != 0) {
             sb.append("mark=").append(Integer.toUnsignedString(t.mark(ct))).append(' ');
         }
-        if (t.zone(ct) != 0) {
-            sb.append("zone=").append(t.zone(ct)).append(' ');
+        if (zone(t, ct, 2) != 0) {
+            sb.append("zone=").append(zone(t, ct, 2)).append(' ');
         }
         String helper = !destroy && t.ext.used ? t.ext.helperName(ct) : null;
         if (helper != null) { // ctnetlink dumps the helper in NEW/UPDATE events only
@@ -138,6 +138,9 @@ public final class ConntrackFormat {
     private static void tuples(StringBuilder sb, ConntrackTable t, int ct, boolean counters) {
         int st = t.status(ct);
         tuple(sb, t.k1(ct, 0), t.k2(ct, 0));
+        if (zone(t, ct, 0) != 0) {
+            sb.append("zone-orig=").append(zone(t, ct, 0)).append(' ');
+        }
         if (counters) {
             counters(sb, t, ct, 0);
         }
@@ -145,6 +148,9 @@ public final class ConntrackFormat {
             sb.append("[UNREPLIED] ");
         }
         tuple(sb, t.k1(ct, 1), t.k2(ct, 1));
+        if (zone(t, ct, 1) != 0) {
+            sb.append("zone-reply=").append(zone(t, ct, 1)).append(' ');
+        }
         if (counters) {
             counters(sb, t, ct, 1);
         }
@@ -155,6 +161,21 @@ public final class ConntrackFormat {
         } else if ((st & CtStatus.ASSURED) != 0) {
             sb.append("[ASSURED] ");
         }
+    }
+
+    /**
+     * The entry's zone as ctnetlink dumps it: {@code which} 2 is CTA_ZONE (a zone of both
+     * directions), 0 and 1 a tuple's own CTA_TUPLE_ZONE (a zone of that direction only, as
+     * {@code conntrack -I --orig-zone/--reply-zone} make). The tuples keep the id each direction
+     * is looked up in; 0 when the entry has no such attribute.
+     */
+    static int zone(ConntrackTable t, int ct, int which) {
+        int oz = Tuple.zone(t.k2(ct, 0));
+        int rz = Tuple.zone(t.k2(ct, 1));
+        if (oz == rz) {
+            return which == 2 ? oz : 0;
+        }
+        return which == 0 ? oz : which == 1 ? rz : 0;
     }
 
     private static void counters(StringBuilder sb, ConntrackTable t, int ct, int dir) {

@@ -3,6 +3,7 @@ package dev.hairpin.tools;
 import dev.hairpin.conntrack.ConntrackTable;
 import dev.hairpin.conntrack.CtStatus;
 import dev.hairpin.conntrack.Tuple;
+import dev.hairpin.conntrack.proto.SctpTracker;
 
 /**
  * Which entries a conntrack command selects, split as conntrack-tools 1.4.7 and the kernel split
@@ -144,13 +145,17 @@ final class CtFilter {
             return false;
         }
         if (meta) {
-            if (a.tcpState != null && (proto != 6 || a.tcpState != t.l4state(ct))) {
+            // ATTR_TCP_STATE / ATTR_SCTP_STATE; no entry here carries a DCCP state
+            if (a.tcpState != null && !(a.protonum == 6 && proto == 6 && a.tcpState == t.l4state(ct)
+                    || a.protonum == 132 && proto == 132 && a.tcpState == SctpTracker.state(t.l4state(ct)))) {
                 return false;
             }
             if (a.status != null && (t.status(ct) & a.status) != a.status) {
                 return false;
             }
-            if (a.zone != null && a.zone != t.zone(ct)) {
+            if (a.zone != null && a.zone != ConntrackFormat.zone(t, ct, 2)
+                    || a.origZone != null && a.origZone != ConntrackFormat.zone(t, ct, 0)
+                    || a.replZone != null && a.replZone != ConntrackFormat.zone(t, ct, 1)) {
                 return false;
             }
             if (a.id != null && a.id != Integer.toUnsignedLong(t.id(ct))) {

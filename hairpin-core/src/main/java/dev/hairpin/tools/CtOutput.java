@@ -78,8 +78,9 @@ public final class CtOutput {
         sb.append("<meta direction=\"independent\">");
         int proto = t.protocol(ct);
         if (at.state()) {
-            String s = proto == 6 ? ConntrackFormat.TCP_STATES[t.l4state(ct)]
-                    : SctpTracker.NAMES[SctpTracker.state(t.l4state(ct))];
+            // libnetfilter_conntrack's XML printer names every protocol's state from the TCP
+            // table (recorded: SCTP ESTABLISHED prints FIN_WAIT, SHUTDOWN_SENT CLOSE_WAIT)
+            String s = ConntrackFormat.TCP_STATES[proto == 6 ? t.l4state(ct) : SctpTracker.state(t.l4state(ct))];
             sb.append("<state>").append(s).append("</state>");
         }
         if (at.timeout()) {
@@ -88,8 +89,8 @@ public final class CtOutput {
         if (at.mark()) {
             sb.append("<mark>").append(Integer.toUnsignedString(t.mark(ct))).append("</mark>");
         }
-        if (t.zone(ct) != 0) {
-            sb.append("<zone>").append(t.zone(ct)).append("</zone>");
+        if (ConntrackFormat.zone(t, ct, 2) != 0) {
+            sb.append("<zone>").append(ConntrackFormat.zone(t, ct, 2)).append("</zone>");
         }
         if (at.use() >= 0) {
             sb.append("<use>").append(at.use()).append("</use>");
@@ -133,6 +134,9 @@ public final class CtOutput {
             default -> { } // ICMP: the XML printer has no type, code or id
         }
         sb.append("</layer4>");
+        if (ConntrackFormat.zone(t, ct, dir) != 0) {
+            sb.append("<zone>").append(ConntrackFormat.zone(t, ct, dir)).append("</zone>");
+        }
         if (counters) {
             sb.append("<counters><packets>").append(t.packets(ct, dir)).append("</packets><bytes>")
                     .append(t.bytes(ct, dir)).append("</bytes></counters>");
@@ -174,8 +178,12 @@ public final class CtOutput {
         } else {
             sb.setCharAt(sb.length() - 1, ' ');
         }
-        if (t.zone(ct) != 0) {
-            sb.append("-w ").append(t.zone(ct)).append(' ');
+        if (ConntrackFormat.zone(t, ct, 2) != 0) {
+            sb.append("-w ").append(ConntrackFormat.zone(t, ct, 2)).append(' ');
+        } else if (ConntrackFormat.zone(t, ct, 0) != 0) {
+            sb.append("--orig-zone ").append(ConntrackFormat.zone(t, ct, 0)).append(' ');
+        } else if (ConntrackFormat.zone(t, ct, 1) != 0) {
+            sb.append("--reply-zone ").append(ConntrackFormat.zone(t, ct, 1)).append(' ');
         }
         sb.append("-s ").append(Ipv4.toString(t.src(ct, 0))).append(" -d ").append(Ipv4.toString(t.dst(ct, 0)));
         sb.append(CtFilter.isDnat(t, ct) ? " -g " : " -r ").append(Ipv4.toString(t.src(ct, 1)));
@@ -191,7 +199,10 @@ public final class CtOutput {
                 if (at.state() && proto == 6) {
                     sb.append(" --state ").append(ConntrackFormat.TCP_STATES[t.l4state(ct)]);
                 } else if (at.state() && proto == 132) {
-                    sb.append(" --state ").append(SctpTracker.NAMES[SctpTracker.state(t.l4state(ct))]);
+                    long tags = t.l4aux(ct);
+                    sb.append(" --state ").append(SctpTracker.NAMES[SctpTracker.state(t.l4state(ct))])
+                            .append(" --orig-vtag ").append(Integer.toUnsignedString((int) tags))
+                            .append(" --reply-vtag ").append(Integer.toUnsignedString((int) (tags >>> 32)));
                 }
             }
             case 1 -> sb.append(" -p icmp --icmp-type ").append(Tuple.dport(k2) >>> 8).append(" --icmp-code ")

@@ -12,8 +12,8 @@ enum CtProto {
     TCP("tcp", 6, true, true),
     UDP("udp", 17, true, false),
     UDPLITE("udplite", 136, true, false),
-    SCTP("sctp", 132, true, false),
-    DCCP("dccp", 33, true, false),
+    SCTP("sctp", 132, true, true),
+    DCCP("dccp", 33, true, true),
     ICMP("icmp", 1, false, false),
     ICMPV6("icmpv6", 58, false, false),
     GRE("gre", 47, false, false),
@@ -34,12 +34,19 @@ enum CtProto {
     /** option codes returned for the merged long options (conntrack adds an offset) */
     static final int BASE = 1000;
     static final int SPORT = 1, DPORT = 2, RSPORT = 3, RDPORT = 4, MSPORT = 5, MDPORT = 6, STATE = 7, TSPORT = 8, TDPORT = 9;
+    /** sctp's --orig-vtag/--reply-vtag, dccp's --role (after the port and state options) */
+    static final int ORIG_VTAG = 10, REPLY_VTAG = 11, ROLE = 10;
     static final int ICMP_TYPE = 1, ICMP_CODE = 2, ICMP_ID = 3;
 
     static final String[] TCP_STATES = {"NONE", "SYN_SENT", "SYN_RECV", "ESTABLISHED", "FIN_WAIT", "CLOSE_WAIT",
         "LAST_ACK", "TIME_WAIT", "CLOSE", "SYN_SENT2"};
     /** TCP_CONNTRACK_LISTEN kept for kernels < 2.6.31 */
     static final int TCP_LISTEN = 9;
+    /** libct_proto_sctp's and libct_proto_dccp's state names (index = the kernel's state) */
+    static final String[] SCTP_STATES = {"NONE", "CLOSED", "COOKIE_WAIT", "COOKIE_ECHOED", "ESTABLISHED",
+        "SHUTDOWN_SENT", "SHUTDOWN_RECD", "SHUTDOWN_ACK_SENT"};
+    static final String[] DCCP_STATES = {"NONE", "REQUEST", "RESPOND", "PARTOPEN", "OPEN", "CLOSEREQ", "CLOSING",
+        "TIMEWAIT", "IGNORE", "INVALID"};
 
     /** getprotobyname() over netbase's /etc/protocols */
     private static final Map<String, Integer> PROTOCOLS = Map.ofEntries(
@@ -98,6 +105,12 @@ enum CtProto {
             }
             l.add(new CtGetopt.Opt("tuple-port-src", 1, BASE + TSPORT));
             l.add(new CtGetopt.Opt("tuple-port-dst", 1, BASE + TDPORT));
+            if (this == SCTP) {
+                l.add(new CtGetopt.Opt("orig-vtag", 1, BASE + ORIG_VTAG));
+                l.add(new CtGetopt.Opt("reply-vtag", 1, BASE + REPLY_VTAG));
+            } else if (this == DCCP) {
+                l.add(new CtGetopt.Opt("role", 1, BASE + ROLE));
+            }
             return l;
         }
         if (this == ICMP || this == ICMPV6) {
@@ -124,14 +137,34 @@ enum CtProto {
                     a.replL4 = num;
                 }
                 case STATE -> {
-                    int s = java.util.Arrays.asList(TCP_STATES).indexOf(arg);
-                    if (arg.equals("LISTEN")) {
-                        s = TCP_LISTEN;
-                    } else if (s < 0) {
-                        throw ConntrackArgs.param("unknown TCP state `" + arg + "'");
+                    if (this == TCP) {
+                        int s = java.util.Arrays.asList(TCP_STATES).indexOf(arg);
+                        if (arg.equals("LISTEN")) {
+                            s = TCP_LISTEN;
+                        } else if (s < 0) {
+                            throw ConntrackArgs.param("unknown TCP state `" + arg + "'");
+                        }
+                        a.tcpState = s;
+                    } else {
+                        int s = java.util.Arrays.asList(this == SCTP ? SCTP_STATES : DCCP_STATES).indexOf(arg);
+                        if (s < 0) {
+                            throw ConntrackArgs.param(this == SCTP ? "unknown SCTP state `" + arg + "'"
+                                    : "Unknown DCCP state `" + arg + "'");
+                        }
+                        a.tcpState = s;
                     }
-                    a.tcpState = s;
                 }
+                case ROLE -> {
+                    // dccp's --role: strncasecmp() against "client" then "server"; sctp's
+                    // --orig-vtag has the same code
+                    if (this == DCCP && !isPrefix(arg, "client") && !isPrefix(arg, "server")) {
+                        throw ConntrackArgs.param("Unknown DCCP role `" + arg + "'");
+                    }
+                    if (this == SCTP) {
+                        a.origVtag = (int) CtNum.atol(arg);
+                    }
+                }
+                case REPLY_VTAG -> a.replVtag = (int) CtNum.atol(arg);
                 default -> { }
             }
             // the flag bits follow the extension's own option order (udp has no state)
@@ -146,11 +179,27 @@ enum CtProto {
         return 1 << (o - 1);
     }
 
+    private static boolean isPrefix(String arg, String word) {
+        return arg.length() <= word.length() && word.regionMatches(true, 0, arg, 0, arg.length());
+    }
+
     private static final String[] TCP_FLAGS = {"sport", "dport", "reply-port-src", "reply-port-dst", "mask-port-src",
         "mask-port-dst", "state", "tuple-port-src", "tuple-port-dst"};
     private static final String[] UDP_FLAGS = {"sport", "dport", "reply-port-src", "reply-port-dst", "mask-port-src",
         "mask-port-dst", "tuple-port-src", "tuple-port-dst"};
     private static final String[] ICMP_FLAGS = {"icmp-type", "icmp-code", "icmp-id"};
+    private static final String[] SCTP_FLAGS = {"sport", "dport", "reply-port-src", "reply-port-dst", "mask-port-src",
+        "mask-port-dst", "state", "tuple-port-src", "tuple-port-dst", "orig-vtag", "reply-vtag"};
+    private static final String[] DCCP_FLAGS = {"sport", "dport", "reply-port-src", "reply-port-dst", "mask-port-src",
+        "mask-port-dst", "state", "tuple-port-src", "tuple-port-dst", "role"};
+    /** sctp_commands_v_options / dccp_commands_v_options (-I needs the state and the vtags / the role) */
+    private static final String[] SCTP_ROWS = {"22220020000", "33330010011", "22220020022", "22220020000", "33330020022",
+        "00000000000", "22220020000", "00000000000", "00000000000", "00000000000", "11111101111", "11110000000",
+        "11110000000", "00000000000", "00000000000", "00000000000", "00000000000", "00000000000", "00000000000",
+        "33330010011"};
+    private static final String[] DCCP_ROWS = {"2222002000", "3333001001", "2222002000", "2222002000", "3333002000",
+        "0000000000", "2222002000", "0000000000", "0000000000", "0000000000", "1111110111", "1111000000", "1111000000",
+        "0000000000", "0000000000", "0000000000", "0000000000", "0000000000", "0000000000", "3333001001"};
 
     /** the extensions' commands_v_options rows, by command bit (same order as conntrack's) */
     private static final String[] TCP_ROWS = {"222200200", "333300100", "222200200", "222200200", "333300200",
@@ -165,8 +214,9 @@ enum CtProto {
     /** final_check() */
     void finalCheck(ConntrackArgs a) {
         if (ports) {
-            String[] rows = state ? TCP_ROWS : UDP_ROWS;
-            int partial = ConntrackArgs.optCheck(a.l4flags, state ? TCP_FLAGS : UDP_FLAGS, rows[a.cmd], new int[] {3, 12});
+            String[] rows = this == TCP ? TCP_ROWS : this == SCTP ? SCTP_ROWS : this == DCCP ? DCCP_ROWS : UDP_ROWS;
+            String[] flags = this == TCP ? TCP_FLAGS : this == SCTP ? SCTP_FLAGS : this == DCCP ? DCCP_FLAGS : UDP_FLAGS;
+            int partial = ConntrackArgs.optCheck(a.l4flags, flags, rows[a.cmd], new int[] {3, 12});
             if (partial == 0 || partial == -1) {
                 throw ConntrackArgs.param("you have to specify `--sport' and `--dport'");
             } else if (partial == 1) {
@@ -174,8 +224,8 @@ enum CtProto {
             }
         } else if (this == ICMP || this == ICMPV6) {
             ConntrackArgs.optCheck(a.l4flags, ICMP_FLAGS, ICMP_ROWS[a.cmd], null);
-        } else if (this == GRE && (a.cmd == 1 || a.cmd == 19)) {
-            // libct_proto_gre: -I/-A need the keys (the key options themselves are not modelled)
+        } else if (this == GRE && (a.cmd == 1 || a.cmd == 4 || a.cmd == 19)) {
+            // libct_proto_gre: -I/-A/-G need the keys (the key options themselves are not modelled)
             throw ConntrackArgs.param("you have to specify `--srckey' and `--dstkey'");
         }
     }

@@ -55,72 +55,123 @@ public final class SysctlCommand {
     public static ToolResult run(Host host, Conntrack c, List<String> argv, Function<Path, String> files) {
         StringBuilder out = new StringBuilder();
         StringBuilder err = new StringBuilder();
-        boolean write = false, quiet = false, ignore = false, names = false, values = false, all = false;
-        String load = null;
+        boolean write = false, quiet = false, ignore = false, names = false, values = false, all = false, preload = false;
+        List<String> loads = new java.util.ArrayList<>();
         String pattern = null;
         List<String> vars = new java.util.ArrayList<>();
+        // getopt_long("bneNwfp::qoxaAXr:Vdh"): options anywhere, short ones clustered; a bad
+        // option prints getopt's complaint and the usage on stdout, exit 0 (recorded)
         for (int i = 0; i < argv.size(); i++) {
             String a = argv.get(i);
-            switch (a) {
-                case "-w", "--write" -> write = true;
-                case "-q", "--quiet" -> quiet = true;
-                case "-e", "--ignore" -> ignore = true;
-                case "-N", "--names" -> names = true;
-                case "-n", "--values" -> values = true;
-                case "-a", "-A", "-X", "--all" -> all = true;
-                case "-o", "-x", "-b", "--binary", "--deprecated", "--dry-run" -> { }
-                case "-p", "-f", "--load" -> load = i + 1 < argv.size() && !argv.get(i + 1).startsWith("-") ? argv.get(++i) : "/etc/sysctl.conf";
-                case "-r", "--pattern" -> pattern = i + 1 < argv.size() ? argv.get(++i) : "";
-                case "-V", "--version" -> {
-                    return ToolResult.ok("sysctl from procps-ng 4.0.2\n");
+            if (a.startsWith("--") && a.length() > 2) {
+                int eq = a.indexOf('=');
+                String name = eq < 0 ? a.substring(2) : a.substring(2, eq);
+                String arg = eq < 0 ? null : a.substring(eq + 1);
+                switch (name) {
+                    case "all" -> all = true;
+                    case "deprecated", "dry-run", "binary", "system" -> { }
+                    case "ignore" -> ignore = true;
+                    case "names" -> names = true;
+                    case "values" -> values = true;
+                    case "quiet" -> quiet = true;
+                    case "write" -> write = true;
+                    case "load" -> {
+                        preload = true;
+                        if (arg != null) {
+                            loads.add(arg);
+                        }
+                    }
+                    case "pattern" -> {
+                        if (arg == null && i + 1 >= argv.size()) {
+                            return usage("sysctl: option '--pattern' requires an argument\n");
+                        }
+                        pattern = arg != null ? arg : argv.get(++i);
+                    }
+                    case "help" -> {
+                        return ToolResult.ok(USAGE);
+                    }
+                    case "version" -> {
+                        return ToolResult.ok("sysctl from procps-ng 4.0.2\n");
+                    }
+                    default -> {
+                        return usage("sysctl: unrecognized option '" + a + "'\n");
+                    }
                 }
-                case "-h", "-d", "--help" -> {
-                    return ToolResult.ok(USAGE);
-                }
-                default -> {
-                    if (a.startsWith("--load=")) {
-                        load = a.substring(7);
-                    } else if (a.startsWith("-p") && a.length() > 2) {
-                        load = a.substring(2);
-                    } else if (a.startsWith("-") && a.length() > 1) {
-                        return new ToolResult("", "sysctl: invalid option -- '" + a.substring(1, 2) + "'\n" + USAGE, 1);
-                    } else {
-                        vars.add(a);
+                continue;
+            }
+            if (!a.startsWith("-") || a.length() == 1) {
+                vars.add(a);
+                continue;
+            }
+            for (int j = 1; j < a.length(); j++) {
+                char o = a.charAt(j);
+                switch (o) {
+                    case 'w' -> write = true;
+                    case 'q' -> quiet = true;
+                    case 'e' -> ignore = true;
+                    case 'N' -> names = true;
+                    case 'n' -> values = true;
+                    case 'a', 'A', 'X' -> all = true;
+                    case 'o', 'x', 'b' -> { }
+                    case 'f' -> preload = true;
+                    case 'p' -> {
+                        preload = true;
+                        if (j + 1 < a.length()) {
+                            loads.add(a.substring(j + 1));
+                            j = a.length();
+                        }
+                    }
+                    case 'r' -> {
+                        if (j + 1 < a.length()) {
+                            pattern = a.substring(j + 1);
+                        } else if (i + 1 < argv.size()) {
+                            pattern = argv.get(++i);
+                        } else {
+                            return usage("sysctl: option requires an argument -- 'r'\n");
+                        }
+                        j = a.length();
+                    }
+                    case 'V' -> {
+                        return ToolResult.ok("sysctl from procps-ng 4.0.2\n");
+                    }
+                    case 'h', 'd' -> {
+                        return ToolResult.ok(USAGE);
+                    }
+                    default -> {
+                        return usage("sysctl: invalid option -- '" + o + "'\n");
                     }
                 }
             }
         }
         Map<String, SysctlKeys.Key> keys = SysctlKeys.keys(host);
         int rc = 0;
-        if (load != null) {
-            String text = files.apply(Path.of(load));
-            if (text == null) {
-                return new ToolResult("", "sysctl: cannot open \"" + load + "\": No such file or directory\n", 1);
+        if (preload) {
+            // -p [FILE...]: the files named after the options (or attached), else /etc/sysctl.conf;
+            // -N and -n both print just the value of each setting
+            if (loads.isEmpty()) {
+                loads.addAll(vars);
             }
-            int n = 0;
-            for (String line : text.split("\n")) {
-                n++;
-                String l = line.trim();
-                if (l.isEmpty() || l.startsWith("#") || l.startsWith(";")) {
-                    continue;
-                }
-                boolean dash = l.startsWith("-");
-                if (dash) {
-                    l = l.substring(1);
-                }
-                int eq = l.indexOf('=');
-                if (eq < 0) {
-                    err.append("sysctl: ").append(load).append("(").append(n).append("): invalid syntax, continuing...\n");
-                    continue;
-                }
-                rc |= write(host, c, keys, l.substring(0, eq).trim(), l.substring(eq + 1).trim(), quiet || dash, ignore || dash, values, out, err);
+            if (loads.isEmpty()) {
+                loads.add("/etc/sysctl.conf");
+            }
+            for (String load : loads) {
+                rc |= preload(host, c, keys, load, files, quiet, ignore, names || values, out, err);
             }
             return new ToolResult(out.toString(), err.toString(), rc);
         }
         if (all || pattern != null && vars.isEmpty()) {
-            for (SysctlKeys.Key k : keys.values()) {
-                if (pattern == null || java.util.regex.Pattern.compile(pattern).matcher(k.name()).find()) {
-                    print(out, k.name(), SysctlKeys.value(host, c, k), names, values);
+            java.util.TreeMap<String, SysctlKeys.Key> listed = new java.util.TreeMap<>(keys);
+            if (names) {
+                // -N reads no value, so it also names the files a read fails on: each device's
+                // IPv6 stable_secret (EIO until one is set; recorded for two veth ends)
+                for (dev.hairpin.host.NetDevice d : host.devices) {
+                    listed.put("net.ipv6.conf." + d.name.replace('.', '/') + ".stable_secret", null);
+                }
+            }
+            for (var e : listed.entrySet()) {
+                String kn = e.getKey();
+                if (pattern == null || java.util.regex.Pattern.compile(pattern).matcher(kn).find()) {
+                    print(out, kn, e.getValue() == null ? "" : SysctlKeys.value(host, c, e.getValue()), names, values);
                 }
             }
             return ToolResult.ok(out.toString());
@@ -139,7 +190,7 @@ public final class SysctlCommand {
                 return new ToolResult(out.toString(), err.toString(), 1);
             }
             if (eq >= 0) {
-                rc |= write(host, c, keys, v.substring(0, eq), v.substring(eq + 1), quiet, ignore, values, out, err);
+                rc |= write(host, c, keys, v.substring(0, eq), v.substring(eq + 1), quiet, ignore, names || values, out, err);
             } else {
                 rc |= read(host, c, keys, v, ignore, names, values, out, err);
             }
@@ -147,25 +198,149 @@ public final class SysctlCommand {
         return new ToolResult(out.toString(), err.toString(), rc);
     }
 
-    /** dots and slashes: procps turns '/' into '.' in the name it prints */
-    private static String dotted(String name) {
-        return name.replace('/', '.');
+    /** getopt's complaint on stderr, the usage on stdout, exit 0 (procps 4.0.2 as recorded) */
+    private static ToolResult usage(String complaint) {
+        return new ToolResult(USAGE, complaint, 0);
     }
 
+    /**
+     * Preload(): the whole file is read first (a line without '=' is reported and skipped; it
+     * does not fail the command), then every setting is written in order. A name with glob
+     * characters stands for every matching key (sorted); a leading '-' is dropped.
+     */
+    private static int preload(Host host, Conntrack c, Map<String, SysctlKeys.Key> keys, String load,
+            Function<Path, String> files, boolean quiet, boolean ignore, boolean valueOnly, StringBuilder out, StringBuilder err) {
+        String text = files.apply(Path.of(load));
+        if (text == null) {
+            err.append("sysctl: cannot open \"").append(load).append("\": No such file or directory\n");
+            return 1;
+        }
+        List<String[]> settings = new java.util.ArrayList<>();
+        int n = 0;
+        for (String line : text.split("\n")) {
+            n++;
+            String l = line.trim();
+            if (l.isEmpty() || l.startsWith("#") || l.startsWith(";")) {
+                continue;
+            }
+            if (l.startsWith("-")) {
+                l = l.substring(1);
+            }
+            int eq = l.indexOf('=');
+            if (eq < 0) {
+                err.append("sysctl: ").append(load).append("(").append(n).append("): invalid syntax, continuing...\n");
+                continue;
+            }
+            String name = l.substring(0, eq).trim();
+            String value = l.substring(eq + 1).trim();
+            if (name.matches(".*[*?\\[].*")) {
+                java.util.regex.Pattern glob = glob(dotted(name));
+                for (String k : keys.keySet()) {
+                    if (glob.matcher(k).matches()) {
+                        settings.add(new String[] {k, value});
+                    }
+                }
+                continue;
+            }
+            settings.add(new String[] {name, value});
+        }
+        int rc = 0;
+        for (String[] st : settings) {
+            rc |= write(host, c, keys, st[0], st[1], quiet, ignore, valueOnly, out, err);
+        }
+        return rc;
+    }
+
+    /** a glob over dotted names: '*' and '?' stay within one component */
+    private static java.util.regex.Pattern glob(String name) {
+        StringBuilder re = new StringBuilder();
+        for (char ch : name.toCharArray()) {
+            switch (ch) {
+                case '*' -> re.append("[^.]*");
+                case '?' -> re.append("[^.]");
+                case '[', ']' -> re.append(ch);
+                default -> re.append(java.util.regex.Pattern.quote(String.valueOf(ch)));
+            }
+        }
+        return java.util.regex.Pattern.compile(re.toString());
+    }
+
+    /**
+     * The name procps prints: a name whose first separator is '/' is a path, shown with '/' and
+     * '.' swapped (net/ipv4/conf/eth0.100/rp_filter is net.ipv4.conf.eth0/100.rp_filter); a
+     * dotted name is shown as typed.
+     */
+    private static String dotted(String name) {
+        return slashForm(name) ? swap(name) : name;
+    }
+
+    private static boolean slashForm(String name) {
+        int slash = name.indexOf('/');
+        int dot = name.indexOf('.');
+        return slash >= 0 && (dot < 0 || slash < dot);
+    }
+
+    private static String swap(String name) {
+        StringBuilder sb = new StringBuilder(name.length());
+        for (char ch : name.toCharArray()) {
+            sb.append(ch == '.' ? '/' : ch == '/' ? '.' : ch);
+        }
+        return sb.toString();
+    }
+
+    /** the key a dotted name reaches: empty components vanish, as repeated '/' do in a path */
+    private static String key(String dotted) {
+        StringBuilder sb = new StringBuilder();
+        for (String part : dotted.split("\\.")) {
+            if (!part.isEmpty()) {
+                sb.append(sb.isEmpty() ? "" : ".").append(part);
+            }
+        }
+        return sb.toString();
+    }
+
+    /** procps warns of "a..b" (and still reads the key) */
+    private static void repeated(String name, StringBuilder err) {
+        int at = name.indexOf("..");
+        if (at > 0 && at + 2 < name.length()) {
+            err.append("sysctl: separators should not be repeated: ").append(name.substring(at)).append('\n');
+        }
+    }
+
+    /** the file a shown name stands for: '.' and '/' swapped back */
     private static String procPath(String name) {
-        return "/proc/sys/" + name.replace('.', '/');
+        return "/proc/sys/" + swap(name);
     }
 
     private static int read(Host host, Conntrack c, Map<String, SysctlKeys.Key> keys, String raw, boolean ignore,
             boolean names, boolean values, StringBuilder out, StringBuilder err) {
         String name = dotted(raw);
-        SysctlKeys.Key k = keys.get(name);
+        SysctlKeys.Key k = raw.startsWith("/") ? null : keys.get(key(name));
         if (k == null) {
-            String prefix = name.endsWith(".") ? name : name + ".";
+            String prefix = key(name) + ".";
             boolean any = false;
-            for (SysctlKeys.Key x : keys.values()) {
-                if (x.name().startsWith(prefix)) {
-                    print(out, x.name(), SysctlKeys.value(host, c, x), names, values);
+            java.util.TreeMap<String, SysctlKeys.Key> listed = new java.util.TreeMap<>(raw.startsWith("/") ? Map.of() : keys);
+            if (!raw.startsWith("/")) {
+                for (String w : WRITE_ONLY) {
+                    listed.put(w, null);
+                }
+            }
+            for (var e : listed.entrySet()) {
+                String xn = e.getKey();
+                if (xn.startsWith(prefix)) {
+                    // the name as typed, then the rest of the path below it; a typed name ending
+                    // in '.' makes "//" in each path, which procps warns of twice per key (recorded)
+                    String rest = xn.substring(prefix.length());
+                    String path = name.replace('.', '/') + "/" + rest.replace('.', '/');
+                    int at = path.indexOf("//");
+                    if (at > 0) {
+                        String w = "sysctl: separators should not be repeated: " + path.substring(at) + "\n";
+                        err.append(w).append(w);
+                    }
+                    if (e.getValue() == null) {
+                        continue; // a write-only file: walked, not shown
+                    }
+                    print(out, name + "." + rest, SysctlKeys.value(host, c, e.getValue()), names, values);
                     any = true;
                 }
             }
@@ -179,6 +354,7 @@ public final class SysctlCommand {
                     .append(": No such file or directory\n");
             return 1;
         }
+        repeated(name, err);
         print(out, name, SysctlKeys.value(host, c, k), names, values);
         return 0;
     }
@@ -193,14 +369,21 @@ public final class SysctlCommand {
         }
     }
 
+    /** files under /proc/sys/net that only take writes (mode 0200): a listing walks past them */
+    private static final List<String> WRITE_ONLY = List.of("net.ipv4.route.flush", "net.ipv6.route.flush");
+
     /** conntrack's host-wide keys, read-only in a namespace other than the initial one ({@link Host#netns}) */
     private static final java.util.Set<String> HOST_WIDE = java.util.Set.of("net.netfilter.nf_conntrack_max",
             "net.netfilter.nf_conntrack_buckets", "net.netfilter.nf_conntrack_expect_max");
 
     private static int write(Host host, Conntrack c, Map<String, SysctlKeys.Key> keys, String raw, String value,
-            boolean quiet, boolean ignore, boolean values, StringBuilder out, StringBuilder err) {
+            boolean quiet, boolean ignore, boolean valueOnly, StringBuilder out, StringBuilder err) {
         String name = dotted(raw.trim());
-        SysctlKeys.Key k = keys.get(name);
+        if (key(name).isEmpty()) {
+            err.append("sysctl: Path is not under /proc/sys/: /proc/sys/").append(raw.trim()).append('\n');
+            return 1;
+        }
+        SysctlKeys.Key k = raw.trim().startsWith("/") ? null : keys.get(key(name));
         if (k == null) {
             if (ignore) {
                 return 0;
@@ -209,68 +392,49 @@ public final class SysctlCommand {
                     .append(": No such file or directory\n");
             return 1;
         }
+        repeated(name, err);
         String v = value.trim();
-        if (host.netns && HOST_WIDE.contains(name)) {
-            // mode 0444 outside init_net: procps reports the refused write and goes on, exit 0 (recorded)
+        if (k.kind() == SysctlKeys.Kind.READ_ONLY || host.netns && HOST_WIDE.contains(k.name())) {
+            // a file without write permission (nf_conntrack_count; conntrack's host-wide keys
+            // outside init_net): procps reports the refused write and goes on, exit 0 (recorded)
             err.append("sysctl: setting key \"").append(name).append("\": Invalid argument\n");
             return 0;
         }
-        if (!valid(k, v)) {
-            err.append("sysctl: setting key \"").append(name).append("\": ")
-                    .append(k.kind() == SysctlKeys.Kind.READ_ONLY ? "Permission denied" : "Invalid argument").append('\n');
+        String stored = SysctlKeys.check(host, k, v);
+        if (stored == null) {
+            err.append("sysctl: setting key \"").append(name).append("\": Invalid argument\n");
             return 1;
         }
-        String stored = switch (k.kind()) {
-            case RANGE, NUMBERS -> String.join(" ", v.split("\\s+"));
-            case TEXT -> v;
-            default -> Long.toString(parse(v));
-        };
-        host.sysctls.set(name, stored);
-        if (name.equals("net.nf_conntrack_max")) {
+        String kn = k.name();
+        String before = SysctlKeys.value(host, c, k);
+        host.sysctls.set(k.store(), stored);
+        if (kn.equals("net.nf_conntrack_max")) {
             host.sysctls.set("net.netfilter.nf_conntrack_max", stored);
-        } else if (name.equals("net.netfilter.nf_conntrack_max")) {
+        } else if (kn.equals("net.netfilter.nf_conntrack_max")) {
             host.sysctls.set("net.nf_conntrack_max", stored);
         }
-        if (name.equals("net.ipv4.ip_forward") || name.equals("net.ipv4.conf.all.forwarding")) {
-            // inet_forward_change(): every interface's forwarding follows, and redirects are
-            // accepted only by a host that does not forward
-            boolean on = parse(v) != 0;
-            for (String d : keys.keySet()) {
-                if (d.startsWith("net.ipv4.conf.") && d.endsWith(".forwarding")) {
-                    host.sysctls.set(d, on ? "1" : "0");
+        if ((kn.equals("net.ipv4.ip_forward") || kn.equals("net.ipv4.conf.all.forwarding")) && !before.equals(stored)) {
+            // one variable behind both names; a change (devinet_sysctl_forward() acts only on
+            // one) makes inet_forward_change() copy it to "default" and every interface, and
+            // redirects are accepted only by a host that does not forward
+            for (SysctlKeys.Key d : keys.values()) {
+                if (d.name().startsWith("net.ipv4.conf.") && d.name().endsWith(".forwarding")) {
+                    host.sysctls.set(d.store(), stored);
                 }
             }
-            host.sysctls.set("net.ipv4.ip_forward", on ? "1" : "0");
-            host.sysctls.set("net.ipv4.conf.all.accept_redirects", on ? "0" : "1");
+            host.sysctls.set("net.ipv4.ip_forward", stored);
+            host.sysctls.set("net.ipv4.conf.all.accept_redirects", Long.parseLong(stored) != 0 ? "0" : "1");
         }
-        if (c != null && name.startsWith("net.n")) {
+        if (c != null && kn.startsWith("net.n")) {
             SysctlKeys.applyConntrack(host, c.config);
         }
         if (!quiet) {
-            if (values) {
-                out.append(value).append('\n');
+            if (valueOnly) {
+                out.append(v).append('\n');
             } else {
-                out.append(name).append(" = ").append(value).append('\n');
+                out.append(name).append(" = ").append(v).append('\n');
             }
         }
         return 0;
-    }
-
-    private static boolean valid(SysctlKeys.Key k, String v) {
-        return switch (k.kind()) {
-            case READ_ONLY -> false;
-            case TEXT -> true;
-            case NUMBERS -> v.matches("-?\\d+(\\s+-?\\d+)*") && v.split("\\s+").length == k.dflt().split("\t").length;
-            case RANGE -> {
-                String[] p = v.split("\\s+");
-                yield p.length == 2 && p[0].matches("\\d+") && p[1].matches("\\d+") && Long.parseLong(p[0]) <= Long.parseLong(p[1])
-                        && Long.parseLong(p[1]) < 65536;
-            }
-            default -> v.matches("[-+]?\\d{1,10}") && parse(v) >= Integer.MIN_VALUE && parse(v) <= Integer.MAX_VALUE;
-        };
-    }
-
-    private static long parse(String v) {
-        return Long.parseLong(v.startsWith("+") ? v.substring(1) : v);
     }
 }

@@ -20,7 +20,12 @@ public final class SysctlKeys {
     enum Kind { INT, BOOL, RANGE, NUMBERS, TEXT, READ_ONLY }
 
     /** a key, its default, its kind; {@code modelled} when the engine reads it */
-    record Key(String name, String dflt, Kind kind, boolean modelled) {}
+    /**
+     * A key: {@code name} as sysctl shows it (a '.' inside a device name, as in eth0.100, shown
+     * as '/': net.ipv4.conf.eth0/100.rp_filter), {@code store} the name the engine reads it by
+     * (Sysctls: dots throughout), its default, kind, and whether the engine reads it.
+     */
+    record Key(String name, String store, String dflt, Kind kind, boolean modelled) {}
 
     static final String[] CONF = {"forwarding", "rp_filter", "route_localnet", "accept_local", "send_redirects"};
     private static final Map<String, String> CONF_DEFAULTS = Map.of("forwarding", "0", "rp_filter", "0",
@@ -76,7 +81,7 @@ public final class SysctlKeys {
                 add(m, kv[0], kv[1], kindOf(kv[1]), false);
             }
         }
-        add(m, "net.ipv4.ip_forward", "0", Kind.BOOL, true);
+        add(m, "net.ipv4.ip_forward", "0", Kind.INT, true);
         add(m, "net.ipv4.ip_default_ttl", "64", Kind.INT, true);
         add(m, "net.ipv4.icmp_errors_use_inbound_ifaddr", "0", Kind.BOOL, true);
         add(m, "net.ipv4.icmp_echo_ignore_all", "0", Kind.BOOL, true);
@@ -104,7 +109,7 @@ public final class SysctlKeys {
         }
         for (String dev : devs) {
             for (String k : CONF) {
-                add(m, "net.ipv4.conf." + dev + "." + k, CONF_DEFAULTS.get(k), k.equals("rp_filter") ? Kind.INT : Kind.BOOL, true);
+                add(m, "net.ipv4.conf." + dev + "." + k, CONF_DEFAULTS.get(k), Kind.INT, true); // devinet's proc_dointvec: any int
             }
         }
         if (host.netns) {
@@ -131,8 +136,108 @@ public final class SysctlKeys {
         return l;
     }
 
+    /** the per-device component of net.ipv[46].(conf|neigh).DEV.key with its dots shown as '/' */
+    private static final java.util.regex.Pattern DEVICE_KEY = java.util.regex.Pattern.compile("^(net\\.ipv[46]\\.(?:conf|neigh))\\.(.+)\\.([^.]+)$");
+
+    private static String shown(String name) {
+        var m = DEVICE_KEY.matcher(name);
+        return m.matches() && m.group(2).contains(".") ? m.group(1) + "." + m.group(2).replace('.', '/') + "." + m.group(3) : name;
+    }
+
     private static void add(Map<String, Key> m, String name, String dflt, Kind kind, boolean modelled) {
-        m.put(name, new Key(name, dflt, kind, modelled));
+        m.put(shown(name), new Key(shown(name), name, dflt, kind, modelled));
+    }
+
+    /** the recording kernel's HZ: jiffies sysctls take at most INT_MAX / HZ seconds */
+    static final long HZ = 250;
+
+    /** {min, max} of keys whose handler checks a range (proc_dou8vec_minmax, _minmax, _jiffies), as recorded */
+    static long[] range(Key k) {
+        String n = k.name();
+        if (k.kind() == Kind.BOOL) {
+            return new long[] {0, 1};
+        }
+        if (n.startsWith("net.netfilter.nf_conntrack_") && n.contains("_timeout")) {
+            return new long[] {-(Integer.MAX_VALUE / HZ), Integer.MAX_VALUE / HZ};
+        }
+        return switch (n) {
+            case "net.ipv4.ip_default_ttl" -> new long[] {1, 255};
+            case "net.netfilter.nf_conntrack_events" -> new long[] {0, 2};
+            case "net.netfilter.nf_conntrack_log_invalid", "net.netfilter.nf_conntrack_tcp_max_retrans" -> new long[] {0, 255};
+            case "net.ipv4.icmp_ratelimit" -> new long[] {0, Integer.MAX_VALUE};
+            default -> new long[] {Integer.MIN_VALUE, Integer.MAX_VALUE};
+        };
+    }
+
+    /**
+     * proc_get_long(): the first word of the value, '-' allowed, then strtoul() with base 0
+     * (0x hex, 0 octal, decimal), nothing but whitespace after it; null when the kernel would
+     * answer EINVAL (also beyond an int).
+     */
+    static Long kernelInt(String word) {
+        boolean neg = word.startsWith("-");
+        String t = neg ? word.substring(1) : word;
+        int radix = 10;
+        if (t.length() > 2 && (t.startsWith("0x") || t.startsWith("0X"))) {
+            t = t.substring(2);
+            radix = 16;
+        } else if (t.length() > 1 && t.startsWith("0")) {
+            t = t.substring(1);
+            radix = 8;
+        }
+        if (t.isEmpty() || t.length() > 20 || !Character.isLetterOrDigit(t.charAt(0))) {
+            return null; // no second sign ("+1", "--1", "0x-1")
+        }
+        long v;
+        try {
+            v = Long.parseLong(t, radix);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+        if (v > (neg ? 1L << 31 : Integer.MAX_VALUE)) {
+            return null;
+        }
+        return neg ? -v : v;
+    }
+
+    /**
+     * The value a write of {@code v} (already trimmed) leaves in the key, as the kernel's
+     * handler takes it, or null when it refuses (EINVAL).
+     */
+    static String check(Host host, Key k, String v) {
+        String[] words = v.isEmpty() ? new String[0] : v.split("\\s+");
+        switch (k.kind()) {
+            case TEXT:
+                return v.isEmpty() ? null : v;
+            case NUMBERS:
+                return v.matches("-?\\d+(\\s+-?\\d+)*") && words.length == k.dflt().split("\t").length
+                        ? String.join(" ", words) : null;
+            case RANGE: {
+                // ipv4_local_port_range(): one or two ints (one keeps the upper bound), the lower
+                // at least ip_unprivileged_port_start, the upper at most 65535, in order
+                if (words.length == 0) {
+                    return null;
+                }
+                String[] cur = host.sysctls.get(k.store()) == null ? k.dflt().split("\\s+") : host.sysctls.get(k.store()).trim().split("\\s+");
+                Long lo = kernelInt(words[0]);
+                Long hi = words.length > 1 ? kernelInt(words[1]) : Long.valueOf(Long.parseLong(cur[1]));
+                long prot = host.sysctls.getLong("net.ipv4.ip_unprivileged_port_start", 1024);
+                if (lo == null || hi == null || hi < lo || lo < Math.max(1, prot) || hi > 65535) {
+                    return null;
+                }
+                return lo + " " + hi;
+            }
+            case READ_ONLY:
+                return null;
+            default: {
+                if (words.length == 0) {
+                    return null;
+                }
+                Long n = kernelInt(words[0]);
+                long[] r = range(k);
+                return n == null || n < r[0] || n > r[1] ? null : Long.toString(n);
+            }
+        }
     }
 
     /** The current value as /proc/sys shows it. */
@@ -140,7 +245,7 @@ public final class SysctlKeys {
         if (k.name().equals("net.netfilter.nf_conntrack_count")) {
             return Integer.toString(c == null ? 0 : c.table.count());
         }
-        String v = host.sysctls.get(k.name());
+        String v = host.sysctls.get(k.store());
         if (v == null && k.name().equals("net.nf_conntrack_max")) {
             v = host.sysctls.get("net.netfilter.nf_conntrack_max");
         }

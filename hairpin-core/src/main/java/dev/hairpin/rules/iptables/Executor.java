@@ -319,6 +319,23 @@ final class Executor {
             zeroChain(def, c);
             return;
         }
+        if (t == null && listing) {
+            // -L -Z before the table exists: the listing shows the built-ins from iptables-nft's
+            // cache, zeroing them goes to the kernel, which has none (recorded: rc 4)
+            String first = null;
+            for (int hook = 0; hook < 5; hook++) {
+                if (def.hasHook(hook)) {
+                    String name = Hooks.chainName(hook);
+                    first = first == null ? name : first;
+                    if (verbose) {
+                        out.append("Zeroing chain `").append(name).append("'\n");
+                    }
+                }
+            }
+            if (first != null) {
+                throw new NftError("CHAIN_ZERO", "No such file or directory", "chain " + first, lineno);
+            }
+        }
         if (t != null) {
             for (String name : sortedNames(t)) {
                 if (!listing && !t.chain(name).inKernel()) {
@@ -401,8 +418,12 @@ final class Executor {
                 throw new NftError(NftError.Fn.CHAIN_DEL, NftError.ENOENT, lineno);
             }
             if (c.builtin()) {
-                if (c.policy() != Verdict.NF_ACCEPT || !c.rules().isEmpty()) {
+                if (c.policy() != Verdict.NF_ACCEPT) {
                     throw new NftError(NftError.Fn.CHAIN_DEL, NftError.EBUSY, lineno);
+                }
+                if (!c.rules().isEmpty()) {
+                    // iptables-nft sends the deletion; the kernel refuses a chain with rules (recorded)
+                    throw new NftError("CHAIN_DEL", "Device or resource busy", "chain " + c.name(), lineno);
                 }
                 unmake(c);
                 return;
