@@ -160,7 +160,11 @@ final class NftRule {
         if (c < 0) {
             throw new NftRuleset.NftException(where + ": expected `key : value` in a map, got: " + e);
         }
-        return new String[] {e.substring(0, c).trim(), e.substring(c + 3).trim()};
+        String k = e.substring(0, c).trim();
+        if (k.length() >= 2 && k.startsWith("\"") && k.endsWith("\"")) { // an interface name's quotes
+            k = k.substring(1, k.length() - 1);
+        }
+        return new String[] {k, e.substring(c + 3).trim()};
     }
 
     /** one rule without sets to expand; null when no IPv4 packet matches it */

@@ -285,18 +285,48 @@ public final class NftRuleset {
         return out.toArray(String[]::new);
     }
 
+    /**
+     * The regular chains a base chain reaches by jump or goto (in its rules, its verdict maps and
+     * the named maps they use): only those join its ruleset (a nat chain must not hold a filter
+     * chain's DROP, as iptables-restore would refuse it).
+     */
+    private static java.util.Set<String> reachable(RawChain base, Map<String, RawChain> chains, Map<String, String> sets) {
+        java.util.Set<String> seen = new java.util.LinkedHashSet<>();
+        java.util.ArrayDeque<RawChain> todo = new java.util.ArrayDeque<>(List.of(base));
+        java.util.regex.Pattern to = java.util.regex.Pattern.compile("(?:jump|goto) ([^\\s,}]+)");
+        while (!todo.isEmpty()) {
+            for (String[] rule : todo.pop().rules()) {
+                StringBuilder text = new StringBuilder(String.join(" ", rule));
+                for (String w : rule) {
+                    if (w.startsWith("@") && sets.containsKey(w.substring(1))) {
+                        text.append(' ').append(sets.get(w.substring(1)));
+                    }
+                }
+                java.util.regex.Matcher m = to.matcher(text);
+                while (m.find()) {
+                    RawChain c = chains.get(m.group(1));
+                    if (c != null && c.type() == null && seen.add(c.name())) {
+                        todo.push(c);
+                    }
+                }
+            }
+        }
+        return seen;
+    }
+
     private static void build(NftRuleset out, String table, Map<String, RawChain> chains, Map<String, String> sets, int order,
             String source) {
         for (RawChain base : chains.values()) {
             if (base.type() == null) {
                 continue;
             }
+            java.util.Set<String> reach = reachable(base, chains, sets);
             String kind = base.type().equals("nat") ? "nat" : "mangle";
             if (!base.type().equals("nat")) {
                 // the iptables table whose targets the rules use: REJECT is filter's, CT raw's, the rest any
                 String all = String.join(" ", base.rules().stream().flatMap(java.util.Arrays::stream).toList());
                 for (RawChain c : chains.values()) {
-                    if (c.type() == null) {
+                    if (reach.contains(c.name())) {
                         all += " " + String.join(" ", c.rules().stream().flatMap(java.util.Arrays::stream).toList());
                     }
                 }
@@ -318,7 +348,7 @@ public final class NftRuleset {
             StringBuilder r = new StringBuilder("*").append(kind).append('\n');
             r.append(':').append(builtin).append(' ').append(base.policy().equals("drop") ? "DROP" : "ACCEPT").append(" [0:0]\n");
             for (RawChain c : chains.values()) {
-                if (c.type() == null) {
+                if (reach.contains(c.name())) {
                     r.append(':').append(c.name()).append(" - [0:0]\n");
                 }
             }
@@ -327,7 +357,7 @@ public final class NftRuleset {
             List<int[]> counted = new ArrayList<>(); // line, first, count, per chain below (-1: an aux chain's last rule)
             List<String> countedChain = new ArrayList<>();
             for (RawChain c : chains.values()) {
-                if (c.type() != null && c != base) {
+                if (c != base && !reach.contains(c.name())) {
                     continue;
                 }
                 String name = c == base ? builtin : c.name();

@@ -207,4 +207,71 @@ class NftRulesetTest {
         String first = text.substring(0, text.indexOf("\t\tcounter")) + "\t}\n}\n";
         assertThat(NftListing.render(NftRuleset.parse(first, "nft-ruleset.txt"), new dev.hairpin.rules.Ruleset())).isEqualTo(first);
     }
+
+    /** Docker's nftables backend style, as nft 1.0.9 listed it: named verdict maps keyed by interface */
+    static final String DOCKER = """
+            table ip docker-bridges {
+            	map filter-forward-in-jumps {
+            		type ifname : verdict
+            		elements = { "docker0" : jump filter-forward-in__docker0 }
+            	}
+
+            	map filter-forward-out-jumps {
+            		type ifname : verdict
+            		elements = { "docker0" : jump filter-forward-out__docker0 }
+            	}
+
+            	chain filter-FORWARD {
+            		type filter hook forward priority filter; policy accept;
+            		oifname vmap @filter-forward-in-jumps
+            		iifname vmap @filter-forward-out-jumps
+            	}
+
+            	chain filter-forward-in__docker0 {
+            		ct state established,related counter packets 0 bytes 0 accept
+            		iifname "docker0" counter packets 0 bytes 0 accept comment "ICC"
+            		counter packets 0 bytes 0 drop comment "UNPUBLISHED PORT DROP"
+            	}
+
+            	chain filter-forward-out__docker0 {
+            		ct state established,related counter packets 0 bytes 0 accept
+            		counter packets 0 bytes 0 accept comment "OUTGOING"
+            	}
+
+            	chain nat-POSTROUTING {
+            		type nat hook postrouting priority srcnat; policy accept;
+            		oifname != "docker0" ip saddr 172.17.0.0/16 counter packets 0 bytes 0 masquerade comment "MASQUERADE"
+            	}
+
+            	chain nat-PREROUTING {
+            		type nat hook prerouting priority dstnat; policy accept;
+            		fib daddr type local counter packets 0 bytes 0 jump nat-prerouting-and-output
+            	}
+
+            	chain nat-prerouting-and-output {
+            	}
+
+            	chain raw-PREROUTING {
+            		type filter hook prerouting priority raw; policy accept;
+            		ip daddr 172.17.0.2 iifname != "docker0" counter packets 0 bytes 0 drop comment "DROP DIRECT ACCESS TO CONTAINERS"
+            	}
+            }
+            """;
+
+    @Test
+    void namedVerdictMapsJumpAndEachBaseChainTakesOnlyTheChainsItReaches() {
+        NftRuleset n = NftRuleset.parse(DOCKER, "nft-ruleset.txt");
+        assertThat(n.chains).extracting(NftRuleset.BaseChain::name)
+                .containsExactly("filter-FORWARD", "nat-POSTROUTING", "nat-PREROUTING", "raw-PREROUTING");
+        assertThat(IptablesSave.save(n.chains.get(0).rules())).contains("""
+                -A FORWARD -o docker0 -j filter-forward-in__docker0
+                -A FORWARD -i docker0 -j filter-forward-out__docker0
+                -A filter-forward-in__docker0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+                """);
+        // the filter chains' DROP is in no nat chain's ruleset (iptables-restore would refuse it there)
+        String post = IptablesSave.save(n.chains.get(1).rules());
+        assertThat(post).contains("-A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE\n").doesNotContain("filter-forward");
+        assertThat(IptablesSave.save(n.chains.get(2).rules()))
+                .contains("-A PREROUTING -m addrtype --dst-type LOCAL -j nat-prerouting-and-output\n");
+    }
 }
