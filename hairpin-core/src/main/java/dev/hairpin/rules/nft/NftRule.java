@@ -38,7 +38,11 @@ final class NftRule {
      */
     static List<String> toIptables(String[] t, String where, Map<String, String> sets, List<Aux> aux) {
         List<String> out = new ArrayList<>();
-        for (String[] one : expand(named(t, where, sets), where)) {
+        List<String[]> expanded = expand(named(t, where, sets), where);
+        if (expanded.size() > 1 && List.of(t).contains("limit")) {
+            throw new NftRuleset.NftException(where + ": a limit in a rule with a set: one bucket in nft, one per element here (not modelled)");
+        }
+        for (String[] one : expanded) {
             String r = single(one, where, aux);
             if (r != null) { // null: no IPv4 packet matches it
                 out.add(r);
@@ -371,6 +375,9 @@ final class NftRule {
                     }
                     i = v + 1;
                 }
+                case "limit" -> {
+                    i = limit(t, i + 1, m, where);
+                }
                 case "counter" -> {
                     i++;
                     if (i < t.length && t[i].equals("packets")) {
@@ -550,6 +557,36 @@ final class NftRule {
             return v + 1;
         }
         throw bad(where, "tcp flags " + set + " (a bare flag list tests any of them)");
+    }
+
+    /**
+     * `limit rate N/unit [burst B packets]`: iptables-nft turns -m limit into nft's own limit
+     * expression, which {@link dev.hairpin.rules.matches.LimitMatch} evaluates; taken where the
+     * rate survives iptables' integer avg (else refused), as are `over`, byte rates and weeks.
+     */
+    private static int limit(String[] t, int i, List<String> m, String where) {
+        if (i + 1 >= t.length || !t[i].equals("rate") || t[i + 1].equals("over")) {
+            throw bad(where, "limit " + String.join(" ", List.of(t).subList(i, Math.min(t.length, i + 2))));
+        }
+        String[] r = t[i + 1].split("/");
+        long unit = r.length != 2 ? 0 : switch (r[1]) {
+            case "second" -> 1;
+            case "minute" -> 60;
+            case "hour" -> 3600;
+            case "day" -> 86400;
+            default -> 0;
+        };
+        if (unit == 0 || !r[0].matches("\\d{1,9}") || !dev.hairpin.rules.matches.LimitMatch.sameAsNft(Long.parseLong(r[0]), unit)) {
+            throw bad(where, "limit rate " + t[i + 1]);
+        }
+        String spec = "-m limit --limit " + r[0] + "/" + r[1];
+        i += 2;
+        if (i + 2 < t.length && t[i].equals("burst") && t[i + 2].equals("packets")) {
+            spec += " --limit-burst " + t[i + 1];
+            i += 3;
+        }
+        m.add(spec);
+        return i;
     }
 
     /** NAT flags, space- or comma-separated (`random,persistent`); returns the next token */

@@ -316,11 +316,19 @@ public final class NftRuleset {
 
     private static void build(NftRuleset out, String table, Map<String, RawChain> chains, Map<String, String> sets, int order,
             String source) {
+        java.util.Set<String> reachedOnce = new java.util.HashSet<>();
         for (RawChain base : chains.values()) {
             if (base.type() == null) {
                 continue;
             }
             java.util.Set<String> reach = reachable(base, chains, sets);
+            for (String name : reach) { // each base chain gets its own copy: a limit's bucket would split
+                boolean limited = chains.get(name).rules().stream().anyMatch(r -> List.of(r).contains("limit"));
+                if (!reachedOnce.add(name) && limited) {
+                    throw new NftException(source + ": chain " + table + "/" + name
+                            + " has a limit and is reached from two base chains (one bucket in nft): not modelled");
+                }
+            }
             String kind = base.type().equals("nat") ? "nat" : "mangle";
             if (!base.type().equals("nat")) {
                 // the iptables table whose targets the rules use: REJECT is filter's, CT raw's, the rest any

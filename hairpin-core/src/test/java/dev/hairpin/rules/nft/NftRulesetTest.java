@@ -114,6 +114,8 @@ class NftRulesetTest {
             		ip6 saddr != ::1 icmpv6 type { nd-neighbor-solicit } accept
             		meta mark set 0x00000001 ct mark set meta mark accept
             		fib daddr type local drop
+            		icmp type echo-request limit rate 10/minute burst 8 packets accept
+            		limit rate 3/second accept
             		oifname "veth*" accept
             		reject with icmpx admin-prohibited
             	}
@@ -157,6 +159,8 @@ class NftRulesetTest {
                 -A FORWARD -p tcp -m tcp ! --tcp-flags FIN,SYN,RST,ACK SYN -j DROP
                 -A FORWARD -j nft.24.0
                 -A FORWARD -m addrtype --dst-type LOCAL -j DROP
+                -A FORWARD -p icmp -m icmp --icmp-type 8 -m limit --limit 10/min --limit-burst 8 -j ACCEPT
+                -A FORWARD -m limit --limit 3/sec -j ACCEPT
                 -A FORWARD -o veth+ -j ACCEPT
                 -A FORWARD -j REJECT --reject-with icmp-admin-prohibited
                 -A nft.24.0 -j MARK --set-xmark 0x1/0xffffffff
@@ -169,12 +173,12 @@ class NftRulesetTest {
                 """);
         // persistent only picks among several addresses: masquerade has one
         assertThat(IptablesSave.save(n.chains.get(2).rules())).contains("""
-                -A nft.42.0 -d 10.0.0.0/8 -j RETURN
-                -A nft.42.0 -d 192.168.0.0/16 -j RETURN
-                -A nft.42.0 -j MASQUERADE
+                -A nft.44.0 -d 10.0.0.0/8 -j RETURN
+                -A nft.44.0 -d 192.168.0.0/16 -j RETURN
+                -A nft.44.0 -j MASQUERADE
                 """).contains("""
                 -A POSTROUTING -o eth1 -j MASQUERADE --random
-                -A POSTROUTING -o eth1 -j nft.42.0
+                -A POSTROUTING -o eth1 -j nft.44.0
                 -A POSTROUTING -o eth1 -p tcp -j SNAT --to-source 203.0.113.5-203.0.113.9:1000-2000 --random-fully --persistent
                 """);
     }
@@ -183,7 +187,9 @@ class NftRulesetTest {
     void whatCannotBeRewrittenExactlyIsRefused() {
         String[][] cases = {
             {"udp dport 53 ip daddr set 10.0.0.9", "nft-ruleset.txt:4: nft expression `ip daddr set` is not modelled"},
-            {"limit rate 10/second accept", "nft-ruleset.txt:4: nft expression `limit` is not modelled"},
+            {"limit rate over 10/second drop", "nft-ruleset.txt:4: nft expression `limit rate over` is not modelled"},
+            {"limit rate 3000/second accept", "nft-ruleset.txt:4: nft expression `limit rate 3000/second` is not modelled"},
+            {"limit rate 10 mbytes/second accept", "nft-ruleset.txt:4: nft expression `limit rate 10` is not modelled"},
             {"meta mark set 0x00000001 return", "nft-ruleset.txt:4: `return` or `goto` after another statement is not modelled"},
             {"ip saddr @nope drop", "nft-ruleset.txt:4: no set or map named nope in this table"},
             {"th dport 53 accept", "nft-ruleset.txt:4: nft expression `th dport without meta l4proto tcp or udp before it` is not modelled"},
