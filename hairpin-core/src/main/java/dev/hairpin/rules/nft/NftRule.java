@@ -269,6 +269,15 @@ final class NftRule {
                     neg = i + 2 < t.length && t[i + 2].equals("!=");
                     not = neg ? "! " : "";
                     v = neg ? i + 3 : i + 2;
+                    if (f.equals("mark") && arg(t, i + 2, where).equals("&")) { // mark & MASK ==|!= VALUE
+                        String op = arg(t, i + 4, where);
+                        if (!op.equals("==") && !op.equals("!=")) {
+                            throw bad(where, "meta mark & " + t[i + 3] + " " + op);
+                        }
+                        m.add("-m mark " + (op.equals("!=") ? "! " : "") + "--mark " + arg(t, i + 5, where) + "/" + t[i + 3]);
+                        i += 6;
+                        continue;
+                    }
                     if (arg(t, v, where).equals("set")) {
                         stmts.add(setStatement("meta", f, t, v + 1, where));
                         i = v + 2 + (isMarkRef(t, v + 1) ? 1 : 0);
@@ -361,6 +370,15 @@ final class NftRule {
                     neg = i + 2 < t.length && t[i + 2].equals("!=");
                     not = neg ? "! " : "";
                     v = neg ? i + 3 : i + 2;
+                    if (f.equals("mark") && arg(t, i + 2, where).equals("&")) { // mark & MASK ==|!= VALUE
+                        String op = arg(t, i + 4, where);
+                        if (!op.equals("==") && !op.equals("!=")) {
+                            throw bad(where, "ct mark & " + t[i + 3] + " " + op);
+                        }
+                        m.add("-m connmark " + (op.equals("!=") ? "! " : "") + "--mark " + arg(t, i + 5, where) + "/" + t[i + 3]);
+                        i += 6;
+                        continue;
+                    }
                     if (arg(t, v, where).equals("set")) {
                         stmts.add(setStatement("ct", f, t, v + 1, where));
                         i = v + 2 + (isMarkRef(t, v + 1) ? 1 : 0);

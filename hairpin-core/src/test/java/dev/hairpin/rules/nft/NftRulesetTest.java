@@ -116,6 +116,7 @@ class NftRulesetTest {
             		fib daddr type local drop
             		icmp type echo-request limit rate 10/minute burst 8 packets accept
             		limit rate 3/second accept
+            		meta mark & 0x0000ff00 == 0x00000100 ct mark & 0x000000ff != 0x00000001 accept
             		oifname "veth*" accept
             		reject with icmpx admin-prohibited
             	}
@@ -161,6 +162,7 @@ class NftRulesetTest {
                 -A FORWARD -m addrtype --dst-type LOCAL -j DROP
                 -A FORWARD -p icmp -m icmp --icmp-type 8 -m limit --limit 10/min --limit-burst 8 -j ACCEPT
                 -A FORWARD -m limit --limit 3/sec -j ACCEPT
+                -A FORWARD -m mark --mark 0x100/0xff00 -m connmark ! --mark 0x1/0xff -j ACCEPT
                 -A FORWARD -o veth+ -j ACCEPT
                 -A FORWARD -j REJECT --reject-with icmp-admin-prohibited
                 -A nft.24.0 -j MARK --set-xmark 0x1/0xffffffff
@@ -173,12 +175,12 @@ class NftRulesetTest {
                 """);
         // persistent only picks among several addresses: masquerade has one
         assertThat(IptablesSave.save(n.chains.get(2).rules())).contains("""
-                -A nft.44.0 -d 10.0.0.0/8 -j RETURN
-                -A nft.44.0 -d 192.168.0.0/16 -j RETURN
-                -A nft.44.0 -j MASQUERADE
+                -A nft.45.0 -d 10.0.0.0/8 -j RETURN
+                -A nft.45.0 -d 192.168.0.0/16 -j RETURN
+                -A nft.45.0 -j MASQUERADE
                 """).contains("""
                 -A POSTROUTING -o eth1 -j MASQUERADE --random
-                -A POSTROUTING -o eth1 -j nft.44.0
+                -A POSTROUTING -o eth1 -j nft.45.0
                 -A POSTROUTING -o eth1 -p tcp -j SNAT --to-source 203.0.113.5-203.0.113.9:1000-2000 --random-fully --persistent
                 """);
     }
