@@ -43,13 +43,25 @@ public final class Driver {
     public void createUdp(int from, int to, boolean replies) {
         for (int k = from; k < to; k++) {
             int i = flow(k);
-            UdpFlows.original(i, slot(gw.lan), 0);
+            byte[] b = slot(gw.lan);
+            if (udpShape[fill]) {
+                UdpFlows.originalHeader(i, b, 0); // the slot's zero payload is in place
+            } else {
+                UdpFlows.original(i, b, 0);
+                udpShape[fill] = true;
+            }
             lens[fill++] = UdpFlows.LEN;
             if (fill == BATCH) {
                 flush();
             }
             if (replies) {
-                UdpFlows.reply(i, snat, slot(gw.wan), 0);
+                b = slot(gw.wan);
+                if (udpShape[fill]) {
+                    UdpFlows.replyHeader(i, snat, b, 0);
+                } else {
+                    UdpFlows.reply(i, snat, b, 0);
+                    udpShape[fill] = true;
+                }
                 lens[fill++] = UdpFlows.LEN;
                 if (fill == BATCH) {
                     flush();

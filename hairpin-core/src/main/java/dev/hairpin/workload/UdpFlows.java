@@ -44,6 +44,16 @@ public final class UdpFlows {
         write(b, off, src(i), dst(i), sport(i), 53);
     }
 
+    /** {@link #original} over a buffer that holds one of these datagrams: only the 28 header bytes */
+    public static void originalHeader(int i, byte[] b, int off) {
+        header(b, off, src(i), dst(i), sport(i), 53);
+    }
+
+    /** {@link #reply} over a buffer that holds one of these datagrams: only the 28 header bytes */
+    public static void replyHeader(int i, boolean snat, byte[] b, int off) {
+        header(b, off, dst(i), snat ? Gateway.WAN_ADDR : src(i), 53, sport(i));
+    }
+
     /** the server's answer to flow i, arriving at the WAN side ({@code snat}: to the gateway's address) */
     public static void reply(int i, boolean snat, byte[] b, int off) {
         replyTo(i, snat, sport(i), b, off);

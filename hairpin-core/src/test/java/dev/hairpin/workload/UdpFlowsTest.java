@@ -41,4 +41,30 @@ class UdpFlowsTest {
         assertThat(Checksum.compute(fresh, 0, 20)).isZero();
         assertThat(Checksum.verifyTransport(fresh, 0, 20, UdpFlows.LEN - 20)).isTrue();
     }
+    /** createUdp's rewrite of a slot that held any of these datagrams, original or answer */
+    @Property(tries = 300)
+    void originalAndReplyHeadersOverAForwardedSlotEqualFullWrites(@ForAll @IntRange(min = 0, max = 11_999_999) int before,
+            @ForAll @IntRange(min = 0, max = 11_999_999) int flow, @ForAll boolean wasReply, @ForAll boolean reply,
+            @ForAll boolean snat) {
+        byte[] slot = new byte[2048];
+        if (wasReply) {
+            UdpFlows.reply(before, true, slot, 0);
+        } else {
+            UdpFlows.original(before, slot, 0);
+        }
+        slot[8] = 63; // forwarded: TTL, address, port and checksums rewritten
+        Ipv4.put32(slot, 12, Gateway.WAN_ADDR);
+        Ipv4.put16(slot, 20, 0xbeef);
+        Ipv4.put16(slot, 10, 0x1234);
+        Ipv4.put16(slot, 26, 0x5678);
+        byte[] fresh = new byte[2048];
+        if (reply) {
+            UdpFlows.replyHeader(flow, snat, slot, 0);
+            UdpFlows.reply(flow, snat, fresh, 0);
+        } else {
+            UdpFlows.originalHeader(flow, slot, 0);
+            UdpFlows.original(flow, fresh, 0);
+        }
+        assertThat(slot).isEqualTo(fresh);
+    }
 }
