@@ -624,6 +624,11 @@ public final class Conntrack {
         return fresh;
     }
 
+    /** sets IPS bits (setStatus without its answer) */
+    public void addStatus(int ct, int bits) {
+        table.setStatus(ct, bits);
+    }
+
     public void clearStatus(int ct, int bits) {
         table.clearStatus(ct, bits);
     }
@@ -669,6 +674,9 @@ public final class Conntrack {
                 return Verdict.NF_ACCEPT; // REJECT's replies ride an unconfirmed entry
             }
             int ret = confirmNew(skb, ct, st);
+            if (ret == INSERTED_QUIET) {
+                return Verdict.NF_ACCEPT;
+            }
             if (ret != Verdict.NF_ACCEPT) {
                 return ret;
             }
@@ -677,6 +685,12 @@ public final class Conntrack {
         deliverCachedEvents(ct);
         return Verdict.NF_ACCEPT;
     }
+
+    /**
+     * {@link #confirmNew}'s answer for an entry inserted while nobody hears events: its cached
+     * events were cleared with the confirmation, all {@link #deliverCachedEvents} would do
+     */
+    private static final int INSERTED_QUIET = -2;
 
     /** the status word's cached event bits (ConntrackTable's layout) */
     private static final int CACHED_EVENTS = 0x7fff << ConntrackTable.EVENT_SHIFT;
@@ -697,10 +711,15 @@ public final class Conntrack {
         if (clash >= 0) {
             return resolveClash(skb, ct, clash);
         }
-        table.setStatus(ct, CtStatus.CONFIRMED);
         table.putDeadline(ct, table.deadline(ct) + table.now());
         table.insert(ct);
         table.timerAdd(ct);
+        if (listeners.isEmpty() || config.events == 0) {
+            // nobody to deliver to: NEW and any event cached before it are dropped at once
+            table.confirmDroppingEvents(ct);
+            return INSERTED_QUIET;
+        }
+        table.setStatus(ct, CtStatus.CONFIRMED);
         table.cacheEvent(ct, (st & CtStatus.EXPECTED) != 0 ? CtEvent.RELATED : CtEvent.NEW);
         return Verdict.NF_ACCEPT;
     }

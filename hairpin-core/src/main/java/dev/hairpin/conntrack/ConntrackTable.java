@@ -781,6 +781,12 @@ public final class ConntrackTable implements CtView {
         slab[(e << 3) + (PAD + STATUS)] |= (ev & 0x7fff) << EVENT_SHIFT;
     }
 
+    /** sets CONFIRMED and clears the cached events in one store (no listener to deliver them to) */
+    void confirmDroppingEvents(int e) {
+        int b = (e << 3) + (PAD + STATUS);
+        slab[b] = (slab[b] | CtStatus.CONFIRMED) & ~((long) 0x7fff << EVENT_SHIFT);
+    }
+
     int takeEvents(int e) {
         int ev = events(e);
         if (ev != 0) { // most packets cache none: no store then

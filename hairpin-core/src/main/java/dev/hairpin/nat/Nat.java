@@ -155,7 +155,7 @@ public final class Nat {
             bysrcAdd(ct, ok1 == srcHashK1 && ok2 == srcHashK2 ? srcHash : bysrcHash(ok1, ok2));
             lastSrcAddr = Tuple.src(nt[0]);
         }
-        conntrack.setStatus(ct, bits); // nothing above reads them
+        conntrack.addStatus(ct, bits); // nothing above reads them
         if (owner != null) {
             owner.bound(ct);
         }
@@ -179,7 +179,7 @@ public final class Nat {
             // searched), so of setupInfo only the used-tuple check's lookup (its found count,
             // its reaping) and the done bit remain
             conntrack.tupleTaken(rk1, rk2, ct);
-            conntrack.setStatus(ct, CtStatus.DST_NAT_DONE);
+            conntrack.addStatus(ct, CtStatus.DST_NAT_DONE);
             return Verdict.NF_ACCEPT;
         }
         int ip = manip == Manip.SRC ? Tuple.dst(rk1) : Tuple.src(rk1);

@@ -246,7 +246,8 @@ public final class Stack implements XtServices {
         if ((skip & 1 << Tables.RAW) != 0) {
             // raw has no rule (FastPath looked only then): conntrack takes the tuple FastPath noted
             setHook(skb, hook, skb.in, null);
-            v = tables.conntrackNeeded() ? conntrack.inNoted(skb, hook) : Verdict.NF_ACCEPT;
+            // conntrackNeeded() as the mask has it (FastPath noted the miss only with conntrack on)
+            v = (skip & 1 << Tables.CONNTRACK) == 0 ? conntrack.inNoted(skb, hook) : Verdict.NF_ACCEPT;
             if (v == Verdict.NF_ACCEPT) {
                 v = preRoutingAfterConntrack(skb, skip);
             }
