@@ -491,6 +491,14 @@ public final class ConntrackTable implements CtView {
         alterReply(e, rk1, rk2);
     }
 
+    /**
+     * {@link #alterReplyPublic} for a caller that has just read the entry's status and found it
+     * unconfirmed (NAT's setup_info), without reading it again
+     */
+    public void alterReplyOfNew(int e, long rk1, long rk2) {
+        alterReply(e, rk1, rk2);
+    }
+
     void alterReply(int e, long rk1, long rk2) {
         slab[(e << 3) + (PAD + RK1)] = rk1;
         slab[(e << 3) + (PAD + RK2)] = rk2;

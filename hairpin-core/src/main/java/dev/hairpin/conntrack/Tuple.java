@@ -99,7 +99,8 @@ public final class Tuple {
             }
             return k2(sport(k2), (inv << 8) | (typeCode & 0xff), proto, zone(k2));
         }
-        return k2(dport(k2), sport(k2), proto, zone(k2));
+        // k2(dport, sport, proto, zone) as three masks: the port halves swapped, the rest kept
+        return (k2 >>> 16) & 0xffff_0000_0000L | (k2 << 16) & 0xffff_0000_0000_0000L | k2 & 0xff_ffffL;
     }
 
     /** icmp_invert_tuple's invmap; -1 for types without an inverse */

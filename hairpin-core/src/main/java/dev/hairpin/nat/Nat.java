@@ -144,7 +144,7 @@ public final class Nat {
         long[] nt = uniqueTuple(ck1, ck2, ct, manip);
         int bits = manip == Manip.SRC ? CtStatus.SRC_NAT_DONE : CtStatus.DST_NAT_DONE;
         if (nt[0] != ck1 || nt[1] != ck2) {
-            table.alterReplyPublic(ct, Tuple.invertK1(nt[0]), Tuple.invertK2(nt[1]));
+            table.alterReplyOfNew(ct, Tuple.invertK1(nt[0]), Tuple.invertK2(nt[1])); // unconfirmed: st said so
             bits |= manip == Manip.SRC ? CtStatus.SRC_NAT : CtStatus.DST_NAT;
         }
         if (manip == Manip.SRC) {
