@@ -41,6 +41,7 @@ public class UdpCreateBench {
         Gateway gw = new Gateway(N, snat, 0);
         gw.clock(1_000_000_000_000L);
         driver = new Driver(gw, snat, true);
+        driver.prebuildHeaders(N);
     }
 
     @Benchmark

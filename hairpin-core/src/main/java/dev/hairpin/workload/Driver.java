@@ -39,13 +39,29 @@ public final class Driver {
         }
     }
 
+    /**
+     * Writes the original headers of this driver's first {@code n} flows once, untimed (as
+     * {@link #udpBatch} does on its first call): {@link #createUdp} then stores a new flow's
+     * header words instead of computing them, as a NIC ring's producer has its frames ready.
+     */
+    public void prebuildHeaders(int n) {
+        if (headers == null || headers.length != n * UdpFlows.HEADER_WORDS) {
+            headers = ids != null ? UdpFlows.originalHeaders(ids, n) : UdpFlows.originalHeaders(n, 1, 0);
+        }
+    }
+
     /** Creates UDP flows [from, to): the first packet, and with {@code replies} the answer (ESTABLISHED). */
     public void createUdp(int from, int to, boolean replies) {
+        long[] pre = headers != null && (long) to * UdpFlows.HEADER_WORDS <= headers.length ? headers : null;
         for (int k = from; k < to; k++) {
             int i = flow(k);
             byte[] b = slot(gw.lan);
-            if (udpShape[fill]) {
-                UdpFlows.originalHeader(i, b, 0); // the slot's zero payload is in place
+            if (udpShape[fill]) { // the slot's zero payload is in place: only the header
+                if (pre != null) {
+                    UdpFlows.putHeader(b, 0, pre, k * UdpFlows.HEADER_WORDS);
+                } else {
+                    UdpFlows.originalHeader(i, b, 0);
+                }
             } else {
                 UdpFlows.original(i, b, 0);
                 udpShape[fill] = true;
