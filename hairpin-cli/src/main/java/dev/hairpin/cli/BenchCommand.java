@@ -347,6 +347,7 @@ final class BenchCommand implements Callable<Integer> {
         Workers workers = new Workers(threads, w -> shards.get(w).gw.stack);
         for (Shard s : shards) {
             s.driver.workers = workers;
+            s.driver.prebuildHeaders(s.flows); // as one thread's create does
         }
         long heapEmpty = usedHeap();
         long wall = parallel(shards, s -> {
