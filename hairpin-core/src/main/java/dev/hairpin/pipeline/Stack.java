@@ -737,7 +737,6 @@ public final class Stack implements XtServices {
         if (trace != null) {
             trace.begin(skb);
         }
-        readSkips(); // natFn asks them at OUTPUT
         byte[] b = skb.buf;
         skb.l4 = skb.l3 + Ipv4.ihlBytes(b, skb.l3);
         skb.local = true;
@@ -842,15 +841,13 @@ public final class Stack implements XtServices {
         int st = conntrack.status(ct);
         if (ctinfo == CtInfo.NEW || ctinfo == CtInfo.RELATED || ctinfo == CtInfo.RELATED_REPLY) {
             if (!Nat.initialized(st, manip)) {
-                if ((skipMask(hook) & 1 << Tables.NAT) == 0) { // a nat chain with rules (mostly POSTROUTING's)
-                    int v = tables.run(Tables.NAT, hook, skb, par);
-                    if (v != Verdict.NF_ACCEPT) {
-                        return v;
-                    }
-                    st = conntrack.status(ct);
+                int v = tables.run(Tables.NAT, hook, skb, par);
+                if (v != Verdict.NF_ACCEPT) {
+                    return v;
                 }
+                st = conntrack.status(ct);
                 if (!Nat.initialized(st, manip)) {
-                    int v = nat.allocNullBinding(ct, hook, st);
+                    v = nat.allocNullBinding(ct, hook, st);
                     if (v != Verdict.NF_ACCEPT) {
                         return v;
                     }
