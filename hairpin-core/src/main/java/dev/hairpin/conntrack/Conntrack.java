@@ -337,9 +337,11 @@ public final class Conntrack {
             if (ct < 0) {
                 return -1;
             }
-            if (skb.helper != 0 || table.ext.used) {
-                initHelp(skb, ct);
+            if (skb.helper == 0 && !table.ext.used) {
+                attach(skb, ct, CtInfo.NEW); // neither replied nor expected: no status to read
+                return 0;
             }
+            initHelp(skb, ct);
             dir = 0;
         } else {
             ct = node >>> 1;
@@ -427,7 +429,7 @@ public final class Conntrack {
             }
         }
         int ct = table.alloc(k1, k2, rk1, rk2);
-        if (table.protocol(ct) == 6) {
+        if (Tuple.proto(k2) == Ipv4.PROTO_TCP) {
             table.newTcp(ct);
         }
         return ct;
