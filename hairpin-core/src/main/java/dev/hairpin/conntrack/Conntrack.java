@@ -333,6 +333,9 @@ public final class Conntrack {
             if (rk2 == -1) {
                 return 0;
             }
+            if (skb.zone >>> 16 != (skb.zone & 0xffff)) { // the reply tuple in its own zone (--zone-orig/-reply)
+                rk2 = rk2 & ~0xffffL | skb.zone >>> 16;
+            }
             ct = initConntrack(k1, k2, Tuple.invertK1(k1), rk2);
             if (ct < 0) {
                 return -1;

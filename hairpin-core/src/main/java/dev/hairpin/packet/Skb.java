@@ -50,7 +50,11 @@ public final class Skb {
     public long seq;
     /** IPCB(skb)->frag_max_size: set when nf_defrag reassembled it; output re-fragments to it (0: not reassembled) */
     public int fragMaxSize;
-    /** conntrack zone of the raw table's CT --zone template (0: the default zone) */
+    /**
+     * conntrack zone of the raw table's CT --zone template (0: the default zone): the low 16 bits
+     * key the original direction (the packet's lookup), the high 16 bits the reply direction of an
+     * entry it creates (they differ for --zone-orig / --zone-reply)
+     */
     public int zone;
     /** the data lengths of the fragments it was reassembled from, in order (its frag_list); null otherwise */
     public int[] fragList;

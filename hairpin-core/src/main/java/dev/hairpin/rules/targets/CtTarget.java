@@ -125,12 +125,13 @@ public final class CtTarget implements Target {
             }
         }
         if ((flags & ZONE_MARK) != 0 || zone != 0) {
-            // nf_ct_zone_tmpl(): a zone for both directions (or the packet's mark); a zone for one
-            // direction only (zone-orig / zone-reply) is not modelled and leaves the zone alone
+            // nf_ct_zone_tmpl(): the template's zone (or the packet's mark, 16 bits) keys the
+            // directions it names (nf_ct_zone_id()); the default zone keys the others
+            int id = ((flags & ZONE_MARK) != 0 ? skb.mark : zone) & 0xffff;
             int dirs = flags & (ZONE_DIR_ORIG | ZONE_DIR_REPL);
-            if (dirs == 0 || dirs == (ZONE_DIR_ORIG | ZONE_DIR_REPL)) {
-                skb.zone = ((flags & ZONE_MARK) != 0 ? skb.mark : zone) & 0xffff;
-            }
+            int orig = dirs == ZONE_DIR_REPL ? 0 : id;
+            int reply = dirs == ZONE_DIR_ORIG ? 0 : id;
+            skb.zone = orig | reply << 16;
         }
         return Verdict.XT_CONTINUE;
     }
