@@ -66,6 +66,8 @@ public final class Skb {
     public boolean csumValid;
     /** a local socket took the packet before routing (TPROXY's nf_tproxy_assign_sock: skb->sk) */
     public boolean sk;
+    /** IPCB(skb)->opt: what the receive path's options compile found (pipeline.IpOptions; 0: none compiled) */
+    public int ipOpt;
     /** the helper a raw-table CT template names for a new entry (CtExt.HELPER_*), 0 none */
     public int helper;
 
@@ -95,6 +97,7 @@ public final class Skb {
         this.fragMaxSize = 0;
         this.fragList = null;
         this.zone = 0;
+        this.ipOpt = 0;
         this.csumValid = false;
         this.sk = false;
         this.helper = 0;

@@ -109,6 +109,7 @@ public final class Stack implements XtServices {
             trace.begin(skb);
         }
         skb.zone = 0;
+        skb.ipOpt = 0;
         fromPreRouting(skb);
     }
 
@@ -214,6 +215,7 @@ public final class Stack implements XtServices {
         skb.fragMaxSize = 0;
         skb.fragList = null;
         skb.zone = 0;
+        skb.ipOpt = 0;
         if (Ipv4.isFragment(b, skb.l3) && tables.defragNeeded() && !gatherFrags(skb, DEFRAG_IN)) {
             return;
         }
@@ -239,6 +241,7 @@ public final class Stack implements XtServices {
         skb.fragMaxSize = 0;
         skb.fragList = null;
         skb.zone = 0;
+        skb.ipOpt = 0;
         readSkips();
         int hook = Hooks.PRE_ROUTING;
         int skip = skipMask(hook);
@@ -535,6 +538,9 @@ public final class Stack implements XtServices {
         if (Ipv4.isFragment(skb.buf, skb.l3) && !gatherFrags(skb, DEFRAG_LOCAL)) {
             return;
         }
+        if (skb.l4 - skb.l3 > Ipv4.MIN_HEADER && !skb.local && !rcvOptions(skb, skb.daddr())) {
+            return;
+        }
         int hook = Hooks.LOCAL_IN;
         setHook(skb, hook, skb.in, null);
         int v = tables.run(Tables.MANGLE, hook, skb, par);
@@ -564,6 +570,52 @@ public final class Stack implements XtServices {
         conntrack.put(skb);
     }
 
+    /**
+     * ip_rcv_options() after the route lookup: compiles the options ({@link IpOptions#compile});
+     * a malformed one gets a parameter problem pointing at it and the datagram is dropped, as is
+     * a source-routed one unless accept_source_route (all and device) allows it.
+     */
+    private boolean rcvOptions(Skb skb, int specDst) {
+        int opt = IpOptions.compile(skb.buf, skb.l3, specDst, this::unicastAddr, nowNanos());
+        if ((opt & IpOptions.ERROR) != 0) {
+            skb.ipOpt = 0;
+            icmpSend(skb, 12, 0, (opt & 0xff) << 24);
+            dropped(skb, "ip_rcv_options: bad option (parameter problem)");
+            return false;
+        }
+        skb.ipOpt = opt;
+        if ((opt & IpOptions.SRR) != 0 && !host.sysctls.acceptSourceRoute(skb.in)) {
+            dropped(skb, "ip_rcv_options: source route (accept_source_route 0)");
+            return false;
+        }
+        return true;
+    }
+
+    /** inet_addr_type() == RTN_UNICAST: neither ours nor broadcast nor multicast */
+    private boolean unicastAddr(int addr) {
+        return addr != 0 && addr != -1 && !isMulticast(addr) && !host.fib.isLocal(addr);
+    }
+
+    /** fib_compute_spec_dst() for a forwarded datagram: our preferred source towards its sender */
+    private int forwardSpecDst(Skb skb) {
+        int saddr = skb.saddr();
+        Route r = saddr != 0 ? host.fib.lookup(saddr) : null;
+        if (r != null && r.prefsrc() != 0) {
+            return r.prefsrc();
+        }
+        NetDevice dev = r != null && r.dev() != null ? r.dev() : skb.in;
+        return host.selectAddr(dev, r != null && r.gateway() != 0 ? r.gateway() : saddr,
+                saddr != 0 ? Route.SCOPE_UNIVERSE : Route.SCOPE_LINK);
+    }
+
+    /** ip_options_echo() of a received datagram's compiled options into {@code into}: 0 none, -1 no answer */
+    int echoOptions(Skb orig, byte[] into) {
+        if (orig.ipOpt == 0 || orig.l4 - orig.l3 <= Ipv4.MIN_HEADER) {
+            return 0;
+        }
+        return IpOptions.echo(orig.buf, orig.l3, orig.ipOpt, into, this::unicastAddr);
+    }
+
     // ================================================================= forwarding
 
     /** ip_forward(): TTL, MTU, FORWARD, then {@link #postRouting} */
@@ -578,6 +630,9 @@ public final class Stack implements XtServices {
             trace.route(skb, "forward");
         }
         byte[] b = skb.buf;
+        if (skb.l4 - skb.l3 > Ipv4.MIN_HEADER && !rcvOptions(skb, forwardSpecDst(skb))) {
+            return;
+        }
         if (Ipv4.ttl(b, skb.l3) <= 1) {
             icmpSend(skb, 11, 0, 0);
             dropped(skb, "ip_forward: TTL exceeded");
@@ -604,12 +659,12 @@ public final class Stack implements XtServices {
             finish(skb, v, "FORWARD");
             return;
         }
-        if (skb.l4 - skb.l3 > Ipv4.MIN_HEADER) {
-            // ip_forward_finish() -> ip_forward_options(): record route gets our outgoing address
+        if (skb.ipOpt != 0 && skb.l4 - skb.l3 > Ipv4.MIN_HEADER) {
+            // ip_forward_finish() -> ip_forward_options(): the reserved slots get our outgoing address
             Route r = host.fib.lookup(skb.daddr());
             int src = r != null && r.prefsrc() != 0 ? r.prefsrc()
                     : host.selectAddr(skb.out, skb.nexthop, Route.SCOPE_UNIVERSE);
-            IpOptions.recordRoute(b, skb.l3, src);
+            IpOptions.forward(b, skb.l3, skb.ipOpt, src);
         }
         postRoutingIn(skb);
     }
@@ -1062,6 +1117,11 @@ public final class Stack implements XtServices {
             saddr = orig.in != null && host.sysctls.icmpErrorsUseInboundIfaddr()
                     ? host.selectAddr(orig.in, saddrOrig, Route.SCOPE_LINK) : 0;
         }
+        byte[] opts = new byte[40];
+        int dopt = echoOptions(orig, opts);
+        if (dopt < 0) {
+            return;
+        }
         int daddr = saddrOrig;
         Route r = host.fib.lookup(daddr);
         if (r == null) {
@@ -1074,21 +1134,27 @@ public final class Stack implements XtServices {
         if (saddr == 0) {
             saddr = r.prefsrc() != 0 ? r.prefsrc() : host.selectAddr(dev, r.gateway() != 0 ? r.gateway() : daddr, Route.SCOPE_UNIVERSE);
         }
-        int room = Math.min(576, dev.mtu) - 20 - 8;
+        // the received datagram's record route / timestamp, echoed (ip_options_echo)
+        int hl = 20 + IpOptions.echoLength(dopt);
+        int room = Math.min(576, dev.mtu) - hl - 8;
         int quoted = Math.min(orig.len, room);
-        int len = 20 + 8 + quoted;
+        int len = hl + 8 + quoted;
         byte[] p = new byte[len];
         int tos = (Ipv4.tos(b, l3) & 0x1e) | 0xc0; // RT_TOS | IPTOS_PREC_INTERNETCONTROL
         ipHeader(p, tos, len, 0, host.sysctls.defaultTtl(), Ipv4.PROTO_ICMP, saddr, daddr);
-        p[20] = (byte) type;
-        p[21] = (byte) code;
-        Ipv4.put32(p, 24, info);
-        System.arraycopy(b, l3, p, 28, quoted);
-        Ipv4.put16(p, 22, Checksum.compute(p, 20, len - 20));
+        if (hl > 20) {
+            p[0] = (byte) (0x40 | hl >>> 2);
+            IpOptions.build(p, 0, opts, dopt, saddr, nowNanos());
+        }
+        p[hl] = (byte) type;
+        p[hl + 1] = (byte) code;
+        Ipv4.put32(p, hl + 4, info);
+        System.arraycopy(b, l3, p, hl + 8, quoted);
+        Ipv4.put16(p, hl + 2, Checksum.compute(p, hl, len - hl));
         Skb n = new Skb(p, 0, len);
         Ipv4.put16(p, Ipv4.ID, ipIds.ipId(n) & 0xffff);
         Ipv4.put16(p, Ipv4.CHECK, 0);
-        Ipv4.put16(p, Ipv4.CHECK, Checksum.compute(p, 0, 20));
+        Ipv4.put16(p, Ipv4.CHECK, Checksum.compute(p, 0, hl));
         attachRelated(n, orig);
         localOut(n, dev, r.gateway() != 0 ? r.gateway() : daddr);
     }
