@@ -68,6 +68,8 @@ public final class Skb {
     public boolean sk;
     /** IPCB(skb)->opt: what the receive path's options compile found (pipeline.IpOptions; 0: none compiled) */
     public int ipOpt;
+    /** the event mask of the raw table's CT --ctevents template (0: none, every event) */
+    public int ctEvents;
     /** the helper a raw-table CT template names for a new entry (CtExt.HELPER_*), 0 none */
     public int helper;
 
@@ -98,6 +100,7 @@ public final class Skb {
         this.fragList = null;
         this.zone = 0;
         this.ipOpt = 0;
+        this.ctEvents = 0;
         this.csumValid = false;
         this.sk = false;
         this.helper = 0;

@@ -110,6 +110,7 @@ public final class Stack implements XtServices {
         }
         skb.zone = 0;
         skb.ipOpt = 0;
+        skb.ctEvents = 0;
         fromPreRouting(skb);
     }
 
@@ -216,6 +217,7 @@ public final class Stack implements XtServices {
         skb.fragList = null;
         skb.zone = 0;
         skb.ipOpt = 0;
+        skb.ctEvents = 0;
         if (Ipv4.isFragment(b, skb.l3) && tables.defragNeeded() && !gatherFrags(skb, DEFRAG_IN)) {
             return;
         }
@@ -242,6 +244,7 @@ public final class Stack implements XtServices {
         skb.fragList = null;
         skb.zone = 0;
         skb.ipOpt = 0;
+        skb.ctEvents = 0;
         readSkips();
         int hook = Hooks.PRE_ROUTING;
         int skip = skipMask(hook);
