@@ -415,7 +415,9 @@ public final class Stack implements XtServices {
         skb.rtType = Route.RTN_UNICAST;
         skb.out = r.dev();
         skb.nexthop = r.gateway() != 0 ? r.gateway() : daddr;
-        if (slot >= 0 && !host.fib.hasPolicy()) {
+        // a decision that sends redirects (out the device it came in on) is never cached: FastPath
+        // forwards cached flows without ip_forward's redirect
+        if (slot >= 0 && !host.fib.hasPolicy() && (skb.out != in || !host.sysctls.sendRedirects(in))) {
             // the cache keys on the hosts only: with policy rules the mark may route the next packet elsewhere
             flows.store(slot, saddr, daddr, in, stamp, skb.out, skb.nexthop);
         }
@@ -446,12 +448,57 @@ public final class Stack implements XtServices {
      */
     private boolean peerAllow(int addr, long cost, long burst) {
         long now = conntrack.now();
-        long[] peer = errorPeers.computeIfAbsent(addr, a -> new long[] {0, now - 60_000_000_000L});
+        long[] peer = peer(addr, now);
         long token = Math.min(burst, peer[0] + (now - peer[1]));
         peer[1] = now;
         boolean ok = token >= cost;
         peer[0] = ok ? token - cost : token;
         return ok;
+    }
+
+    /** a peer's bucket: rate_tokens, rate_last, n_redirects; a new one starts 60 s in the past (full) */
+    private long[] peer(int addr, long now) {
+        return errorPeers.computeIfAbsent(addr, a -> new long[] {0, now - 60_000_000_000L, 0});
+    }
+
+    /** ip_rt_redirect_load (HZ/50), ip_rt_redirect_number, ip_rt_redirect_silence (load << 10) */
+    private static final long REDIRECT_LOAD = 20_000_000L;
+    private static final int REDIRECT_NUMBER = 9;
+    private static final long REDIRECT_SILENCE = REDIRECT_LOAD << 10;
+
+    /**
+     * fib_validate_source()'s positive answer that sets IPSKB_DOREDIRECT: the source is reached
+     * directly (no gateway) through the device the packet came in on
+     */
+    private boolean sourceOnLink(NetDevice in, int saddr) {
+        Route r = host.fib.lookup(saddr);
+        return r != null && r.type() == Route.RTN_UNICAST && r.dev() == in && r.gateway() == 0;
+    }
+
+    /**
+     * ip_rt_send_redirect(): an ICMP host redirect naming the next hop, per source: the first at
+     * once, each next one only after 20 ms &lt;&lt; (redirects sent) of quiet, none after 9 until
+     * 20.48 s pass without one (rate_last then follows every packet). The inet_peer is the one
+     * ip_error() and icmp_send()'s limit use (its tokens reset with the silence). A redirect
+     * related to a NATed (or not yet fully NATed) entry is dropped by NAT in OUTPUT
+     * (recorded: icmp-redirect).
+     */
+    private void sendRedirect(Skb skb) {
+        long now = conntrack.now();
+        long[] peer = peer(skb.saddr(), now);
+        if (now - (peer[1] + REDIRECT_SILENCE) > 0) {
+            peer[0] = 0;
+            peer[2] = 0;
+        }
+        if (peer[2] >= REDIRECT_NUMBER) {
+            peer[1] = now;
+            return;
+        }
+        if (peer[2] == 0 || now - (peer[1] + (REDIRECT_LOAD << peer[2])) > 0) {
+            icmpSend(skb, 5, 1, skb.nexthop);
+            peer[1] = now;
+            peer[2]++;
+        }
     }
 
     /**
@@ -648,6 +695,10 @@ public final class Stack implements XtServices {
             return;
         }
         Ipv4.decreaseTtl(b, skb.l3);
+        if (skb.out == skb.in && (skb.ipOpt & IpOptions.SRR) == 0 && host.sysctls.sendRedirects(skb.in)
+                && sourceOnLink(skb.in, skb.saddr())) {
+            sendRedirect(skb); // IPSKB_DOREDIRECT: out the device it came in on, from an on-link source
+        }
         int hook = Hooks.FORWARD;
         setHook(skb, hook, skb.in, skb.out);
         int skip = skipMask(hook);
