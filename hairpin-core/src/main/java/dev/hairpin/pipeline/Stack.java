@@ -1112,6 +1112,48 @@ public final class Stack implements XtServices {
         }
     }
 
+    /** nf_skb_duplicated: a clone on its way through the hooks makes no clone of its own */
+    private boolean duplicating;
+
+    /**
+     * nf_dup_ipv4() (TEE): a copy of the packet as it is now, untracked, DF set, TTL one less
+     * when cloned in PREROUTING or INPUT, routed to {@code gateway} (the next hop itself:
+     * FLOWI_FLAG_KNOWN_NH; with {@code oif}, out that device, assumed on link when no route
+     * uses it), through OUTPUT and POSTROUTING (ip_local_out) before the original goes on.
+     */
+    @Override
+    public void dup(Skb skb, int hook, int gateway, String oif) {
+        if (duplicating) {
+            return;
+        }
+        NetDevice want = oif == null ? null : host.device(oif);
+        Route r = host.fib.lookup(gateway, 0, skb.mark, null);
+        NetDevice dev;
+        if (want != null) {
+            dev = want;
+        } else if (r == null || routeError(r) != 0) {
+            return;
+        } else {
+            dev = r.type() == Route.RTN_LOCAL ? host.loopback() : r.dev();
+        }
+        byte[] p = java.util.Arrays.copyOfRange(skb.buf, skb.l3, skb.l3 + skb.len);
+        p[6] |= 0x40; // IP_DF
+        if (hook == Hooks.PRE_ROUTING || hook == Hooks.LOCAL_IN) {
+            p[8]--;
+        }
+        Ipv4.put16(p, Ipv4.CHECK, 0);
+        Ipv4.put16(p, Ipv4.CHECK, Checksum.compute(p, 0, Ipv4.ihlBytes(p, 0)));
+        Skb n = new Skb(p, 0, p.length);
+        n.mark = skb.mark;
+        notrack(n);
+        duplicating = true;
+        try {
+            localOut(n, dev, gateway);
+        } finally {
+            duplicating = false;
+        }
+    }
+
     @Override
     public void notrack(Skb skb) {
         skb.ct = -1;
