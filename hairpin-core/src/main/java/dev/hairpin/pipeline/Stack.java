@@ -1112,6 +1112,27 @@ public final class Stack implements XtServices {
         }
     }
 
+    /**
+     * rpfilter_mt()'s reverse lookup (xt_rpfilter.c): the route from iif lo to the packet's
+     * source, with its destination as source (none when that is multicast, broadcast or zero) and
+     * the mark with --validmark; a failed lookup (no route, blackhole, unreachable, prohibit)
+     * never matches; a local route only with --accept-local; then the route must leave through
+     * the input device, unless --loose.
+     */
+    @Override
+    public boolean rpfilterLookup(Skb skb, int flags) {
+        int daddr = skb.daddr();
+        int fsaddr = isMulticast(daddr) || daddr == -1 || isZeronet(daddr) ? 0 : daddr;
+        Route r = host.fib.lookup(skb.saddr(), fsaddr, (flags & 2) != 0 ? skb.mark : 0, null);
+        if (r == null || routeError(r) != 0) {
+            return false;
+        }
+        if (r.type() != Route.RTN_UNICAST && (r.type() != Route.RTN_LOCAL || (flags & 4) == 0)) {
+            return false;
+        }
+        return (flags & 1) != 0 || r.dev() == skb.in;
+    }
+
     /** nf_skb_duplicated: a clone on its way through the hooks makes no clone of its own */
     private boolean duplicating;
 
