@@ -91,7 +91,7 @@ public final class LocalStack {
         Stack.ipHeader(p, Ipv4.tos(b, skb.l3), len, 0, stack.host.sysctls.defaultTtl(), Ipv4.PROTO_ICMP, skb.daddr(), skb.saddr());
         if (hl > 20) {
             p[0] = (byte) (0x40 | hl >>> 2);
-            IpOptions.build(p, 0, opts, dopt, skb.daddr(), stack.nowNanos());
+            IpOptions.build(p, 0, opts, dopt, skb.daddr(), stack.wallNanos());
         }
         System.arraycopy(b, skb.l4, p, hl, icmpLen);
         p[hl] = 0;

@@ -626,7 +626,7 @@ public final class Stack implements XtServices {
      * a source-routed one unless accept_source_route (all and device) allows it.
      */
     private boolean rcvOptions(Skb skb, int specDst) {
-        int opt = IpOptions.compile(skb.buf, skb.l3, specDst, this::unicastAddr, nowNanos());
+        int opt = IpOptions.compile(skb.buf, skb.l3, specDst, this::unicastAddr, wallNanos());
         if ((opt & IpOptions.ERROR) != 0) {
             skb.ipOpt = 0;
             icmpSend(skb, 12, 0, (opt & 0xff) << 24);
@@ -1036,6 +1036,14 @@ public final class Stack implements XtServices {
         return conntrack.now();
     }
 
+    /** what the wall clock reads when the conntrack clock reads 0 (a replay's clock starts elsewhere) */
+    public long wallOffsetNs;
+
+    @Override
+    public long wallNanos() {
+        return conntrack.now() + wallOffsetNs;
+    }
+
     @Override
     public IpSetView ipset(String name) {
         return ipsets.apply(name);
@@ -1261,7 +1269,7 @@ public final class Stack implements XtServices {
         ipHeader(p, tos, len, 0, host.sysctls.defaultTtl(), Ipv4.PROTO_ICMP, saddr, daddr);
         if (hl > 20) {
             p[0] = (byte) (0x40 | hl >>> 2);
-            IpOptions.build(p, 0, opts, dopt, saddr, nowNanos());
+            IpOptions.build(p, 0, opts, dopt, saddr, wallNanos());
         }
         p[hl] = (byte) type;
         p[hl + 1] = (byte) code;
