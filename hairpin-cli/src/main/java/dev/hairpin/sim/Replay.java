@@ -71,6 +71,8 @@ public final class Replay {
             stack.tables = new dev.hairpin.pipeline.NftTables(stack.tables, nft, conntrack);
         }
         this.epoch0 = s.input.isEmpty() ? 0 : s.input.getFirst().epoch();
+        // -m time and IP timestamps read the recording's wall clock
+        stack.wallOffsetNs = Math.round(epoch0 * 1e9) - BASE_NS;
         stack.kernelLog = kernelLog::add;
         stack.output = new Output() {
             @Override

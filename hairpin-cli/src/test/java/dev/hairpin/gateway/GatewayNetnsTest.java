@@ -201,6 +201,11 @@ class GatewayNetnsTest {
     @Test
     @Order(4)
     void icmpErrorsAsTheKernelsForwardingPathSendsThem() throws Exception {
+        // the hairpin flows before (10.0.1.2 to the gateway's own address, DNATed back out gwlan)
+        // made redirects (send_redirects is on in a new namespace; NAT drops them): as in the
+        // kernel, ip_rt_send_redirect() reset 10.0.1.2's inet_peer tokens, which icmp_send()'s
+        // icmp_ratelimit (1000 ms) draws on too. Let them refill first.
+        Thread.sleep(1100);
         Result ttl = run(20, "ip", "netns", "exec", lan, "python3", labtool.toString(), "ping", "203.0.113.2", "1", "1");
         assertThat(ttl.out).as("ttl=1: %s", ttl.err).contains("icmp type 11 code 0 from 10.0.1.1 mtu=0");
         // 1428-byte datagram with DF towards the 1400-byte WAN link: frag needed, next-hop MTU 1400

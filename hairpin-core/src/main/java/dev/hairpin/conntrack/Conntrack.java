@@ -333,15 +333,24 @@ public final class Conntrack {
             if (rk2 == -1) {
                 return 0;
             }
+            if (skb.zone >>> 16 != (skb.zone & 0xffff)) { // the reply tuple in its own zone (--zone-orig/-reply)
+                rk2 = rk2 & ~0xffffL | skb.zone >>> 16;
+            }
             ct = initConntrack(k1, k2, Tuple.invertK1(k1), rk2);
             if (ct < 0) {
                 return -1;
             }
-            if (skb.helper == 0 && !table.ext.used) {
+            boolean help = skb.helper != 0 || table.ext.used;
+            if (help) {
+                initHelp(skb, ct);
+            }
+            if (skb.ctEvents != 0 || table.ext.masked) { // the template's --ctevents (nf_ct_ecache_ext_add)
+                table.ext.setEventMask(ct, skb.ctEvents);
+            }
+            if (!help) {
                 attach(skb, ct, CtInfo.NEW); // neither replied nor expected: no status to read
                 return 0;
             }
-            initHelp(skb, ct);
             dir = 0;
         } else {
             ct = node >>> 1;
@@ -760,12 +769,29 @@ public final class Conntrack {
         if ((table.status(ct) & CtStatus.DYING) != 0) {
             return; // killed while a packet held it (TCP RST): DESTROY was the last word
         }
-        if (ev == 0 || listeners.isEmpty() || config.events == 0) {
+        if (ev == 0 || listeners.isEmpty() || config.events == 0 || !eventWanted(ct, ev)) {
             return;
         }
         for (CtEvent.Listener l : listeners) {
             l.event(table, ct, ev, userspace);
         }
+    }
+
+    /**
+     * __nf_conntrack_eventmask_report(): an entry with a template's event mask reports the
+     * events cached for it, all of them, only when one of them is in its mask
+     */
+    private boolean eventWanted(int ct, int ev) {
+        if (!table.ext.masked) {
+            return true;
+        }
+        int m = table.ext.eventMask(ct);
+        return m < 0 || (ev & m) != 0;
+    }
+
+    /** whether a ctnetlink event listener is registered (nf_ctnetlink_has_listener) */
+    public boolean hasListener() {
+        return !listeners.isEmpty();
     }
 
     // ---------------------------------------------------------------- deletion
@@ -783,7 +809,7 @@ public final class Conntrack {
         if ((st & CtStatus.CONFIRMED) == 0) {
             return true; // unconfirmed: the packet holding it frees it
         }
-        if (config.events != 0) {
+        if (config.events != 0 && eventWanted(ct, CtEvent.DESTROY)) {
             for (CtEvent.Listener l : listeners) {
                 l.event(table, ct, CtEvent.DESTROY, userspace);
             }

@@ -77,6 +77,29 @@ public final class CtExt {
         return h == null || h.helper == 0 ? null : HELPER_NAMES[h.helper];
     }
 
+    /**
+     * nf_conntrack_ecache's ctmask of entries made through a CT template with {@code --ctevents}
+     * (the others report every event); {@link #masked} once any such entry was made.
+     */
+    private final Map<Integer, Integer> eventMask = new HashMap<>();
+    public boolean masked;
+
+    /** the entry's event mask, or -1 when it reports every event */
+    public int eventMask(int ct) {
+        Integer m = eventMask.get(ct);
+        return m == null ? -1 : m;
+    }
+
+    /** the new entry's mask (0: none, every event), replacing what an entry in its slot had */
+    public void setEventMask(int ct, int mask) {
+        if (mask != 0) {
+            masked = true;
+            eventMask.put(ct, mask);
+        } else if (masked) {
+            eventMask.remove(ct);
+        }
+    }
+
     /** ct->master, or -1 */
     public int master(int ct) {
         if (master.isEmpty()) {

@@ -115,6 +115,13 @@ public final class Sysctls {
         return ipForward();
     }
 
+    /** IN_DEV_SOURCE_ROUTE: all &amp;&amp; dev (conf.all defaults to 0: source routes are refused) */
+    public boolean acceptSourceRoute(NetDevice dev) {
+        return getLong("net.ipv4.conf.all.accept_source_route", 0) != 0 && dev != null
+                && getLong("net.ipv4.conf." + dev.name + ".accept_source_route",
+                        getLong("net.ipv4.conf.default.accept_source_route", 1)) != 0;
+    }
+
     /** IN_DEV_TX_REDIRECTS: all || dev */
     public boolean sendRedirects(NetDevice dev) {
         return orConfSlow("send_redirects", dev, 1);

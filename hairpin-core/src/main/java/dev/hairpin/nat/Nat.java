@@ -220,13 +220,13 @@ public final class Nat {
                 if (!usedTupleNew(k1, k2, ct) && home(k1, k2)) {
                     return set(k1, k2);
                 }
-            } else if (findAppropriateSrc(k1, k2)) {
+            } else if (findAppropriateSrc(k1, k2, ct)) {
                 if (!usedTuple(result[0], result[1], ct) && home(result[0], result[1])) {
                     return result;
                 }
             }
         }
-        k1 = bestIps(k1, k2, manip);
+        k1 = bestIps(k1, k2, manip, ct);
         if (!randomAll) {
             if (has(NatRange.PROTO_SPECIFIED)) {
                 if (!has(NatRange.PROTO_OFFSET) && protoInRange(k2, manip)
@@ -351,8 +351,14 @@ public final class Nat {
         return true;
     }
 
-    /** find_appropriate_src(): reuse the mapping an existing connection from this source has */
-    private boolean findAppropriateSrc(long k1, long k2) {
+    /**
+     * find_appropriate_src(): reuse the mapping an existing connection from this source has. The
+     * candidate, read from the reply tuple, carries the reply direction's zone; sources are keyed
+     * and compared in the original direction's (nf_ct_zone_equal(ct, zone, IP_CT_DIR_ORIGINAL)),
+     * which differs under a --zone-orig/--zone-reply template.
+     */
+    private boolean findAppropriateSrc(long k1, long replyZoned, int ct) {
+        long k2 = replyZoned & ~0xffffL | Tuple.zone(table.origK2(ct));
         int h = bysrcHash(k1, k2);
         srcHash = h;
         srcHashK1 = k1 & BYSRC_K1;
@@ -366,7 +372,7 @@ public final class Nat {
                 long rk1 = Tuple.invertK1(table.replyK1(e));
                 long rk2 = Tuple.invertK2(table.replyK2(e));
                 long nk1 = Tuple.k1(Tuple.src(rk1), Tuple.dst(k1));
-                long nk2 = Tuple.k2(Tuple.sport(rk2), Tuple.dport(k2), Tuple.proto(k2), Tuple.zone(k2));
+                long nk2 = Tuple.k2(Tuple.sport(rk2), Tuple.dport(k2), Tuple.proto(k2), Tuple.zone(replyZoned));
                 if (inRange(nk1, nk2)) {
                     result[0] = nk1;
                     result[1] = nk2;
@@ -378,7 +384,7 @@ public final class Nat {
     }
 
     /** find_best_ips_proto(): the address by jhash of (src, dst), not round robin */
-    private long bestIps(long k1, long k2, int manip) {
+    private long bestIps(long k1, long k2, int manip, int ct) {
         if (!has(NatRange.MAP_IPS)) {
             return k1;
         }
@@ -387,7 +393,9 @@ public final class Nat {
             ip = rMinAddr;
         } else {
             // jhash2 over the 4-word union nf_inet_addr: the IPv4 address, then three zero words
-            int seed = has(NatRange.PERSISTENT) ? 0 : Jhash.leWord(Tuple.dst(k1)) ^ Tuple.zone(k2);
+            // zone->id: whichever directions the zone keys (one of the two is 0 when they differ)
+            int zoneId = Tuple.zone(k2) | Tuple.zone(table.origK2(ct));
+            int seed = has(NatRange.PERSISTENT) ? 0 : Jhash.leWord(Tuple.dst(k1)) ^ zoneId;
             int j = Jhash.jhash2Words4(Jhash.leWord(Tuple.src(k1)), 0, 0, 0, seed);
             int dist = rMaxAddr - rMinAddr + 1;
             ip = rMinAddr + Jhash.reciprocalScale(j, dist);

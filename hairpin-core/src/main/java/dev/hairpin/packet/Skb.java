@@ -50,7 +50,11 @@ public final class Skb {
     public long seq;
     /** IPCB(skb)->frag_max_size: set when nf_defrag reassembled it; output re-fragments to it (0: not reassembled) */
     public int fragMaxSize;
-    /** conntrack zone of the raw table's CT --zone template (0: the default zone) */
+    /**
+     * conntrack zone of the raw table's CT --zone template (0: the default zone): the low 16 bits
+     * key the original direction (the packet's lookup), the high 16 bits the reply direction of an
+     * entry it creates (they differ for --zone-orig / --zone-reply)
+     */
     public int zone;
     /** the data lengths of the fragments it was reassembled from, in order (its frag_list); null otherwise */
     public int[] fragList;
@@ -62,6 +66,10 @@ public final class Skb {
     public boolean csumValid;
     /** a local socket took the packet before routing (TPROXY's nf_tproxy_assign_sock: skb->sk) */
     public boolean sk;
+    /** IPCB(skb)->opt: what the receive path's options compile found (pipeline.IpOptions; 0: none compiled) */
+    public int ipOpt;
+    /** the event mask of the raw table's CT --ctevents template (0: none, every event) */
+    public int ctEvents;
     /** the helper a raw-table CT template names for a new entry (CtExt.HELPER_*), 0 none */
     public int helper;
 
@@ -91,6 +99,8 @@ public final class Skb {
         this.fragMaxSize = 0;
         this.fragList = null;
         this.zone = 0;
+        this.ipOpt = 0;
+        this.ctEvents = 0;
         this.csumValid = false;
         this.sk = false;
         this.helper = 0;

@@ -80,13 +80,23 @@ public final class LocalStack {
     /** icmp_reply() to an echo request: same id, seq and data, from the address it was sent to */
     private void echoReply(Skb skb, int icmpLen) {
         byte[] b = skb.buf;
-        int len = 20 + icmpLen;
+        byte[] opts = new byte[40];
+        int dopt = stack.echoOptions(skb, opts); // ip_options_echo(): none sent when they cannot be
+        if (dopt < 0) {
+            return;
+        }
+        int hl = 20 + IpOptions.echoLength(dopt);
+        int len = hl + icmpLen;
         byte[] p = new byte[len];
         Stack.ipHeader(p, Ipv4.tos(b, skb.l3), len, 0, stack.host.sysctls.defaultTtl(), Ipv4.PROTO_ICMP, skb.daddr(), skb.saddr());
-        System.arraycopy(b, skb.l4, p, 20, icmpLen);
-        p[20] = 0;
-        Ipv4.put16(p, 22, 0);
-        Ipv4.put16(p, 22, Checksum.compute(p, 20, icmpLen));
+        if (hl > 20) {
+            p[0] = (byte) (0x40 | hl >>> 2);
+            IpOptions.build(p, 0, opts, dopt, skb.daddr(), stack.wallNanos());
+        }
+        System.arraycopy(b, skb.l4, p, hl, icmpLen);
+        p[hl] = 0;
+        Ipv4.put16(p, hl + 2, 0);
+        Ipv4.put16(p, hl + 2, Checksum.compute(p, hl, icmpLen));
         sendGenerated(p, len, skb, false);
     }
 
@@ -139,7 +149,7 @@ public final class LocalStack {
         Skb n = new Skb(p, 0, len);
         Ipv4.put16(p, Ipv4.ID, stack.ipIds.ipId(n) & 0xffff);
         Ipv4.put16(p, Ipv4.CHECK, 0);
-        Ipv4.put16(p, Ipv4.CHECK, Checksum.compute(p, 0, 20));
+        Ipv4.put16(p, Ipv4.CHECK, Checksum.compute(p, 0, Ipv4.ihlBytes(p, 0)));
         if (attach) {
             stack.attachRelated(n, orig);
         }

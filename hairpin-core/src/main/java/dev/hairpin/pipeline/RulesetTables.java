@@ -78,6 +78,13 @@ public final class RulesetTables implements Tables {
         if (t == null || t.quiet(hook) && (par.trace == null || !t.hasHook(hook))) {
             return Verdict.NF_ACCEPT;
         }
-        return t.doTable(hook, skb, par);
+        int v = t.doTable(hook, skb, par);
+        if ((v & 0xff) == Verdict.NF_QUEUE && (v & dev.hairpin.rules.targets.NfqueueTarget.VERDICT_BYPASS) != 0) {
+            // nf_queue(): no program listens on the queue (-ESRCH); with --queue-bypass the packet
+            // goes on to the hook's next function (the next table), as accepted (recorded:
+            // mangle-queue-misc). Without it the packet is gone.
+            return Verdict.NF_ACCEPT;
+        }
+        return v;
     }
 }

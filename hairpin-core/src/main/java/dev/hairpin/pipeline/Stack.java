@@ -109,6 +109,8 @@ public final class Stack implements XtServices {
             trace.begin(skb);
         }
         skb.zone = 0;
+        skb.ipOpt = 0;
+        skb.ctEvents = 0;
         fromPreRouting(skb);
     }
 
@@ -214,6 +216,8 @@ public final class Stack implements XtServices {
         skb.fragMaxSize = 0;
         skb.fragList = null;
         skb.zone = 0;
+        skb.ipOpt = 0;
+        skb.ctEvents = 0;
         if (Ipv4.isFragment(b, skb.l3) && tables.defragNeeded() && !gatherFrags(skb, DEFRAG_IN)) {
             return;
         }
@@ -239,6 +243,8 @@ public final class Stack implements XtServices {
         skb.fragMaxSize = 0;
         skb.fragList = null;
         skb.zone = 0;
+        skb.ipOpt = 0;
+        skb.ctEvents = 0;
         readSkips();
         int hook = Hooks.PRE_ROUTING;
         int skip = skipMask(hook);
@@ -410,7 +416,9 @@ public final class Stack implements XtServices {
         skb.rtType = Route.RTN_UNICAST;
         skb.out = r.dev();
         skb.nexthop = r.gateway() != 0 ? r.gateway() : daddr;
-        if (slot >= 0 && !host.fib.hasPolicy()) {
+        // a decision that sends redirects (out the device it came in on) is never cached: FastPath
+        // forwards cached flows without ip_forward's redirect
+        if (slot >= 0 && !host.fib.hasPolicy() && (skb.out != in || !host.sysctls.sendRedirects(in))) {
             // the cache keys on the hosts only: with policy rules the mark may route the next packet elsewhere
             flows.store(slot, saddr, daddr, in, stamp, skb.out, skb.nexthop);
         }
@@ -441,12 +449,57 @@ public final class Stack implements XtServices {
      */
     private boolean peerAllow(int addr, long cost, long burst) {
         long now = conntrack.now();
-        long[] peer = errorPeers.computeIfAbsent(addr, a -> new long[] {0, now - 60_000_000_000L});
+        long[] peer = peer(addr, now);
         long token = Math.min(burst, peer[0] + (now - peer[1]));
         peer[1] = now;
         boolean ok = token >= cost;
         peer[0] = ok ? token - cost : token;
         return ok;
+    }
+
+    /** a peer's bucket: rate_tokens, rate_last, n_redirects; a new one starts 60 s in the past (full) */
+    private long[] peer(int addr, long now) {
+        return errorPeers.computeIfAbsent(addr, a -> new long[] {0, now - 60_000_000_000L, 0});
+    }
+
+    /** ip_rt_redirect_load (HZ/50), ip_rt_redirect_number, ip_rt_redirect_silence (load << 10) */
+    private static final long REDIRECT_LOAD = 20_000_000L;
+    private static final int REDIRECT_NUMBER = 9;
+    private static final long REDIRECT_SILENCE = REDIRECT_LOAD << 10;
+
+    /**
+     * fib_validate_source()'s positive answer that sets IPSKB_DOREDIRECT: the source is reached
+     * directly (no gateway) through the device the packet came in on
+     */
+    private boolean sourceOnLink(NetDevice in, int saddr) {
+        Route r = host.fib.lookup(saddr);
+        return r != null && r.type() == Route.RTN_UNICAST && r.dev() == in && r.gateway() == 0;
+    }
+
+    /**
+     * ip_rt_send_redirect(): an ICMP host redirect naming the next hop, per source: the first at
+     * once, each next one only after 20 ms &lt;&lt; (redirects sent) of quiet, none after 9 until
+     * 20.48 s pass without one (rate_last then follows every packet). The inet_peer is the one
+     * ip_error() and icmp_send()'s limit use (its tokens reset with the silence). A redirect
+     * related to a NATed (or not yet fully NATed) entry is dropped by NAT in OUTPUT
+     * (recorded: icmp-redirect).
+     */
+    private void sendRedirect(Skb skb) {
+        long now = conntrack.now();
+        long[] peer = peer(skb.saddr(), now);
+        if (now - (peer[1] + REDIRECT_SILENCE) > 0) {
+            peer[0] = 0;
+            peer[2] = 0;
+        }
+        if (peer[2] >= REDIRECT_NUMBER) {
+            peer[1] = now;
+            return;
+        }
+        if (peer[2] == 0 || now - (peer[1] + (REDIRECT_LOAD << peer[2])) > 0) {
+            icmpSend(skb, 5, 1, skb.nexthop);
+            peer[1] = now;
+            peer[2]++;
+        }
     }
 
     /**
@@ -536,6 +589,9 @@ public final class Stack implements XtServices {
         if (Ipv4.isFragment(skb.buf, skb.l3) && !gatherFrags(skb, DEFRAG_LOCAL)) {
             return;
         }
+        if (skb.l4 - skb.l3 > Ipv4.MIN_HEADER && !skb.local && !rcvOptions(skb, skb.daddr())) {
+            return;
+        }
         int hook = Hooks.LOCAL_IN;
         setHook(skb, hook, skb.in, null);
         int v = tables.run(Tables.MANGLE, hook, skb, par);
@@ -565,6 +621,52 @@ public final class Stack implements XtServices {
         conntrack.put(skb);
     }
 
+    /**
+     * ip_rcv_options() after the route lookup: compiles the options ({@link IpOptions#compile});
+     * a malformed one gets a parameter problem pointing at it and the datagram is dropped, as is
+     * a source-routed one unless accept_source_route (all and device) allows it.
+     */
+    private boolean rcvOptions(Skb skb, int specDst) {
+        int opt = IpOptions.compile(skb.buf, skb.l3, specDst, this::unicastAddr, wallNanos());
+        if ((opt & IpOptions.ERROR) != 0) {
+            skb.ipOpt = 0;
+            icmpSend(skb, 12, 0, (opt & 0xff) << 24);
+            dropped(skb, "ip_rcv_options: bad option (parameter problem)");
+            return false;
+        }
+        skb.ipOpt = opt;
+        if ((opt & IpOptions.SRR) != 0 && !host.sysctls.acceptSourceRoute(skb.in)) {
+            dropped(skb, "ip_rcv_options: source route (accept_source_route 0)");
+            return false;
+        }
+        return true;
+    }
+
+    /** inet_addr_type() == RTN_UNICAST: neither ours nor broadcast nor multicast */
+    private boolean unicastAddr(int addr) {
+        return addr != 0 && addr != -1 && !isMulticast(addr) && !host.fib.isLocal(addr);
+    }
+
+    /** fib_compute_spec_dst() for a forwarded datagram: our preferred source towards its sender */
+    private int forwardSpecDst(Skb skb) {
+        int saddr = skb.saddr();
+        Route r = saddr != 0 ? host.fib.lookup(saddr) : null;
+        if (r != null && r.prefsrc() != 0) {
+            return r.prefsrc();
+        }
+        NetDevice dev = r != null && r.dev() != null ? r.dev() : skb.in;
+        return host.selectAddr(dev, r != null && r.gateway() != 0 ? r.gateway() : saddr,
+                saddr != 0 ? Route.SCOPE_UNIVERSE : Route.SCOPE_LINK);
+    }
+
+    /** ip_options_echo() of a received datagram's compiled options into {@code into}: 0 none, -1 no answer */
+    int echoOptions(Skb orig, byte[] into) {
+        if (orig.ipOpt == 0 || orig.l4 - orig.l3 <= Ipv4.MIN_HEADER) {
+            return 0;
+        }
+        return IpOptions.echo(orig.buf, orig.l3, orig.ipOpt, into, this::unicastAddr);
+    }
+
     // ================================================================= forwarding
 
     /** ip_forward(): TTL, MTU, FORWARD, then {@link #postRouting} */
@@ -579,6 +681,9 @@ public final class Stack implements XtServices {
             trace.route(skb, "forward");
         }
         byte[] b = skb.buf;
+        if (skb.l4 - skb.l3 > Ipv4.MIN_HEADER && !rcvOptions(skb, forwardSpecDst(skb))) {
+            return;
+        }
         if (Ipv4.ttl(b, skb.l3) <= 1) {
             icmpSend(skb, 11, 0, 0);
             dropped(skb, "ip_forward: TTL exceeded");
@@ -591,6 +696,10 @@ public final class Stack implements XtServices {
             return;
         }
         Ipv4.decreaseTtl(b, skb.l3);
+        if (skb.out == skb.in && (skb.ipOpt & IpOptions.SRR) == 0 && host.sysctls.sendRedirects(skb.in)
+                && sourceOnLink(skb.in, skb.saddr())) {
+            sendRedirect(skb); // IPSKB_DOREDIRECT: out the device it came in on, from an on-link source
+        }
         int hook = Hooks.FORWARD;
         setHook(skb, hook, skb.in, skb.out);
         int skip = skipMask(hook);
@@ -605,12 +714,12 @@ public final class Stack implements XtServices {
             finish(skb, v, "FORWARD");
             return;
         }
-        if (skb.l4 - skb.l3 > Ipv4.MIN_HEADER) {
-            // ip_forward_finish() -> ip_forward_options(): record route gets our outgoing address
+        if (skb.ipOpt != 0 && skb.l4 - skb.l3 > Ipv4.MIN_HEADER) {
+            // ip_forward_finish() -> ip_forward_options(): the reserved slots get our outgoing address
             Route r = host.fib.lookup(skb.daddr());
             int src = r != null && r.prefsrc() != 0 ? r.prefsrc()
                     : host.selectAddr(skb.out, skb.nexthop, Route.SCOPE_UNIVERSE);
-            IpOptions.recordRoute(b, skb.l3, src);
+            IpOptions.forward(b, skb.l3, skb.ipOpt, src);
         }
         postRoutingIn(skb);
     }
@@ -928,6 +1037,14 @@ public final class Stack implements XtServices {
         return conntrack.now();
     }
 
+    /** what the wall clock reads when the conntrack clock reads 0 (a replay's clock starts elsewhere) */
+    public long wallOffsetNs;
+
+    @Override
+    public long wallNanos() {
+        return conntrack.now() + wallOffsetNs;
+    }
+
     @Override
     public IpSetView ipset(String name) {
         return ipsets.apply(name);
@@ -1004,6 +1121,69 @@ public final class Stack implements XtServices {
         }
     }
 
+    /**
+     * rpfilter_mt()'s reverse lookup (xt_rpfilter.c): the route from iif lo to the packet's
+     * source, with its destination as source (none when that is multicast, broadcast or zero) and
+     * the mark with --validmark; a failed lookup (no route, blackhole, unreachable, prohibit)
+     * never matches; a local route only with --accept-local; then the route must leave through
+     * the input device, unless --loose.
+     */
+    @Override
+    public boolean rpfilterLookup(Skb skb, int flags) {
+        int daddr = skb.daddr();
+        int fsaddr = isMulticast(daddr) || daddr == -1 || isZeronet(daddr) ? 0 : daddr;
+        Route r = host.fib.lookup(skb.saddr(), fsaddr, (flags & 2) != 0 ? skb.mark : 0, null);
+        if (r == null || routeError(r) != 0) {
+            return false;
+        }
+        if (r.type() != Route.RTN_UNICAST && (r.type() != Route.RTN_LOCAL || (flags & 4) == 0)) {
+            return false;
+        }
+        return (flags & 1) != 0 || r.dev() == skb.in;
+    }
+
+    /** nf_skb_duplicated: a clone on its way through the hooks makes no clone of its own */
+    private boolean duplicating;
+
+    /**
+     * nf_dup_ipv4() (TEE): a copy of the packet as it is now, untracked, DF set, TTL one less
+     * when cloned in PREROUTING or INPUT, routed to {@code gateway} (the next hop itself:
+     * FLOWI_FLAG_KNOWN_NH; with {@code oif}, out that device, assumed on link when no route
+     * uses it), through OUTPUT and POSTROUTING (ip_local_out) before the original goes on.
+     */
+    @Override
+    public void dup(Skb skb, int hook, int gateway, String oif) {
+        if (duplicating) {
+            return;
+        }
+        NetDevice want = oif == null ? null : host.device(oif);
+        Route r = host.fib.lookup(gateway, 0, skb.mark, null);
+        NetDevice dev;
+        if (want != null) {
+            dev = want;
+        } else if (r == null || routeError(r) != 0) {
+            return;
+        } else {
+            dev = r.type() == Route.RTN_LOCAL ? host.loopback() : r.dev();
+        }
+        byte[] p = java.util.Arrays.copyOfRange(skb.buf, skb.l3, skb.l3 + skb.len);
+        p[6] |= 0x40; // IP_DF
+        if (hook == Hooks.PRE_ROUTING || hook == Hooks.LOCAL_IN) {
+            p[8]--;
+        }
+        Ipv4.put16(p, Ipv4.CHECK, 0);
+        Ipv4.put16(p, Ipv4.CHECK, Checksum.compute(p, 0, Ipv4.ihlBytes(p, 0)));
+        Skb n = new Skb(p, 0, p.length);
+        n.mark = skb.mark;
+        notrack(n);
+        duplicating = true;
+        try {
+            localOut(n, dev, gateway);
+        } finally {
+            duplicating = false;
+        }
+    }
+
     @Override
     public void notrack(Skb skb) {
         skb.ct = -1;
@@ -1063,6 +1243,11 @@ public final class Stack implements XtServices {
             saddr = orig.in != null && host.sysctls.icmpErrorsUseInboundIfaddr()
                     ? host.selectAddr(orig.in, saddrOrig, Route.SCOPE_LINK) : 0;
         }
+        byte[] opts = new byte[40];
+        int dopt = echoOptions(orig, opts);
+        if (dopt < 0) {
+            return;
+        }
         int daddr = saddrOrig;
         Route r = host.fib.lookup(daddr);
         if (r == null) {
@@ -1075,21 +1260,27 @@ public final class Stack implements XtServices {
         if (saddr == 0) {
             saddr = r.prefsrc() != 0 ? r.prefsrc() : host.selectAddr(dev, r.gateway() != 0 ? r.gateway() : daddr, Route.SCOPE_UNIVERSE);
         }
-        int room = Math.min(576, dev.mtu) - 20 - 8;
+        // the received datagram's record route / timestamp, echoed (ip_options_echo)
+        int hl = 20 + IpOptions.echoLength(dopt);
+        int room = Math.min(576, dev.mtu) - hl - 8;
         int quoted = Math.min(orig.len, room);
-        int len = 20 + 8 + quoted;
+        int len = hl + 8 + quoted;
         byte[] p = new byte[len];
         int tos = (Ipv4.tos(b, l3) & 0x1e) | 0xc0; // RT_TOS | IPTOS_PREC_INTERNETCONTROL
         ipHeader(p, tos, len, 0, host.sysctls.defaultTtl(), Ipv4.PROTO_ICMP, saddr, daddr);
-        p[20] = (byte) type;
-        p[21] = (byte) code;
-        Ipv4.put32(p, 24, info);
-        System.arraycopy(b, l3, p, 28, quoted);
-        Ipv4.put16(p, 22, Checksum.compute(p, 20, len - 20));
+        if (hl > 20) {
+            p[0] = (byte) (0x40 | hl >>> 2);
+            IpOptions.build(p, 0, opts, dopt, saddr, wallNanos());
+        }
+        p[hl] = (byte) type;
+        p[hl + 1] = (byte) code;
+        Ipv4.put32(p, hl + 4, info);
+        System.arraycopy(b, l3, p, hl + 8, quoted);
+        Ipv4.put16(p, hl + 2, Checksum.compute(p, hl, len - hl));
         Skb n = new Skb(p, 0, len);
         Ipv4.put16(p, Ipv4.ID, ipIds.ipId(n) & 0xffff);
         Ipv4.put16(p, Ipv4.CHECK, 0);
-        Ipv4.put16(p, Ipv4.CHECK, Checksum.compute(p, 0, 20));
+        Ipv4.put16(p, Ipv4.CHECK, Checksum.compute(p, 0, hl));
         attachRelated(n, orig);
         localOut(n, dev, r.gateway() != 0 ? r.gateway() : daddr);
     }

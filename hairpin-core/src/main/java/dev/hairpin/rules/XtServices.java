@@ -15,6 +15,14 @@ public interface XtServices {
     /** the simulated or real clock, nanoseconds */
     long nowNanos();
 
+    /**
+     * The wall clock, nanoseconds since the Unix epoch (ktime_get_real: -m time, IP timestamps):
+     * {@link #nowNanos} unless the simulated clock starts elsewhere (a replay).
+     */
+    default long wallNanos() {
+        return nowNanos();
+    }
+
     /** get_random_u32() */
     int random32();
 

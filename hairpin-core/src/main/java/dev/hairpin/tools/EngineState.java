@@ -19,6 +19,10 @@ public final class EngineState {
         this.ruleset = ruleset;
         this.ipsets = new IpSets(stack.conntrack::now);
         stack.tables = new RulesetTables(ruleset);
+        // what a CT --ctevents rule's checkentry asks (nf_ct_ecache_ext_add with events=2)
+        ruleset.netState().get(dev.hairpin.rules.targets.CtTarget.ECACHE_KEY,
+                () -> (java.util.function.BooleanSupplier) () -> stack.conntrack.config.events != 2
+                        || stack.conntrack.hasListener());
         stack.ipsets = ipsets::get;
         ipsets.namesChanged = names -> {
             ruleset.ipsets().retainAll(names);

@@ -65,7 +65,8 @@ public final class ConnlimitMatch implements Match {
             return false;
         }
         int addr = (flags & DADDR) != 0 ? skb.daddr() : skb.saddr();
-        long key = (long) skb.zone << 32 | (addr & mask) & 0xffff_ffffL;
+        int zoneId = skb.zone & 0xffff | skb.zone >>> 16; // the template zone's id, whichever directions it keys
+        long key = (long) zoneId << 32 | (addr & mask) & 0xffff_ffffL;
         java.util.List<long[]> list = counted.get(key);
         boolean seen = false;
         if (list != null) {

@@ -168,7 +168,9 @@ public final class ConntrackMatch implements Match {
             return false;
         }
         if (has(F_EXPIRES)) {
-            long e = v.expiresSeconds(ct);
+            // nf_ct_expires(): an unconfirmed entry (a flow's first packet) still holds its
+            // relative timeout, which minus the jiffies clock is negative: 0 seconds
+            long e = (v.status(ct) & dev.hairpin.conntrack.CtStatus.CONFIRMED) == 0 ? 0 : v.expiresSeconds(ct);
             if ((e >= i.expiresMin() && e <= i.expiresMax()) == inv(F_EXPIRES)) {
                 return false;
             }

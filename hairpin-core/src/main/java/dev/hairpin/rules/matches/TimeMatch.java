@@ -16,7 +16,7 @@ import java.time.ZoneOffset;
  * {@code -m time} (xt_time.c): the packet's arrival time against a date window, a daytime window
  * (wrapping past midnight when start &gt; stop), weekdays and days of the month, in UTC
  * ({@code --kerneltz} uses the kernel's timezone, UTC here). The clock is
- * {@link dev.hairpin.rules.XtServices#nowNanos}, read as nanoseconds since the Unix epoch.
+ * {@link dev.hairpin.rules.XtServices#wallNanos}, nanoseconds since the Unix epoch.
  */
 public final class TimeMatch implements Match {
     public static final int LOCAL_TZ = 1;
@@ -53,7 +53,7 @@ public final class TimeMatch implements Match {
 
     @Override
     public boolean matches(Skb skb, XtParam par) {
-        long stamp = Math.floorDiv(par.services.nowNanos(), 1_000_000_000L);
+        long stamp = Math.floorDiv(par.services.wallNanos(), 1_000_000_000L);
         if (stamp < dateStart || stamp > dateStop) {
             return false;
         }

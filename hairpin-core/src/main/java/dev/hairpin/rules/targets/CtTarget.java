@@ -34,6 +34,16 @@ public final class CtTarget implements Target {
     private final String helper;
     private final String timeout;
     private final int ctEvents;
+    /**
+     * The mask the template carries: ctEvents when its checkentry gave it the ecache extension.
+     * With nf_conntrack_events=2 (the default) nf_ct_ecache_ext_add() adds it only while a
+     * ctnetlink listener exists (recorded: ct-event-mask, where the rule added before
+     * `conntrack -E` started masks nothing).
+     */
+    private volatile int ecacheMask;
+
+    /** NetState key of a BooleanSupplier: would a template's event mask be kept now */
+    public static final String ECACHE_KEY = "nf_conntrack_ecache";
     private final int expEvents;
     private final int zone;
 
@@ -112,6 +122,14 @@ public final class CtTarget implements Target {
     }
 
     @Override
+    public void attach(dev.hairpin.rules.ext.NetState ns) {
+        if (ctEvents != 0) {
+            java.util.function.BooleanSupplier keep = ns.get(ECACHE_KEY, () -> (java.util.function.BooleanSupplier) () -> true);
+            ecacheMask = keep.getAsBoolean() ? ctEvents : 0;
+        }
+    }
+
+    @Override
     public int target(Skb skb, XtParam par) {
         if ((flags & NOTRACK) != 0) {
             par.services.notrack(skb);
@@ -124,13 +142,17 @@ public final class CtTarget implements Target {
                 skb.helper = dev.hairpin.conntrack.CtExt.HELPER_TFTP;
             }
         }
+        if (ecacheMask != 0) {
+            skb.ctEvents = ecacheMask;
+        }
         if ((flags & ZONE_MARK) != 0 || zone != 0) {
-            // nf_ct_zone_tmpl(): a zone for both directions (or the packet's mark); a zone for one
-            // direction only (zone-orig / zone-reply) is not modelled and leaves the zone alone
+            // nf_ct_zone_tmpl(): the template's zone (or the packet's mark, 16 bits) keys the
+            // directions it names (nf_ct_zone_id()); the default zone keys the others
+            int id = ((flags & ZONE_MARK) != 0 ? skb.mark : zone) & 0xffff;
             int dirs = flags & (ZONE_DIR_ORIG | ZONE_DIR_REPL);
-            if (dirs == 0 || dirs == (ZONE_DIR_ORIG | ZONE_DIR_REPL)) {
-                skb.zone = ((flags & ZONE_MARK) != 0 ? skb.mark : zone) & 0xffff;
-            }
+            int orig = dirs == ZONE_DIR_REPL ? 0 : id;
+            int reply = dirs == ZONE_DIR_ORIG ? 0 : id;
+            skb.zone = orig | reply << 16;
         }
         return Verdict.XT_CONTINUE;
     }
