@@ -269,13 +269,8 @@ final class NftRule {
                     neg = i + 2 < t.length && t[i + 2].equals("!=");
                     not = neg ? "! " : "";
                     v = neg ? i + 3 : i + 2;
-                    if (f.equals("mark") && arg(t, i + 2, where).equals("&")) { // mark & MASK ==|!= VALUE
-                        String op = arg(t, i + 4, where);
-                        if (!op.equals("==") && !op.equals("!=")) {
-                            throw bad(where, "meta mark & " + t[i + 3] + " " + op);
-                        }
-                        m.add("-m mark " + (op.equals("!=") ? "! " : "") + "--mark " + arg(t, i + 5, where) + "/" + t[i + 3]);
-                        i += 6;
+                    if (f.equals("mark") && arg(t, i + 2, where).equals("&")) {
+                        i = markMask("mark", t, i, m, where);
                         continue;
                     }
                     if (arg(t, v, where).equals("set")) {
@@ -370,13 +365,8 @@ final class NftRule {
                     neg = i + 2 < t.length && t[i + 2].equals("!=");
                     not = neg ? "! " : "";
                     v = neg ? i + 3 : i + 2;
-                    if (f.equals("mark") && arg(t, i + 2, where).equals("&")) { // mark & MASK ==|!= VALUE
-                        String op = arg(t, i + 4, where);
-                        if (!op.equals("==") && !op.equals("!=")) {
-                            throw bad(where, "ct mark & " + t[i + 3] + " " + op);
-                        }
-                        m.add("-m connmark " + (op.equals("!=") ? "! " : "") + "--mark " + arg(t, i + 5, where) + "/" + t[i + 3]);
-                        i += 6;
+                    if (f.equals("mark") && arg(t, i + 2, where).equals("&")) {
+                        i = markMask("connmark", t, i, m, where);
                         continue;
                     }
                     if (arg(t, v, where).equals("set")) {
@@ -511,6 +501,16 @@ final class NftRule {
             case "meta", "ct" -> i + 2 < t.length && t[i + 2].equals("set");
             default -> false;
         };
+    }
+
+    /** `meta mark & MASK ==|!= VALUE` (ext mark) or `ct mark & ...` (connmark) at {@code i}; returns the next token */
+    private static int markMask(String ext, String[] t, int i, List<String> m, String where) {
+        String op = arg(t, i + 4, where);
+        if (!op.equals("==") && !op.equals("!=")) {
+            throw bad(where, t[i] + " mark & " + t[i + 3] + " " + op);
+        }
+        m.add("-m " + ext + " " + (op.equals("!=") ? "! " : "") + "--mark " + arg(t, i + 5, where) + "/" + t[i + 3]);
+        return i + 6;
     }
 
     /** `ct mark` or `meta mark` as a statement's value (two tokens) */
