@@ -38,7 +38,7 @@ final class NftRule {
      */
     static List<String> toIptables(String[] t, String where, Map<String, String> sets, List<Aux> aux) {
         List<String> out = new ArrayList<>();
-        List<String[]> expanded = expand(named(t, where, sets), where);
+        List<String[]> expanded = NftSets.expand(NftSets.named(t, where, sets), where);
         if (expanded.size() > 1 && List.of(t).contains("limit")) {
             throw new NftRuleset.NftException(where + ": a limit in a rule with a set: one bucket in nft, one per element here (not modelled)");
         }
@@ -51,126 +51,6 @@ final class NftRule {
         return out;
     }
 
-    /** {@code @name} replaced by the named set's elements */
-    private static String[] named(String[] t, String where, Map<String, String> sets) {
-        String[] r = t.clone();
-        for (int i = 0; i < r.length; i++) {
-            if (r[i].startsWith("@")) {
-                String s = sets.get(r[i].substring(1));
-                if (s == null) {
-                    throw new NftRuleset.NftException(where + ": no set or map named " + r[i].substring(1) + " in this table");
-                }
-                r[i] = s;
-            }
-        }
-        return r;
-    }
-
-    /** the rule as token lists without sets to expand, maps or verdict maps (see the class comment) */
-    private static List<String[]> expand(String[] t, String where) {
-        for (int i = 0; i < t.length; i++) {
-            if (!isSet(t[i])) {
-                continue;
-            }
-            boolean negated = i > 0 && t[i - 1].equals("!=");
-            if (i > 0 && t[i - 1].equals("vmap")) {
-                List<String[]> out = new ArrayList<>();
-                for (String e : elements(t[i])) {
-                    String[] kv = pair(e, where);
-                    List<String> r = new ArrayList<>(List.of(t).subList(0, i - 1));
-                    r.add(kv[0]);
-                    r.addAll(List.of(kv[1].split("\\s+")));
-                    r.addAll(List.of(t).subList(i + 1, t.length));
-                    out.addAll(expand(r.toArray(String[]::new), where));
-                }
-                return out;
-            }
-            if (i > 0 && t[i - 1].equals("map")) {
-                // snat/dnat [ip] to KEY... map { k : v }: the key expression becomes a match
-                int to = i - 2;
-                while (to >= 0 && !t[to].equals("to")) {
-                    to--;
-                }
-                if (to < 1) {
-                    throw bad(where, "map outside snat/dnat");
-                }
-                int nat = t[to - 1].equals("ip") ? to - 2 : to - 1;
-                if (nat < 0 || !(t[nat].equals("snat") || t[nat].equals("dnat"))) {
-                    throw bad(where, "map outside snat/dnat");
-                }
-                List<String> key = List.of(t).subList(to + 1, i - 1);
-                List<String[]> out = new ArrayList<>();
-                for (String e : elements(t[i])) {
-                    String[] kv = pair(e, where);
-                    List<String> r = new ArrayList<>(List.of(t).subList(0, nat));
-                    r.addAll(key);
-                    r.add(kv[0]);
-                    r.addAll(List.of(t).subList(nat, to + 1));
-                    r.add(kv[1]);
-                    r.addAll(List.of(t).subList(i + 1, t.length));
-                    out.addAll(expand(r.toArray(String[]::new), where));
-                }
-                return out;
-            }
-            if (negated || nativeSet(t, i)) {
-                continue;
-            }
-            List<String[]> out = new ArrayList<>();
-            for (String e : elements(t[i])) {
-                String[] r = t.clone();
-                r[i] = e;
-                out.addAll(expand(r, where));
-            }
-            return out;
-        }
-        List<String[]> one = new ArrayList<>();
-        one.add(t);
-        return one;
-    }
-
-    /** a set one iptables option takes whole: ports (multiport), ct state / status lists */
-    private static boolean nativeSet(String[] t, int i) {
-        int k = i >= 1 && t[i - 1].equals("!=") ? i - 1 : i; // the field's tokens stand before `!=`
-        if (k < 2 || !isSet(t[i])) {
-            return false;
-        }
-        String a = t[k - 2];
-        String f = t[k - 1];
-        return ((a.equals("tcp") || a.equals("udp")) && (f.equals("dport") || f.equals("sport")) && elements(t[i]).size() <= 15)
-                || (a.equals("ct") && (f.equals("state") || f.equals("status")));
-    }
-
-    private static boolean isSet(String s) {
-        return s.startsWith("{") && s.endsWith("}");
-    }
-
-    /** a set token's elements, trimmed, quotes removed */
-    static List<String> elements(String set) {
-        List<String> out = new ArrayList<>();
-        for (String e : set.substring(1, set.length() - 1).split(",")) {
-            e = e.trim();
-            if (e.length() >= 2 && e.startsWith("\"") && e.endsWith("\"")) {
-                e = e.substring(1, e.length() - 1);
-            }
-            if (!e.isEmpty()) {
-                out.add(e);
-            }
-        }
-        return out;
-    }
-
-    private static String[] pair(String e, String where) {
-        int c = e.indexOf(" : ");
-        if (c < 0) {
-            throw new NftRuleset.NftException(where + ": expected `key : value` in a map, got: " + e);
-        }
-        String k = e.substring(0, c).trim();
-        if (k.length() >= 2 && k.startsWith("\"") && k.endsWith("\"")) { // an interface name's quotes
-            k = k.substring(1, k.length() - 1);
-        }
-        return new String[] {k, e.substring(c + 3).trim()};
-    }
-
     /** one rule without sets to expand; null when no IPv4 packet matches it */
     private static String single(String[] t, String where, List<Aux> aux) {
         for (String w : t) {
@@ -181,7 +61,7 @@ final class NftRule {
         // a negated set no one option takes (`ip daddr != { 10.0.0.0/8, 192.168.0.0/16 }`): the
         // rule's statements go to a chain of their own that first RETURNs for each element
         for (int p = 1; p + 1 < t.length; p++) {
-            if (!t[p].equals("!=") || !isSet(t[p + 1]) || nativeSet(t, p + 1)) {
+            if (!t[p].equals("!=") || !NftSets.isSet(t[p + 1]) || NftSets.nativeSet(t, p + 1)) {
                 continue;
             }
             int start = List.of("iifname", "oifname", "iif", "oif", "mark").contains(t[p - 1]) ? p - 1 : p - 2;
@@ -189,7 +69,7 @@ final class NftRule {
                 throw bad(where, String.join(" ", List.of(t).subList(0, p + 2)));
             }
             List<String> excluded = new ArrayList<>();
-            for (String e : elements(t[p + 1])) {
+            for (String e : NftSets.elements(t[p + 1])) {
                 List<String> one = new ArrayList<>(List.of(t).subList(start, p));
                 one.add(e);
                 excluded.add(single(one.toArray(String[]::new), where, aux) + " -j RETURN");
@@ -270,12 +150,12 @@ final class NftRule {
                     not = neg ? "! " : "";
                     v = neg ? i + 3 : i + 2;
                     if (f.equals("mark") && arg(t, i + 2, where).equals("&")) {
-                        i = markMask("mark", t, i, m, where);
+                        i = NftStatements.markMask("mark", t, i, m, where);
                         continue;
                     }
                     if (arg(t, v, where).equals("set")) {
-                        stmts.add(setStatement("meta", f, t, v + 1, where));
-                        i = v + 2 + (isMarkRef(t, v + 1) ? 1 : 0);
+                        stmts.add(NftStatements.setStatement("meta", f, t, v + 1, where));
+                        i = v + 2 + (NftStatements.isMarkRef(t, v + 1) ? 1 : 0);
                         continue;
                     }
                     switch (f) {
@@ -316,7 +196,7 @@ final class NftRule {
                         proto = w;
                     }
                     if (w.equals("tcp") && f.equals("flags")) {
-                        i = tcpFlags(t, i + 2, m, where);
+                        i = NftStatements.tcpFlags(t, i + 2, m, where);
                         continue;
                     }
                     String val = arg(t, v, where);
@@ -325,8 +205,8 @@ final class NftRule {
                         case "sport" -> "s";
                         default -> throw bad(where, w + " " + f);
                     };
-                    if (isSet(val)) {
-                        m.add("-m multiport " + not + "--" + dir + "ports " + String.join(",", elements(val)).replace('-', ':'));
+                    if (NftSets.isSet(val)) {
+                        m.add("-m multiport " + not + "--" + dir + "ports " + String.join(",", NftSets.elements(val)).replace('-', ':'));
                     } else {
                         m.add("-m " + l4 + " " + not + "--" + dir + "port " + val.replace('-', ':'));
                     }
@@ -366,25 +246,25 @@ final class NftRule {
                     not = neg ? "! " : "";
                     v = neg ? i + 3 : i + 2;
                     if (f.equals("mark") && arg(t, i + 2, where).equals("&")) {
-                        i = markMask("connmark", t, i, m, where);
+                        i = NftStatements.markMask("connmark", t, i, m, where);
                         continue;
                     }
                     if (arg(t, v, where).equals("set")) {
-                        stmts.add(setStatement("ct", f, t, v + 1, where));
-                        i = v + 2 + (isMarkRef(t, v + 1) ? 1 : 0);
+                        stmts.add(NftStatements.setStatement("ct", f, t, v + 1, where));
+                        i = v + 2 + (NftStatements.isMarkRef(t, v + 1) ? 1 : 0);
                         continue;
                     }
                     String val = arg(t, v, where);
                     switch (f) {
                         case "state" -> m.add("-m conntrack " + not + "--ctstate " + list(val).toUpperCase());
-                        case "status" -> m.add(ctStatus(not, list(val), where));
+                        case "status" -> m.add(NftStatements.ctStatus(not, list(val), where));
                         case "mark" -> m.add("-m connmark " + not + "--mark " + val);
                         default -> throw bad(where, "ct " + f);
                     }
                     i = v + 1;
                 }
                 case "limit" -> {
-                    i = limit(t, i + 1, m, where);
+                    i = NftStatements.limit(t, i + 1, m, where);
                 }
                 case "counter" -> {
                     i++;
@@ -413,7 +293,7 @@ final class NftRule {
                         i += 2;
                     }
                     // persistent only picks among several addresses (find_best_ips_proto): these have one
-                    i = natFlags(t, i, s, false);
+                    i = NftStatements.natFlags(t, i, s, false);
                     stmts.add(s.toString());
                 }
                 case "snat", "dnat" -> {
@@ -426,12 +306,12 @@ final class NftRule {
                     }
                     StringBuilder s = new StringBuilder(w.equals("snat") ? "-j SNAT --to-source " : "-j DNAT --to-destination ");
                     s.append(arg(t, k + 1, where));
-                    i = natFlags(t, k + 2, s, true);
+                    i = NftStatements.natFlags(t, k + 2, s, true);
                     stmts.add(s.toString());
                 }
                 case "log" -> {
                     StringBuilder s = new StringBuilder("-j LOG");
-                    i = logOptions(t, i + 1, s, where);
+                    i = NftStatements.logOptions(t, i + 1, s, where);
                     stmts.add(s.toString());
                 }
                 case "reject" -> {
@@ -503,166 +383,7 @@ final class NftRule {
         };
     }
 
-    /** `meta mark & MASK ==|!= VALUE` (ext mark) or `ct mark & ...` (connmark) at {@code i}; returns the next token */
-    private static int markMask(String ext, String[] t, int i, List<String> m, String where) {
-        String op = arg(t, i + 4, where);
-        if (!op.equals("==") && !op.equals("!=")) {
-            throw bad(where, t[i] + " mark & " + t[i + 3] + " " + op);
-        }
-        m.add("-m " + ext + " " + (op.equals("!=") ? "! " : "") + "--mark " + arg(t, i + 5, where) + "/" + t[i + 3]);
-        return i + 6;
-    }
-
-    /** `ct mark` or `meta mark` as a statement's value (two tokens) */
-    private static boolean isMarkRef(String[] t, int v) {
-        return v + 1 < t.length && (t[v].equals("ct") || t[v].equals("meta")) && t[v + 1].equals("mark");
-    }
-
-    /** `meta mark set V`, `meta mark set ct mark`, `ct mark set V`, `ct mark set meta mark` */
-    private static String setStatement(String what, String f, String[] t, int v, String where) {
-        if (!f.equals("mark")) {
-            throw bad(where, what + " " + f + " set");
-        }
-        String val = arg(t, v, where);
-        boolean other = (val.equals("ct") || val.equals("meta")) && v + 1 < t.length && t[v + 1].equals("mark");
-        if (what.equals("meta")) {
-            if (other && val.equals("ct")) {
-                return "-j CONNMARK --restore-mark";
-            }
-            if (other || !val.matches("(0x)?[0-9a-fA-F]+")) {
-                throw bad(where, "meta mark set " + val);
-            }
-            return "-j MARK --set-xmark " + val + "/0xffffffff";
-        }
-        if (other && val.equals("meta")) {
-            return "-j CONNMARK --save-mark";
-        }
-        if (other || !val.matches("(0x)?[0-9a-fA-F]+")) {
-            throw bad(where, "ct mark set " + val);
-        }
-        return "-j CONNMARK --set-xmark " + val + "/0xffffffff";
-    }
-
-    /** `ct status` as the conntrack match has it: snat/dnat are --ctstate bits, the rest --ctstatus */
-    private static String ctStatus(String not, String val, String where) {
-        boolean nat = false;
-        boolean status = false;
-        for (String s : val.split(",")) {
-            switch (s) {
-                case "snat", "dnat" -> nat = true;
-                case "expected", "seen-reply", "assured", "confirmed" -> status = true;
-                default -> throw bad(where, "ct status " + s);
-            }
-        }
-        if (nat && status) {
-            throw bad(where, "ct status " + val);
-        }
-        return "-m conntrack " + not + (nat ? "--ctstate " : "--ctstatus ") + val.toUpperCase().replace("SEEN-REPLY", "SEEN_REPLY");
-    }
-
-    /** `tcp flags A / B` (flags of B, those of A set) or `tcp flags == A`; returns the next token */
-    private static int tcpFlags(String[] t, int i, List<String> m, String where) {
-        boolean neg = i < t.length && t[i].equals("!=");
-        boolean eq = i < t.length && t[i].equals("==");
-        int v = neg || eq ? i + 1 : i;
-        String set = arg(t, v, where);
-        if (v + 2 < t.length && t[v + 1].equals("/")) {
-            m.add("-m tcp " + (neg ? "! " : "") + "--tcp-flags " + t[v + 2].toUpperCase() + " " + set.toUpperCase());
-            return v + 3;
-        }
-        if (eq || neg) {
-            m.add("-m tcp " + (neg ? "! " : "") + "--tcp-flags ALL " + set.toUpperCase());
-            return v + 1;
-        }
-        throw bad(where, "tcp flags " + set + " (a bare flag list tests any of them)");
-    }
-
-    /**
-     * `limit rate N/unit [burst B packets]`: iptables-nft turns -m limit into nft's own limit
-     * expression, which {@link dev.hairpin.rules.matches.LimitMatch} evaluates; taken where the
-     * rate survives iptables' integer avg (else refused), as are `over`, byte rates and weeks.
-     */
-    private static int limit(String[] t, int i, List<String> m, String where) {
-        if (i + 1 >= t.length || !t[i].equals("rate") || t[i + 1].equals("over")) {
-            throw bad(where, "limit " + String.join(" ", List.of(t).subList(i, Math.min(t.length, i + 2))));
-        }
-        String[] r = t[i + 1].split("/");
-        long unit = r.length != 2 ? 0 : switch (r[1]) {
-            case "second" -> 1;
-            case "minute" -> 60;
-            case "hour" -> 3600;
-            case "day" -> 86400;
-            default -> 0;
-        };
-        if (unit == 0 || !r[0].matches("\\d{1,9}") || !dev.hairpin.rules.matches.LimitMatch.sameAsNft(Long.parseLong(r[0]), unit)) {
-            throw bad(where, "limit rate " + t[i + 1]);
-        }
-        String spec = "-m limit --limit " + r[0] + "/" + r[1];
-        i += 2;
-        if (i + 2 < t.length && t[i].equals("burst") && t[i + 2].equals("packets")) {
-            spec += " --limit-burst " + t[i + 1];
-            i += 3;
-        }
-        m.add(spec);
-        return i;
-    }
-
-    /** NAT flags, space- or comma-separated (`random,persistent`); returns the next token */
-    private static int natFlags(String[] t, int i, StringBuilder s, boolean persistent) {
-        while (i < t.length && isNatFlags(t[i])) {
-            for (String f : t[i].split(",")) {
-                s.append(switch (f) {
-                    case "random" -> " --random";
-                    case "fully-random" -> " --random-fully";
-                    default -> persistent ? " --persistent" : "";
-                });
-            }
-            i++;
-        }
-        return i;
-    }
-
-    private static boolean isNatFlags(String s) {
-        for (String f : s.split(",")) {
-            if (!(f.equals("random") || f.equals("fully-random") || f.equals("persistent"))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** `log [prefix "p"] [level L] [flags F]`; returns the next token */
-    private static int logOptions(String[] t, int i, StringBuilder s, String where) {
-        while (i + 1 < t.length) {
-            switch (t[i]) {
-                case "prefix" -> s.append(" --log-prefix \"").append(t[i + 1].replace("\"", "\\\"")).append('"');
-                case "level" -> s.append(" --log-level ").append(switch (t[i + 1]) {
-                    case "emerg" -> 0;
-                    case "alert" -> 1;
-                    case "crit" -> 2;
-                    case "err" -> 3;
-                    case "warn" -> 4;
-                    case "notice" -> 5;
-                    case "info" -> 6;
-                    case "debug" -> 7;
-                    default -> throw bad(where, "log level " + t[i + 1]);
-                });
-                case "flags" -> {
-                    if (!t[i + 1].equals("all")) {
-                        throw bad(where, "log flags " + t[i + 1]);
-                    }
-                    s.append(" --log-tcp-sequence --log-tcp-options --log-ip-options --log-uid --log-macdecode");
-                }
-                default -> {
-                    return i;
-                }
-            }
-            i += 2;
-        }
-        return i;
-    }
-
-    private static boolean isRelational(String op) {
+    static boolean isRelational(String op) {
         return op.equals("<") || op.equals(">") || op.equals("<=") || op.equals(">=") || op.equals("==") || op.equals("!=");
     }
 
@@ -673,10 +394,10 @@ final class NftRule {
 
     /** a set of addresses or states as the comma list one iptables option takes */
     private static String list(String s) {
-        return isSet(s) ? String.join(",", elements(s)) : s;
+        return NftSets.isSet(s) ? String.join(",", NftSets.elements(s)) : s;
     }
 
-    private static String arg(String[] t, int i, String where) {
+    static String arg(String[] t, int i, String where) {
         if (i >= t.length) {
             throw new NftRuleset.NftException(where + ": a value is missing at the end of the rule");
         }

@@ -1,0 +1,133 @@
+package dev.hairpin.rules.nft;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A rule's sets, maps and verdict maps made into rules without them ({@link NftRule}'s class
+ * comment says why each rewrite is exact): named sets inlined, then one rule per element.
+ */
+final class NftSets {
+    private NftSets() {}
+
+    /** {@code @name} replaced by the named set's elements */
+    static String[] named(String[] t, String where, Map<String, String> sets) {
+        String[] r = t.clone();
+        for (int i = 0; i < r.length; i++) {
+            if (r[i].startsWith("@")) {
+                String s = sets.get(r[i].substring(1));
+                if (s == null) {
+                    throw new NftRuleset.NftException(where + ": no set or map named " + r[i].substring(1) + " in this table");
+                }
+                r[i] = s;
+            }
+        }
+        return r;
+    }
+
+    /** the rule as token lists without sets to expand, maps or verdict maps (see the class comment) */
+    static List<String[]> expand(String[] t, String where) {
+        for (int i = 0; i < t.length; i++) {
+            if (!isSet(t[i])) {
+                continue;
+            }
+            boolean negated = i > 0 && t[i - 1].equals("!=");
+            if (i > 0 && t[i - 1].equals("vmap")) {
+                List<String[]> out = new ArrayList<>();
+                for (String e : elements(t[i])) {
+                    String[] kv = pair(e, where);
+                    List<String> r = new ArrayList<>(List.of(t).subList(0, i - 1));
+                    r.add(kv[0]);
+                    r.addAll(List.of(kv[1].split("\\s+")));
+                    r.addAll(List.of(t).subList(i + 1, t.length));
+                    out.addAll(expand(r.toArray(String[]::new), where));
+                }
+                return out;
+            }
+            if (i > 0 && t[i - 1].equals("map")) {
+                // snat/dnat [ip] to KEY... map { k : v }: the key expression becomes a match
+                int to = i - 2;
+                while (to >= 0 && !t[to].equals("to")) {
+                    to--;
+                }
+                if (to < 1) {
+                    throw NftRule.bad(where, "map outside snat/dnat");
+                }
+                int nat = t[to - 1].equals("ip") ? to - 2 : to - 1;
+                if (nat < 0 || !(t[nat].equals("snat") || t[nat].equals("dnat"))) {
+                    throw NftRule.bad(where, "map outside snat/dnat");
+                }
+                List<String> key = List.of(t).subList(to + 1, i - 1);
+                List<String[]> out = new ArrayList<>();
+                for (String e : elements(t[i])) {
+                    String[] kv = pair(e, where);
+                    List<String> r = new ArrayList<>(List.of(t).subList(0, nat));
+                    r.addAll(key);
+                    r.add(kv[0]);
+                    r.addAll(List.of(t).subList(nat, to + 1));
+                    r.add(kv[1]);
+                    r.addAll(List.of(t).subList(i + 1, t.length));
+                    out.addAll(expand(r.toArray(String[]::new), where));
+                }
+                return out;
+            }
+            if (negated || nativeSet(t, i)) {
+                continue;
+            }
+            List<String[]> out = new ArrayList<>();
+            for (String e : elements(t[i])) {
+                String[] r = t.clone();
+                r[i] = e;
+                out.addAll(expand(r, where));
+            }
+            return out;
+        }
+        List<String[]> one = new ArrayList<>();
+        one.add(t);
+        return one;
+    }
+
+    /** a set one iptables option takes whole: ports (multiport), ct state / status lists */
+    static boolean nativeSet(String[] t, int i) {
+        int k = i >= 1 && t[i - 1].equals("!=") ? i - 1 : i; // the field's tokens stand before `!=`
+        if (k < 2 || !isSet(t[i])) {
+            return false;
+        }
+        String a = t[k - 2];
+        String f = t[k - 1];
+        return ((a.equals("tcp") || a.equals("udp")) && (f.equals("dport") || f.equals("sport")) && elements(t[i]).size() <= 15)
+                || (a.equals("ct") && (f.equals("state") || f.equals("status")));
+    }
+
+    static boolean isSet(String s) {
+        return s.startsWith("{") && s.endsWith("}");
+    }
+
+    /** a set token's elements, trimmed, quotes removed */
+    static List<String> elements(String set) {
+        List<String> out = new ArrayList<>();
+        for (String e : set.substring(1, set.length() - 1).split(",")) {
+            e = e.trim();
+            if (e.length() >= 2 && e.startsWith("\"") && e.endsWith("\"")) {
+                e = e.substring(1, e.length() - 1);
+            }
+            if (!e.isEmpty()) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
+    static String[] pair(String e, String where) {
+        int c = e.indexOf(" : ");
+        if (c < 0) {
+            throw new NftRuleset.NftException(where + ": expected `key : value` in a map, got: " + e);
+        }
+        String k = e.substring(0, c).trim();
+        if (k.length() >= 2 && k.startsWith("\"") && k.endsWith("\"")) { // an interface name's quotes
+            k = k.substring(1, k.length() - 1);
+        }
+        return new String[] {k, e.substring(c + 3).trim()};
+    }
+}

@@ -1,0 +1,170 @@
+package dev.hairpin.rules.nft;
+
+import java.util.List;
+
+/**
+ * nft statements and stateful expressions as the iptables targets and matches that do the same:
+ * mark setting, NAT flags, log options, limit, tcp flags, ct status, mark masks.
+ */
+final class NftStatements {
+    private NftStatements() {}
+
+    /** `meta mark & MASK ==|!= VALUE` (ext mark) or `ct mark & ...` (connmark) at {@code i}; returns the next token */
+    static int markMask(String ext, String[] t, int i, List<String> m, String where) {
+        String op = NftRule.arg(t, i + 4, where);
+        if (!op.equals("==") && !op.equals("!=")) {
+            throw NftRule.bad(where, t[i] + " mark & " + t[i + 3] + " " + op);
+        }
+        m.add("-m " + ext + " " + (op.equals("!=") ? "! " : "") + "--mark " + NftRule.arg(t, i + 5, where) + "/" + t[i + 3]);
+        return i + 6;
+    }
+
+    /** `ct mark` or `meta mark` as a statement's value (two tokens) */
+    static boolean isMarkRef(String[] t, int v) {
+        return v + 1 < t.length && (t[v].equals("ct") || t[v].equals("meta")) && t[v + 1].equals("mark");
+    }
+
+    /** `meta mark set V`, `meta mark set ct mark`, `ct mark set V`, `ct mark set meta mark` */
+    static String setStatement(String what, String f, String[] t, int v, String where) {
+        if (!f.equals("mark")) {
+            throw NftRule.bad(where, what + " " + f + " set");
+        }
+        String val = NftRule.arg(t, v, where);
+        boolean other = (val.equals("ct") || val.equals("meta")) && v + 1 < t.length && t[v + 1].equals("mark");
+        if (what.equals("meta")) {
+            if (other && val.equals("ct")) {
+                return "-j CONNMARK --restore-mark";
+            }
+            if (other || !val.matches("(0x)?[0-9a-fA-F]+")) {
+                throw NftRule.bad(where, "meta mark set " + val);
+            }
+            return "-j MARK --set-xmark " + val + "/0xffffffff";
+        }
+        if (other && val.equals("meta")) {
+            return "-j CONNMARK --save-mark";
+        }
+        if (other || !val.matches("(0x)?[0-9a-fA-F]+")) {
+            throw NftRule.bad(where, "ct mark set " + val);
+        }
+        return "-j CONNMARK --set-xmark " + val + "/0xffffffff";
+    }
+
+    /** `ct status` as the conntrack match has it: snat/dnat are --ctstate bits, the rest --ctstatus */
+    static String ctStatus(String not, String val, String where) {
+        boolean nat = false;
+        boolean status = false;
+        for (String s : val.split(",")) {
+            switch (s) {
+                case "snat", "dnat" -> nat = true;
+                case "expected", "seen-reply", "assured", "confirmed" -> status = true;
+                default -> throw NftRule.bad(where, "ct status " + s);
+            }
+        }
+        if (nat && status) {
+            throw NftRule.bad(where, "ct status " + val);
+        }
+        return "-m conntrack " + not + (nat ? "--ctstate " : "--ctstatus ") + val.toUpperCase().replace("SEEN-REPLY", "SEEN_REPLY");
+    }
+
+    /** `tcp flags A / B` (flags of B, those of A set) or `tcp flags == A`; returns the next token */
+    static int tcpFlags(String[] t, int i, List<String> m, String where) {
+        boolean neg = i < t.length && t[i].equals("!=");
+        boolean eq = i < t.length && t[i].equals("==");
+        int v = neg || eq ? i + 1 : i;
+        String set = NftRule.arg(t, v, where);
+        if (v + 2 < t.length && t[v + 1].equals("/")) {
+            m.add("-m tcp " + (neg ? "! " : "") + "--tcp-flags " + t[v + 2].toUpperCase() + " " + set.toUpperCase());
+            return v + 3;
+        }
+        if (eq || neg) {
+            m.add("-m tcp " + (neg ? "! " : "") + "--tcp-flags ALL " + set.toUpperCase());
+            return v + 1;
+        }
+        throw NftRule.bad(where, "tcp flags " + set + " (a bare flag list tests any of them)");
+    }
+
+    /**
+     * `limit rate N/unit [burst B packets]`: iptables-nft turns -m limit into nft's own limit
+     * expression, which {@link dev.hairpin.rules.matches.LimitMatch} evaluates; taken where the
+     * rate survives iptables' integer avg (else refused), as are `over`, byte rates and weeks.
+     */
+    static int limit(String[] t, int i, List<String> m, String where) {
+        if (i + 1 >= t.length || !t[i].equals("rate") || t[i + 1].equals("over")) {
+            throw NftRule.bad(where, "limit " + String.join(" ", List.of(t).subList(i, Math.min(t.length, i + 2))));
+        }
+        String[] r = t[i + 1].split("/");
+        long unit = r.length != 2 ? 0 : switch (r[1]) {
+            case "second" -> 1;
+            case "minute" -> 60;
+            case "hour" -> 3600;
+            case "day" -> 86400;
+            default -> 0;
+        };
+        if (unit == 0 || !r[0].matches("\\d{1,9}") || !dev.hairpin.rules.matches.LimitMatch.sameAsNft(Long.parseLong(r[0]), unit)) {
+            throw NftRule.bad(where, "limit rate " + t[i + 1]);
+        }
+        String spec = "-m limit --limit " + r[0] + "/" + r[1];
+        i += 2;
+        if (i + 2 < t.length && t[i].equals("burst") && t[i + 2].equals("packets")) {
+            spec += " --limit-burst " + t[i + 1];
+            i += 3;
+        }
+        m.add(spec);
+        return i;
+    }
+
+    /** NAT flags, space- or comma-separated (`random,persistent`); returns the next token */
+    static int natFlags(String[] t, int i, StringBuilder s, boolean persistent) {
+        while (i < t.length && isNatFlags(t[i])) {
+            for (String f : t[i].split(",")) {
+                s.append(switch (f) {
+                    case "random" -> " --random";
+                    case "fully-random" -> " --random-fully";
+                    default -> persistent ? " --persistent" : "";
+                });
+            }
+            i++;
+        }
+        return i;
+    }
+
+    static boolean isNatFlags(String s) {
+        for (String f : s.split(",")) {
+            if (!(f.equals("random") || f.equals("fully-random") || f.equals("persistent"))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** `log [prefix "p"] [level L] [flags F]`; returns the next token */
+    static int logOptions(String[] t, int i, StringBuilder s, String where) {
+        while (i + 1 < t.length) {
+            switch (t[i]) {
+                case "prefix" -> s.append(" --log-prefix \"").append(t[i + 1].replace("\"", "\\\"")).append('"');
+                case "level" -> s.append(" --log-level ").append(switch (t[i + 1]) {
+                    case "emerg" -> 0;
+                    case "alert" -> 1;
+                    case "crit" -> 2;
+                    case "err" -> 3;
+                    case "warn" -> 4;
+                    case "notice" -> 5;
+                    case "info" -> 6;
+                    case "debug" -> 7;
+                    default -> throw NftRule.bad(where, "log level " + t[i + 1]);
+                });
+                case "flags" -> {
+                    if (!t[i + 1].equals("all")) {
+                        throw NftRule.bad(where, "log flags " + t[i + 1]);
+                    }
+                    s.append(" --log-tcp-sequence --log-tcp-options --log-ip-options --log-uid --log-macdecode");
+                }
+                default -> {
+                    return i;
+                }
+            }
+            i += 2;
+        }
+        return i;
+    }
+}
