@@ -49,14 +49,6 @@ final class Commands {
                 OperatorCommands.run(state, List.of(c.split("\\s+")));
             }
         }
-        if (st.finished() != null) {
-            // a refused -E prints its message, the background commands still run, and the
-            // shell's status is wait's, the background's (recorded: conntrack-recorded-5)
-            return new ToolResult(st.finished().stdout(), st.finished().stderr(), 0);
-        }
-        ToolResult end = st.stream().stop();
-        StringBuilder out = new StringBuilder();
-        lines.forEach(l -> out.append(l).append('\n'));
-        return new ToolResult(out + end.stdout(), end.stderr(), 0);
+        return st.interrupted(lines); // a refused -E: its message; the background commands still ran
     }
 }

@@ -112,13 +112,7 @@ class ConntrackRecordedTest {
                 ConntrackCommand.run(ct, argv.subList(1, argv.size()));
             }
         }
-        if (st.finished() != null) {
-            return new ToolResult(st.finished().stdout(), st.finished().stderr(), 0);
-        }
-        ToolResult end = st.stream().stop();
-        StringBuilder out = new StringBuilder();
-        lines.forEach(l -> out.append(l).append('\n'));
-        return new ToolResult(out + end.stdout(), end.stderr(), 0);
+        return st.interrupted(lines);
     }
 
     private static final java.util.regex.Pattern UPDATED = java.util.regex.Pattern.compile("(\\d+) flow entries have been updated\\.\n$");

@@ -440,7 +440,23 @@ public final class ConntrackCommand {
     }
 
     /** {@link #events}: a running stream, or the finished result of a refused/other command line. */
-    public record Started(EventStream stream, ToolResult finished) {}
+    public record Started(EventStream stream, ToolResult finished) {
+        /**
+         * What a shell that ran {@code conntrack -E} in the foreground while other commands ran
+         * in the background printed once it was interrupted: the stream's {@code lines} and its
+         * summary, or the refusal; the shell's status is wait's, the background's (0, recorded in
+         * conntrack-recorded-5).
+         */
+        public ToolResult interrupted(List<String> lines) {
+            if (finished != null) {
+                return new ToolResult(finished.stdout(), finished.stderr(), 0);
+            }
+            ToolResult end = stream.stop();
+            StringBuilder out = new StringBuilder();
+            lines.forEach(l -> out.append(l).append('\n'));
+            return new ToolResult(out + end.stdout(), end.stderr(), 0);
+        }
+    }
 
     /** Starts {@code conntrack -E ...} (argv without "conntrack"). */
     public static Started events(Conntrack c, List<String> argv, Consumer<String> out) {
