@@ -107,6 +107,18 @@ public final class Skb {
         return this;
     }
 
+    /**
+     * What ip_rcv_core() starts a datagram with: IPCB cleared (no options compiled, not
+     * reassembled: frag_max_size 0, no frag_list) and no conntrack template's zone or event mask.
+     */
+    public void ipRcv() {
+        fragMaxSize = 0;
+        fragList = null;
+        zone = 0;
+        ipOpt = 0;
+        ctEvents = 0;
+    }
+
     public int protocol() {
         return Ipv4.protocol(buf, l3);
     }

@@ -110,9 +110,7 @@ final class FastPath {
         }
         skb.len = tot;
         skb.l4 = l4;
-        skb.fragMaxSize = 0;
-        skb.fragList = null;
-        skb.zone = 0;
+        skb.ipRcv();
         NetDevice in = skb.in;
         // the hook's rule parameters (XtParam) are set only where a table runs
         skb.hook = Hooks.PRE_ROUTING;

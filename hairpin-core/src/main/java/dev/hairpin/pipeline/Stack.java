@@ -108,9 +108,11 @@ public final class Stack implements XtServices {
         if (trace != null) {
             trace.begin(skb);
         }
-        skb.zone = 0;
-        skb.ipOpt = 0;
-        skb.ctEvents = 0;
+        int maxSize = skb.fragMaxSize;
+        int[] frags = skb.fragList;
+        skb.ipRcv(); // all of ip_rcv's settings but the reassembly's own
+        skb.fragMaxSize = maxSize;
+        skb.fragList = frags;
         fromPreRouting(skb);
     }
 
@@ -213,11 +215,7 @@ public final class Stack implements XtServices {
         }
         skb.len = tot; // trim link-layer padding
         skb.l4 = skb.l3 + ihl;
-        skb.fragMaxSize = 0;
-        skb.fragList = null;
-        skb.zone = 0;
-        skb.ipOpt = 0;
-        skb.ctEvents = 0;
+        skb.ipRcv();
         if (Ipv4.isFragment(b, skb.l3) && tables.defragNeeded() && !gatherFrags(skb, DEFRAG_IN)) {
             return;
         }
@@ -240,11 +238,7 @@ public final class Stack implements XtServices {
         }
         skb.len = Ipv4.totLen(skb.buf, skb.l3); // trim link-layer padding
         skb.l4 = skb.l3 + Ipv4.MIN_HEADER;
-        skb.fragMaxSize = 0;
-        skb.fragList = null;
-        skb.zone = 0;
-        skb.ipOpt = 0;
-        skb.ctEvents = 0;
+        skb.ipRcv();
         readSkips();
         int hook = Hooks.PRE_ROUTING;
         int skip = skipMask(hook);

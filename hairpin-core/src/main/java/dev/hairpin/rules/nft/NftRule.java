@@ -149,13 +149,9 @@ final class NftRule {
                     neg = i + 2 < t.length && t[i + 2].equals("!=");
                     not = neg ? "! " : "";
                     v = neg ? i + 3 : i + 2;
-                    if (f.equals("mark") && arg(t, i + 2, where).equals("&")) {
-                        i = NftStatements.markMask("mark", t, i, m, where);
-                        continue;
-                    }
-                    if (arg(t, v, where).equals("set")) {
-                        stmts.add(NftStatements.setStatement("meta", f, t, v + 1, where));
-                        i = v + 2 + (NftStatements.isMarkRef(t, v + 1) ? 1 : 0);
+                    int next = NftStatements.markOrSet(t, i, v, m, stmts, where);
+                    if (next >= 0) {
+                        i = next;
                         continue;
                     }
                     switch (f) {
@@ -245,13 +241,9 @@ final class NftRule {
                     neg = i + 2 < t.length && t[i + 2].equals("!=");
                     not = neg ? "! " : "";
                     v = neg ? i + 3 : i + 2;
-                    if (f.equals("mark") && arg(t, i + 2, where).equals("&")) {
-                        i = NftStatements.markMask("connmark", t, i, m, where);
-                        continue;
-                    }
-                    if (arg(t, v, where).equals("set")) {
-                        stmts.add(NftStatements.setStatement("ct", f, t, v + 1, where));
-                        i = v + 2 + (NftStatements.isMarkRef(t, v + 1) ? 1 : 0);
+                    int next = NftStatements.markOrSet(t, i, v, m, stmts, where);
+                    if (next >= 0) {
+                        i = next;
                         continue;
                     }
                     String val = arg(t, v, where);

@@ -9,8 +9,24 @@ import java.util.List;
 final class NftStatements {
     private NftStatements() {}
 
+    /**
+     * At {@code meta F ...} or {@code ct F ...} ({@code t[i]}, value at {@code v}): a mark mask
+     * test (a match) or {@code F set ...} (a statement); returns the next token, -1 for neither.
+     */
+    static int markOrSet(String[] t, int i, int v, List<String> m, List<String> stmts, String where) {
+        String f = t[i + 1];
+        if (f.equals("mark") && NftRule.arg(t, i + 2, where).equals("&")) {
+            return markMask(t[i].equals("ct") ? "connmark" : "mark", t, i, m, where);
+        }
+        if (NftRule.arg(t, v, where).equals("set")) {
+            stmts.add(setStatement(t[i], f, t, v + 1, where));
+            return v + 2 + (isMarkRef(t, v + 1) ? 1 : 0);
+        }
+        return -1;
+    }
+
     /** `meta mark & MASK ==|!= VALUE` (ext mark) or `ct mark & ...` (connmark) at {@code i}; returns the next token */
-    static int markMask(String ext, String[] t, int i, List<String> m, String where) {
+    private static int markMask(String ext, String[] t, int i, List<String> m, String where) {
         String op = NftRule.arg(t, i + 4, where);
         if (!op.equals("==") && !op.equals("!=")) {
             throw NftRule.bad(where, t[i] + " mark & " + t[i + 3] + " " + op);
@@ -20,7 +36,7 @@ final class NftStatements {
     }
 
     /** `ct mark` or `meta mark` as a statement's value (two tokens) */
-    static boolean isMarkRef(String[] t, int v) {
+    private static boolean isMarkRef(String[] t, int v) {
         return v + 1 < t.length && (t[v].equals("ct") || t[v].equals("meta")) && t[v + 1].equals("mark");
     }
 
