@@ -35,6 +35,7 @@ class FastPathEquivalenceTest {
     static final String RULES = """
             *nat
             -A PREROUTING -i eth1 -p tcp --dport 8080 -j DNAT --to-destination 10.0.0.9:80
+            -A PREROUTING -i eth0 -p udp -d 198.51.100.13 -j DNAT --to-destination 198.51.100.5:5353
             -A POSTROUTING -o eth1 -j MASQUERADE
             COMMIT
             *filter
@@ -322,10 +323,15 @@ class FastPathEquivalenceTest {
                 && (src & 0xffffff00) == Ipv4.parse("10.0.0.0") && src != Ipv4.parse("10.0.0.1");
     }
 
-    /** what the peer of a LAN packet sends back to the gateway's WAN address (MASQUERADE keeps ports) */
+    /**
+     * what the peer of a LAN packet sends back to the gateway's WAN address (MASQUERADE keeps
+     * ports); UDP to 198.51.100.13 was DNATed to 198.51.100.5:5353 (both manips on one flow),
+     * which answers
+     */
     static byte[] answer(byte[] q) {
         byte[] p = q.clone();
-        Ipv4.put32(p, 12, Ipv4.daddr(q, 0));
+        boolean dnat = p[9] == Ipv4.PROTO_UDP && Ipv4.daddr(q, 0) == Ipv4.parse("198.51.100.13");
+        Ipv4.put32(p, 12, dnat ? Ipv4.parse("198.51.100.5") : Ipv4.daddr(q, 0));
         Ipv4.put32(p, 16, Ipv4.parse("203.0.113.1"));
         p[8] = 64;
         Ipv4.put16(p, 10, 0);
@@ -333,7 +339,7 @@ class FastPathEquivalenceTest {
         if (p[9] == Ipv4.PROTO_ICMP) {
             p[20] = 0; // echo reply
         } else {
-            Ipv4.put16(p, 20, Ipv4.u16(q, 22));
+            Ipv4.put16(p, 20, dnat ? 5353 : Ipv4.u16(q, 22));
             Ipv4.put16(p, 22, Ipv4.u16(q, 20));
         }
         Checksum.setTransport(p, 0);
