@@ -432,7 +432,7 @@ public final class Stack implements XtServices {
      * both draw from (recorded: icmp-error-ratelimit, where an unroutable packet's error costs
      * two tokens).
      */
-    private final java.util.Map<Integer, long[]> errorPeers = new java.util.HashMap<>();
+    final InetPeers errorPeers = new InetPeers();
     /** XRLIM_BURST_FACTOR: icmp_send's bucket holds six errors' worth of tokens */
     private static final int XRLIM_BURST_FACTOR = 6;
 
@@ -453,7 +453,7 @@ public final class Stack implements XtServices {
 
     /** a peer's bucket: rate_tokens, rate_last, n_redirects; a new one starts 60 s in the past (full) */
     private long[] peer(int addr, long now) {
-        return errorPeers.computeIfAbsent(addr, a -> new long[] {0, now - 60_000_000_000L, 0});
+        return errorPeers.get(addr, now);
     }
 
     /** ip_rt_redirect_load (HZ/50), ip_rt_redirect_number, ip_rt_redirect_silence (load << 10) */
