@@ -19,6 +19,8 @@ import java.util.Map;
  * ({@code dnat ip to tcp dport map { 80 : 10.0.0.5 }}) are one rule per element, the key
  * becoming a match: a key that is in no element matches no copy, as the failed lookup breaks
  * the rule;</li>
+ * <li>a concatenated key ({@code ip daddr . meta l4proto . th dport}) is one match per field,
+ * each with its part of the element ({@code 10.0.0.1 . tcp . 53});</li>
  * <li>several statements ({@code meta mark set 0x1 accept}) jump to a chain of their own with one
  * rule per statement, in order: the rule's matches are evaluated once, before any statement,
  * as nft does. {@code return} and {@code goto} are refused there (they would leave that chain,

@@ -23,7 +23,7 @@ import java.util.Map;
  * flags ct state ct status ct mark meta mark mark icmp type/code fib saddr/daddr type counter
  * accept drop return jump goto masquerade snat dnat redirect (flags, maps) log reject notrack
  * comment}, {@code meta mark set} / {@code ct mark set} (values or each other), anonymous and
- * named sets, maps and verdict maps ({@link NftRule}). Anything else is refused with the line
+ * named sets, maps and verdict maps, their keys concatenated or not ({@link NftRule}). Anything else is refused with the line
  * it is on, never guessed.
  */
 public final class NftRuleset {

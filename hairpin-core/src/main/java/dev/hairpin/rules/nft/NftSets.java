@@ -35,10 +35,16 @@ final class NftSets {
             boolean negated = i > 0 && t[i - 1].equals("!=");
             if (i > 0 && t[i - 1].equals("vmap")) {
                 List<String[]> out = new ArrayList<>();
+                int[] groups = concatGroups(t, i - 1);
                 for (String e : elements(t[i])) {
                     String[] kv = pair(e, where);
-                    List<String> r = new ArrayList<>(List.of(t).subList(0, i - 1));
-                    r.add(kv[0]);
+                    List<String> r = new ArrayList<>();
+                    if (groups != null) {
+                        key(r, t, groups, kv[0], where);
+                    } else {
+                        r.addAll(List.of(t).subList(0, i - 1));
+                        r.add(kv[0]);
+                    }
                     r.addAll(List.of(kv[1].split("\\s+")));
                     r.addAll(List.of(t).subList(i + 1, t.length));
                     out.addAll(expand(r.toArray(String[]::new), where));
@@ -59,6 +65,9 @@ final class NftSets {
                     throw NftRule.bad(where, "map outside snat/dnat");
                 }
                 List<String> key = List.of(t).subList(to + 1, i - 1);
+                if (key.contains(".")) {
+                    throw new NftRuleset.NftException(where + ": a NAT map with a concatenated key (not modelled)");
+                }
                 List<String[]> out = new ArrayList<>();
                 for (String e : elements(t[i])) {
                     String[] kv = pair(e, where);
@@ -71,6 +80,20 @@ final class NftSets {
                     out.addAll(expand(r.toArray(String[]::new), where));
                 }
                 return out;
+            }
+            int[] groups = negated ? null : concatGroups(t, i);
+            if (groups != null) { // each element's parts become the matches of their fields
+                List<String[]> out = new ArrayList<>();
+                for (String e : elements(t[i])) {
+                    List<String> r = new ArrayList<>();
+                    key(r, t, groups, e, where);
+                    r.addAll(List.of(t).subList(i + 1, t.length));
+                    out.addAll(expand(r.toArray(String[]::new), where));
+                }
+                return out;
+            }
+            if (negated && concatGroups(t, i - 1) != null) {
+                throw new NftRuleset.NftException(where + ": a negated concatenated set (not modelled)");
             }
             if (negated || nativeSet(t, i)) {
                 continue;
@@ -86,6 +109,64 @@ final class NftSets {
         List<String[]> one = new ArrayList<>();
         one.add(t);
         return one;
+    }
+
+    /** selectors of one token; every other field is two ({@code ip daddr}, {@code th dport}, {@code meta mark}) */
+    private static final java.util.Set<String> ONE_TOKEN = java.util.Set.of("iifname", "oifname", "iif", "oif");
+
+    /**
+     * A concatenated key ({@code ip daddr . meta l4proto . th dport}) ending before token
+     * {@code end}: the start of each field, the key's end last; null when the key is one field.
+     */
+    static int[] concatGroups(String[] t, int end) {
+        List<Integer> starts = new ArrayList<>();
+        int e = end;
+        while (true) {
+            int w = e >= 1 && ONE_TOKEN.contains(t[e - 1]) ? 1 : 2;
+            int s = e - w;
+            if (s < 0) {
+                return null;
+            }
+            starts.add(0, s);
+            if (s >= 1 && t[s - 1].equals(".")) {
+                e = s - 1;
+            } else {
+                break;
+            }
+        }
+        if (starts.size() < 2) {
+            return null;
+        }
+        int[] g = new int[starts.size() + 1];
+        for (int k = 0; k < starts.size(); k++) {
+            g[k] = starts.get(k);
+        }
+        g[starts.size()] = end;
+        return g;
+    }
+
+    /**
+     * the tokens before a concatenated key, then each field followed by its part of
+     * {@code element} ({@code 10.0.0.1 . tcp . 80}): one match per field, as the element's
+     * lookup compares each field with its part
+     */
+    private static void key(List<String> r, String[] t, int[] groups, String element, String where) {
+        String[] parts = element.split("\\s+\\.\\s+");
+        int fields = groups.length - 1;
+        if (parts.length != fields) {
+            throw new NftRuleset.NftException(where + ": element `" + element + "` has " + parts.length
+                    + " parts, the key " + fields + " fields");
+        }
+        r.addAll(List.of(t).subList(0, groups[0]));
+        for (int k = 0; k < fields; k++) {
+            int to = k + 1 < fields ? groups[k + 1] - 1 : groups[fields]; // before the next field's "."
+            r.addAll(List.of(t).subList(groups[k], to));
+            String p = parts[k].trim();
+            if (p.length() >= 2 && p.startsWith("\"") && p.endsWith("\"")) {
+                p = p.substring(1, p.length() - 1);
+            }
+            r.add(p);
+        }
     }
 
     /** a set one iptables option takes whole: ports (multiport), ct state / status lists */

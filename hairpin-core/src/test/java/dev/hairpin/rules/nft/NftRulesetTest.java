@@ -282,4 +282,72 @@ class NftRulesetTest {
         assertThat(IptablesSave.save(n.chains.get(2).rules()))
                 .contains("-A PREROUTING -m addrtype --dst-type LOCAL -j nat-prerouting-and-output\n");
     }
+
+    /** {@code nft list ruleset} as nft 1.0 printed it (recorded in a namespace): kube-proxy's nftables mode style */
+    static final String CONCAT = """
+            table ip kp {
+            	map service-ips {
+            		type ipv4_addr . inet_proto . inet_service : verdict
+            		elements = { 172.30.0.10 . tcp . 53 : goto svc-dns-tcp,
+            			     172.30.0.10 . udp . 53 : goto svc-dns-udp }
+            	}
+
+            	set allowed {
+            		type ifname . ipv4_addr . inet_service
+            		flags interval
+            		elements = { "eth0" . 10.0.0.0/24 . 22,
+            			     "eth1" . 192.0.2.7 . 8000-8080 }
+            	}
+
+            	chain svc-dns-tcp {
+            		meta l4proto tcp dnat to 10.0.0.5:53
+            	}
+
+            	chain svc-dns-udp {
+            		meta l4proto udp dnat to 10.0.0.6:5353
+            	}
+
+            	chain pre {
+            		type nat hook prerouting priority dstnat; policy accept;
+            		ip daddr . meta l4proto . th dport vmap @service-ips
+            	}
+
+            	chain filt {
+            		type filter hook forward priority filter; policy accept;
+            		iifname . ip saddr . tcp dport @allowed accept
+            		ip saddr . udp dport { 10.0.0.2 . 53, 10.0.0.3 . 123 } counter packets 0 bytes 0 drop
+            		ip daddr . tcp dport vmap { 198.51.100.1 . 80 : accept, 198.51.100.2 . 443 : drop }
+            	}
+            }
+            """;
+
+    /**
+     * A concatenated key is one match per field, each with its part of the element (a set's
+     * elements never overlap, so one copy at most matches, as the one lookup would)
+     */
+    @Test
+    void concatenationsBecomeOneMatchPerField() {
+        NftRuleset n = NftRuleset.parse(CONCAT, "nft-ruleset.txt");
+        assertThat(n.chains).extracting(NftRuleset.BaseChain::name).containsExactly("pre", "filt");
+        assertThat(IptablesSave.save(n.chains.get(0).rules())).contains("""
+                -A PREROUTING -d 172.30.0.10/32 -p tcp -m tcp --dport 53 -g svc-dns-tcp
+                -A PREROUTING -d 172.30.0.10/32 -p udp -m udp --dport 53 -g svc-dns-udp
+                -A svc-dns-tcp -p tcp -j DNAT --to-destination 10.0.0.5:53
+                -A svc-dns-udp -p udp -j DNAT --to-destination 10.0.0.6:5353
+                """);
+        assertThat(IptablesSave.save(n.chains.get(1).rules())).contains("""
+                -A FORWARD -s 10.0.0.0/24 -i eth0 -p tcp -m tcp --dport 22 -j ACCEPT
+                -A FORWARD -s 192.0.2.7/32 -i eth1 -p tcp -m tcp --dport 8000:8080 -j ACCEPT
+                -A FORWARD -s 10.0.0.2/32 -p udp -m udp --dport 53 -j DROP
+                -A FORWARD -s 10.0.0.3/32 -p udp -m udp --dport 123 -j DROP
+                -A FORWARD -d 198.51.100.1/32 -p tcp -m tcp --dport 80 -j ACCEPT
+                -A FORWARD -d 198.51.100.2/32 -p tcp -m tcp --dport 443 -j DROP
+                """);
+        String bad = CONCAT.replace("{ 10.0.0.2 . 53, 10.0.0.3 . 123 }", "{ 10.0.0.2 . 53 . 7 }");
+        assertThatThrownBy(() -> NftRuleset.parse(bad, "nft-ruleset.txt"))
+                .hasMessage("nft-ruleset.txt:31: element `10.0.0.2 . 53 . 7` has 3 parts, the key 2 fields");
+        String negated = CONCAT.replace("ip saddr . udp dport {", "ip saddr . udp dport != {");
+        assertThatThrownBy(() -> NftRuleset.parse(negated, "nft-ruleset.txt"))
+                .hasMessage("nft-ruleset.txt:31: a negated concatenated set (not modelled)");
+    }
 }
