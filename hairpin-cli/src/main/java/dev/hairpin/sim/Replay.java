@@ -430,12 +430,23 @@ public final class Replay {
     }
 
     private Table tableOf(Match m) {
-        for (Table t : commands.ruleset().snapshot()) {
+        for (Table t : tables()) {
             if (t != null && t.chains().stream().anyMatch(c -> c.rules().stream().anyMatch(r -> r.matches().contains(m)))) {
                 return t;
             }
         }
         return null;
+    }
+
+    /** the iptables tables, then each native nft base chain's (a statistic match may be in either) */
+    private List<Table> tables() {
+        List<Table> all = new ArrayList<>(java.util.Arrays.asList(commands.ruleset().snapshot()));
+        if (nft != null) {
+            for (dev.hairpin.rules.nft.NftRuleset.BaseChain b : nft.chains) {
+                all.addAll(java.util.Arrays.asList(b.rules().snapshot()));
+            }
+        }
+        return all;
     }
 
     private static Chain chainOf(Table t, Rule rule) {
@@ -446,7 +457,7 @@ public final class Replay {
     public final int[] adoptedDraws = new int[2];
 
     private Rule ruleOf(Match m) {
-        for (Table t : commands.ruleset().snapshot()) {
+        for (Table t : tables()) {
             if (t == null) {
                 continue;
             }

@@ -106,6 +106,10 @@ final class NftRule {
             int v = neg ? i + 2 : i + 1;
             String not = neg ? "! " : "";
             switch (w) {
+                case "numgen-p" -> { // NftSets.numgen's draw
+                    m.add("-m statistic --mode random --probability " + arg(t, i + 1, where));
+                    i += 2;
+                }
                 case "iifname", "iif" -> {
                     ip.add(not + "-i " + ifname(arg(t, v, where)));
                     i = v + 1;

@@ -118,7 +118,7 @@ public final class NftRuleset {
         RawChain cur = null;
         for (; i < lines.length; i++) {
             String l = lines[i].trim();
-            if (l.isEmpty()) {
+            if (l.isEmpty() || l.startsWith("comment \"")) { // a table's or chain's comment: no rule
                 continue;
             }
             if (cur == null) {
@@ -317,6 +317,7 @@ public final class NftRuleset {
     private static void build(NftRuleset out, String table, Map<String, RawChain> chains, Map<String, String> sets, int order,
             String source) {
         java.util.Set<String> reachedOnce = new java.util.HashSet<>();
+        Map<String, String> alias = aliases(chains);
         for (RawChain base : chains.values()) {
             if (base.type() == null) {
                 continue;
@@ -357,7 +358,7 @@ public final class NftRuleset {
             r.append(':').append(builtin).append(' ').append(base.policy().equals("drop") ? "DROP" : "ACCEPT").append(" [0:0]\n");
             for (RawChain c : chains.values()) {
                 if (reach.contains(c.name())) {
-                    r.append(':').append(c.name()).append(" - [0:0]\n");
+                    r.append(':').append(alias.getOrDefault(c.name(), c.name())).append(" - [0:0]\n");
                 }
             }
             StringBuilder rules = new StringBuilder();
@@ -368,11 +369,12 @@ public final class NftRuleset {
                 if (c != base && !reach.contains(c.name())) {
                     continue;
                 }
-                String name = c == base ? builtin : c.name();
+                String name = c == base ? builtin : alias.getOrDefault(c.name(), c.name());
                 int n = 0;
                 for (int k = 0; k < c.rules().size(); k++) {
                     List<String> specs = NftRule.toIptables(c.rules().get(k), source + ":" + c.lines().get(k), sets, aux);
                     for (String spec : specs) {
+                        spec = aliased(spec, alias);
                         rules.append("-A ").append(name).append(' ').append(spec).append('\n');
                         // a rule whose statements went to a chain of their own counts what reaches
                         // that chain's last rule (past a negated set's RETURNs)
@@ -390,7 +392,7 @@ public final class NftRuleset {
             for (NftRule.Aux a : aux) { // a multi-statement rule's statements, one rule each
                 r.append(':').append(a.name()).append(" - [0:0]\n");
                 for (String spec : a.rules()) {
-                    rules.append("-A ").append(a.name()).append(' ').append(spec).append('\n');
+                    rules.append("-A ").append(a.name()).append(' ').append(aliased(spec, alias)).append('\n');
                 }
             }
             r.append(rules).append("COMMIT\n");
@@ -408,5 +410,38 @@ public final class NftRuleset {
                 out.natives.add(new NftListing.Native(c[0], rs, chain, first, c[2]));
             }
         }
+    }
+
+    /** the longest chain name iptables takes (XT_EXTENSION_MAXNAMELEN - 1) */
+    private static final int IPT_CHAIN_MAX = 28;
+
+    /**
+     * nft's chain names run to 256 characters (kube-proxy's endpoint chains do), iptables'
+     * to 28: a longer one is known in the rule model by its first 22 characters, `~` and a
+     * number (what a trace prints); the listing keeps nft's names.
+     */
+    private static Map<String, String> aliases(Map<String, RawChain> chains) {
+        Map<String, String> a = new java.util.HashMap<>();
+        for (String name : chains.keySet()) {
+            if (name.length() > IPT_CHAIN_MAX) {
+                a.put(name, name.substring(0, 22) + "~" + a.size());
+            }
+        }
+        return a;
+    }
+
+    /** a rule's jump or goto to an aliased chain, aliased */
+    private static String aliased(String spec, Map<String, String> alias) {
+        for (String j : new String[] {"-j ", "-g "}) {
+            int at = spec.lastIndexOf(j);
+            if (at >= 0) {
+                String to = spec.substring(at + 3);
+                String al = alias.get(to);
+                if (al != null) {
+                    return spec.substring(0, at + 3) + al;
+                }
+            }
+        }
+        return spec;
     }
 }

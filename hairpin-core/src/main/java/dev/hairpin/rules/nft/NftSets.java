@@ -33,6 +33,9 @@ final class NftSets {
                 continue;
             }
             boolean negated = i > 0 && t[i - 1].equals("!=");
+            if (i >= 5 && t[i - 1].equals("vmap") && t[i - 5].equals("numgen")) {
+                return numgen(t, i, where);
+            }
             if (i > 0 && t[i - 1].equals("vmap")) {
                 List<String[]> out = new ArrayList<>();
                 int[] groups = concatGroups(t, i - 1);
@@ -109,6 +112,47 @@ final class NftSets {
         List<String[]> one = new ArrayList<>();
         one.add(t);
         return one;
+    }
+
+    /**
+     * {@code numgen random mod N vmap { k : verdict, ... }} (kube-proxy's choice of an endpoint):
+     * each value comes up with probability 1/N, so the j-th element present is taken with
+     * probability 1/(N - j) of what the elements before it left, as iptables' statistic random
+     * rules in a row do (kube-proxy's iptables mode writes them). The same distribution only
+     * where a verdict ends the rule set's walk here ({@code goto}, {@code accept}, {@code drop}):
+     * after a {@code jump} nft goes on past the map, the rules would draw again.
+     */
+    private static List<String[]> numgen(String[] t, int i, String where) {
+        if (!t[i - 4].equals("random") || !t[i - 3].equals("mod") || !t[i - 2].matches("[0-9]+")) {
+            throw NftRule.bad(where, String.join(" ", List.of(t).subList(i - 5, i - 1)));
+        }
+        long n = Long.parseLong(t[i - 2]);
+        List<String[]> out = new ArrayList<>();
+        int j = 0;
+        for (String e : elements(t[i])) {
+            String[] kv = pair(e, where);
+            String verdict = kv[1].split("\\s+")[0];
+            if (!List.of("goto", "accept", "drop").contains(verdict)) {
+                throw new NftRuleset.NftException(where + ": numgen's verdict map with `" + verdict
+                        + "` (the walk goes on past the map: not modelled)");
+            }
+            if (!kv[0].matches("[0-9]+") || Long.parseLong(kv[0]) >= n) {
+                if (kv[0].matches("[0-9]+")) {
+                    continue; // numgen never gives it
+                }
+                throw NftRule.bad(where, "numgen key " + kv[0]);
+            }
+            List<String> r = new ArrayList<>(List.of(t).subList(0, i - 5));
+            if (n - j > 1) {
+                r.add("numgen-p");
+                r.add(Double.toString(1.0 / (n - j)));
+            }
+            r.addAll(List.of(kv[1].split("\\s+")));
+            r.addAll(List.of(t).subList(i + 1, t.length));
+            out.addAll(expand(r.toArray(String[]::new), where));
+            j++;
+        }
+        return out;
     }
 
     /** selectors of one token; every other field is two ({@code ip daddr}, {@code th dport}, {@code meta mark}) */

@@ -19,6 +19,11 @@ final class NftStatements {
             return markMask(t[i].equals("ct") ? "connmark" : "mark", t, i, m, where);
         }
         if (NftRule.arg(t, v, where).equals("set")) {
+            String self = selfOp(t[i], f, t, v + 1, where);
+            if (self != null) {
+                stmts.add(self);
+                return v + 5;
+            }
             stmts.add(setStatement(t[i], f, t, v + 1, where));
             return v + 2 + (isMarkRef(t, v + 1) ? 1 : 0);
         }
@@ -33,6 +38,33 @@ final class NftStatements {
         }
         m.add("-m " + ext + " " + (op.equals("!=") ? "! " : "") + "--mark " + NftRule.arg(t, i + 5, where) + "/" + t[i + 3]);
         return i + 6;
+    }
+
+    /**
+     * `meta mark set meta mark | V` (or `^`, `&`; `ct mark` alike): what iptables-nft writes for
+     * MARK / CONNMARK --or-mark, --xor-mark and --and-mark, the target's (mark & ~mask) ^ value
+     * with value/mask V/V, V/0 and 0/~V. Null when the value is not the field itself with an operator.
+     */
+    private static String selfOp(String what, String f, String[] t, int v, String where) {
+        if (!f.equals("mark") || v + 3 >= t.length || !t[v].equals(what) || !t[v + 1].equals("mark")
+                || !List.of("|", "^", "&").contains(t[v + 2])) {
+            return null;
+        }
+        String val = t[v + 3];
+        if (!val.matches("0x[0-9a-fA-F]{1,8}|[0-9]+")) {
+            throw NftRule.bad(where, what + " mark set " + what + " mark " + t[v + 2] + " " + val);
+        }
+        long x = Long.decode(val);
+        String xmark = switch (t[v + 2]) {
+            case "|" -> hex(x) + "/" + hex(x);
+            case "^" -> hex(x) + "/0x0";
+            default -> "0x0/" + hex(~x & 0xffffffffL);
+        };
+        return (what.equals("meta") ? "-j MARK" : "-j CONNMARK") + " --set-xmark " + xmark;
+    }
+
+    private static String hex(long x) {
+        return "0x" + Long.toHexString(x);
     }
 
     /** `ct mark` or `meta mark` as a statement's value (two tokens) */

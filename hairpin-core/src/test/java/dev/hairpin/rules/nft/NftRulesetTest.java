@@ -350,4 +350,75 @@ class NftRulesetTest {
         assertThatThrownBy(() -> NftRuleset.parse(negated, "nft-ruleset.txt"))
                 .hasMessage("nft-ruleset.txt:31: a negated concatenated set (not modelled)");
     }
+
+    /** kube-proxy's nftables mode (the nft-kube-proxy recording's shapes) */
+    @Test
+    void kubeProxysNumgenMarksCommentsAndLongChainNames() {
+        String text = """
+                table ip kube-proxy {
+                	comment "rules for kube-proxy"
+                	map service-ips {
+                		type ipv4_addr . inet_proto . inet_service : verdict
+                		comment "ClusterIP, ExternalIP and LoadBalancer IP traffic"
+                		elements = { 10.96.0.10 . tcp . 80 : goto service-ULMVA6XW-default/web/tcp/p80 }
+                	}
+
+                	chain mark-for-masquerade {
+                		meta mark set meta mark | 0x00004000
+                	}
+
+                	chain masquerading {
+                		meta mark & 0x00004000 == 0x00000000 return
+                		meta mark set meta mark ^ 0x00004000
+                		masquerade fully-random
+                	}
+
+                	chain nat-prerouting {
+                		type nat hook prerouting priority dstnat; policy accept;
+                		ip daddr . meta l4proto . th dport vmap @service-ips
+                	}
+
+                	chain nat-postrouting {
+                		type nat hook postrouting priority srcnat; policy accept;
+                		jump masquerading
+                	}
+
+                	chain service-ULMVA6XW-default/web/tcp/p80 {
+                		ip daddr 10.96.0.10 tcp dport 80 ip saddr != 10.0.0.0/24 jump mark-for-masquerade
+                		numgen random mod 3 vmap { 0 : goto endpoint-A, 2 : goto endpoint-C, 1 : goto endpoint-B, 3 : drop }
+                	}
+
+                	chain endpoint-A {
+                		meta l4proto tcp dnat to 10.0.0.5:8080
+                	}
+
+                	chain endpoint-B {
+                		meta l4proto tcp dnat to 10.0.0.6:8080
+                	}
+
+                	chain endpoint-C {
+                		meta l4proto tcp dnat to 10.0.0.7:8080
+                	}
+                }
+                """;
+        NftRuleset n = NftRuleset.parse(text, "nft-ruleset.txt");
+        // each value 1/3: the first element present 1/3, the next 1/2 of what is left, the last all
+        // of it; 3 is never drawn; the long name is aliased, the marks are MARK's --or/--xor-mark
+        assertThat(IptablesSave.save(n.chains.get(0).rules())).contains("""
+                -A PREROUTING -d 10.96.0.10/32 -p tcp -m tcp --dport 80 -g service-ULMVA6XW-defau~0
+                """).contains("""
+                -A service-ULMVA6XW-defau~0 ! -s 10.0.0.0/24 -d 10.96.0.10/32 -p tcp -m tcp --dport 80 -j mark-for-masquerade
+                -A service-ULMVA6XW-defau~0 -m statistic --mode random --probability 0.33333333349 -g endpoint-A
+                -A service-ULMVA6XW-defau~0 -m statistic --mode random --probability 0.50000000000 -g endpoint-C
+                -A service-ULMVA6XW-defau~0 -g endpoint-B
+                """).contains("-A mark-for-masquerade -j MARK --set-xmark 0x4000/0x4000\n");
+        assertThat(IptablesSave.save(n.chains.get(1).rules())).contains("""
+                -A masquerading -m mark --mark 0x0/0x4000 -j RETURN
+                -A masquerading -j MARK --set-xmark 0x4000/0x0
+                -A masquerading -j MASQUERADE --random-fully
+                """);
+        String jump = text.replace("1 : goto endpoint-B", "1 : jump endpoint-B");
+        assertThatThrownBy(() -> NftRuleset.parse(jump, "nft-ruleset.txt"))
+                .hasMessage("nft-ruleset.txt:31: numgen's verdict map with `jump` (the walk goes on past the map: not modelled)");
+    }
 }
