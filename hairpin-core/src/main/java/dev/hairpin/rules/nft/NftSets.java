@@ -229,11 +229,28 @@ final class NftSets {
         return s.startsWith("{") && s.endsWith("}");
     }
 
-    /** a set token's elements, trimmed, quotes removed */
+    /**
+     * a set token's elements, trimmed, quotes removed, an element's {@code comment "..."} (which
+     * kube-proxy writes on each) dropped; a comma inside quotes does not split
+     */
     static List<String> elements(String set) {
         List<String> out = new ArrayList<>();
-        for (String e : set.substring(1, set.length() - 1).split(",")) {
-            e = e.trim();
+        List<String> raw = new ArrayList<>();
+        String body = set.substring(1, set.length() - 1);
+        boolean quoted = false;
+        int from = 0;
+        for (int k = 0; k < body.length(); k++) {
+            char c = body.charAt(k);
+            if (c == '"') {
+                quoted = !quoted;
+            } else if (c == ',' && !quoted) {
+                raw.add(body.substring(from, k));
+                from = k + 1;
+            }
+        }
+        raw.add(body.substring(from));
+        for (String e : raw) {
+            e = e.replaceAll("\\s+comment\\s+\"[^\"]*\"", "").trim();
             if (e.length() >= 2 && e.startsWith("\"") && e.endsWith("\"")) {
                 e = e.substring(1, e.length() - 1);
             }

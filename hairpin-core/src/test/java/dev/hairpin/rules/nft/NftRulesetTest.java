@@ -421,4 +421,33 @@ class NftRulesetTest {
         assertThatThrownBy(() -> NftRuleset.parse(jump, "nft-ruleset.txt"))
                 .hasMessage("nft-ruleset.txt:31: numgen's verdict map with `jump` (the walk goes on past the map: not modelled)");
     }
+
+    /** an element's comment (kube-proxy writes one on each) is no part of its key, a comma in it no separator */
+    @Test
+    void elementCommentsAreNotKeys() {
+        String text = """
+                table ip kube-proxy {
+                	map no-endpoint-services {
+                		type ipv4_addr . inet_proto . inet_service : verdict
+                		elements = { 10.96.0.44 . tcp . 80 comment "ns2/svc2:p80, no endpoints" : goto reject-chain,
+                			     10.96.0.45 . udp . 53 comment "ns2/dns" : drop }
+                	}
+
+                	chain reject-chain {
+                		comment "helper for @no-endpoint-services / @no-endpoint-nodeports"
+                		reject
+                	}
+
+                	chain filter-forward {
+                		type filter hook forward priority -110; policy accept;
+                		ct state new ip daddr . meta l4proto . th dport vmap @no-endpoint-services
+                	}
+                }
+                """;
+        assertThat(IptablesSave.save(NftRuleset.parse(text, "nft-ruleset.txt").chains.get(0).rules())).contains("""
+                -A FORWARD -d 10.96.0.44/32 -p tcp -m conntrack --ctstate NEW -m tcp --dport 80 -g reject-chain
+                -A FORWARD -d 10.96.0.45/32 -p udp -m conntrack --ctstate NEW -m udp --dport 53 -j DROP
+                -A reject-chain -j REJECT --reject-with icmp-port-unreachable
+                """);
+    }
 }
