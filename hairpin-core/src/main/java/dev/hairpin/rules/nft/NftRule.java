@@ -40,6 +40,9 @@ final class NftRule {
      */
     static List<String> toIptables(String[] t, String where, Map<String, String> sets, List<Aux> aux) {
         List<String> out = new ArrayList<>();
+        if (ipv6Only(t)) {
+            return out; // before its sets are expanded: nothing of it applies to IPv4
+        }
         List<String[]> expanded = NftSets.expand(NftSets.named(t, where, sets), where);
         if (expanded.size() > 1 && List.of(t).contains("limit")) {
             throw new NftRuleset.NftException(where + ": a limit in a rule with a set: one bucket in nft, one per element here (not modelled)");
@@ -51,6 +54,36 @@ final class NftRule {
             }
         }
         return out;
+    }
+
+    /**
+     * {@code tcp option maxseg size set rt mtu} (OpenWrt fw4's mtu_fix): nft_rt's TCPMSS (the
+     * smaller of the route's and the reverse route's MTU, less 40) written by nft_exthdr into an
+     * MSS option that is larger, never into a segment without one. That is TCPMSS
+     * --clamp-mss-to-pmtu where an MSS option exists (`-m tcpmss --mss 0:65535` matches only
+     * then): TCPMSS alone would add a missing option. Returns the next token.
+     */
+    private static int mssClamp(String[] t, int i, List<String> m, List<String> stmts, String where) {
+        String[] want = {"tcp", "option", "maxseg", "size", "set", "rt", "mtu"};
+        for (int k = 0; k < want.length; k++) {
+            if (i + k >= t.length || !t[i + k].equals(want[k])) {
+                throw bad(where, String.join(" ", List.of(t).subList(i, Math.min(t.length, i + want.length))));
+            }
+        }
+        m.add("-m tcpmss --mss 0:65535");
+        stmts.add("-j TCPMSS --clamp-mss-to-pmtu");
+        return i + want.length;
+    }
+
+    /** an IPv6 header expression, or {@code meta nfproto ipv6}: no IPv4 packet meets the rule */
+    static boolean ipv6Only(String[] t) {
+        for (int k = 0; k < t.length; k++) {
+            if (t[k].equals("ip6") || t[k].equals("icmpv6")
+                    || t[k].equals("nfproto") && k + 1 < t.length && t[k + 1].equals("ipv6") && k > 0 && t[k - 1].equals("meta")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** one rule without sets to expand; null when no IPv4 packet matches it */
@@ -196,6 +229,10 @@ final class NftRule {
                         l4 = proto;
                     } else if (proto == null) {
                         proto = w;
+                    }
+                    if (w.equals("tcp") && f.equals("option")) {
+                        i = mssClamp(t, i, m, stmts, where);
+                        continue;
                     }
                     if (w.equals("tcp") && f.equals("flags")) {
                         i = NftStatements.tcpFlags(t, i + 2, m, where);

@@ -128,6 +128,10 @@ final class NftStatements {
             m.add("-m tcp " + (neg ? "! " : "") + "--tcp-flags ALL " + set.toUpperCase());
             return v + 1;
         }
+        if (set.matches("[a-z]+")) { // one bare flag: any of one is all of one (flags & syn != 0)
+            m.add("-m tcp --tcp-flags " + set.toUpperCase() + " " + set.toUpperCase());
+            return v + 1;
+        }
         throw NftRule.bad(where, "tcp flags " + set + " (a bare flag list tests any of them)");
     }
 

@@ -195,7 +195,7 @@ class NftRulesetTest {
             {"meta mark set 0x00000001 return", "nft-ruleset.txt:4: `return` or `goto` after another statement is not modelled"},
             {"ip saddr @nope drop", "nft-ruleset.txt:4: no set or map named nope in this table"},
             {"th dport 53 accept", "nft-ruleset.txt:4: nft expression `th dport without meta l4proto tcp or udp before it` is not modelled"},
-            {"tcp flags syn accept", "nft-ruleset.txt:4: nft expression `tcp flags syn (a bare flag list tests any of them)` is not modelled"},
+            {"tcp flags syn,fin accept", "nft-ruleset.txt:4: nft expression `tcp flags syn,fin (a bare flag list tests any of them)` is not modelled"},
         };
         for (String[] c : cases) {
             String text = "table ip filter {\n\tchain input {\n\t\ttype filter hook input priority 0; policy accept;\n\t\t"
@@ -449,5 +449,32 @@ class NftRulesetTest {
                 -A FORWARD -d 10.96.0.45/32 -p udp -m conntrack --ctstate NEW -m udp --dport 53 -j DROP
                 -A reject-chain -j REJECT --reject-with icmp-port-unreachable
                 """);
+    }
+
+    /** OpenWrt fw4's shapes (the nft-openwrt-fw4 recording's) */
+    @Test
+    void fw4MtuFixBareSynAndIpv6RulesWithSets() {
+        String text = """
+                table inet fw4 {
+                	chain forward_wan {
+                		icmpv6 type { destination-unreachable, echo-request } limit rate 1000/second counter packets 0 bytes 0 accept comment "!fw4: Allow-ICMPv6-Forward"
+                		ct status dnat accept comment "!fw4: Accept port forwards"
+                	}
+
+                	chain mangle_forward {
+                		type filter hook forward priority mangle; policy accept;
+                		iifname "eth1" tcp flags syn tcp option maxseg size set rt mtu comment "!fw4: Zone wan IPv4/IPv6 ingress MTU fixing"
+                		jump forward_wan
+                	}
+                }
+                """;
+        assertThat(IptablesSave.save(NftRuleset.parse(text, "nft-ruleset.txt").chains.get(0).rules())).contains("""
+                -A FORWARD -i eth1 -p tcp -m tcp --tcp-flags SYN SYN -m tcpmss --mss 0:65535 -j TCPMSS --clamp-mss-to-pmtu
+                -A FORWARD -j forward_wan
+                -A forward_wan -m conntrack --ctstate DNAT -j ACCEPT
+                """).doesNotContain("icmpv6").doesNotContain("limit");
+        String two = text.replace("tcp flags syn tcp", "tcp flags syn,ack tcp");
+        assertThatThrownBy(() -> NftRuleset.parse(two, "nft-ruleset.txt"))
+                .hasMessage("nft-ruleset.txt:9: nft expression `tcp flags syn,ack (a bare flag list tests any of them)` is not modelled");
     }
 }
