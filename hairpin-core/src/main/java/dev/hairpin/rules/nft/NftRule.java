@@ -57,6 +57,32 @@ final class NftRule {
     }
 
     /**
+     * {@code fib saddr [. mark] [. iif] oif missing|exists}: the reverse-path lookup nft_fib4
+     * makes, as xt_rpfilter makes it (the source as destination, the mark with {@code . mark},
+     * the input device's nexthop required with {@code . iif}, else any route: --loose; a local
+     * route is no answer for either); {@code missing} is --invert. Returns the next token.
+     */
+    private static int reversePath(String[] t, int i, List<String> m, String where) {
+        int k = i + 2;
+        boolean mark = false;
+        boolean iif = false;
+        while (k + 1 < t.length && t[k].equals(".")) {
+            switch (t[k + 1]) {
+                case "mark" -> mark = true;
+                case "iif" -> iif = true;
+                default -> throw bad(where, "fib saddr . " + t[k + 1]);
+            }
+            k += 2;
+        }
+        if (k + 1 >= t.length || !t[k].equals("oif") || !(t[k + 1].equals("missing") || t[k + 1].equals("exists"))) {
+            throw bad(where, String.join(" ", List.of(t).subList(i, Math.min(t.length, k + 2))));
+        }
+        m.add("-m rpfilter" + (iif ? "" : " --loose") + (mark ? " --validmark" : "")
+                + (t[k + 1].equals("missing") ? " --invert" : ""));
+        return k + 2;
+    }
+
+    /**
      * {@code tcp option maxseg size set rt mtu} (OpenWrt fw4's mtu_fix): nft_rt's TCPMSS (the
      * smaller of the route's and the reverse route's MTU, less 40) written by nft_exthdr into an
      * MSS option that is larger, never into a segment without one. That is TCPMSS
@@ -270,6 +296,10 @@ final class NftRule {
                 }
                 case "fib" -> {
                     String f = arg(t, i + 1, where);
+                    if (f.equals("saddr") && !arg(t, i + 2, where).equals("type")) {
+                        i = reversePath(t, i, m, where);
+                        continue;
+                    }
                     if (!arg(t, i + 2, where).equals("type") || !(f.equals("daddr") || f.equals("saddr"))) {
                         throw bad(where, "fib " + f + " " + t[i + 2]);
                     }

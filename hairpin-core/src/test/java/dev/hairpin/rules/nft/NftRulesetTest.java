@@ -477,4 +477,27 @@ class NftRulesetTest {
         assertThatThrownBy(() -> NftRuleset.parse(two, "nft-ruleset.txt"))
                 .hasMessage("nft-ruleset.txt:9: nft expression `tcp flags syn,ack (a bare flag list tests any of them)` is not modelled");
     }
+
+    /** fib's reverse-path forms (recorded: nft-fib-rpfilter) */
+    @Test
+    void fibReversePathIsRpfilter() {
+        String text = """
+                table ip antispoof {
+                	chain pre {
+                		type filter hook prerouting priority raw; policy accept;
+                		fib saddr . iif oif missing counter packets 0 bytes 0 drop
+                		fib saddr oif missing drop
+                		fib saddr . mark . iif oif exists accept
+                	}
+                }
+                """;
+        assertThat(IptablesSave.save(NftRuleset.parse(text, "nft-ruleset.txt").chains.get(0).rules())).contains("""
+                -A PREROUTING -m rpfilter --invert -j DROP
+                -A PREROUTING -m rpfilter --loose --invert -j DROP
+                -A PREROUTING -m rpfilter --validmark -j ACCEPT
+                """);
+        String bad = text.replace(". mark . iif", ". oif");
+        assertThatThrownBy(() -> NftRuleset.parse(bad, "nft-ruleset.txt"))
+                .hasMessage("nft-ruleset.txt:6: nft expression `fib saddr . oif` is not modelled");
+    }
 }
