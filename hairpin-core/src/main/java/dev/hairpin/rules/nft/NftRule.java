@@ -183,6 +183,11 @@ final class NftRule {
                     neg = op.equals("!=");
                     not = neg ? "! " : "";
                     v = neg ? i + 3 : i + 2;
+                    if (v < t.length && t[v].equals("set") && (f.equals("ttl") || f.equals("dscp"))) {
+                        stmts.add(NftStatements.ipSet(f, arg(t, v + 1, where), where));
+                        i = v + 2;
+                        continue;
+                    }
                     if (v < t.length && t[v].equals("set")) {
                         throw bad(where, "ip " + f + " set"); // payload mangling (stateless NAT)
                     }
@@ -214,6 +219,11 @@ final class NftRule {
                     neg = i + 2 < t.length && t[i + 2].equals("!=");
                     not = neg ? "! " : "";
                     v = neg ? i + 3 : i + 2;
+                    if (f.equals("priority") && arg(t, v, where).equals("set")) { // skb->priority: CLASSIFY
+                        stmts.add("-j CLASSIFY --set-class " + arg(t, v + 1, where));
+                        i = v + 2;
+                        continue;
+                    }
                     int next = NftStatements.markOrSet(t, i, v, m, stmts, where);
                     if (next >= 0) {
                         i = next;
@@ -375,6 +385,12 @@ final class NftRule {
                     stmts.add(s.toString());
                 }
                 case "log" -> {
+                    if (List.of(t).subList(i + 1, t.length).contains("group")) { // to nfnetlink_log: NFLOG
+                        StringBuilder s = new StringBuilder("-j NFLOG");
+                        i = NftStatements.nflogOptions(t, i + 1, s, where);
+                        stmts.add(s.toString());
+                        continue;
+                    }
                     StringBuilder s = new StringBuilder("-j LOG");
                     i = NftStatements.logOptions(t, i + 1, s, where);
                     stmts.add(s.toString());
@@ -443,7 +459,7 @@ final class NftRule {
         return switch (t[i]) {
             case "accept", "drop", "return", "jump", "goto", "masquerade", "snat", "dnat", "redirect", "log", "reject",
                     "notrack", "comment" -> true;
-            case "meta", "ct" -> i + 2 < t.length && t[i + 2].equals("set");
+            case "meta", "ct", "ip" -> i + 2 < t.length && t[i + 2].equals("set");
             default -> false;
         };
     }

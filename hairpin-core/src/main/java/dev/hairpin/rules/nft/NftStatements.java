@@ -219,4 +219,45 @@ final class NftStatements {
         }
         return i;
     }
+
+    /**
+     * `log group N [prefix P] [snaplen S] [queue-threshold Q]`: nft_log to nfnetlink_log, what
+     * iptables-nft writes for NFLOG; returns the next token
+     */
+    static int nflogOptions(String[] t, int i, StringBuilder s, String where) {
+        while (i + 1 < t.length) {
+            switch (t[i]) {
+                case "group" -> s.append(" --nflog-group ").append(t[i + 1]);
+                case "prefix" -> s.append(" --nflog-prefix \"").append(t[i + 1].replace("\"", "\\\"")).append('"');
+                case "snaplen" -> s.append(" --nflog-size ").append(t[i + 1]);
+                case "queue-threshold" -> s.append(" --nflog-threshold ").append(t[i + 1]);
+                case "level", "flags" -> throw NftRule.bad(where, "log " + t[i] + " with group");
+                default -> {
+                    return i;
+                }
+            }
+            i += 2;
+        }
+        return i;
+    }
+
+    /**
+     * `ip ttl set N` and `ip dscp set X`: the header field written with the header checksum
+     * updated, as the TTL and DSCP targets write it (mangle's)
+     */
+    static String ipSet(String field, String v, String where) {
+        if (field.equals("ttl")) {
+            if (!v.matches("[0-9]{1,3}") || Integer.parseInt(v) > 255) {
+                throw NftRule.bad(where, "ip ttl set " + v);
+            }
+            return "-j TTL --ttl-set " + v;
+        }
+        if (v.matches("(cs[0-7]|af[1-4][1-3]|ef)")) {
+            return "-j DSCP --set-dscp-class " + v.toUpperCase();
+        }
+        if (v.matches("0x[0-9a-fA-F]{1,2}|[0-9]{1,2}")) {
+            return "-j DSCP --set-dscp " + v;
+        }
+        throw NftRule.bad(where, "ip dscp set " + v);
+    }
 }

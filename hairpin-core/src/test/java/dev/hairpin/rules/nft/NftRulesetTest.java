@@ -500,4 +500,31 @@ class NftRulesetTest {
         assertThatThrownBy(() -> NftRuleset.parse(bad, "nft-ruleset.txt"))
                 .hasMessage("nft-ruleset.txt:6: nft expression `fib saddr . oif` is not modelled");
     }
+
+    /** header-writing and logging statements (recorded: nft-mangle-statements) */
+    @Test
+    void ttlDscpPriorityAndLogGroupStatements() {
+        String text = """
+                table ip mg {
+                	chain forward_mg {
+                		type filter hook forward priority mangle; policy accept;
+                		oifname "eth1" ip ttl set 65 counter packets 0 bytes 0
+                		oifname "eth1" udp dport 53 ip dscp set af21
+                		oifname "eth1" udp dport 123 ip dscp set 0x2e
+                		oifname "eth1" meta priority set 1:2
+                		iifname "eth1" log prefix "fw: " group 2 counter packets 0 bytes 0
+                	}
+                }
+                """;
+        assertThat(IptablesSave.save(NftRuleset.parse(text, "nft-ruleset.txt").chains.get(0).rules())).contains("""
+                -A FORWARD -o eth1 -j TTL --ttl-set 65
+                -A FORWARD -o eth1 -p udp -m udp --dport 53 -j DSCP --set-dscp 0x12
+                -A FORWARD -o eth1 -p udp -m udp --dport 123 -j DSCP --set-dscp 0x2e
+                -A FORWARD -o eth1 -j CLASSIFY --set-class 0001:0002
+                -A FORWARD -i eth1 -j NFLOG --nflog-prefix "fw: " --nflog-group 2
+                """);
+        String bad = text.replace("ip ttl set 65", "ip ttl set 300");
+        assertThatThrownBy(() -> NftRuleset.parse(bad, "nft-ruleset.txt"))
+                .hasMessage("nft-ruleset.txt:4: nft expression `ip ttl set 300` is not modelled");
+    }
 }
