@@ -69,6 +69,7 @@ public final class Replay {
         nft = snap.nft();
         if (nft != null && !nft.chains.isEmpty()) {
             stack.tables = new dev.hairpin.pipeline.NftTables(stack.tables, nft, conntrack);
+            commands.nftListing = this::nftListing;
         }
         this.epoch0 = s.input.isEmpty() ? 0 : s.input.getFirst().epoch();
         // -m time and IP timestamps read the recording's wall clock
