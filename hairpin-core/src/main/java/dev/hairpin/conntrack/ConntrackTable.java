@@ -289,7 +289,11 @@ public final class ConntrackTable implements CtView {
 
     /** Finds a confirmed entry's node ({@code entry << 1 | dir}) by tuple, -1 when none. */
     public int find(long k1, long k2) {
-        long h = hash(k1, k2);
+        return findHashed(hash(k1, k2), k1, k2);
+    }
+
+    /** {@link #find} of a tuple whose {@link #hashOf} the caller has computed (and may keep for {@link #insert(int, long)}) */
+    public int findHashed(long h, long k1, long k2) {
         int[] s = slots;
         int n = s.length;
         int i = home(h, n);
@@ -379,12 +383,22 @@ public final class ConntrackTable implements CtView {
     private long inserts;
 
     void insert(int e) {
+        int r = (e << 1) | 1;
+        int kb = keyBase(r);
+        insert(e, hash(slab[kb], slab[kb + 1] & KEY2));
+    }
+
+    /**
+     * {@link #insert(int)} given the {@link #hashOf} of the entry's reply tuple (a new flow's
+     * reply was just looked up in vain by NAT's used-tuple check, which hashed it).
+     */
+    void insert(int e, long replyHash) {
         inserts++;
         if ((confirmed + 1) * 8L > slots.length * 3L) {
             rehash((int) Math.min(Integer.MAX_VALUE - 8, slots.length * 2L));
         }
         put(e << 1);
-        put((e << 1) | 1);
+        putHashed((e << 1) | 1, replyHash);
         confirmed++;
         if (chainHead != null) {
             chain(e << 1);
@@ -394,7 +408,10 @@ public final class ConntrackTable implements CtView {
 
     private void put(int node) {
         int kb = keyBase(node);
-        long h = hash(slab[kb], slab[kb + 1] & KEY2);
+        putHashed(node, hash(slab[kb], slab[kb + 1] & KEY2));
+    }
+
+    private void putHashed(int node, long h) {
         int[] s = slots;
         int n = s.length;
         int i = home(h, n);
