@@ -417,8 +417,10 @@ final class BenchCommand implements Callable<Integer> {
             dir = java.nio.file.Files.createTempDirectory("hairpin-bench-replay");
             java.nio.file.Path in = dir.resolve("in.pcap");
             CaptureReplay.generate(in, flows, n, snatOn, T0);
-            // warm-up: one untimed replay of the same file through its own gateway
-            CaptureReplay.replay(new Gateway(flows, snatOn, 0), in, dir);
+            // warm-up: untimed replays of the same file, each through its own gateway (two: see WARM_GATEWAYS)
+            for (int r = 0; r < WARM_GATEWAYS; r++) {
+                CaptureReplay.replay(new Gateway(flows, snatOn, 0), in, dir);
+            }
             Gateway gw = new Gateway(flows, snatOn, 0);
             ThreadMXBean mx = ManagementFactory.getThreadMXBean();
             long c0 = mx.getCurrentThreadCpuTime();
