@@ -296,6 +296,7 @@ final class BenchCommand implements Callable<Integer> {
             for (int r = 0; r < WARM_GATEWAYS; r++) {
                 createSharded(Math.max(threads, Math.min(n, 200_000)), snatOn); // JIT warm-up, thrown away
             }
+            settleJit();
             return createSharded(n, snatOn);
         }
         // JIT warm-up on throwaway tables, so the figure is not the interpreter's
@@ -310,6 +311,7 @@ final class BenchCommand implements Callable<Integer> {
                 tw = createBatch(wd, k, 200_000, scratch, tw);
             }
         }
+        settleJit();
         Gateway gw = new Gateway(n, snatOn, 0);
         gw.clock(T0);
         Driver d = new Driver(gw, snatOn, prefetch);
@@ -343,7 +345,36 @@ final class BenchCommand implements Callable<Integer> {
      * again, on a CPU the workers need (-Xlog:deoptimization). The second round takes those
      * traps and waits out the recompilation, before the clock starts.
      */
-    private static final int WARM_GATEWAYS = 2;
+    private static final int WARM_GATEWAYS = 3;
+
+    /**
+     * Waits (at most 5 s) until the JIT has compiled nothing for 100 ms: C2 compiles a warm-up's
+     * hot methods from a queue, large ones taking tens of ms each, and after a short warm-up it
+     * was still compiling the first-packet path a quarter of a second into the timed run
+     * (-XX:+PrintCompilation), which ran slower code meanwhile.
+     */
+    private static void settleJit() {
+        java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
+            return;
+        }
+        long last = jit.getTotalCompilationTime();
+        long quietSince = System.nanoTime();
+        long deadline = quietSince + 5_000_000_000L;
+        while (System.nanoTime() < deadline && System.nanoTime() - quietSince < 100_000_000L) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            long now = jit.getTotalCompilationTime();
+            if (now != last) {
+                last = now;
+                quietSince = System.nanoTime();
+            }
+        }
+    }
 
     /**
      * {@code n} new connections over {@link #threads} workers: each worker's driver creates the
@@ -421,6 +452,7 @@ final class BenchCommand implements Callable<Integer> {
             for (int r = 0; r < WARM_GATEWAYS; r++) {
                 CaptureReplay.replay(new Gateway(flows, snatOn, 0), in, dir);
             }
+            settleJit();
             Gateway gw = new Gateway(flows, snatOn, 0);
             ThreadMXBean mx = ManagementFactory.getThreadMXBean();
             long c0 = mx.getCurrentThreadCpuTime();
