@@ -343,15 +343,18 @@ final class BenchCommand implements Callable<Integer> {
      * the wheel): code C2 compiled during the first round has those branches as uncommon traps,
      * so the next fresh gateway deoptimizes it and runs slower code until C2 has compiled it
      * again, on a CPU the workers need (-Xlog:deoptimization). The second round takes those
-     * traps and waits out the recompilation, before the clock starts.
+     * traps; the third takes the one C2 had compiled in again before the second's was recorded
+     * (timerAdd's empty wheel slot, inlined in forwardIn), and {@link #settleJit} waits for the
+     * recompilation, all before the clock starts.
      */
     private static final int WARM_GATEWAYS = 3;
 
     /**
-     * Waits (at most 5 s) until the JIT has compiled nothing for 100 ms: C2 compiles a warm-up's
-     * hot methods from a queue, large ones taking tens of ms each, and after a short warm-up it
-     * was still compiling the first-packet path a quarter of a second into the timed run
-     * (-XX:+PrintCompilation), which ran slower code meanwhile.
+     * Waits (at most 5 s) until the JIT's total compilation time has not moved for 100 ms (it
+     * moves as compilations finish, so a longer one may still be running). C2 compiles a
+     * warm-up's hot methods from a queue, large ones taking tens of ms each; after a short
+     * warm-up it was still compiling the first-packet path a quarter of a second into the timed
+     * run (-XX:+PrintCompilation), which ran slower code meanwhile.
      */
     private static void settleJit() {
         java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
