@@ -344,11 +344,6 @@ public final class ConntrackTable implements CtView {
         return hash(k1, k2);
     }
 
-    /** the tuple's probe run up to the first slot carrying its tag: that slot's value, 0 when none */
-    private int firstTagged(long k1, long k2) {
-        return firstTagged(hash(k1, k2));
-    }
-
     private int firstTagged(long h) {
         int[] s = slots;
         int n = s.length;
@@ -364,15 +359,13 @@ public final class ConntrackTable implements CtView {
     }
 
     /**
-     * Reads the index slots a lookup of a tuple that is probably absent reads (a new flow's
-     * reply): its probe run up to the first slot with its tag, and that slot's entry key, which
-     * is all {@link #find} reads of a tuple in no entry unless a tag matches by chance. For a
-     * batch to overlap the misses ({@link #touch} reads a found entry's whole run). The result
-     * means nothing.
+     * Reads the index slot a lookup of a tuple that is probably absent starts at (a new flow's
+     * reply): its home, whose cache line mostly holds the whole probe run, and all {@link #find}
+     * reads of a tuple in no entry unless a tag matches by chance (then its entry's key, which
+     * this leaves to the lookup). For a batch to overlap the misses. The result means nothing.
      */
     public int touchIndex(long k1, long k2) {
-        int v = firstTagged(k1, k2);
-        return v == 0 ? 0 : (int) slab[keyBase((v & nodeMask) - 1)];
+        return touchHomeHashed(hash(k1, k2));
     }
 
     /** entries inserted into the index so far: a tuple looked up in vain stays absent until this moves */
