@@ -293,21 +293,25 @@ final class BenchCommand implements Callable<Integer> {
             if (n < threads) {
                 throw new IllegalArgumentException("fewer connections than threads");
             }
-            createSharded(Math.max(threads, Math.min(n, 200_000)), snatOn); // JIT warm-up, thrown away
+            for (int r = 0; r < WARM_GATEWAYS; r++) {
+                createSharded(Math.max(threads, Math.min(n, 200_000)), snatOn); // JIT warm-up, thrown away
+            }
+            settleJit();
             return createSharded(n, snatOn);
         }
-        // JIT warm-up on a throwaway table, so the figure is not the interpreter's
-        Gateway warm = new Gateway(200_000, snatOn, 0);
-        warm.clock(T0);
-        Driver wd = new Driver(warm, snatOn, prefetch);
-        wd.prebuildHeaders(200_000);
-        Histogram scratch = new Histogram(2);
-        long tw = System.nanoTime();
-        for (int k = 0; k < 200_000; k += Driver.BATCH) {
-            tw = createBatch(wd, k, 200_000, scratch, tw);
+        // JIT warm-up on throwaway tables, so the figure is not the interpreter's
+        for (int r = 0; r < WARM_GATEWAYS; r++) {
+            Gateway warm = new Gateway(200_000, snatOn, 0);
+            warm.clock(T0);
+            Driver wd = new Driver(warm, snatOn, prefetch);
+            wd.prebuildHeaders(200_000);
+            Histogram scratch = new Histogram(2);
+            long tw = System.nanoTime();
+            for (int k = 0; k < 200_000; k += Driver.BATCH) {
+                tw = createBatch(wd, k, 200_000, scratch, tw);
+            }
         }
-        wd = null;
-        warm = null;
+        settleJit();
         Gateway gw = new Gateway(n, snatOn, 0);
         gw.clock(T0);
         Driver d = new Driver(gw, snatOn, prefetch);
@@ -331,6 +335,48 @@ final class BenchCommand implements Callable<Integer> {
         java.lang.ref.Reference.reachabilityFence(gw);
         return new Result("create", n, snatOn, 1, -1, n, (double) wall / n, (double) cpu / n, n / (wall / 1e9),
                 (double) footprint(gw) / n, (double) (heapFull - heapEmpty) / n, h.getValueAtPercentile(50), h.getValueAtPercentile(99));
+    }
+
+    /**
+     * Warm-up rounds of create, each on a fresh gateway. A gateway's first packets take branches
+     * no later packet takes (its skip masks and interface matches computed, the first timer on
+     * the wheel): code C2 compiled during the first round has those branches as uncommon traps,
+     * so the next fresh gateway deoptimizes it and runs slower code until C2 has compiled it
+     * again, on a CPU the workers need (-Xlog:deoptimization). The second round takes those
+     * traps; the third takes the one C2 had compiled in again before the second's was recorded
+     * (timerAdd's empty wheel slot, inlined in forwardIn), and {@link #settleJit} waits for the
+     * recompilation, all before the clock starts.
+     */
+    private static final int WARM_GATEWAYS = 3;
+
+    /**
+     * Waits (at most 5 s) until the JIT's total compilation time has not moved for 100 ms (it
+     * moves as compilations finish, so a longer one may still be running). C2 compiles a
+     * warm-up's hot methods from a queue, large ones taking tens of ms each; after a short
+     * warm-up it was still compiling the first-packet path a quarter of a second into the timed
+     * run (-XX:+PrintCompilation), which ran slower code meanwhile.
+     */
+    private static void settleJit() {
+        java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
+            return;
+        }
+        long last = jit.getTotalCompilationTime();
+        long quietSince = System.nanoTime();
+        long deadline = quietSince + 5_000_000_000L;
+        while (System.nanoTime() < deadline && System.nanoTime() - quietSince < 100_000_000L) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            long now = jit.getTotalCompilationTime();
+            if (now != last) {
+                last = now;
+                quietSince = System.nanoTime();
+            }
+        }
     }
 
     /**
@@ -405,8 +451,11 @@ final class BenchCommand implements Callable<Integer> {
             dir = java.nio.file.Files.createTempDirectory("hairpin-bench-replay");
             java.nio.file.Path in = dir.resolve("in.pcap");
             CaptureReplay.generate(in, flows, n, snatOn, T0);
-            // warm-up: one untimed replay of the same file through its own gateway
-            CaptureReplay.replay(new Gateway(flows, snatOn, 0), in, dir);
+            // warm-up: untimed replays of the same file, each through its own gateway (two: see WARM_GATEWAYS)
+            for (int r = 0; r < WARM_GATEWAYS; r++) {
+                CaptureReplay.replay(new Gateway(flows, snatOn, 0), in, dir);
+            }
+            settleJit();
             Gateway gw = new Gateway(flows, snatOn, 0);
             ThreadMXBean mx = ManagementFactory.getThreadMXBean();
             long c0 = mx.getCurrentThreadCpuTime();

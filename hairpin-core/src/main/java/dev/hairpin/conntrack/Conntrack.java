@@ -396,9 +396,10 @@ public final class Conntrack {
     private long missK2;
     private long missInserts = -1;
 
-    /** the last tuple {@link #tupleTaken} found in no entry, and the insert count then */
+    /** the last tuple {@link #tupleTaken} found in no entry, its hash, and the insert count then */
     private long freeK1;
     private long freeK2;
+    private long freeHash;
     private long freeInserts = -1;
 
     /**
@@ -419,6 +420,19 @@ public final class Conntrack {
     /** Lookup that reaps an expired entry it meets (the kernel's lazy GC on lookup). */
     public int findLive(long k1, long k2) {
         int node = table.find(k1, k2);
+        if (node >= 0) {
+            int ct = node >>> 1;
+            if (table.deadline(ct) <= table.now()) {
+                delete(ct, false);
+                return -1;
+            }
+        }
+        return node;
+    }
+
+    /** {@link #findLive} of a tuple whose {@link ConntrackTable#hashOf} the caller computed */
+    private int findLiveHashed(long h, long k1, long k2) {
+        int node = table.findHashed(h, k1, k2);
         if (node >= 0) {
             int ct = node >>> 1;
             if (table.deadline(ct) <= table.now()) {
@@ -716,14 +730,23 @@ public final class Conntrack {
         // a new flow's two tuples were just looked up in vain (nf_conntrack_in, NAT's
         // used-tuple check): only an insert since could make them clash
         int clash = findUnlessAbsent(table.origK1(ct), table.origK2(ct));
-        if (clash < 0) {
-            clash = findUnlessAbsent(table.replyK1(ct), table.replyK2(ct));
-        }
         if (clash >= 0) {
             return resolveClash(skb, ct, clash);
         }
+        long rk1 = table.replyK1(ct);
+        long rk2 = table.replyK2(ct);
+        long rh;
+        if (freeInserts == table.inserts() && rk1 == freeK1 && rk2 == freeK2) {
+            rh = freeHash; // the used-tuple check's miss: absent, and hashed there
+        } else {
+            rh = table.hashOf(rk1, rk2);
+            clash = findLiveHashed(rh, rk1, rk2);
+            if (clash >= 0) {
+                return resolveClash(skb, ct, clash);
+            }
+        }
         table.putDeadline(ct, table.deadline(ct) + table.now());
-        table.insert(ct);
+        table.insert(ct, rh);
         table.timerAdd(ct);
         if (listeners.isEmpty() || config.events == 0) {
             // nobody to deliver to: NEW and any event cached before it are dropped at once
@@ -864,10 +887,12 @@ public final class Conntrack {
      * other than {@code ignored}? Counts {@code found}.
      */
     public boolean tupleTaken(long k1, long k2, int ignored) {
-        int node = findLive(k1, k2);
+        long h = table.hashOf(k1, k2);
+        int node = findLiveHashed(h, k1, k2);
         if (node < 0) {
-            freeK1 = k1; // most often the tuple NAT picks: confirm need not look it up again
-            freeK2 = k2;
+            freeK1 = k1; // most often the tuple NAT picks: confirm need not look it up again,
+            freeK2 = k2; // and its insert need not hash it again
+            freeHash = h;
             freeInserts = table.inserts();
             return false;
         }

@@ -289,7 +289,11 @@ public final class ConntrackTable implements CtView {
 
     /** Finds a confirmed entry's node ({@code entry << 1 | dir}) by tuple, -1 when none. */
     public int find(long k1, long k2) {
-        long h = hash(k1, k2);
+        return findHashed(hash(k1, k2), k1, k2);
+    }
+
+    /** {@link #find} of a tuple whose {@link #hashOf} the caller has computed (and may keep for {@link #insert(int, long)}) */
+    public int findHashed(long h, long k1, long k2) {
         int[] s = slots;
         int n = s.length;
         int i = home(h, n);
@@ -340,11 +344,6 @@ public final class ConntrackTable implements CtView {
         return hash(k1, k2);
     }
 
-    /** the tuple's probe run up to the first slot carrying its tag: that slot's value, 0 when none */
-    private int firstTagged(long k1, long k2) {
-        return firstTagged(hash(k1, k2));
-    }
-
     private int firstTagged(long h) {
         int[] s = slots;
         int n = s.length;
@@ -360,15 +359,13 @@ public final class ConntrackTable implements CtView {
     }
 
     /**
-     * Reads the index slots a lookup of a tuple that is probably absent reads (a new flow's
-     * reply): its probe run up to the first slot with its tag, and that slot's entry key, which
-     * is all {@link #find} reads of a tuple in no entry unless a tag matches by chance. For a
-     * batch to overlap the misses ({@link #touch} reads a found entry's whole run). The result
-     * means nothing.
+     * Reads the index slot a lookup of a tuple that is probably absent starts at (a new flow's
+     * reply): its home, whose cache line mostly holds the whole probe run, and all {@link #find}
+     * reads of a tuple in no entry unless a tag matches by chance (then its entry's key, which
+     * this leaves to the lookup). For a batch to overlap the misses. The result means nothing.
      */
     public int touchIndex(long k1, long k2) {
-        int v = firstTagged(k1, k2);
-        return v == 0 ? 0 : (int) slab[keyBase((v & nodeMask) - 1)];
+        return touchHomeHashed(hash(k1, k2));
     }
 
     /** entries inserted into the index so far: a tuple looked up in vain stays absent until this moves */
@@ -379,12 +376,22 @@ public final class ConntrackTable implements CtView {
     private long inserts;
 
     void insert(int e) {
+        int r = (e << 1) | 1;
+        int kb = keyBase(r);
+        insert(e, hash(slab[kb], slab[kb + 1] & KEY2));
+    }
+
+    /**
+     * {@link #insert(int)} given the {@link #hashOf} of the entry's reply tuple (a new flow's
+     * reply was just looked up in vain by NAT's used-tuple check, which hashed it).
+     */
+    void insert(int e, long replyHash) {
         inserts++;
         if ((confirmed + 1) * 8L > slots.length * 3L) {
             rehash((int) Math.min(Integer.MAX_VALUE - 8, slots.length * 2L));
         }
         put(e << 1);
-        put((e << 1) | 1);
+        putHashed((e << 1) | 1, replyHash);
         confirmed++;
         if (chainHead != null) {
             chain(e << 1);
@@ -394,7 +401,10 @@ public final class ConntrackTable implements CtView {
 
     private void put(int node) {
         int kb = keyBase(node);
-        long h = hash(slab[kb], slab[kb + 1] & KEY2);
+        putHashed(node, hash(slab[kb], slab[kb + 1] & KEY2));
+    }
+
+    private void putHashed(int node, long h) {
         int[] s = slots;
         int n = s.length;
         int i = home(h, n);

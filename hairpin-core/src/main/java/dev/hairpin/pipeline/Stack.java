@@ -245,7 +245,7 @@ public final class Stack implements XtServices {
         int v;
         if ((skip & 1 << Tables.RAW) != 0) {
             // raw has no rule (FastPath looked only then): conntrack takes the tuple FastPath noted
-            setHook(skb, hook, skb.in, null);
+            setHook(skb, hook, skb.in, null, false); // FastPath noted no fragment's miss
             // conntrackNeeded() as the mask has it (FastPath noted the miss only with conntrack on)
             v = (skip & 1 << Tables.CONNTRACK) == 0 ? conntrack.inNoted(skb, hook) : Verdict.NF_ACCEPT;
             if (v == Verdict.NF_ACCEPT) {
@@ -1328,11 +1328,16 @@ public final class Stack implements XtServices {
 
     /** The packet enters {@code hook} with devices {@code in}, {@code out}: skb, rule parameters, tracer. */
     void setHook(Skb skb, int hook, NetDevice in, NetDevice out) {
+        setHook(skb, hook, in, out, (Ipv4.fragOff(skb.buf, skb.l3) & Ipv4.IP_OFFSET) != 0);
+    }
+
+    /** {@link #setHook} for a caller that knows whether the packet is a non-first fragment */
+    private void setHook(Skb skb, int hook, NetDevice in, NetDevice out, boolean fragment) {
         skb.hook = hook;
         par.hook = hook;
         par.in = in;
         par.out = out;
-        par.fragment = (Ipv4.fragOff(skb.buf, skb.l3) & Ipv4.IP_OFFSET) != 0;
+        par.fragment = fragment;
         par.hotdrop = false;
         if (trace != null) {
             trace.hook(skb, hook);

@@ -152,7 +152,9 @@ public final class Driver {
     }
 
     private byte[] slot(NetDevice in) {
-        ins[fill] = in;
+        if (ins[fill] != in) { // mostly the device it held: no reference store (and its GC barrier)
+            ins[fill] = in;
+        }
         return bufs[fill];
     }
 
