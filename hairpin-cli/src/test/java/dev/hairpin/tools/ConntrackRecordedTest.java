@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class ConntrackRecordedTest {
     @ParameterizedTest
-    @ValueSource(strings = {"conntrack-recorded.jsonl", "conntrack-recorded-2.jsonl", "conntrack-recorded-3.jsonl", "conntrack-recorded-4.jsonl", "conntrack-recorded-5.jsonl"})
+    @ValueSource(strings = {"conntrack-recorded.jsonl", "conntrack-recorded-2.jsonl", "conntrack-recorded-3.jsonl", "conntrack-recorded-4.jsonl", "conntrack-recorded-5.jsonl", "conntrack-recorded-6.jsonl"})
     void everyRecordedCommandLineBehavesAsConntrackToolsDid(String file) throws Exception {
         CtConfig cfg = new CtConfig();
         cfg.acct = false; // a fresh namespace: nf_conntrack_acct=0

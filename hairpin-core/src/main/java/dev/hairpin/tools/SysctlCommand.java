@@ -159,7 +159,9 @@ public final class SysctlCommand {
             }
             return new ToolResult(out.toString(), err.toString(), rc);
         }
-        if (all || pattern != null && vars.isEmpty()) {
+        // -r only filters: without -a and names it lists nothing and is "no variables specified"
+        // (recorded: sysctl -N -r nf_conntrack_udp)
+        if (all) {
             java.util.TreeMap<String, SysctlKeys.Key> listed = new java.util.TreeMap<>(keys);
             if (names) {
                 // -N reads no value, so it also names the files a read fails on: each device's

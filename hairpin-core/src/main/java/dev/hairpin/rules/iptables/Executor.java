@@ -431,6 +431,17 @@ final class Executor {
             if (p.verbose > 0) {
                 out.append("Deleting chain `").append(p.chain).append("'\n");
             }
+            if (restoring) {
+                // nft_chain_user_del() drops the chain from iptables-restore's cache and queues the
+                // deletion; the kernel refuses it at the commit if it is still in use, while the
+                // lines after it no longer see the chain (recorded: -X web, then -A web is ENOENT)
+                boolean busy = !c.rules().isEmpty() || t.references(c.name()) > 0;
+                t.removeChain(c.name());
+                if (busy) {
+                    throw new NftError("CHAIN_DEL", "Device or resource busy", "chain " + c.name(), lineno);
+                }
+                return;
+            }
             deleteUser(t, c, lineno);
             return;
         }

@@ -506,6 +506,7 @@ public final class IptablesRestore {
 
         private void apply(Executor x, List<Cmd> batch) {
             x.restoring();
+            List<NftError.Failure> refusedObjects = new ArrayList<>();
             for (Cmd c : batch) {
                 switch (c.kind()) {
                     case "flush" -> {
@@ -526,8 +527,22 @@ public final class IptablesRestore {
                             ec.rules().clear();
                         }
                     }
-                    default -> x.execute(c.rule(), c.line());
+                    default -> {
+                        try {
+                            x.execute(c.rule(), c.line());
+                        } catch (NftError e) {
+                            // the kernel goes on through the batch after a refused object and
+                            // reports each one it refuses (recorded: kube-proxy's -X lines)
+                            if (!e.isBatch()) {
+                                throw e;
+                            }
+                            refusedObjects.addAll(e.failures);
+                        }
+                    }
                 }
+            }
+            if (!refusedObjects.isEmpty()) {
+                throw new NftError(refusedObjects);
             }
         }
 

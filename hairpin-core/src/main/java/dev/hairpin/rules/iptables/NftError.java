@@ -59,14 +59,15 @@ final class NftError extends RuntimeException {
         return !failures.isEmpty();
     }
 
-    /** mnl_append_error() for each refused object: "\nline N: TYPE failed (text): object" or " TYPE ..." */
+    /** mnl_append_error() for each refused object: "\nline N: TYPE failed (text): object" or " TYPE ...", at most 1023 characters */
     String batchMessage() {
         StringBuilder sb = new StringBuilder();
         for (Failure f : failures) {
             sb.append(f.lineno() != 0 ? "\nline " + f.lineno() + ": " + f.type() : " " + f.type());
             sb.append(" failed (").append(f.errno()).append("): ").append(f.object());
         }
-        return sb.toString();
+        // written into nft_restore's char errmsg[1024] with snprintf: the rest is cut (recorded)
+        return sb.length() > 1023 ? sb.substring(0, 1023) : sb.toString();
     }
 
     /** nft_strerror() */

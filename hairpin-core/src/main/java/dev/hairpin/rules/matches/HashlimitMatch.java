@@ -68,11 +68,15 @@ public final class HashlimitMatch implements Match {
     }
 
     /**
-     * hashlimit_mt_check_common(): an IPv4 mask longer than 32 (a mask that was not contiguous)
-     * is -EINVAL; a burst the credit arithmetic would overflow is -ERANGE
+     * hashlimit_mt_check_common(): a gc interval or expiry of 0, or an IPv4 mask longer than 32
+     * (a mask that was not contiguous) is -EINVAL; a burst the credit arithmetic would overflow is -ERANGE
      */
     @Override
     public dev.hairpin.rules.RuleCheckException.Refusal refusal() {
+        if (cfg.gcInterval() == 0 || cfg.expire() == 0) {
+            return new dev.hairpin.rules.RuleCheckException.Refusal(dev.hairpin.rules.RuleCheckException.Errno.EINVAL,
+                    "gc interval or expire of 0");
+        }
         if (cfg.srcmask() > 32 || cfg.dstmask() > 32) {
             return new dev.hairpin.rules.RuleCheckException.Refusal(dev.hairpin.rules.RuleCheckException.Errno.EINVAL,
                     "mask longer than 32");
