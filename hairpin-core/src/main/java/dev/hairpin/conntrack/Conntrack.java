@@ -253,6 +253,9 @@ public final class Conntrack {
 
     /** the second key word of a TCP or UDP datagram's tuple for the touch passes; -1: no such datagram */
     private static long touchK2(Skb skb) {
+        if (skb.len < Ipv4.MIN_HEADER) {
+            return -1; // not yet through ip_rcv: a runt has no protocol byte to read
+        }
         int proto = skb.protocol();
         if ((proto != Ipv4.PROTO_TCP && proto != Ipv4.PROTO_UDP) || skb.l3 + skb.len - skb.l4 < 4) {
             return -1;

@@ -84,7 +84,7 @@ public final class Skb {
         this.buf = buf;
         this.l3 = l3;
         this.len = len;
-        this.l4 = l3 + Ipv4.ihlBytes(buf, l3);
+        this.l4 = len > 0 ? l3 + Ipv4.ihlBytes(buf, l3) : l3; // an empty frame has no header byte (ip_rcv drops it)
         this.mac = 0;
         this.macLen = 0;
         this.in = null;
