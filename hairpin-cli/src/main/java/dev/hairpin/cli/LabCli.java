@@ -31,7 +31,7 @@ final class LabCli {
             // the same command as `hairpin trace --state DIR ...`: it reads the state and, unless --commit, leaves it alone
             List<String> argv = new java.util.ArrayList<>(List.of("trace", "--state", dir));
             argv.addAll(rest.subList(1, rest.size()));
-            return new picocli.CommandLine(new Main()).execute(argv.toArray(String[]::new));
+            return Main.commandLine().execute(argv.toArray(String[]::new));
         }
         String stdin = "";
         boolean readsStdin = readsStdin(rest);

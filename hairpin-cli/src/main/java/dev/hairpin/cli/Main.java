@@ -9,14 +9,24 @@ import picocli.CommandLine.Command;
         description = "Linux netfilter, conntrack and NAT rebuilt in Java, byte-exact with the kernel.")
 public final class Main implements Runnable {
     public static void main(String[] args) {
+        int rc;
+        try {
+            rc = run(args);
+        } catch (RuntimeException | Error e) { // the lab and the gateway client run outside picocli
+            rc = Errors.report("hairpin", e, System.err);
+        }
+        System.exit(rc);
+    }
+
+    static int run(String[] args) {
         if (args.length > 0 && (args[0].equals("--state") || args[0].startsWith("--state="))) {
-            System.exit(LabCli.run(args));
+            return LabCli.run(args);
         }
         Integer forwarded = dev.hairpin.gateway.GatewayClient.forward(args); // operator command for a running gateway
         if (forwarded != null) {
-            System.exit(forwarded);
+            return forwarded;
         }
-        System.exit(commandLine().execute(args));
+        return commandLine().execute(args);
     }
 
     @Override
@@ -24,8 +34,12 @@ public final class Main implements Runnable {
         commandLine().usage(System.out);
     }
 
-    /** The command tree; help is laid out 110 columns wide, as the workload descriptions are written. */
+    /**
+     * The command tree; help is laid out 110 columns wide, as the workload descriptions are
+     * written. A command's exception is one line on stderr, never a stack trace ({@link Errors}).
+     */
     static CommandLine commandLine() {
-        return new CommandLine(new Main()).setUsageHelpWidth(110);
+        return new CommandLine(new Main()).setUsageHelpWidth(110).setExecutionExceptionHandler(
+                (e, cmd, parsed) -> Errors.report("hairpin " + cmd.getCommandName(), e, System.err));
     }
 }

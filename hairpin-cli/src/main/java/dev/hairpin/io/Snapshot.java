@@ -59,16 +59,10 @@ public final class Snapshot {
     private static String read(Path p) {
         try {
             return Files.readString(p);
+        } catch (java.nio.charset.MalformedInputException e) {
+            throw new SnapshotException(p + ": not UTF-8 text (expected the tool's output as written)", e);
         } catch (IOException e) {
             throw new SnapshotException(p + ": cannot read: " + e.getMessage(), e);
-        }
-    }
-
-    private static JsonNode json(Path p) {
-        try {
-            return new ObjectMapper().readTree(read(p));
-        } catch (IOException e) {
-            throw new SnapshotException(p + ": not valid JSON (expected the output of `ip -j`): " + e.getMessage(), e);
         }
     }
 
@@ -76,58 +70,131 @@ public final class Snapshot {
         if (!Files.exists(p)) {
             throw new SnapshotException(p + ": missing (expected `ip -j addr show` output)");
         }
-        JsonNode root = json(p);
-        if (!root.isArray()) {
-            throw new SnapshotException(p + ": expected a JSON array of interfaces");
-        }
-        int i = 0;
-        for (JsonNode d : root) {
-            i++;
-            String name = text(p, d, "ifname", i);
-            int ifindex = d.path("ifindex").asInt(-1);
-            if (ifindex < 0) {
-                throw new SnapshotException(p + ": interface " + i + " (" + name + "): expected an \"ifindex\" number");
+        JsonEntries f = JsonEntries.parse(p, read(p), "`ip -j addr show` output");
+        java.util.Map<String, JsonEntries.Entry> names = new java.util.HashMap<>();
+        java.util.Map<Integer, JsonEntries.Entry> indexes = new java.util.HashMap<>();
+        for (JsonEntries.Entry e : f.entries()) {
+            JsonNode d = e.node();
+            String where = f.at(e, "interface");
+            if (!d.isObject()) {
+                throw new SnapshotException(where + ": expected an object with \"ifname\" and \"ifindex\"");
             }
-            String lt = d.path("link_type").asText("ether");
+            String name = text(where, d, "ifname");
+            where += " (" + name + ")";
+            if (name.isEmpty() || name.length() > 15 || name.contains("/") || name.contains(" ")) {
+                throw new SnapshotException(where + ": expected an interface name of 1-15 characters without '/' or spaces");
+            }
+            JsonNode ix = d.get("ifindex");
+            if (ix == null || !ix.canConvertToExactIntegral() || !ix.canConvertToInt() || ix.asInt() < 1) {
+                throw new SnapshotException(where + ": expected an \"ifindex\" number of at least 1");
+            }
+            int ifindex = ix.asInt();
+            JsonEntries.Entry twin = names.put(name, e);
+            if (twin != null) {
+                throw new SnapshotException(where + ": the name " + name + " again (also interface " + twin.index() + " at line "
+                        + twin.line() + ")");
+            }
+            twin = indexes.put(ifindex, e);
+            if (twin != null) {
+                throw new SnapshotException(where + ": ifindex " + ifindex + " again (also interface " + twin.index() + " at line "
+                        + twin.line() + ")");
+            }
+            String lt = optText(where, d, "link_type", "ether");
             int type = switch (lt) {
                 case "loopback" -> NetDevice.ARPHRD_LOOPBACK;
                 case "none" -> NetDevice.ARPHRD_NONE;
                 default -> NetDevice.ARPHRD_ETHER;
             };
-            byte[] mac = mac(d.path("address").asText("00:00:00:00:00:00"));
-            NetDevice dev = host.add(new NetDevice(name, ifindex, type, mac, d.path("mtu").asInt(1500)));
-            for (JsonNode a : d.path("addr_info")) {
+            String address = optText(where, d, "address", "00:00:00:00:00:00");
+            byte[] mac = macOrNull(address);
+            if (mac == null) {
+                if (lt.equals("ether") || lt.equals("loopback")) {
+                    throw new SnapshotException(where + ": expected an \"address\" of six hex octets (02:00:00:00:00:01), got "
+                            + address);
+                }
+                mac = new byte[6]; // a tunnel's address (ipip: 0.0.0.0): no link-layer header here
+            }
+            JsonNode mtuNode = d.get("mtu");
+            int mtu = 1500;
+            if (mtuNode != null) {
+                if (!mtuNode.canConvertToExactIntegral() || !mtuNode.canConvertToInt() || mtuNode.asInt() < 0) {
+                    throw new SnapshotException(where + ": expected an \"mtu\" number");
+                }
+                mtu = mtuNode.asInt();
+            }
+            NetDevice dev = host.add(new NetDevice(name, ifindex, type, mac, mtu));
+            JsonNode infos = d.get("addr_info");
+            if (infos != null && !infos.isArray()) {
+                throw new SnapshotException(where + ": expected \"addr_info\" to be an array of addresses");
+            }
+            int k = 0;
+            for (JsonNode a : infos == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : infos) {
+                k++;
+                String at = where + ", address " + k;
+                if (!a.isObject()) {
+                    throw new SnapshotException(at + ": expected an object with \"family\", \"local\" and \"prefixlen\"");
+                }
                 if (!"inet".equals(a.path("family").asText())) {
                     continue;
                 }
                 int local;
                 try {
-                    local = Ipv4.parse(a.path("local").asText());
-                } catch (IllegalArgumentException e) {
-                    throw new SnapshotException(p + ": interface " + name + ": bad \"local\" address: " + a.path("local").asText());
+                    local = Ipv4.parse(text(at, a, "local"));
+                } catch (IllegalArgumentException ex) {
+                    throw new SnapshotException(at + ": expected a \"local\" IPv4 address, got " + a.path("local").asText());
+                }
+                JsonNode pl = a.get("prefixlen");
+                if (pl == null || !pl.canConvertToExactIntegral() || !pl.canConvertToInt() || pl.asInt() < 0 || pl.asInt() > 32) {
+                    throw new SnapshotException(at + " (" + Ipv4.toString(local) + "): expected a \"prefixlen\" of 0-32, got "
+                            + (pl == null ? "none" : pl.toString()));
+                }
+                if (mtu < IPV4_MIN_MTU) {
+                    throw new SnapshotException(where + ": MTU " + mtu + " with an IPv4 address (the kernel keeps IPv4 off"
+                            + " devices below " + IPV4_MIN_MTU + " bytes)");
+                }
+                for (NetDevice.InAddr other : dev.addrs) {
+                    if (other.local() == local && other.prefixLen() == pl.asInt()) {
+                        throw new SnapshotException(at + ": " + Ipv4.toString(local) + "/" + pl.asInt() + " again on " + name
+                                + " (the kernel refuses a duplicate: File exists)");
+                    }
                 }
                 int scope = switch (a.path("scope").asText("global")) {
                     case "host" -> Route.SCOPE_HOST;
                     case "link" -> Route.SCOPE_LINK;
                     default -> Route.SCOPE_UNIVERSE;
                 };
-                dev.addrs.add(new NetDevice.InAddr(local, a.path("prefixlen").asInt(32), scope, a.path("secondary").asBoolean(false)));
+                dev.addrs.add(new NetDevice.InAddr(local, pl.asInt(), scope, a.path("secondary").asBoolean(false)));
             }
         }
     }
 
-    private static String text(Path p, JsonNode n, String field, int i) {
+    /** inetdev_valid_mtu(): IPV4_MIN_MTU */
+    static final int IPV4_MIN_MTU = 68;
+
+    private static String text(String where, JsonNode n, String field) {
         JsonNode v = n.get(field);
         if (v == null || !v.isTextual()) {
-            throw new SnapshotException(p + ": entry " + i + ": expected a \"" + field + "\" string");
+            throw new SnapshotException(where + ": expected a \"" + field + "\" string"
+                    + (v == null ? "" : ", got " + v));
         }
         return v.asText();
     }
 
-    static byte[] mac(String s) {
+    private static String optText(String where, JsonNode n, String field, String dflt) {
+        return n.has(field) ? text(where, n, field) : dflt;
+    }
+
+    /** six colon-separated hex octets, else null */
+    static byte[] macOrNull(String s) {
+        String[] parts = s.split(":", -1);
+        if (parts.length != 6) {
+            return null;
+        }
         byte[] m = new byte[6];
-        String[] parts = s.split(":");
-        for (int i = 0; i < 6 && i < parts.length; i++) {
+        for (int i = 0; i < 6; i++) {
+            if (!parts[i].matches("[0-9a-fA-F]{1,2}")) {
+                return null;
+            }
             m[i] = (byte) Integer.parseInt(parts[i], 16);
         }
         return m;
@@ -137,11 +204,9 @@ public final class Snapshot {
         if (!Files.exists(p)) {
             return;
         }
-        JsonNode root = json(p);
-        int i = 0;
-        for (JsonNode r : root) {
-            i++;
-            host.fib.addMain(route(p, r, i));
+        JsonEntries f = JsonEntries.parse(p, read(p), "`ip -j route show` output");
+        for (JsonEntries.Entry e : f.entries()) {
+            host.fib.addMain(route(f, e));
         }
     }
 
@@ -150,105 +215,173 @@ public final class Snapshot {
         if (!Files.exists(rules)) {
             return;
         }
-        JsonNode root = json(rules);
-        if (!root.isArray()) {
-            throw new SnapshotException(rules + ": expected a JSON array of rules (`ip -j rule show`)");
-        }
+        JsonEntries f = JsonEntries.parse(rules, read(rules), "`ip -j rule show` output");
         List<FibRule> out = new java.util.ArrayList<>();
-        int i = 0;
-        for (JsonNode r : root) {
-            i++;
-            int prio = r.path("priority").asInt(-1);
-            if (prio < 0) {
-                throw new SnapshotException(rules + ": rule " + i + ": expected a \"priority\" number");
+        for (JsonEntries.Entry e : f.entries()) {
+            JsonNode r = e.node();
+            String where = f.at(e, "rule");
+            if (!r.isObject()) {
+                throw new SnapshotException(where + ": expected an object with \"priority\"");
             }
-            int[] src = prefix(rules, i, r, "src", "srclen");
-            int[] dst = prefix(rules, i, r, "dst", "dstlen");
+            JsonNode pr = r.get("priority");
+            if (pr == null || !pr.canConvertToExactIntegral() || !pr.canConvertToLong() || pr.asLong() < 0 || pr.asLong() > 0xffffffffL) {
+                throw new SnapshotException(where + ": expected a \"priority\" number");
+            }
+            int prio = (int) pr.asLong();
+            int[] src = prefix(where, r, "src", "srclen");
+            int[] dst = prefix(where, r, "dst", "dstlen");
             int mark = 0;
             int mask = 0;
             if (r.has("fwmark")) {
-                mark = (int) Long.parseLong(r.path("fwmark").asText().replaceFirst("^0x", ""), 16);
-                mask = r.has("fwmask") ? (int) Long.parseLong(r.path("fwmask").asText().replaceFirst("^0x", ""), 16) : -1;
+                mark = hex32(where, r, "fwmark");
+                mask = r.has("fwmask") ? hex32(where, r, "fwmask") : -1;
             }
-            String action = r.path("action").asText("");
+            String action = optText(where, r, "action", "");
             int act = FibRule.TO_TABLE;
             if (!action.isEmpty() && !action.equals("to_tbl")) {
                 act = Route.typeOf(action);
                 if (act != Route.RTN_BLACKHOLE && act != Route.RTN_UNREACHABLE && act != Route.RTN_PROHIBIT) {
-                    throw new SnapshotException(rules + ": rule " + i + ": action \"" + action
+                    throw new SnapshotException(where + ": action \"" + action
                             + "\" is not modelled (table lookups, blackhole, unreachable, prohibit are)");
                 }
             } else if (!r.has("table")) {
-                throw new SnapshotException(rules + ": rule " + i + ": expected a \"table\"");
+                throw new SnapshotException(where + ": expected a \"table\"");
             }
             out.add(new FibRule(prio, src[0], src[1], dst[0], dst[1], mark, mask,
-                    r.has("iif") ? r.path("iif").asText() : null, r.has("oif") ? r.path("oif").asText() : null,
-                    r.has("not"), r.path("table").asText(null), act));
+                    r.has("iif") ? text(where, r, "iif") : null, r.has("oif") ? text(where, r, "oif") : null,
+                    r.has("not"), r.has("table") ? r.path("table").asText() : null, act));
         }
         host.fib.setRules(out);
         if (!Files.exists(allRoutes)) {
             return;
         }
-        JsonNode all = json(allRoutes);
-        i = 0;
-        for (JsonNode r : all) {
-            i++;
-            String table = r.path("table").asText("main");
+        JsonEntries all = JsonEntries.parse(allRoutes, read(allRoutes), "`ip -j route show table all` output");
+        for (JsonEntries.Entry e : all.entries()) {
+            String table = e.node().path("table").asText("main");
             if (table.equals("main") || table.equals("local")) {
                 continue;
             }
-            host.fib.addRoute(table, route(allRoutes, r, i));
+            host.fib.addRoute(table, route(all, e));
         }
     }
 
-    private static int[] prefix(Path p, int i, JsonNode r, String field, String lenField) {
+    /** a 32-bit value `ip -j` prints in hex (0x1) or decimal */
+    private static int hex32(String where, JsonNode r, String field) {
+        String v = r.path(field).asText();
+        try {
+            long x = v.startsWith("0x") || v.startsWith("0X") ? Long.parseLong(v.substring(2), 16) : Long.parseLong(v);
+            if (x < 0 || x > 0xffffffffL) {
+                throw new NumberFormatException();
+            }
+            return (int) x;
+        } catch (NumberFormatException e) {
+            throw new SnapshotException(where + ": expected a 32-bit \"" + field + "\" (0x1), got " + v);
+        }
+    }
+
+    private static int[] prefix(String where, JsonNode r, String field, String lenField) {
         String v = r.path(field).asText("all");
         if (v.equals("all") || v.equals("default")) {
             return new int[] {0, 0};
         }
+        int addr;
         try {
-            return new int[] {Ipv4.parse(v), r.path(lenField).asInt(32)};
+            addr = Ipv4.parse(v);
         } catch (IllegalArgumentException e) {
-            throw new SnapshotException(p + ": rule " + i + ": bad \"" + field + "\": " + v);
+            throw new SnapshotException(where + ": bad \"" + field + "\": " + v + " (expected an IPv4 address)");
         }
+        JsonNode len = r.get(lenField);
+        if (len != null && (!len.canConvertToExactIntegral() || len.asInt() < 0 || len.asInt() > 32)) {
+            throw new SnapshotException(where + ": expected a \"" + lenField + "\" of 0-32, got " + len);
+        }
+        return new int[] {addr, len == null ? 32 : len.asInt()};
+    }
+
+    /** route types a route needs a device for (the others discard or answer themselves) */
+    private static boolean needsDevice(int type) {
+        return type != Route.RTN_BLACKHOLE && type != Route.RTN_UNREACHABLE && type != Route.RTN_PROHIBIT
+                && type != Route.RTN_THROW;
     }
 
     /** one route of `ip -j route show` */
-    private Route route(Path p, JsonNode r, int i) {
-        String dst = text(p, r, "dst", i);
+    private Route route(JsonEntries f, JsonEntries.Entry e) {
+        String where = f.at(e, "route");
+        JsonNode r = e.node();
+        if (!r.isObject()) {
+            throw new SnapshotException(where + ": expected an object with \"dst\"");
+        }
+        String dst = text(where, r, "dst");
         int addr = 0;
         int plen = 0;
         if (!dst.equals("default")) {
-            String[] parts = dst.split("/");
+            String[] parts = dst.split("/", -1);
             try {
                 addr = Ipv4.parse(parts[0]);
-            } catch (IllegalArgumentException e) {
-                throw new SnapshotException(p + ": route " + i + ": bad \"dst\": " + dst);
+                plen = parts.length == 1 ? 32 : parts.length == 2 && parts[1].matches("\\d{1,2}") ? Integer.parseInt(parts[1]) : -1;
+            } catch (IllegalArgumentException ex) {
+                plen = -1;
             }
-            plen = parts.length > 1 ? Integer.parseInt(parts[1]) : 32;
+            if (plen < 0 || plen > 32) {
+                throw new SnapshotException(where + ": bad \"dst\": " + dst + " (expected default or ADDRESS[/0-32])");
+            }
+            if (plen < 32 && (addr & (int) (0xffffffffL >>> plen)) != 0) {
+                throw new SnapshotException(where + ": bad \"dst\": " + dst + " has bits beyond its prefix length"
+                        + " (the kernel refuses it: Invalid prefix for given prefix length)");
+            }
         }
-        int type = r.has("type") ? Route.typeOf(r.path("type").asText()) : Route.RTN_UNICAST;
-        NetDevice dev = r.has("dev") ? host.device(r.path("dev").asText()) : null;
-        if (r.has("dev") && dev == null) {
-            throw new SnapshotException(p + ": route " + i + ": device " + r.path("dev").asText() + " is not in ip-addr.json");
+        int type = Route.RTN_UNICAST;
+        if (r.has("type")) {
+            type = Route.typeOf(text(where, r, "type"));
+            if (type < 0) {
+                throw new SnapshotException(where + ": unknown route \"type\" " + r.get("type") + " (expected unicast, local,"
+                        + " broadcast, anycast, multicast, blackhole, unreachable, prohibit, throw or nat)");
+            }
         }
-        int gw = r.has("gateway") ? Ipv4.parse(r.path("gateway").asText()) : 0;
-        int prefsrc = r.has("prefsrc") ? Ipv4.parse(r.path("prefsrc").asText()) : 0;
+        NetDevice dev = null;
+        if (r.has("dev")) {
+            String name = text(where, r, "dev");
+            dev = host.device(name);
+            if (dev == null) {
+                throw new SnapshotException(where + ": device " + name + " is not in ip-addr.json");
+            }
+            if (dev.mtu < IPV4_MIN_MTU) {
+                throw new SnapshotException(where + ": device " + name + " has MTU " + dev.mtu
+                        + " (IPv4 needs at least " + IPV4_MIN_MTU + ")");
+            }
+        } else if (needsDevice(type)) {
+            throw new SnapshotException(where + " (" + dst + "): expected a \"dev\" (only blackhole, unreachable,"
+                    + " prohibit and throw routes have none)");
+        }
+        int gw = address(where, r, "gateway");
+        int prefsrc = address(where, r, "prefsrc");
+        JsonNode metric = r.get("metric");
+        if (metric != null && (!metric.canConvertToExactIntegral() || !metric.canConvertToLong() || metric.asLong() < 0
+                || metric.asLong() > 0xffffffffL)) {
+            throw new SnapshotException(where + ": expected a \"metric\" number, got " + metric);
+        }
         int scope = "link".equals(r.path("scope").asText()) ? Route.SCOPE_LINK
                 : "host".equals(r.path("scope").asText()) ? Route.SCOPE_HOST : Route.SCOPE_UNIVERSE;
-        return new Route(addr, plen, type, dev, gw, prefsrc, scope, r.path("metric").asInt(0), r.path("table").asText("main"));
+        return new Route(addr, plen, type, dev, gw, prefsrc, scope, metric == null ? 0 : (int) metric.asLong(),
+                r.path("table").asText("main"));
+    }
+
+    private static int address(String where, JsonNode r, String field) {
+        if (!r.has(field)) {
+            return 0;
+        }
+        String v = text(where, r, field);
+        try {
+            return Ipv4.parse(v);
+        } catch (IllegalArgumentException e) {
+            throw new SnapshotException(where + ": bad \"" + field + "\": " + v + " (expected an IPv4 address)");
+        }
     }
 
     private void loadSysctls(Path p) {
         if (!Files.exists(p)) {
             return;
         }
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(p);
-        } catch (IOException e) {
-            throw new SnapshotException(p + ": cannot read: " + e.getMessage(), e);
-        }
+        List<String> lines = read(p).lines().toList();
         int n = 0;
         for (String line : lines) {
             n++;
@@ -263,10 +396,15 @@ public final class Snapshot {
             // `sysctl -a` shows a dot inside a device name as '/' (net.ipv4.conf.eth0/100.rp_filter);
             // the engine names the key with the device's own name
             String key = l.substring(0, eq).trim();
+            String value = l.substring(eq + 1).trim();
+            String problem = dev.hairpin.tools.SysctlKeys.snapshotProblem(host, key, value);
+            if (problem != null) {
+                throw new SnapshotException(p + ":" + n + ": " + problem);
+            }
             if (key.indexOf('/') >= 0 && !key.startsWith("/")) {
                 key = key.replace('/', '.');
             }
-            host.sysctls.set(key, l.substring(eq + 1).trim());
+            host.sysctls.set(key, value);
         }
         applyConntrack(host, ctConfig);
     }
@@ -276,20 +414,42 @@ public final class Snapshot {
         dev.hairpin.tools.SysctlKeys.applyConntrack(host, c);
     }
 
+    /**
+     * `ip neigh show` lines: ADDRESS dev DEV lladdr MAC STATE...; IPv6 neighbours and entries
+     * without a link-layer address (FAILED, INCOMPLETE) are not the engine's.
+     */
     private void loadNeigh(Path p) {
         if (!Files.exists(p)) {
             return;
         }
+        int n = 0;
         for (String line : read(p).split("\n")) {
+            n++;
             String[] w = line.trim().split("\\s+");
-            int ll = java.util.Arrays.asList(w).indexOf("lladdr");
-            if (w.length > 0 && ll > 0 && ll + 1 < w.length) {
-                try {
-                    host.neighbours.put(Ipv4.parse(w[0]), mac(w[ll + 1]));
-                } catch (IllegalArgumentException e) {
-                    // an IPv6 neighbour or similar: not ours
-                }
+            if (w[0].isEmpty() || w[0].contains(":")) {
+                continue;
             }
+            int ip;
+            try {
+                ip = Ipv4.parse(w[0]);
+            } catch (IllegalArgumentException e) {
+                throw new SnapshotException(p + ":" + n + ": expected `ADDRESS dev DEVICE lladdr MAC STATE` (`ip neigh show`), got: "
+                        + line.trim());
+            }
+            int dev = java.util.Arrays.asList(w).indexOf("dev");
+            if (dev > 0 && dev + 1 < w.length && host.device(w[dev + 1]) == null) {
+                throw new SnapshotException(p + ":" + n + ": device " + w[dev + 1] + " is not in ip-addr.json");
+            }
+            int ll = java.util.Arrays.asList(w).indexOf("lladdr");
+            if (ll < 0) {
+                continue;
+            }
+            byte[] mac = ll + 1 < w.length ? macOrNull(w[ll + 1]) : null;
+            if (mac == null) {
+                throw new SnapshotException(p + ":" + n + ": expected a MAC address of six hex octets after lladdr, got: "
+                        + (ll + 1 < w.length ? w[ll + 1] : "nothing"));
+            }
+            host.neighbours.put(ip, mac);
         }
     }
 

@@ -240,6 +240,43 @@ public final class SysctlKeys {
         }
     }
 
+    /**
+     * What is wrong with {@code name = value} as a line of a host's sysctl snapshot, or null: a
+     * key the engine reads must hold a value its kernel handler accepts, and a per-interface key
+     * must name an interface of the host. Keys the engine does not know (another kernel's) pass.
+     */
+    public static String snapshotProblem(Host host, String name, String value) {
+        Map<String, Key> keys = keys(host);
+        Key k = keys.get(name);
+        if (k == null) {
+            k = keys.get(shown(name));
+        }
+        if (k == null) {
+            var m = DEVICE_KEY.matcher(name);
+            if (m.matches() && (name.startsWith("net.ipv4.conf.") || name.startsWith("net.ipv4.neigh."))) {
+                String dev = m.group(2).replace('/', '.');
+                if (!dev.equals("all") && !dev.equals("default") && host.device(dev) == null) {
+                    return "no interface " + dev + " in ip-addr.json";
+                }
+            }
+            return null;
+        }
+        if (!k.modelled() || k.kind() == Kind.READ_ONLY || check(host, k, value.trim()) != null) {
+            return null;
+        }
+        String expected = switch (k.kind()) {
+            case BOOL -> "0 or 1";
+            case RANGE -> "two port numbers, low then high, within 1-65535";
+            case NUMBERS -> k.dflt().split("\t").length + " integers";
+            case TEXT -> "a value";
+            default -> {
+                long[] r = range(k);
+                yield "an integer in " + r[0] + ".." + r[1];
+            }
+        };
+        return "the kernel refuses " + value.trim() + " for " + k.name() + " (expected " + expected + ")";
+    }
+
     /** The current value as /proc/sys shows it. */
     static String value(Host host, dev.hairpin.conntrack.Conntrack c, Key k) {
         if (k.name().equals("net.netfilter.nf_conntrack_count")) {
