@@ -162,6 +162,13 @@ public final class SysctlCommand {
         // -r only filters: without -a and names it lists nothing and is "no variables specified"
         // (recorded: sysctl -N -r nf_conntrack_udp)
         if (all) {
+            if (pattern != null) {
+                try {
+                    java.util.regex.Pattern.compile(pattern);
+                } catch (java.util.regex.PatternSyntaxException x) {
+                    return ToolResult.ok(""); // procps 4.0.2 ignores regcomp's failure: nothing matches, exit 0 (checked)
+                }
+            }
             java.util.TreeMap<String, SysctlKeys.Key> listed = new java.util.TreeMap<>(keys);
             if (names) {
                 // -N reads no value, so it also names the files a read fails on: each device's
