@@ -53,7 +53,7 @@ class GatewayConfigTest {
         Files.writeString(dir.resolve("ip-addr.json"), "[{\"ifname\": ");
         Run r = gateway("gateway", "--config", dir.toString());
         assertThat(r.code).isEqualTo(2);
-        assertThat(r.err).contains(dir.resolve("ip-addr.json") + ": not valid JSON");
+        assertThat(r.err).contains(dir.resolve("ip-addr.json") + ":1:13: not valid JSON"); // line:column where the parser stopped
     }
 
     @Test
