@@ -422,20 +422,16 @@ public final class Conntrack {
 
     /** Lookup that reaps an expired entry it meets (the kernel's lazy GC on lookup). */
     public int findLive(long k1, long k2) {
-        int node = table.find(k1, k2);
-        if (node >= 0) {
-            int ct = node >>> 1;
-            if (table.deadline(ct) <= table.now()) {
-                delete(ct, false);
-                return -1;
-            }
-        }
-        return node;
+        return live(table.find(k1, k2));
     }
 
     /** {@link #findLive} of a tuple whose {@link ConntrackTable#hashOf} the caller computed */
     private int findLiveHashed(long h, long k1, long k2) {
-        int node = table.findHashed(h, k1, k2);
+        return live(table.findHashed(h, k1, k2));
+    }
+
+    /** a found node, or -1 (and the entry reaped) when its deadline has passed */
+    private int live(int node) {
         if (node >= 0) {
             int ct = node >>> 1;
             if (table.deadline(ct) <= table.now()) {
