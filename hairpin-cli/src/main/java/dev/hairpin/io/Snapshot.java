@@ -249,7 +249,7 @@ public final class Snapshot {
             }
             out.add(new FibRule(prio, src[0], src[1], dst[0], dst[1], mark, mask,
                     r.has("iif") ? text(where, r, "iif") : null, r.has("oif") ? text(where, r, "oif") : null,
-                    r.has("not"), r.has("table") ? r.path("table").asText() : null, act));
+                    r.has("not"), r.has("table") ? r.path("table").asText() : null, act, r.path("suppress_prefixlen").asInt(-1)));
         }
         host.fib.setRules(out);
         if (!Files.exists(allRoutes)) {

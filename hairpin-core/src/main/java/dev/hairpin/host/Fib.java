@@ -35,6 +35,12 @@ public final class Fib {
         return rules != null;
     }
 
+    /** The policy rules by priority (the three defaults when no other rule exists). */
+    public List<FibRule> rules() {
+        return rules != null ? rules
+                : List.of(FibRule.toTable(0, "local"), FibRule.toTable(32766, "main"), FibRule.toTable(32767, "default"));
+    }
+
     /** Installs the policy rules (ip -j rule show); only the three defaults: no policy. */
     public void setRules(List<FibRule> all) {
         List<FibRule> sorted = new ArrayList<>(all);
@@ -73,7 +79,7 @@ public final class Fib {
                 return new Route(daddr, 32, rule.action(), null, 0, 0, Route.SCOPE_UNIVERSE, 0, null);
             }
             Route r = lookupTable(rule.table(), daddr);
-            if (r != null && r.type() != Route.RTN_THROW) {
+            if (r != null && r.type() != Route.RTN_THROW && r.prefixLen() > rule.suppressPrefixLen()) {
                 return r;
             }
         }

@@ -5,15 +5,24 @@ package dev.hairpin.host;
  * and destination prefix, fwmark under a mask, input and output device names; {@code not}
  * inverts them all) and what to do: look up {@code table}, or end the lookup with an error route
  * type (blackhole, unreachable, prohibit). Rules are tried by ascending priority.
+ * {@code suppressPrefixLen} (-1: none) is {@code suppress_prefixlength}: a route the table gives
+ * whose prefix is that long or shorter is refused and the next rule is tried (fib4_rule_suppress;
+ * wg-quick's {@code lookup main suppress_prefixlength 0} ignores main's default route only).
  */
 public record FibRule(int priority, int src, int srcLen, int dst, int dstLen, int mark, int markMask, String iif,
-        String oif, boolean not, String table, int action) {
+        String oif, boolean not, String table, int action, int suppressPrefixLen) {
+    /** a rule without suppress_prefixlength */
+    public FibRule(int priority, int src, int srcLen, int dst, int dstLen, int mark, int markMask, String iif,
+            String oif, boolean not, String table, int action) {
+        this(priority, src, srcLen, dst, dstLen, mark, markMask, iif, oif, not, table, action, -1);
+    }
+
     /** FR_ACT_TO_TBL: look up {@link #table} */
     public static final int TO_TABLE = 1;
 
     /** the three rules every namespace starts with: local (0), main (32766), default (32767) */
     public static FibRule toTable(int priority, String table) {
-        return new FibRule(priority, 0, 0, 0, 0, 0, 0, null, null, false, table, TO_TABLE);
+        return new FibRule(priority, 0, 0, 0, 0, 0, 0, null, null, false, table, TO_TABLE, -1);
     }
 
     private static int mask(int len) {
@@ -36,6 +45,7 @@ public record FibRule(int priority, int src, int srcLen, int dst, int dstLen, in
     /** whether this is one of the three default rules, unchanged */
     boolean isDefault() {
         return srcLen == 0 && dstLen == 0 && markMask == 0 && iif == null && oif == null && !not && action == TO_TABLE
+                && suppressPrefixLen < 0
                 && (priority == 0 && "local".equals(table) || priority == 32766 && "main".equals(table)
                         || priority == 32767 && "default".equals(table));
     }

@@ -55,7 +55,7 @@ public final class Sysctls {
      * so a reader on another thread sees a whole one or an older whole one.
      */
     record DevConf(Sysctls owner, long version, boolean routeLocalnet, boolean acceptLocal, int rpFilter,
-            boolean forwarding) {}
+            boolean forwarding, boolean srcValidMark) {}
 
     /**
      * Off: every read resolves the keys again (the straightforward definition the cached values
@@ -67,7 +67,7 @@ public final class Sysctls {
         DevConf c = dev.conf;
         if (!cached || c == null || c.owner != this || c.version != version) {
             c = new DevConf(this, version, orConfSlow("route_localnet", dev, 0), orConfSlow("accept_local", dev, 0),
-                    rpFilterSlow(dev), forwardingSlow(dev));
+                    rpFilterSlow(dev), forwardingSlow(dev), orConfSlow("src_valid_mark", dev, 0));
             dev.conf = c;
         }
         return c;
@@ -89,6 +89,11 @@ public final class Sysctls {
 
     public boolean acceptLocal(NetDevice dev) {
         return dev == null ? orConfSlow("accept_local", null, 0) : conf(dev).acceptLocal;
+    }
+
+    /** IN_DEV_SRC_VMARK: all || dev; the reverse-path lookup carries the packet's mark only then */
+    public boolean srcValidMark(NetDevice dev) {
+        return dev == null ? orConfSlow("src_valid_mark", null, 0) : conf(dev).srcValidMark;
     }
 
     /** IN_DEV_RPFILTER: max(all, dev) */

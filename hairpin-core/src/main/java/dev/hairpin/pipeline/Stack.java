@@ -389,7 +389,7 @@ public final class Stack implements XtServices {
             localDeliver(skb);
             return;
         }
-        if (!lo && !validSource(skb, in, saddr)) {
+        if (!lo && !validSource(skb, in, saddr, daddr, r.type() == Route.RTN_LOCAL ? null : r.dev())) {
             dropped(skb, "martian source (rp_filter or local address)");
             return;
         }
@@ -552,24 +552,36 @@ public final class Stack implements XtServices {
     }
 
     /** fib_validate_source(): a local address as source, and rp_filter */
-    private boolean validSource(Skb skb, NetDevice in, int saddr) {
+    /**
+     * fib_validate_source(): {@code oif} is the forward route's device (null for local delivery),
+     * which the reverse lookup takes as its input device (flowi4_iif = oif ?: LOOPBACK). Without
+     * rp_filter only a source of ours is refused, unless policy rules exist or the packet leaves by
+     * its input device with send_redirects on: then the full reverse lookup runs (rpf 0).
+     */
+    private boolean validSource(Skb skb, NetDevice in, int saddr, int daddr, NetDevice oif) {
         int rp = host.sysctls.rpFilter(in);
-        if (rp == 0) { // no reverse route needed: only whether the source is one of ours
-            return !host.fib.isLocal(saddr) || host.sysctls.acceptLocal(in);
+        boolean acceptLocal = host.sysctls.acceptLocal(in);
+        if (rp == 0 && (oif != in || !host.sysctls.sendRedirects(in))) {
+            if (acceptLocal) {
+                return true;
+            }
+            if (!host.fib.hasPolicy()) { // fib4_has_custom_rules(): with policy rules, full check
+                return !host.fib.isLocal(saddr);
+            }
         }
-        Route back = host.fib.lookup(saddr);
-        if (back != null && back.type() == Route.RTN_LOCAL && !host.sysctls.acceptLocal(in)) {
+        // __fib_validate_source(): a lookup towards the source through the policy rules, with the
+        // packet's mark only when src_valid_mark is set (wg-quick sets it for its fwmark rule)
+        int mark = host.sysctls.srcValidMark(in) ? skb.mark : 0;
+        Route back = host.fib.lookup(saddr, daddr, mark, oif);
+        if (back == null || back.type() == Route.RTN_BLACKHOLE || back.type() == Route.RTN_UNREACHABLE
+                || back.type() == Route.RTN_PROHIBIT) {
+            return rp == 0; // fib_lookup() failed (an error route's fib_props error): last_resort
+        }
+        if (back.type() != Route.RTN_UNICAST && (back.type() != Route.RTN_LOCAL || !acceptLocal)) {
+            // a local source without accept_local, or a broadcast/multicast route
             return false;
         }
-        if (back == null) {
-            return false;
-        }
-        if (back.type() != Route.RTN_UNICAST && back.type() != Route.RTN_LOCAL) {
-            // __fib_validate_source(): a blackhole/unreachable/prohibit route fails the lookup
-            // (last_resort), which rp_filter refuses in loose mode too (recorded: rp-filter-modes)
-            return false;
-        }
-        return rp == 2 || back.dev() == in;
+        return rp != 1 || back.dev() == in;
     }
 
     // ================================================================= local delivery
@@ -1243,8 +1255,10 @@ public final class Stack implements XtServices {
             return;
         }
         int daddr = saddrOrig;
-        Route r = host.fib.lookup(daddr);
-        if (r == null) {
+        // icmp_route_lookup(): an output route (iif lo) through the policy rules, from the
+        // error's source, no mark (fwmark_reflect off)
+        Route r = host.fib.lookup(daddr, saddr, 0, null);
+        if (r == null || r.dev() == null && r.type() != Route.RTN_LOCAL) {
             return;
         }
         NetDevice dev = r.type() == Route.RTN_LOCAL ? host.loopback() : r.dev();

@@ -16,7 +16,7 @@ import java.util.List;
  * destroys the entries masqueraded out of that device to that address
  * (nf_nat_masquerade_inet_event, inet_cmp). Messages and exit codes as iproute2 6.1 gives them.
  * Not modelled: a device left without any IPv4 address (the kernel then also drops its routes
- * and neighbours). Other {@code ip} commands are refused.
+ * and neighbours). {@code ip rule add|del}: {@link IpRule}. Other {@code ip} commands are refused.
  */
 public final class IpCommand {
     private IpCommand() {}
@@ -34,8 +34,12 @@ public final class IpCommand {
             }
             return args.get(1).equals("add") ? add(host, dev, a[0], a[1]) : del(host, conntrack, dev, a[0], a[1]);
         }
+        if (args.size() >= 2 && List.of("rule", "ru").contains(args.get(0))
+                && List.of("add", "del", "delete").contains(args.get(1))) {
+            return IpRule.run(host, args.get(1).equals("add"), args.subList(2, args.size()));
+        }
         return new ToolResult("", "hairpin: ip " + String.join(" ", args)
-                + ": not modelled (ip address add|del ADDR/LEN dev DEV is)\n", 2);
+                + ": not modelled (ip address add|del ADDR/LEN dev DEV and ip rule add|del are)\n", 2);
     }
 
     private static int[] prefix(String s) {
