@@ -411,8 +411,12 @@ public final class Conntrack {
      * entry was inserted since.
      */
     private boolean knownAbsent(long k1, long k2) {
-        long n = table.inserts();
-        return missInserts == n && k1 == missK1 && k2 == missK2 || freeInserts == n && k1 == freeK1 && k2 == freeK2;
+        return missInserts == table.inserts() && k1 == missK1 && k2 == missK2 || knownFree(k1, k2);
+    }
+
+    /** the last used-tuple check's free tuple, no entry inserted since (its hash is {@link #freeHash}) */
+    private boolean knownFree(long k1, long k2) {
+        return freeInserts == table.inserts() && k1 == freeK1 && k2 == freeK2;
     }
 
     /** {@link #findLive}, or -1 at once for a tuple {@link #knownAbsent} */
@@ -735,7 +739,7 @@ public final class Conntrack {
         long rk1 = table.replyK1(ct);
         long rk2 = table.replyK2(ct);
         long rh;
-        if (freeInserts == table.inserts() && rk1 == freeK1 && rk2 == freeK2) {
+        if (knownFree(rk1, rk2)) {
             rh = freeHash; // the used-tuple check's miss: absent, and hashed there
         } else {
             rh = table.hashOf(rk1, rk2);

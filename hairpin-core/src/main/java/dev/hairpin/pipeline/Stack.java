@@ -573,9 +573,8 @@ public final class Stack implements XtServices {
         // packet's mark only when src_valid_mark is set (wg-quick sets it for its fwmark rule)
         int mark = host.sysctls.srcValidMark(in) ? skb.mark : 0;
         Route back = host.fib.lookup(saddr, daddr, mark, oif);
-        if (back == null || back.type() == Route.RTN_BLACKHOLE || back.type() == Route.RTN_UNREACHABLE
-                || back.type() == Route.RTN_PROHIBIT) {
-            return rp == 0; // fib_lookup() failed (an error route's fib_props error): last_resort
+        if (routeError(back) != 0) {
+            return rp == 0; // fib_lookup() failed: last_resort
         }
         if (back.type() != Route.RTN_UNICAST && (back.type() != Route.RTN_LOCAL || !acceptLocal)) {
             // a local source without accept_local, or a broadcast/multicast route
@@ -1258,7 +1257,7 @@ public final class Stack implements XtServices {
         // icmp_route_lookup(): an output route (iif lo) through the policy rules, from the
         // error's source, no mark (fwmark_reflect off)
         Route r = host.fib.lookup(daddr, saddr, 0, null);
-        if (r == null || r.dev() == null && r.type() != Route.RTN_LOCAL) {
+        if (routeError(r) != 0) {
             return;
         }
         NetDevice dev = r.type() == Route.RTN_LOCAL ? host.loopback() : r.dev();
