@@ -50,6 +50,7 @@ final class ReplayCommand implements Callable<Integer> {
             return 0;
         }
         Check c = Check.of(r);
+        c.notes.forEach(n -> System.out.println("  note: " + n));
         if (c.matches()) {
             System.out.println("MATCH: every frame, event, entry and counter equals the kernel's");
             return 0;

@@ -22,6 +22,8 @@ import java.util.regex.Pattern;
 public final class Check {
     /** Differences per file; empty when everything matches. */
     public final Map<String, List<String>> diffs = new TreeMap<>();
+    /** what was left out of the comparison, and why */
+    public final List<String> notes = new ArrayList<>();
 
     public boolean matches() {
         return diffs.isEmpty();
@@ -31,8 +33,10 @@ public final class Check {
         Check c = new Check();
         Path exp = r.scenario.dir.resolve("expected");
         c.compare("output frames", frames(r.scenario.output), sentFrames(r), r);
-        c.compare("conntrack.txt", ctList(read(exp.resolve("conntrack.txt"))), ctList(String.join("\n", r.table())), r);
-        c.compare("events.txt", events(read(exp.resolve("events.txt"))), events(String.join("\n", r.events)), r);
+        c.compare("conntrack.txt", c.ipv4Only("conntrack.txt", ctList(read(exp.resolve("conntrack.txt")))),
+                ctList(String.join("\n", r.table())), r);
+        c.compare("events.txt", c.ipv4Only("events.txt", events(read(exp.resolve("events.txt")))),
+                events(String.join("\n", r.events)), r);
         c.compare("stats.txt", stats(read(exp.resolve("stats.txt"))), stats(r.stats()), r);
         c.compare("iptables-save-c.txt", iptables(read(exp.resolve("iptables-save-c.txt"))), iptables(r.iptablesSaveCounters()), r);
         Path nftEnd = exp.resolve("nft-ruleset-end.txt");
@@ -46,6 +50,21 @@ public final class Check {
             c.compare("nft-ruleset-end.txt", lines(read(nftEnd)), got, r);
         }
         return c;
+    }
+
+    private static final Pattern IPV6 = Pattern.compile("\\bsrc=[0-9a-fA-F.]*:");
+
+    /**
+     * The kernel's lines of IPv4 entries: a box's IPv6 entries (its own link-local and
+     * multicast chatter, IPv6 flows) come from frames the replay leaves out (not IPv4).
+     */
+    private List<String> ipv4Only(String name, List<String> lines) {
+        List<String> v4 = lines.stream().filter(l -> !IPV6.matcher(l).find()).toList();
+        if (v4.size() != lines.size()) {
+            int n = lines.size() - v4.size();
+            notes.add(name + ": " + n + (n == 1 ? " line" : " lines") + " of IPv6 entries not compared (IPv6 is not modelled)");
+        }
+        return v4;
     }
 
     private void compare(String name, List<String> want, List<String> got, Replay r) {

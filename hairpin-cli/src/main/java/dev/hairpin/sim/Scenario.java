@@ -143,6 +143,7 @@ public final class Scenario {
     }
 
     private void readCapture(Path file) {
+        java.util.Map<Integer, Integer> skipped = new java.util.TreeMap<>();
         try (CaptureReader in = CaptureReader.open(file)) {
             CaptureRecord r = new CaptureRecord();
             while (in.next(r)) {
@@ -150,6 +151,10 @@ public final class Scenario {
                     throw new CaptureFormatException(in.name(), r.number, r.fileOffset,
                             "expected a Linux cooked capture (SLL2: interface index and packet type), got link type "
                                     + LinkType.name(r.linkType));
+                }
+                if (r.protocol != ETH_P_IP) { // IPv6, ARP, LLDP...: IPv4's hooks and conntrack never see them
+                    skipped.merge(r.protocol, 1, Integer::sum);
+                    continue;
                 }
                 NetDevice dev = snapshot.host.device(r.ifindex);
                 if (dev == null) {
@@ -170,6 +175,26 @@ public final class Scenario {
         } catch (CaptureFormatException e) {
             throw new SnapshotException(e.getMessage(), e);
         }
+        if (!skipped.isEmpty()) {
+            notes.add(file.getFileName() + ": " + skipped.values().stream().mapToInt(Integer::intValue).sum()
+                    + " frames that are not IPv4 left out (" + otherProtocols(skipped)
+                    + "): iptables' hooks and IPv4 conntrack never see them");
+        }
+    }
+
+    static final int ETH_P_IP = 0x0800;
+
+    /** "IPv6 0x86dd: 2, ARP 0x0806: 1" */
+    static String otherProtocols(java.util.Map<Integer, Integer> counts) {
+        List<String> parts = new ArrayList<>();
+        counts.forEach((proto, n) -> parts.add(switch (proto) {
+            case 0x86dd -> "IPv6";
+            case 0x0806 -> "ARP";
+            case 0x8100 -> "802.1Q";
+            case 0x88cc -> "LLDP";
+            default -> "protocol";
+        } + " 0x" + String.format("%04x", proto) + ": " + n));
+        return String.join(", ", parts);
     }
 
     /**
@@ -225,6 +250,9 @@ public final class Scenario {
             try {
                 JsonNode j = om.readTree(line);
                 byte[] bytes = HexFormat.of().parseHex(j.path("hex").asText());
+                if (bytes.length >= 14 && Ipv4.u16(bytes, 12) != ETH_P_IP) {
+                    continue; // not IPv4: left out, as readCapture leaves it out of the capture
+                }
                 if (bytes.length < 34) {
                     throw new SnapshotException(p + ":" + ln + ": frame shorter than Ethernet + IPv4 headers");
                 }
