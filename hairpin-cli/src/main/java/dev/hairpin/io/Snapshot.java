@@ -348,6 +348,9 @@ public final class Snapshot {
                 throw new SnapshotException(where + ": device " + name + " has MTU " + dev.mtu
                         + " (IPv4 needs at least " + IPV4_MIN_MTU + ")");
             }
+        } else if (needsDevice(type) && r.has("nexthops")) {
+            throw new SnapshotException(where + " (" + dst + "): a multipath route (\"nexthops\") is not modelled"
+                    + " (expected one \"dev\" and at most one \"gateway\")");
         } else if (needsDevice(type)) {
             throw new SnapshotException(where + " (" + dst + "): expected a \"dev\" (only blackhole, unreachable,"
                     + " prohibit and throw routes have none)");
@@ -362,7 +365,35 @@ public final class Snapshot {
         int scope = "link".equals(r.path("scope").asText()) ? Route.SCOPE_LINK
                 : "host".equals(r.path("scope").asText()) ? Route.SCOPE_HOST : Route.SCOPE_UNIVERSE;
         return new Route(addr, plen, type, dev, gw, prefsrc, scope, metric == null ? 0 : (int) metric.asLong(),
-                r.path("table").asText("main"));
+                r.path("table").asText("main"), mtuMetric(where, r));
+    }
+
+    /**
+     * The route's mtu metric from {@code "metrics":[{"mtu":N, "advmss":M, ...}]} (0: none).
+     * Only mtu changes what a forwarded or sent packet meets; the others (advmss, window, rtt,
+     * initcwnd...) steer the host's own TCP and are not modelled. (ip -j drops mtu's "lock".)
+     */
+    private static int mtuMetric(String where, JsonNode r) {
+        JsonNode metrics = r.get("metrics");
+        if (metrics == null) {
+            return 0;
+        }
+        if (!metrics.isArray()) {
+            throw new SnapshotException(where + ": expected \"metrics\" as a list of objects, got " + metrics);
+        }
+        int mtu = 0;
+        for (JsonNode m : metrics) {
+            JsonNode v = m.get("mtu");
+            if (v == null) {
+                continue;
+            }
+            // RTAX_MTU: ip_metrics_convert caps it at 65535 - 15; iproute2 refuses 0
+            if (!v.canConvertToExactIntegral() || v.asLong() < 68 || v.asLong() > 65520) {
+                throw new SnapshotException(where + ": bad \"mtu\" metric " + v + " (expected 68-65520)");
+            }
+            mtu = v.asInt();
+        }
+        return mtu;
     }
 
     private static int address(String where, JsonNode r, String field) {

@@ -151,6 +151,17 @@ class SnapshotErrorsTest {
         json("ip-route.json", a -> ((ObjectNode) a.get(1)).remove("dev").toString());
         json("ip-route.json", a -> ((ObjectNode) a.get(1)).put("type", "blackhole"));
         Snapshot.load(dir); // a blackhole route has no device
+        copy();
+        json("ip-route.json", a -> ((ObjectNode) a.get(1)).putArray("metrics").addObject().put("mtu", 40));
+        assertThat(refused()).contains("route 2: bad \"mtu\" metric 40 (expected 68-65520)");
+        copy();
+        json("ip-route.json", a -> ((ObjectNode) a.get(1)).remove("dev"));
+        json("ip-route.json", a -> ((ObjectNode) a.get(1)).putArray("nexthops").addObject().put("dev", "eth0"));
+        assertThat(refused()).contains("route 2 (10.0.0.0/24): a multipath route (\"nexthops\") is not modelled");
+        copy();
+        json("ip-route.json", a -> ((ObjectNode) a.get(1)).putArray("metrics").addObject().put("mtu", 1400).put("advmss", 1360));
+        org.assertj.core.api.Assertions.assertThat(Snapshot.load(dir).host.fib.lookup(dev.hairpin.packet.Ipv4.parse("10.0.0.9")).mtu())
+                .isEqualTo(1400);
     }
 
     @Test

@@ -155,7 +155,7 @@ final class FastPath {
             return true;
         }
         skb.rtType = Route.RTN_UNICAST;
-        skb.out = out;
+        skb.out = out; // a cached route has no mtu metric: skb.rtMtu is ipRcv's 0, out.mtu the path's
         skb.nexthop = stack.flows.nexthop(slot);
         // ip_forward(): TTL (as read: nothing before changes it), MTU and FORWARD's mangle/security
         // with rules go the full way

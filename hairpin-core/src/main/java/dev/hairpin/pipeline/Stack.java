@@ -326,6 +326,7 @@ public final class Stack implements XtServices {
                 skb.rtType = Route.RTN_UNICAST;
                 skb.out = o;
                 skb.nexthop = flows.nexthop(slot);
+                skb.rtMtu = 0; // only routes without an mtu metric are cached
                 forwardIn(skb);
                 return;
             }
@@ -410,9 +411,11 @@ public final class Stack implements XtServices {
         skb.rtType = Route.RTN_UNICAST;
         skb.out = r.dev();
         skb.nexthop = r.gateway() != 0 ? r.gateway() : daddr;
+        skb.rtMtu = r.mtu();
         // a decision that sends redirects (out the device it came in on) is never cached: FastPath
-        // forwards cached flows without ip_forward's redirect
-        if (slot >= 0 && !host.fib.hasPolicy() && (skb.out != in || !host.sysctls.sendRedirects(in))) {
+        // forwards cached flows without ip_forward's redirect; nor is a route with an mtu metric
+        // (the cache holds the device, whose MTU FastPath checks)
+        if (slot >= 0 && !host.fib.hasPolicy() && (skb.out != in || !host.sysctls.sendRedirects(in)) && r.mtu() == 0) {
             // the cache keys on the hosts only: with policy rules the mark may route the next packet elsewhere
             flows.store(slot, saddr, daddr, in, stamp, skb.out, skb.nexthop);
         }
@@ -694,7 +697,7 @@ public final class Stack implements XtServices {
             dropped(skb, "ip_forward: TTL exceeded");
             return;
         }
-        int mtu = skb.out.mtu;
+        int mtu = skb.mtu(); // ip_dst_mtu_maybe_forward(): the route's mtu metric, else the device's
         if (exceedsMtu(skb, mtu)) {
             icmpSend(skb, 3, 4, mtu);
             dropped(skb, "ip_forward: fragmentation needed");
@@ -782,8 +785,9 @@ public final class Stack implements XtServices {
         if (trace != null) {
             trace.transmit(skb, out);
         }
-        if (skb.len > out.mtu || skb.fragMaxSize != 0) {
-            Fragmenter.fragment(this, skb, out, out.mtu); // ip_fragment()
+        int mtu = skb.mtu(); // ip_skb_dst_mtu()
+        if (skb.len > mtu || skb.fragMaxSize != 0) {
+            Fragmenter.fragment(this, skb, out, mtu); // ip_fragment()
         } else if (output != null) {
             output.transmit(skb, out, skb.nexthop);
         }
@@ -865,6 +869,11 @@ public final class Stack implements XtServices {
             }
             routed = r.type() == Route.RTN_LOCAL ? host.loopback() : r.dev();
             nexthop = r.gateway() != 0 ? r.gateway() : skb.daddr();
+            skb.rtMtu = r.type() == Route.RTN_LOCAL ? 0 : r.mtu();
+        } else {
+            // the socket's route, chosen by the caller: its mtu metric, where the FIB agrees on the device
+            Route r = host.fib.lookup(skb.daddr(), skb.saddr(), skb.mark, null);
+            skb.rtMtu = r != null && r.type() == Route.RTN_UNICAST && r.dev() == routed ? r.mtu() : 0;
         }
         skb.out = routed;
         skb.nexthop = nexthop != 0 ? nexthop : skb.daddr();
@@ -923,6 +932,7 @@ public final class Stack implements XtServices {
         }
         skb.out = dev;
         skb.nexthop = r.gateway() != 0 ? r.gateway() : daddr;
+        skb.rtMtu = r.type() == Route.RTN_LOCAL ? 0 : r.mtu();
         return Verdict.NF_ACCEPT;
     }
 
@@ -1156,6 +1166,15 @@ public final class Stack implements XtServices {
      * FLOWI_FLAG_KNOWN_NH; with {@code oif}, out that device, assumed on link when no route
      * uses it), through OUTPUT and POSTROUTING (ip_local_out) before the original goes on.
      */
+    @Override
+    public int routeMtu(int daddr) {
+        Route r = host.fib.lookup(daddr, 0, 0, null);
+        if (r == null || routeError(r) != 0) {
+            return -1;
+        }
+        return r.type() == Route.RTN_LOCAL ? host.loopback().mtu : r.pathMtu();
+    }
+
     @Override
     public void dup(Skb skb, int hook, int gateway, String oif) {
         if (duplicating) {

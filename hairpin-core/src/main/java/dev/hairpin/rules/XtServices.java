@@ -56,6 +56,15 @@ public interface XtServices {
      */
     void reject(Skb skb, boolean tcpReset, int icmpCode);
 
+    /**
+     * dst_mtu() of the output route to {@code daddr} (a lookup with only the destination, as
+     * TCPMSS's tcpmss_reverse_mtu makes): its mtu metric, else its device's MTU; -1 (~0U) when
+     * there is no route.
+     */
+    default int routeMtu(int daddr) {
+        return -1;
+    }
+
     /** NOTRACK / CT --notrack: attach the untracked conntrack to the skb */
     void notrack(Skb skb);
 

@@ -267,15 +267,17 @@ public final class Tracer implements RuleTrace {
         }
         t.last = Header.of(skb);
         String how = t.origin.startsWith("in ") ? "forwarded" : "sent";
-        if (skb.len > dev.mtu || skb.fragMaxSize != 0) {
+        int mtu = skb.rtMtu != 0 ? skb.rtMtu : dev.mtu; // the route's mtu metric, else the device's
+        String of = skb.rtMtu != 0 ? "the route to " + Ipv4.toString(skb.daddr()) : dev.name;
+        if (skb.len > mtu || skb.fragMaxSize != 0) {
             // ip_fragment() follows: DF forbids it unless a reassembled datagram's fragments fit
             boolean df = (Ipv4.fragOff(skb.buf, skb.l3) & Ipv4.IP_DF) != 0;
-            if (df && (skb.fragMaxSize == 0 || skb.fragMaxSize > dev.mtu)) {
+            if (df && (skb.fragMaxSize == 0 || skb.fragMaxSize > mtu)) {
                 fate(t, new Fate(Fate.Kind.DROPPED_BY_STACK, "POSTROUTING", dev.name, null, null, 0, null,
-                        "ip_fragment: DF set, fragmentation needed (mtu " + dev.mtu + " of " + dev.name + ")", 0));
+                        "ip_fragment: DF set, fragmentation needed (mtu " + mtu + " of " + of + ")", 0));
                 return;
             }
-            how += ", fragmented to at most " + (skb.fragMaxSize != 0 ? Math.min(dev.mtu, skb.fragMaxSize) : dev.mtu) + " bytes";
+            how += ", fragmented to at most " + (skb.fragMaxSize != 0 ? Math.min(mtu, skb.fragMaxSize) : mtu) + " bytes";
         }
         fate(t, new Fate(Fate.Kind.SENT, "POSTROUTING", dev.name, null, null, 0, null, how, 0));
     }

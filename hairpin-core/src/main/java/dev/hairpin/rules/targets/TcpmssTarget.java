@@ -67,9 +67,11 @@ public final class TcpmssTarget implements Target {
         }
         int newmss;
         if (mss == CLAMP_PMTU) {
-            int out = par.out != null ? par.out.mtu : 1500;
-            int in = par.in != null ? par.in.mtu : out;
-            int min = Math.min(out, in);
+            // min(dst_mtu(skb_dst(skb)), tcpmss_reverse_mtu()): the packet's route and the route
+            // back to its source, each with its mtu metric (compared as the kernel's unsigned ints)
+            int out = skb.out != null ? skb.mtu() : par.out != null ? par.out.mtu : 1500;
+            int in = par.services != null ? par.services.routeMtu(Ipv4.saddr(skb.buf, skb.l3)) : -1;
+            int min = Integer.compareUnsigned(out, in) <= 0 ? out : in;
             if (min <= 40) {
                 return Verdict.NF_DROP;
             }
