@@ -349,8 +349,7 @@ public final class Snapshot {
                         + " (IPv4 needs at least " + IPV4_MIN_MTU + ")");
             }
         } else if (needsDevice(type) && r.has("nexthops")) {
-            throw new SnapshotException(where + " (" + dst + "): a multipath route (\"nexthops\") is not modelled"
-                    + " (expected one \"dev\" and at most one \"gateway\")");
+            return multipath(where, r, dst, type, addr, plen);
         } else if (needsDevice(type)) {
             throw new SnapshotException(where + " (" + dst + "): expected a \"dev\" (only blackhole, unreachable,"
                     + " prohibit and throw routes have none)");
@@ -394,6 +393,59 @@ public final class Snapshot {
             mtu = v.asInt();
         }
         return mtu;
+    }
+
+    /**
+     * A multipath route: {@code "nexthops": [{"gateway":..., "dev":..., "weight":N, "flags":[...]}]}
+     * (weight 1 when absent). A nexthop flagged "dead" (its device down) is left out, as the
+     * kernel's selection skips it; with none alive, the route is never chosen (a blackhole that
+     * the lookup passes over is not modelled: refused).
+     */
+    private Route multipath(String where, JsonNode r, String dst, int type, int addr, int plen) {
+        JsonNode hops = r.get("nexthops");
+        if (type != Route.RTN_UNICAST || !hops.isArray() || hops.isEmpty()) {
+            throw new SnapshotException(where + " (" + dst + "): expected \"nexthops\" as a list of objects with"
+                    + " \"dev\" (a unicast multipath route)");
+        }
+        java.util.List<NetDevice> devs = new java.util.ArrayList<>();
+        java.util.List<Integer> gws = new java.util.ArrayList<>();
+        java.util.List<Integer> weights = new java.util.ArrayList<>();
+        int n = 0;
+        for (JsonNode h : hops) {
+            n++;
+            String at = where + ": nexthop " + n;
+            if (!h.isObject() || !h.has("dev")) {
+                throw new SnapshotException(at + ": expected an object with \"dev\"");
+            }
+            String name = text(at, h, "dev");
+            NetDevice dev = host.device(name);
+            if (dev == null) {
+                throw new SnapshotException(at + ": device " + name + " is not in ip-addr.json");
+            }
+            JsonNode w = h.get("weight");
+            if (w != null && (!w.canConvertToExactIntegral() || w.asInt() < 1 || w.asInt() > 256)) {
+                throw new SnapshotException(at + ": expected a \"weight\" of 1-256, got " + w);
+            }
+            boolean dead = false;
+            for (JsonNode f : h.path("flags")) {
+                dead |= "dead".equals(f.asText());
+            }
+            if (!dead) {
+                devs.add(dev);
+                gws.add(address(at, h, "gateway"));
+                weights.add(w == null ? 1 : w.asInt());
+            }
+        }
+        if (devs.isEmpty()) {
+            throw new SnapshotException(where + " (" + dst + "): every nexthop is dead (a route the lookup passes over"
+                    + " is not modelled)");
+        }
+        JsonNode metric = r.get("metric");
+        int scope = "link".equals(r.path("scope").asText()) ? Route.SCOPE_LINK : Route.SCOPE_UNIVERSE;
+        return Route.multipath(addr, plen, address(where, r, "prefsrc"), scope,
+                metric == null ? 0 : (int) metric.asLong(), r.path("table").asText("main"), mtuMetric(where, r),
+                devs.toArray(NetDevice[]::new), gws.stream().mapToInt(Integer::intValue).toArray(),
+                weights.stream().mapToInt(Integer::intValue).toArray());
     }
 
     private static int address(String where, JsonNode r, String field) {

@@ -98,6 +98,7 @@ public final class Replay {
         };
         stack.ipIds = this::adoptIpId;
         stack.randomDraws = this::adoptDraw;
+        stack.host.fib.pathChooser = this::adoptPath;
     }
 
     private long clock(double epoch) {
@@ -173,6 +174,10 @@ public final class Replay {
             } else {
                 runAction(scenario.actions.get(ai++));
             }
+        }
+        if (adoptedPaths[0] + adoptedPaths[1] > 0) {
+            notes.add("adopted the kernel's multipath nexthop from the capture for " + adoptedPaths[1] + " packets"
+                    + (adoptedPaths[0] > 0 ? " (" + adoptedPaths[0] + " with no frame of the kernel's to follow: the engine's hash)" : ""));
         }
         if (adoptedDraws[0] + adoptedDraws[1] > 0) {
             notes.add("adopted the kernel's -m statistic --mode random draws from the capture: " + adoptedDraws[1] + " matched, "
@@ -315,6 +320,32 @@ public final class Replay {
     }
 
     // ---------------------------------------------------------------- adopting the kernel's choices
+
+    /** packets whose multipath nexthop the capture showed [1] or did not [0] */
+    public final int[] adoptedPaths = new int[2];
+
+    /**
+     * A multipath route's nexthop: the kernel hashed the addresses with a per-boot random seed,
+     * so the capture says which uplink it took: the device of its frame towards the same
+     * destination among the kernel's frames for this input (two nexthops on one device differ
+     * only in the next hop's MAC, which a cooked capture does not show).
+     */
+    private int adoptPath(dev.hairpin.host.Route r, int saddr, int daddr) {
+        dev.hairpin.host.Route[] p = r.paths();
+        for (Scenario.Frame e : pendingExpected) {
+            if (Ipv4.daddr(e.ip(), 0) != daddr) {
+                continue;
+            }
+            for (int i = 0; i < p.length; i++) {
+                if (p[i].dev().name.equals(e.iface())) {
+                    adoptedPaths[1]++;
+                    return i;
+                }
+            }
+        }
+        adoptedPaths[0]++;
+        return -1;
+    }
 
     private int adoptKey(int manip, long k1, long k2) {
         int proto = Tuple.proto(k2);

@@ -156,8 +156,17 @@ class SnapshotErrorsTest {
         assertThat(refused()).contains("route 2: bad \"mtu\" metric 40 (expected 68-65520)");
         copy();
         json("ip-route.json", a -> ((ObjectNode) a.get(1)).remove("dev"));
-        json("ip-route.json", a -> ((ObjectNode) a.get(1)).putArray("nexthops").addObject().put("dev", "eth0"));
-        assertThat(refused()).contains("route 2 (10.0.0.0/24): a multipath route (\"nexthops\") is not modelled");
+        json("ip-route.json", a -> ((ObjectNode) a.get(1)).putArray("nexthops").addObject().put("dev", "eth9"));
+        assertThat(refused()).contains("route 2: nexthop 1: device eth9 is not in ip-addr.json");
+        copy();
+        json("ip-route.json", a -> ((ObjectNode) a.get(1)).remove("dev"));
+        json("ip-route.json", a -> ((ObjectNode) a.get(1)).putArray("nexthops").addObject().put("dev", "eth0").put("weight", 0));
+        assertThat(refused()).contains("route 2: nexthop 1: expected a \"weight\" of 1-256, got 0");
+        copy();
+        json("ip-route.json", a -> ((ObjectNode) a.get(1)).remove("dev"));
+        json("ip-route.json", a -> ((ObjectNode) a.get(1)).putArray("nexthops").addObject().put("dev", "eth0")
+                .putArray("flags").add("dead"));
+        assertThat(refused()).contains("route 2 (10.0.0.0/24): every nexthop is dead");
         copy();
         json("ip-route.json", a -> ((ObjectNode) a.get(1)).putArray("metrics").addObject().put("mtu", 1400).put("advmss", 1360));
         org.assertj.core.api.Assertions.assertThat(Snapshot.load(dir).host.fib.lookup(dev.hairpin.packet.Ipv4.parse("10.0.0.9")).mtu())

@@ -68,6 +68,60 @@ public final class Fib {
      * action ends the lookup with a route of that type and no device.
      */
     public Route lookup(int daddr, int saddr, int mark, NetDevice in) {
+        return selectPath(fibLookup(daddr, saddr, mark, in), saddr, daddr);
+    }
+
+    /**
+     * Picks a multipath route's nexthop for a flow ({@link Route#isMultipath}), as the kernel
+     * needs one for ip_route_input / ip_route_output_key: {@code null} asks the engine's own hash.
+     * A replay sets it to adopt the nexthop the kernel chose, seen in the capture.
+     */
+    public interface PathChooser {
+        /** the index into {@code r.paths()}, or -1 for the hash's choice */
+        int choose(Route r, int saddr, int daddr);
+    }
+
+    public PathChooser pathChooser;
+
+    /**
+     * fib_select_multipath(): the nexthop whose share of the 31-bit hash space (cumulative
+     * weights, fib_rebalance's upper bounds) holds the flow's hash. The kernel hashes the
+     * addresses (fib_multipath_hash_policy 0) with a random per-boot seed; the engine's hash is
+     * fixed, so a flow keeps its path here as there, and a replay adopts the kernel's pick.
+     */
+    public Route selectPath(Route r, int saddr, int daddr) {
+        if (r == null || !r.isMultipath()) {
+            return r;
+        }
+        Route[] p = r.paths();
+        if (pathChooser != null) {
+            int i = pathChooser.choose(r, saddr, daddr);
+            if (i >= 0 && i < p.length) {
+                return p[i];
+            }
+        }
+        int h = saddr * 0x9E3779B1 ^ daddr * 0x85EBCA77;
+        h ^= h >>> 15;
+        h *= 0x2C1B3C6D;
+        h ^= h >>> 12;
+        long hash = (h & 0xffffffffL) >>> 1;
+        long total = 0;
+        for (Route x : p) {
+            total += x.weight();
+        }
+        long w = 0;
+        for (Route x : p) {
+            w += x.weight();
+            long upper = ((w << 31) + total / 2) / total - 1; // DIV_ROUND_CLOSEST_ULL(w << 31, total) - 1
+            if (hash <= upper) {
+                return x;
+            }
+        }
+        return p[p.length - 1];
+    }
+
+    /** fib_lookup() proper: the route, a multipath one not yet narrowed to a nexthop */
+    private Route fibLookup(int daddr, int saddr, int mark, NetDevice in) {
         if (rules == null) {
             return lookup(daddr);
         }
@@ -200,7 +254,7 @@ public final class Fib {
     public Route lookup(int daddr, NetDevice dev) {
         for (List<Route> t : List.of(local, main)) {
             for (Route r : t) {
-                if (r.dev() == dev && r.contains(daddr)) {
+                if (r.usesDev(dev) && r.contains(daddr)) {
                     return r;
                 }
             }

@@ -415,7 +415,8 @@ public final class Stack implements XtServices {
         // a decision that sends redirects (out the device it came in on) is never cached: FastPath
         // forwards cached flows without ip_forward's redirect; nor is a route with an mtu metric
         // (the cache holds the device, whose MTU FastPath checks)
-        if (slot >= 0 && !host.fib.hasPolicy() && (skb.out != in || !host.sysctls.sendRedirects(in)) && r.mtu() == 0) {
+        if (slot >= 0 && !host.fib.hasPolicy() && (skb.out != in || !host.sysctls.sendRedirects(in)) && r.mtu() == 0
+                && r.paths() == null) { // nor a multipath one: its pick may hash the ports (fib_multipath_hash_policy 1)
             // the cache keys on the hosts only: with policy rules the mark may route the next packet elsewhere
             flows.store(slot, saddr, daddr, in, stamp, skb.out, skb.nexthop);
         }
@@ -583,7 +584,7 @@ public final class Stack implements XtServices {
             // a local source without accept_local, or a broadcast/multicast route
             return false;
         }
-        return rp != 1 || back.dev() == in;
+        return rp != 1 || back.usesDev(in); // fib_info_nh_uses_dev(): any of a multipath route's nexthops
     }
 
     // ================================================================= local delivery
@@ -1154,7 +1155,7 @@ public final class Stack implements XtServices {
         if (r.type() != Route.RTN_UNICAST && (r.type() != Route.RTN_LOCAL || (flags & 4) == 0)) {
             return false;
         }
-        return (flags & 1) != 0 || r.dev() == skb.in;
+        return (flags & 1) != 0 || r.usesDev(skb.in);
     }
 
     /** nf_skb_duplicated: a clone on its way through the hooks makes no clone of its own */
