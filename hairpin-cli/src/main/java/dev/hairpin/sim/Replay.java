@@ -99,6 +99,7 @@ public final class Replay {
         stack.ipIds = this::adoptIpId;
         stack.randomDraws = this::adoptDraw;
         stack.host.fib.pathChooser = this::adoptPath;
+        stack.icmpClock = this::adoptTimestamp;
     }
 
     private long clock(double epoch) {
@@ -542,6 +543,39 @@ public final class Replay {
             }
         }
         return stack.random.nextInt(65536);
+    }
+
+    /** timestamp replies whose clock reading the capture showed [1] or did not [0] */
+    public final int[] adoptedTimestamps = new int[2];
+
+    /**
+     * A timestamp reply's receive/transmit time: the kernel read its clock while answering, a
+     * little after the request was captured, so its reading is taken from its reply (same id
+     * and sequence, to the requester) when it lies between the request's capture time and the
+     * reply's, milliseconds since midnight UT both.
+     */
+    private int adoptTimestamp(Skb req, int now) {
+        byte[] b = req.buf;
+        for (Scenario.Frame e : pendingExpected) {
+            byte[] p = e.ip();
+            int l4 = Ipv4.ihlBytes(p, 0);
+            if (Ipv4.protocol(p, 0) != Ipv4.PROTO_ICMP || p.length < l4 + 20 || (p[l4] & 0xff) != 14
+                    || Ipv4.daddr(p, 0) != req.saddr() || Ipv4.i32(p, l4 + 4) != Ipv4.i32(b, req.l4 + 4)) {
+                continue;
+            }
+            int kernel = Ipv4.i32(p, l4 + 12);
+            long sent = (long) Math.floor(e.epoch() * 1000) % 86_400_000L;
+            if (kernel >= now && kernel <= sent) {
+                adoptedTimestamps[1]++;
+                if (kernel != now) {
+                    notes.add("input " + current + ": adopted the kernel's ICMP timestamp " + kernel + " (" + (kernel - now)
+                            + " ms after the request's capture)");
+                }
+                return kernel;
+            }
+        }
+        adoptedTimestamps[0]++;
+        return now;
     }
 
     /** an output of ours matched one of the kernel's: it no longer guides adoption */

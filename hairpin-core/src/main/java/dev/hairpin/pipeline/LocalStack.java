@@ -9,7 +9,8 @@ import dev.hairpin.packet.Skb;
 /**
  * The little of the host's own TCP/IP stack that shows on the wire: a TCP RST for a port
  * nobody listens on (tcp_v4_send_reset), ICMP port unreachable for UDP (__udp4_lib_rcv),
- * protocol unreachable for others (ip_local_deliver_finish), echo replies (icmp_echo).
+ * protocol unreachable for others (ip_local_deliver_finish), echo and timestamp replies
+ * (icmp_echo, icmp_timestamp).
  * No sockets are modelled beyond "is this port listening" ({@link dev.hairpin.host.Host#listening}).
  */
 public final class LocalStack {
@@ -57,9 +58,19 @@ public final class LocalStack {
                 }
             }
             case Ipv4.PROTO_ICMP -> {
-                if (avail >= 8 && (b[skb.l4] & 0xff) == 8 && Checksum.verifyIcmp(b, skb.l4, avail)
-                        && stack.host.sysctls.getLong("net.ipv4.icmp_echo_ignore_all", 0) == 0) {
+                if (avail < 8 || !Checksum.verifyIcmp(b, skb.l4, avail)) {
+                    return;
+                }
+                int type = b[skb.l4] & 0xff;
+                if (!unicast && (type == ECHO || type == TIMESTAMP
+                        ? stack.host.sysctls.getLong("net.ipv4.icmp_echo_ignore_broadcasts", 1) != 0
+                        : type != ADDRESS && type != ADDRESSREPLY)) {
+                    return; // icmp_rcv(): RFC 1122 3.2.2.6 and 3.2.2.8 for broadcast and multicast
+                }
+                if (type == ECHO && stack.host.sysctls.getLong("net.ipv4.icmp_echo_ignore_all", 0) == 0) {
                     echoReply(skb, avail);
+                } else if (type == TIMESTAMP && avail >= 8 + 4) {
+                    timestampReply(skb);
                 }
             }
             default -> stack.icmpSend(skb, 3, 2, 0);
@@ -77,8 +88,39 @@ public final class LocalStack {
         stack.host.sockets.close(proto, skb.daddr(), Ipv4.u16(b, skb.l4 + 2), skb.saddr(), Ipv4.u16(b, skb.l4));
     }
 
-    /** icmp_reply() to an echo request: same id, seq and data, from the address it was sent to */
+    private static final int ECHO = 8;
+    private static final int TIMESTAMP = 13;
+    private static final int ADDRESS = 17;
+    private static final int ADDRESSREPLY = 18;
+
+    /** icmp_reply() to an echo request: same id, seq and data */
     private void echoReply(Skb skb, int icmpLen) {
+        reply(skb, icmpLen, 0);
+    }
+
+    /**
+     * icmp_timestamp(): a timestamp reply, its originate timestamp the request's first four data
+     * bytes, receive and transmit both the wall clock in milliseconds since midnight UT
+     * (inet_current_timestamp), 20 bytes whatever the request's length.
+     */
+    private void timestampReply(Skb skb) {
+        int now = inetCurrentTimestamp(stack.wallNanos());
+        reply(skb, 20, stack.icmpClock != null ? stack.icmpClock.timestamp(skb, now) : now);
+    }
+
+    /** milliseconds since midnight UT, as inet_current_timestamp() reads the real-time clock */
+    static int inetCurrentTimestamp(long wallNanos) {
+        long secs = Math.floorDiv(wallNanos, 1_000_000_000L);
+        long nanos = Math.floorMod(wallNanos, 1_000_000_000L);
+        return (int) (Math.floorMod(secs, 86400L) * 1000 + nanos / 1_000_000);
+    }
+
+    /**
+     * icmp_reply() to a query: the request's ICMP header and its first {@code icmpLen - 8} data
+     * bytes with the reply's type (a timestamp reply's receive and transmit times set to
+     * {@code now}), from fib_compute_spec_dst()'s address, IP options echoed.
+     */
+    private void reply(Skb skb, int icmpLen, int now) {
         byte[] b = skb.buf;
         byte[] opts = new byte[40];
         int dopt = stack.echoOptions(skb, opts); // ip_options_echo(): none sent when they cannot be
@@ -88,13 +130,20 @@ public final class LocalStack {
         int hl = 20 + IpOptions.echoLength(dopt);
         int len = hl + icmpLen;
         byte[] p = new byte[len];
-        Stack.ipHeader(p, Ipv4.tos(b, skb.l3), len, 0, stack.host.sysctls.defaultTtl(), Ipv4.PROTO_ICMP, skb.daddr(), skb.saddr());
+        int from = stack.specDst(skb);
+        Stack.ipHeader(p, Ipv4.tos(b, skb.l3), len, 0, stack.host.sysctls.defaultTtl(), Ipv4.PROTO_ICMP, from, skb.saddr());
         if (hl > 20) {
             p[0] = (byte) (0x40 | hl >>> 2);
-            IpOptions.build(p, 0, opts, dopt, skb.daddr(), stack.wallNanos());
+            IpOptions.build(p, 0, opts, dopt, from, stack.wallNanos());
         }
         System.arraycopy(b, skb.l4, p, hl, icmpLen);
-        p[hl] = 0;
+        boolean timestamp = (b[skb.l4] & 0xff) == TIMESTAMP;
+        p[hl] = (byte) (timestamp ? TIMESTAMP + 1 : 0); // an echo reply keeps the request's code
+        if (timestamp) {
+            p[hl + 1] = 0;
+            Ipv4.put32(p, hl + 12, now);
+            Ipv4.put32(p, hl + 16, now);
+        }
         Ipv4.put16(p, hl + 2, 0);
         Ipv4.put16(p, hl + 2, Checksum.compute(p, hl, icmpLen));
         sendGenerated(p, len, skb, false);

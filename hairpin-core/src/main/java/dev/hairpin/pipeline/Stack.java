@@ -50,6 +50,8 @@ public final class Stack implements XtServices {
     public IpIdSource ipIds;
     /** random draws of -m statistic; a replay adopts the kernel's (null: the PRNG) */
     public RandomDraws randomDraws;
+    /** the clock of ICMP timestamp replies; a replay adopts the kernel's reading (null: the wall clock) */
+    public IcmpClock icmpClock;
     /** kernel log lines (LOG target, conntrack "table full") */
     public java.util.function.Consumer<String> kernelLog = s -> {};
     /** the host's ipsets by name, for -m set (null: no such set) */
@@ -145,6 +147,14 @@ public final class Stack implements XtServices {
     /** Chooses the IP id of a packet the stack generated. */
     public interface IpIdSource {
         int ipId(Skb generated);
+    }
+
+    /**
+     * inet_current_timestamp() for a timestamp reply to {@code request}: {@code now} is the wall
+     * clock's reading when it arrived; the kernel read its clock a little later.
+     */
+    public interface IcmpClock {
+        int timestamp(Skb request, int now);
     }
 
     /** Decides a random draw instead of the PRNG: 1 true, 0 false, -1 no opinion. */
@@ -656,7 +666,16 @@ public final class Stack implements XtServices {
         return addr != 0 && addr != -1 && !isMulticast(addr) && !host.fib.isLocal(addr);
     }
 
-    /** fib_compute_spec_dst() for a forwarded datagram: our preferred source towards its sender */
+    /**
+     * fib_compute_spec_dst(): the address a reply to {@code skb} comes from: the one it was sent
+     * to when that is ours (unicast to us), else our preferred source towards its sender (a
+     * forwarded datagram's, or one sent to a broadcast or multicast address)
+     */
+    int specDst(Skb skb) {
+        return skb.rtType == Route.RTN_LOCAL ? skb.daddr() : forwardSpecDst(skb);
+    }
+
+    /** fib_compute_spec_dst() for a datagram not addressed to us: our preferred source towards its sender */
     private int forwardSpecDst(Skb skb) {
         int saddr = skb.saddr();
         Route r = saddr != 0 ? host.fib.lookup(saddr) : null;
