@@ -24,7 +24,7 @@ import dev.hairpin.packet.Verdict;
  *
  * <p>It is a shortcut, never a second implementation: each step either applies, or hands the
  * packet to the full path's code for that very point ({@link Stack#resumeAfterConntrack},
- * {@link Stack#routeSlow}, {@link Stack#forward}, {@link Stack#postRouting}), so a packet
+ * {@link RouteInput#slow}, {@link Stack#forward}, {@link Stack#postRouting}), so a packet
  * leaving the shortcut ends exactly as if it had gone the full way from the start. Until it
  * attaches the entry it only reads (its lookup, like the full path's, reaps an expired entry it
  * meets, and a miss is remembered so the full path need not look again); it answers false (not
@@ -151,7 +151,7 @@ final class FastPath {
         long stamp = stack.host.fib.generation() + stack.host.sysctls.version();
         NetDevice out = stack.flows.out(slot, rs, rd, in, stamp);
         if (out == null) {
-            stack.routeSlow(skb, slot, stamp);
+            stack.routing.slow(skb, slot, stamp);
             return true;
         }
         skb.rtType = Route.RTN_UNICAST;

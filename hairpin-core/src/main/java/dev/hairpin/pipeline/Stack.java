@@ -59,7 +59,7 @@ public final class Stack implements XtServices {
 
     final XtParam par = new XtParam();
     /** the packet tracer; null when off, and then each call site costs one null check */
-    private Tracer trace;
+    Tracer trace;
     /** nf_defrag_ipv4's queues (IP_DEFRAG_CONNTRACK_IN / _OUT) */
     public final Defrag defrag = new Defrag();
     static final int DEFRAG_IN = 1;
@@ -73,6 +73,10 @@ public final class Stack implements XtServices {
     public boolean flowCache = true;
     final FlowCache flows = new FlowCache();
     final FastPath fast = new FastPath(this);
+    /** the input route: ip_route_input and fib_validate_source */
+    final RouteInput routing = new RouteInput(this);
+    /** the host's own ICMP errors and their rate limits */
+    final IcmpErrors icmp = new IcmpErrors(this);
 
     public Stack(Host host, Conntrack conntrack, RandomGenerator random) {
         this.host = host;
@@ -126,7 +130,7 @@ public final class Stack implements XtServices {
             finish(skb, v, "PREROUTING");
             return;
         }
-        routeInput(skb);
+        routing.route(skb);
     }
 
     /** The simulated clock moved to {@code now}: conntrack timers, then fragment queues (ip_expire). */
@@ -268,7 +272,7 @@ public final class Stack implements XtServices {
             finish(skb, v, "PREROUTING");
             return;
         }
-        routeInput(skb);
+        routing.route(skb);
     }
 
     private int preRouting(Skb skb) {
@@ -322,284 +326,12 @@ public final class Stack implements XtServices {
             finish(skb, v, "PREROUTING");
             return;
         }
-        routeInput(skb);
-    }
-
-    /** ip_route_input_noref(): the cached decision for the packet's hosts ({@link FlowCache}), else routeSlow. */
-    private void routeInput(Skb skb) {
-        int slot = flowCache && trace == null ? FlowCache.slot(skb.ct, skb.saddr(), skb.daddr(), skb.in) : -1;
-        long stamp = 0;
-        if (slot >= 0) {
-            stamp = host.fib.generation() + host.sysctls.version();
-            NetDevice o = flows.out(slot, skb.saddr(), skb.daddr(), skb.in, stamp);
-            if (o != null) {
-                skb.rtType = Route.RTN_UNICAST;
-                skb.out = o;
-                skb.nexthop = flows.nexthop(slot);
-                skb.rtMtu = 0; // only routes without an mtu metric are cached
-                forwardIn(skb);
-                return;
-            }
-        }
-        routeSlowIn(skb, slot, stamp);
-    }
-
-    /** martian checks, then local delivery or forwarding; a forward decision fills the slot (-1: none) */
-    void routeSlow(Skb skb, int slot, long stamp) {
-        readSkips();
-        routeSlowIn(skb, slot, stamp);
-    }
-
-    /** {@link #routeSlow} within a packet's way (the skip masks read) */
-    private void routeSlowIn(Skb skb, int slot, long stamp) {
-        NetDevice in = skb.in;
-        int saddr = skb.saddr();
-        int daddr = skb.daddr();
-        if (isMulticast(saddr) || saddr == -1) {
-            dropped(skb, "martian source");
-            return;
-        }
-        if (daddr == -1 || (saddr == 0 && daddr == 0)) {
-            skb.rtType = Route.RTN_BROADCAST;
-            localDeliver(skb);
-            return;
-        }
-        if (saddr == 0 || isZeronet(daddr)) {
-            dropped(skb, "martian");
-            return;
-        }
-        boolean lo = in != null && in.isLoopback();
-        if (!lo && !host.sysctls.routeLocalnet(in) && (isLoopback(daddr) || isLoopback(saddr))) {
-            dropped(skb, "martian " + (isLoopback(daddr) ? "destination" : "source") + " (route_localnet=0)");
-            return;
-        }
-        if (isMulticast(daddr)) {
-            // ip_route_input_rcu(): delivered only for a group the device joined (ip_check_mc_rcu);
-            // every multicast device is in 224.0.0.1, other memberships are not modelled (recorded:
-            // a LAN datagram to 224.0.0.251 makes no entry and reaches no INPUT rule)
-            if (daddr != ALL_SYSTEMS && !lo) {
-                dropped(skb, "multicast group not joined");
-                return;
-            }
-            skb.rtType = Route.RTN_MULTICAST;
-            localDeliver(skb);
-            return;
-        }
-        // fib_lookup() with the flow's source, mark and input device (policy rules, when any)
-        Route r = host.fib.lookup(daddr, saddr, skb.mark, in);
-        int err = routeError(r);
-        if (err != 0) {
-            // no_route: the lookup failed (no route, or an unreachable/prohibit/blackhole one),
-            // before any source validation; the packet goes to ip_error()
-            skb.rtType = Route.RTN_UNREACHABLE;
-            ipError(skb, in, host.sysctls.forwarding(in) ? err : EHOSTUNREACH);
-            return;
-        }
-        if (r.type() == Route.RTN_BROADCAST) {
-            skb.rtType = Route.RTN_BROADCAST;
-            localDeliver(skb);
-            return;
-        }
-        if (!lo && !validSource(skb, in, saddr, daddr, r.type() == Route.RTN_LOCAL ? null : r.dev())) {
-            dropped(skb, "martian source (rp_filter or local address)");
-            return;
-        }
-        if (r.type() == Route.RTN_LOCAL) {
-            skb.rtType = Route.RTN_LOCAL;
-            localDeliver(skb);
-            return;
-        }
-        if (!host.sysctls.forwarding(in)) {
-            skb.rtType = Route.RTN_UNREACHABLE;
-            ipError(skb, in, EHOSTUNREACH);
-            return;
-        }
-        if (r.type() != Route.RTN_UNICAST) {
-            dropped(skb, "route type " + r.type());
-            return;
-        }
-        skb.rtType = Route.RTN_UNICAST;
-        skb.out = r.dev();
-        skb.nexthop = r.gateway() != 0 ? r.gateway() : daddr;
-        skb.rtMtu = r.mtu();
-        // a decision that sends redirects (out the device it came in on) is never cached: FastPath
-        // forwards cached flows without ip_forward's redirect; nor is a route with an mtu metric
-        // (the cache holds the device, whose MTU FastPath checks)
-        if (slot >= 0 && !host.fib.hasPolicy() && (skb.out != in || !host.sysctls.sendRedirects(in)) && r.mtu() == 0
-                && r.paths() == null) { // nor a multipath one: its pick may hash the ports (fib_multipath_hash_policy 1)
-            // the cache keys on the hosts only: with policy rules the mark may route the next packet elsewhere
-            flows.store(slot, saddr, daddr, in, stamp, skb.out, skb.nexthop);
-        }
-        forwardIn(skb);
-    }
-
-    private static final int ENETUNREACH = 1;
-    private static final int EHOSTUNREACH = 2;
-    private static final int EACCES = 3;
-    private static final int EINVAL = 4;
-    /** ip_rt_error_burst and ip_rt_error_cost (5 * HZ and HZ jiffies), in nanoseconds */
-    private static final long ERROR_BURST = 5_000_000_000L;
-    private static final long ERROR_COST = 1_000_000_000L;
-    /**
-     * inet_peer's rate_tokens / rate_last per address: one bucket that ip_error() (keyed by the
-     * packet's source) and icmp_send()'s icmpv4_xrlim_allow() (keyed by the error's destination)
-     * both draw from (recorded: icmp-error-ratelimit, where an unroutable packet's error costs
-     * two tokens).
-     */
-    final InetPeers errorPeers = new InetPeers();
-    /** XRLIM_BURST_FACTOR: icmp_send's bucket holds six errors' worth of tokens */
-    private static final int XRLIM_BURST_FACTOR = 6;
-
-    /**
-     * The token bucket of inet_peer_xrlim_allow() and ip_error(): tokens grow with the time since
-     * the peer's last use, up to {@code burst}; a send costs {@code cost}. A new peer starts 60 s
-     * in the past, so its bucket is full.
-     */
-    private boolean peerAllow(int addr, long cost, long burst) {
-        long now = conntrack.now();
-        long[] peer = peer(addr, now);
-        long token = Math.min(burst, peer[0] + (now - peer[1]));
-        peer[1] = now;
-        boolean ok = token >= cost;
-        peer[0] = ok ? token - cost : token;
-        return ok;
-    }
-
-    /** a peer's bucket: rate_tokens, rate_last, n_redirects; a new one starts 60 s in the past (full) */
-    private long[] peer(int addr, long now) {
-        return errorPeers.get(addr, now);
-    }
-
-    /** ip_rt_redirect_load (HZ/50), ip_rt_redirect_number, ip_rt_redirect_silence (load << 10) */
-    private static final long REDIRECT_LOAD = 20_000_000L;
-    private static final int REDIRECT_NUMBER = 9;
-    private static final long REDIRECT_SILENCE = REDIRECT_LOAD << 10;
-
-    /**
-     * fib_validate_source()'s positive answer that sets IPSKB_DOREDIRECT: the source is reached
-     * directly (no gateway) through the device the packet came in on
-     */
-    private boolean sourceOnLink(NetDevice in, int saddr) {
-        Route r = host.fib.lookup(saddr);
-        return r != null && r.type() == Route.RTN_UNICAST && r.dev() == in && r.gateway() == 0;
-    }
-
-    /**
-     * ip_rt_send_redirect(): an ICMP host redirect naming the next hop, per source: the first at
-     * once, each next one only after 20 ms &lt;&lt; (redirects sent) of quiet, none after 9 until
-     * 20.48 s pass without one (rate_last then follows every packet). The inet_peer is the one
-     * ip_error() and icmp_send()'s limit use (its tokens reset with the silence). A redirect
-     * related to a NATed (or not yet fully NATed) entry is dropped by NAT in OUTPUT
-     * (recorded: icmp-redirect).
-     */
-    private void sendRedirect(Skb skb) {
-        long now = conntrack.now();
-        long[] peer = peer(skb.saddr(), now);
-        if (now - (peer[1] + REDIRECT_SILENCE) > 0) {
-            peer[0] = 0;
-            peer[2] = 0;
-        }
-        if (peer[2] >= REDIRECT_NUMBER) {
-            peer[1] = now;
-            return;
-        }
-        if (peer[2] == 0 || now - (peer[1] + (REDIRECT_LOAD << peer[2])) > 0) {
-            icmpSend(skb, 5, 1, skb.nexthop);
-            peer[1] = now;
-            peer[2]++;
-        }
-    }
-
-    /**
-     * icmpv4_mask_allow() and icmpv4_xrlim_allow(): an error of a type in icmp_ratemask (frag
-     * needed excepted) towards a non-loopback route costs icmp_ratelimit of its destination's
-     * bucket; icmp_ratelimit 0 leaves the bucket alone. The host-wide icmp_msgs_per_sec bucket
-     * (1000/s, burst 50, random cost) is not modelled.
-     */
-    private boolean icmpRateAllow(int type, int code, int daddr, NetDevice dev) {
-        if (type > 18 || (type == 3 && code == 4)
-                || (host.sysctls.icmpRatemask() & 1L << type) == 0) {
-            return true;
-        }
-        long timeout = host.sysctls.icmpRatelimitMs() * 1_000_000L;
-        if (timeout <= 0 || dev.isLoopback()) {
-            return true;
-        }
-        return peerAllow(daddr, timeout, XRLIM_BURST_FACTOR * timeout);
-    }
-
-    /** the error a failed fib_lookup() gives (fib_props[type].error), 0 when it found a route */
-    private static int routeError(Route r) {
-        if (r == null) {
-            return ENETUNREACH;
-        }
-        return switch (r.type()) {
-            case Route.RTN_UNREACHABLE -> EHOSTUNREACH;
-            case Route.RTN_PROHIBIT -> EACCES;
-            case Route.RTN_BLACKHOLE -> EINVAL;
-            case Route.RTN_THROW -> ENETUNREACH;
-            default -> 0;
-        };
-    }
-
-    /**
-     * ip_error(): the packet had no usable route. Silent when the input device does not forward
-     * (recorded: forwarding-toggle) and for a blackhole; else destination unreachable (network,
-     * host, or communication prohibited: code 0, 1, 13), at most a burst of 5 and then one a
-     * second per source address (the inet_peer token bucket; recorded: route-types-unreachable).
-     */
-    private void ipError(Skb skb, NetDevice in, int err) {
-        int code = switch (err) {
-            case ENETUNREACH -> 0;
-            case EHOSTUNREACH -> 1;
-            case EACCES -> 13;
-            default -> -1;
-        };
-        if (!host.sysctls.forwarding(in) || code < 0) {
-            dropped(skb, "ip_error: no route (silent)");
-            return;
-        }
-        if (peerAllow(skb.saddr(), ERROR_COST, ERROR_BURST)) {
-            icmpSend(skb, 3, code, 0);
-        }
-        dropped(skb, "ip_error: destination unreachable, code " + code);
-    }
-
-    /** fib_validate_source(): a local address as source, and rp_filter */
-    /**
-     * fib_validate_source(): {@code oif} is the forward route's device (null for local delivery),
-     * which the reverse lookup takes as its input device (flowi4_iif = oif ?: LOOPBACK). Without
-     * rp_filter only a source of ours is refused, unless policy rules exist or the packet leaves by
-     * its input device with send_redirects on: then the full reverse lookup runs (rpf 0).
-     */
-    private boolean validSource(Skb skb, NetDevice in, int saddr, int daddr, NetDevice oif) {
-        int rp = host.sysctls.rpFilter(in);
-        boolean acceptLocal = host.sysctls.acceptLocal(in);
-        if (rp == 0 && (oif != in || !host.sysctls.sendRedirects(in))) {
-            if (acceptLocal) {
-                return true;
-            }
-            if (!host.fib.hasPolicy()) { // fib4_has_custom_rules(): with policy rules, full check
-                return !host.fib.isLocal(saddr);
-            }
-        }
-        // __fib_validate_source(): a lookup towards the source through the policy rules, with the
-        // packet's mark only when src_valid_mark is set (wg-quick sets it for its fwmark rule)
-        int mark = host.sysctls.srcValidMark(in) ? skb.mark : 0;
-        Route back = host.fib.lookup(saddr, daddr, mark, oif);
-        if (routeError(back) != 0) {
-            return rp == 0; // fib_lookup() failed: last_resort
-        }
-        if (back.type() != Route.RTN_UNICAST && (back.type() != Route.RTN_LOCAL || !acceptLocal)) {
-            // a local source without accept_local, or a broadcast/multicast route
-            return false;
-        }
-        return rp != 1 || back.usesDev(in); // fib_info_nh_uses_dev(): any of a multipath route's nexthops
+        routing.route(skb);
     }
 
     // ================================================================= local delivery
 
-    private void localDeliver(Skb skb) {
+    void localDeliver(Skb skb) {
         if (trace != null) {
             trace.route(skb, "local");
         }
@@ -704,7 +436,7 @@ public final class Stack implements XtServices {
     }
 
     /** {@link #forward} within a packet's way (the skip masks read) */
-    private void forwardIn(Skb skb) {
+    void forwardIn(Skb skb) {
         if (trace != null) {
             trace.route(skb, "forward");
         }
@@ -725,8 +457,8 @@ public final class Stack implements XtServices {
         }
         Ipv4.decreaseTtl(b, skb.l3);
         if (skb.out == skb.in && (skb.ipOpt & IpOptions.SRR) == 0 && host.sysctls.sendRedirects(skb.in)
-                && sourceOnLink(skb.in, skb.saddr())) {
-            sendRedirect(skb); // IPSKB_DOREDIRECT: out the device it came in on, from an on-link source
+                && routing.sourceOnLink(skb.in, skb.saddr())) {
+            icmp.sendRedirect(skb); // IPSKB_DOREDIRECT: out the device it came in on, from an on-link source
         }
         int hook = Hooks.FORWARD;
         setHook(skb, hook, skb.in, skb.out);
@@ -1016,7 +748,6 @@ public final class Stack implements XtServices {
     }
 
     /** 224.0.0.1, the all-systems group every multicast-capable device joins */
-    private static final int ALL_SYSTEMS = 0xe0000001;
 
     // ================================================================= XtServices
 
@@ -1168,7 +899,7 @@ public final class Stack implements XtServices {
         int daddr = skb.daddr();
         int fsaddr = isMulticast(daddr) || daddr == -1 || isZeronet(daddr) ? 0 : daddr;
         Route r = host.fib.lookup(skb.saddr(), fsaddr, (flags & 2) != 0 ? skb.mark : 0, null);
-        if (r == null || routeError(r) != 0) {
+        if (r == null || RouteInput.routeError(r) != 0) {
             return false;
         }
         if (r.type() != Route.RTN_UNICAST && (r.type() != Route.RTN_LOCAL || (flags & 4) == 0)) {
@@ -1189,7 +920,7 @@ public final class Stack implements XtServices {
     @Override
     public int routeMtu(int daddr) {
         Route r = host.fib.lookup(daddr, 0, 0, null);
-        if (r == null || routeError(r) != 0) {
+        if (r == null || RouteInput.routeError(r) != 0) {
             return -1;
         }
         return r.type() == Route.RTN_LOCAL ? host.loopback().mtu : r.pathMtu();
@@ -1205,7 +936,7 @@ public final class Stack implements XtServices {
         NetDevice dev;
         if (want != null) {
             dev = want;
-        } else if (r == null || routeError(r) != 0) {
+        } else if (r == null || RouteInput.routeError(r) != 0) {
             return;
         } else {
             dev = r.type() == Route.RTN_LOCAL ? host.loopback() : r.dev();
@@ -1259,76 +990,10 @@ public final class Stack implements XtServices {
     /**
      * icmp_send(): an ICMP error about {@code orig}, sent through OUTPUT with the offending
      * packet's conntrack entry attached (icmp_glue_bits' nf_ct_attach), so NAT rewrites the
-     * quoted packet back.
+     * quoted packet back ({@link IcmpErrors}).
      */
     public void icmpSend(Skb orig, int type, int code, int info) {
-        byte[] b = orig.buf;
-        int l3 = orig.l3;
-        if ((Ipv4.fragOff(b, l3) & Ipv4.IP_OFFSET) != 0) {
-            return;
-        }
-        if (orig.rtType == Route.RTN_BROADCAST || orig.rtType == Route.RTN_MULTICAST) {
-            return;
-        }
-        int saddrOrig = orig.saddr();
-        if (saddrOrig == 0 || isMulticast(saddrOrig) || saddrOrig == -1) {
-            return;
-        }
-        if (Ipv4.protocol(b, l3) == Ipv4.PROTO_ICMP && orig.len - (orig.l4 - l3) >= 1) {
-            int t = b[orig.l4] & 0xff;
-            if (t > 18 || dev.hairpin.conntrack.proto.IcmpTracker.isError(t)) {
-                return; // never an error about an error
-            }
-        }
-        // source: the destination when it is ours, else the input device's address
-        // (icmp_errors_use_inbound_ifaddr, for a received packet) or chosen by the route back
-        int saddr = orig.daddr();
-        if (orig.rtType != Route.RTN_LOCAL) {
-            saddr = orig.in != null && host.sysctls.icmpErrorsUseInboundIfaddr()
-                    ? host.selectAddr(orig.in, saddrOrig, Route.SCOPE_LINK) : 0;
-        }
-        byte[] opts = new byte[40];
-        int dopt = echoOptions(orig, opts);
-        if (dopt < 0) {
-            return;
-        }
-        int daddr = saddrOrig;
-        // icmp_route_lookup(): an output route (iif lo) through the policy rules, from the
-        // error's source, no mark (fwmark_reflect off)
-        Route r = host.fib.lookup(daddr, saddr, 0, null);
-        if (routeError(r) != 0) {
-            return;
-        }
-        NetDevice dev = r.type() == Route.RTN_LOCAL ? host.loopback() : r.dev();
-        if (!icmpRateAllow(type, code, daddr, dev)) {
-            return;
-        }
-        if (saddr == 0) {
-            saddr = r.prefsrc() != 0 ? r.prefsrc() : host.selectAddr(dev, r.gateway() != 0 ? r.gateway() : daddr, Route.SCOPE_UNIVERSE);
-        }
-        // the received datagram's record route / timestamp, echoed (ip_options_echo)
-        int hl = 20 + IpOptions.echoLength(dopt);
-        int room = Math.min(576, dev.mtu) - hl - 8;
-        int quoted = Math.min(orig.len, room);
-        int len = hl + 8 + quoted;
-        byte[] p = new byte[len];
-        int tos = (Ipv4.tos(b, l3) & 0x1e) | 0xc0; // RT_TOS | IPTOS_PREC_INTERNETCONTROL
-        ipHeader(p, tos, len, 0, host.sysctls.defaultTtl(), Ipv4.PROTO_ICMP, saddr, daddr);
-        if (hl > 20) {
-            p[0] = (byte) (0x40 | hl >>> 2);
-            IpOptions.build(p, 0, opts, dopt, saddr, wallNanos());
-        }
-        p[hl] = (byte) type;
-        p[hl + 1] = (byte) code;
-        Ipv4.put32(p, hl + 4, info);
-        System.arraycopy(b, l3, p, hl + 8, quoted);
-        Ipv4.put16(p, hl + 2, Checksum.compute(p, hl, len - hl));
-        Skb n = new Skb(p, 0, len);
-        Ipv4.put16(p, Ipv4.ID, ipIds.ipId(n) & 0xffff);
-        Ipv4.put16(p, Ipv4.CHECK, 0);
-        Ipv4.put16(p, Ipv4.CHECK, Checksum.compute(p, 0, hl));
-        attachRelated(n, orig);
-        localOut(n, dev, r.gateway() != 0 ? r.gateway() : daddr);
+        icmp.send(orig, type, code, info);
     }
 
     /** nf_ct_attach(): a reply the stack makes for a packet rides that packet's entry */
@@ -1362,7 +1027,7 @@ public final class Stack implements XtServices {
     private int[] skips = Tables.NO_SKIPS;
 
     /** at each way into the full path: the current tables' masks; none while tracing (every chain shows) */
-    private void readSkips() {
+    void readSkips() {
         int[] m = trace == null ? tables.skipMasks() : Tables.NO_SKIPS;
         if (m != skips) { // mostly the same array: no reference store (and its GC barrier)
             skips = m;
@@ -1407,7 +1072,7 @@ public final class Stack implements XtServices {
         }
     }
 
-    private void dropped(Skb skb, String reason) {
+    void dropped(Skb skb, String reason) {
         if (trace != null) {
             trace.dropped(skb, reason);
         }
