@@ -80,6 +80,14 @@ final class PacketSpec {
         };
         int[] src = endpoint(w.get(1), proto);
         int[] dst = endpoint(w.get(2), proto);
+        range("--ttl", ttl, 0, 255);
+        range("--len", payload, 0, 65535 - 40); // room for the IP and TCP headers
+        range("--icmp-code", icmpCode, 0, 255);
+        range("--id", id, 0, 65535);
+        range("--seq", seq, 0, 0xffffffffL);
+        if (ackSeq != -1) {
+            range("--ack-seq", ackSeq, 0, 0xffffffffL);
+        }
         int l4 = switch (proto) {
             case Ipv4.PROTO_TCP -> 20;
             default -> 8;
@@ -133,12 +141,20 @@ final class PacketSpec {
             case "echo-reply" -> 0;
             default -> {
                 try {
-                    yield Integer.parseInt(icmpType);
+                    int t = Integer.parseInt(icmpType);
+                    range("--icmp-type", t, 0, 255);
+                    yield t;
                 } catch (NumberFormatException e) {
                     throw new IllegalArgumentException("--icmp-type: expected echo-request, echo-reply or a number, got: " + icmpType);
                 }
             }
         };
+    }
+
+    private static void range(String option, long v, long min, long max) {
+        if (v < min || v > max) {
+            throw new IllegalArgumentException(option + " must be " + min + "-" + max + ", got " + v);
+        }
     }
 
     private static int[] endpoint(String s, int proto) {

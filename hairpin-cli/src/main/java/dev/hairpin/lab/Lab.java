@@ -78,7 +78,10 @@ public final class Lab {
             int rc = lab.command(args, stdin);
             s.save();
             return rc;
-        } catch (LabException | SnapshotException e) {
+        } catch (LabException e) {
+            err.println("hairpin: " + e.getMessage());
+            return e.status;
+        } catch (SnapshotException e) {
             err.println("hairpin: " + e.getMessage());
             return 1;
         }
@@ -212,32 +215,32 @@ public final class Lab {
         for (int i = 3; i < a.size(); i++) {
             String o = a.get(i);
             if (i + 1 >= a.size()) {
-                throw new LabException("send: option " + o + " needs a value");
+                throw LabException.usage("send: option " + o + " needs a value");
             }
             String v = a.get(++i);
             switch (o) {
                 case "--in" -> in = v;
                 case "--local" -> local = v;
                 case "--flags" -> flags = v;
-                case "--seq" -> seq = num(o, v);
-                case "--ack" -> ack = num(o, v);
-                case "--len" -> len = (int) num(o, v);
-                case "--ttl" -> ttl = (int) num(o, v);
-                case "--type" -> type = (int) num(o, v);
-                case "--code" -> code = (int) num(o, v);
-                case "--id" -> id = (int) num(o, v);
-                default -> throw new LabException("send: unknown option " + o
+                case "--seq" -> seq = num(o, v, 0, 0xffffffffL);
+                case "--ack" -> ack = num(o, v, 0, 0xffffffffL);
+                case "--len" -> len = (int) num(o, v, 0, 65535 - 40); // room for the IP and TCP headers
+                case "--ttl" -> ttl = (int) num(o, v, 0, 255);
+                case "--type" -> type = (int) num(o, v, 0, 255);
+                case "--code" -> code = (int) num(o, v, 0, 255);
+                case "--id" -> id = (int) num(o, v, 0, 65535);
+                default -> throw LabException.usage("send: unknown option " + o
                         + " (expected --in, --local, --flags, --len, --seq, --ack, --ttl, --type, --code, --id)");
             }
         }
         if ((in == null) == (local == null)) {
-            throw new LabException("send: give --in IFACE (the interface the packet arrives on) or --local IFACE "
+            throw LabException.usage("send: give --in IFACE (the interface the packet arrives on) or --local IFACE "
                     + "(sent by a process on the lab host, routed via IFACE), one of them");
         }
         String ifname = in != null ? in : local;
         NetDevice dev = state.stack.host.device(ifname);
         if (dev == null) {
-            throw new LabException("send: no interface " + ifname + " on the lab host");
+            throw LabException.usage("send: no interface " + ifname + " on the lab host");
         }
         int s = Ipv4.parse(src[0]);
         int d = Ipv4.parse(dst[0]);
@@ -245,7 +248,7 @@ public final class Lab {
             case "tcp" -> tcp(s, port(src), d, port(dst), flags == null ? "S" : flags, seq, ack, len, ttl);
             case "udp" -> Packets.udp(s, port(src), d, port(dst), len, ttl);
             case "icmp" -> Packets.icmp(s, d, type, code, id, seq == null ? 1 : (int) (long) seq, len, ttl);
-            default -> throw new LabException("send: protocol must be tcp, udp or icmp, got " + proto);
+            default -> throw LabException.usage("send: protocol must be tcp, udp or icmp, got " + proto);
         };
         out.println((in != null ? "in  " + in : "local " + local) + ": " + Packets.describe(p, 0, p.length));
         List<String> what = new ArrayList<>();
@@ -306,23 +309,28 @@ public final class Lab {
         return Ipv4.toString(t.src(ct, other)) + ":" + t.sport(ct, other);
     }
 
-    private static long num(String o, String v) {
+    private static long num(String o, String v, long min, long max) {
+        long n;
         try {
-            return Long.parseLong(v);
+            n = Long.parseLong(v);
         } catch (NumberFormatException e) {
-            throw new LabException("send: " + o + " expects a number, got " + v);
+            throw LabException.usage("send: " + o + " expects a number " + min + "-" + max + ", got " + v);
         }
+        if (n < min || n > max) {
+            throw LabException.usage("send: " + o + " must be " + min + "-" + max + ", got " + v);
+        }
+        return n;
     }
 
     private static String[] endpoint(String s, boolean port) {
         String[] w = s.split(":");
         if (port && w.length != 2 || !port && w.length != 1) {
-            throw new LabException("send: expected " + (port ? "ADDRESS:PORT" : "ADDRESS") + ", got " + s);
+            throw LabException.usage("send: expected " + (port ? "ADDRESS:PORT" : "ADDRESS") + ", got " + s);
         }
         try {
             Ipv4.parse(w[0]);
         } catch (IllegalArgumentException e) {
-            throw new LabException("send: not an IPv4 address: " + w[0]);
+            throw LabException.usage("send: not an IPv4 address: " + w[0]);
         }
         return w;
     }
@@ -335,7 +343,7 @@ public final class Lab {
             }
             return p;
         } catch (NumberFormatException x) {
-            throw new LabException("send: port must be 0-65535, got " + e[1]);
+            throw LabException.usage("send: port must be 0-65535, got " + e[1]);
         }
     }
 }

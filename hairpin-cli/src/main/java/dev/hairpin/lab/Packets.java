@@ -78,7 +78,7 @@ final class Packets {
         for (char c : s.toUpperCase(java.util.Locale.ROOT).toCharArray()) {
             int i = "FSRPAU".indexOf(c);
             if (i < 0) {
-                throw new LabException("--flags: `" + c + "' is not a TCP flag (expected letters of FSRPAU, e.g. S, SA, PA, FA, R)");
+                throw LabException.usage("--flags: `" + c + "' is not a TCP flag (expected letters of FSRPAU, e.g. S, SA, PA, FA, R)");
             }
             f |= 1 << i;
         }
@@ -93,6 +93,17 @@ final class Packets {
         String d = Ipv4.toString(Ipv4.daddr(b, off));
         int ttl = Ipv4.ttl(b, off);
         int total = Ipv4.u16(b, off + 2);
+        int frag = Ipv4.fragOff(b, off);
+        if ((frag & Ipv4.IP_OFFSET) != 0) { // a later fragment: no transport header to show
+            String p = proto == 6 ? "tcp" : proto == 17 ? "udp" : proto == 1 ? "icmp" : "proto " + proto;
+            return p + " " + s + " > " + d + " fragment id " + Ipv4.id(b, off) + " offset " + ((frag & Ipv4.IP_OFFSET) << 3)
+                    + ((frag & Ipv4.IP_MF) != 0 ? " +" : "") + " len " + (total - (l4 - off)) + " ttl " + ttl;
+        }
+        String more = (frag & Ipv4.IP_MF) != 0 ? " (first fragment, " + (total - (l4 - off)) + " bytes)" : "";
+        return more.isEmpty() ? one(b, off, len, proto, l4, s, d, ttl, total) : one(b, off, len, proto, l4, s, d, ttl, total) + more;
+    }
+
+    private static String one(byte[] b, int off, int len, int proto, int l4, String s, String d, int ttl, int total) {
         return switch (proto) {
             case 6 -> {
                 int hl = (b[l4 + 12] >> 4 & 0xf) * 4;

@@ -342,7 +342,7 @@ public final class Scenario {
         int rc = 0;
         for (String line : lines) {
             ln++;
-            if (line.startsWith("#")) {
+            if (line.startsWith("#") || line.isBlank()) {
                 continue;
             }
             if (line.startsWith("t=")) {
@@ -353,13 +353,20 @@ public final class Scenario {
                 if (!m.find()) {
                     throw new SnapshotException(p + ":" + ln + ": expected `t=... epoch=... after_input=N rc=... cmd=...`");
                 }
-                epoch = Double.parseDouble(m.group(1));
-                after = Integer.parseInt(m.group(2));
-                rc = Integer.parseInt(m.group(3));
+                try {
+                    epoch = Double.parseDouble(m.group(1));
+                    after = Integer.parseInt(m.group(2));
+                    rc = Integer.parseInt(m.group(3));
+                } catch (NumberFormatException e) {
+                    throw new SnapshotException(p + ":" + ln + ": expected numbers in `epoch=SECONDS after_input=N rc=N`, got: " + line);
+                }
                 cmd = m.group(4);
                 outText = new StringBuilder();
-            } else if (outText != null) {
+            } else if (outText != null && line.startsWith("    |")) {
                 outText.append(line.replaceFirst("^    \\| ?", "")).append('\n');
+            } else {
+                throw new SnapshotException(p + ":" + ln + ": expected `t=... epoch=... after_input=N rc=... cmd=...`"
+                        + (outText != null ? " or a line of its output (`    | ...`)" : "") + ", got: " + line);
             }
         }
         if (cmd != null) {
@@ -393,8 +400,14 @@ public final class Scenario {
             if (!m.find()) {
                 throw new SnapshotException(p + ":" + ln + ": expected `t=... epoch=... after_input=N sock=NAME op=... -> result`");
             }
-            double epoch = Double.parseDouble(m.group(1));
-            int after = Integer.parseInt(m.group(2));
+            double epoch;
+            int after;
+            try {
+                epoch = Double.parseDouble(m.group(1));
+                after = Integer.parseInt(m.group(2));
+            } catch (NumberFormatException e) {
+                throw new SnapshotException(p + ":" + ln + ": expected numbers in `epoch=SECONDS after_input=N`, got: " + line);
+            }
             String sock = m.group(3), op = m.group(4);
             var t = TCP_LISTEN.matcher(op);
             var u = UDP_BIND.matcher(op);

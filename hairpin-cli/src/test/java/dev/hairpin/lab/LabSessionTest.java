@@ -151,11 +151,37 @@ class LabSessionTest {
     }
 
     @Test
+    void sendRefusesOutOfRangeFieldsInsteadOfWrappingThem() {
+        Path dir = tmp.resolve("ranges");
+        lab(dir, "init");
+        String[][] cases = {
+            {"--len", "-5", "send: --len must be 0-65495, got -5"},
+            {"--len", "70000", "send: --len must be 0-65495, got 70000"},
+            {"--ttl", "300", "send: --ttl must be 0-255, got 300"},
+            {"--ttl", "-1", "send: --ttl must be 0-255, got -1"},
+            {"--seq", "4294967296", "send: --seq must be 0-4294967295, got 4294967296"},
+            {"--id", "65536", "send: --id must be 0-65535, got 65536"},
+            {"--type", "256", "send: --type must be 0-255, got 256"},
+            {"--len", "x", "send: --len expects a number 0-65495, got x"},
+        };
+        for (String[] c : cases) {
+            Run r = lab(dir, "send", "udp", "10.0.0.2:1000", "198.51.100.1:53", "--in", "eth0", c[0], c[1]);
+            assertThat(r.rc()).as(c[0] + " " + c[1]).isEqualTo(2);
+            assertThat(r.err()).isEqualTo("hairpin: " + c[2] + "\n");
+        }
+        assertThat(lab(dir, "conntrack", "-C").out()).isEqualTo("0\n"); // nothing was sent
+        // a datagram larger than the MTU leaves in fragments, shown as fragments
+        Run big = lab(dir, "send", "udp", "10.0.0.2:1000", "198.51.100.1:53", "--in", "eth0", "--len", "3000");
+        assertThat(big.out()).contains("(first fragment, 1480 bytes)").contains("fragment id 0 offset 1480 + len 1480")
+                .contains("fragment id 0 offset 2960 len 48");
+    }
+
+    @Test
     void aBadCommandChangesNothingAndSaysWhy() {
         Path dir = tmp.resolve("bad");
         lab(dir, "init");
         Run r = lab(dir, "send", "tcp", "10.0.0.2:99999", "198.51.100.1:80", "--in", "eth0");
-        assertThat(r.rc()).isEqualTo(1);
+        assertThat(r.rc()).isEqualTo(2); // a command line that cannot be run, as iptables' PARAMETER_PROBLEM
         assertThat(r.err()).isEqualTo("hairpin: send: port must be 0-65535, got 99999\n");
         Run s = lab(dir, "send", "tcp", "10.0.0.2:1", "198.51.100.1:80", "--in", "eth9");
         assertThat(s.err()).isEqualTo("hairpin: send: no interface eth9 on the lab host\n");

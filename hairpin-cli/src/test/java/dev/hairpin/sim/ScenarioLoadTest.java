@@ -159,4 +159,22 @@ class ScenarioLoadTest {
         s.output.remove(s.output.size() - 1);
         assertThat(Check.of(new Replay(s).run()).diffs).containsOnlyKeys("output frames");
     }
+
+    @Test
+    void garbageInActionsTxtNamesTheFileTheLineAndWhatWasExpected() throws IOException {
+        Path d = copy("masquerade-udp");
+        Files.createDirectories(d.resolve("expected"));
+        Path a = d.resolve("expected/actions.txt");
+        Files.writeString(a, "# comment\nhello\n");
+        assertThatThrownBy(() -> Scenario.load(d)).isInstanceOf(SnapshotException.class)
+                .hasMessage(a + ":2: expected `t=... epoch=... after_input=N rc=... cmd=...`, got: hello");
+        Files.writeString(a, "t=+1.0 epoch=17.5 after_input=1 rc=0 cmd=conntrack -C\n    | 1\nstray\n");
+        assertThatThrownBy(() -> Scenario.load(d)).isInstanceOf(SnapshotException.class)
+                .hasMessage(a + ":3: expected `t=... epoch=... after_input=N rc=... cmd=...` or a line of its output (`    | ...`), got: stray");
+        Files.writeString(a, "t=+1.0 epoch=x after_input=1 rc=0 cmd=conntrack -C\n");
+        assertThatThrownBy(() -> Scenario.load(d)).isInstanceOf(SnapshotException.class)
+                .hasMessageStartingWith(a + ":1: expected numbers in `epoch=SECONDS after_input=N rc=N`");
+        Files.writeString(a, "t=+1.0 epoch=17.5 after_input=1 rc=0 cmd=conntrack -C\n    | 1\n\n");
+        assertThat(Scenario.load(d).actions).hasSize(1);
+    }
 }
