@@ -162,8 +162,9 @@ final class IcmpErrors {
         }
         int daddr = saddrOrig;
         // icmp_route_lookup(): an output route (iif lo) through the policy rules, from the
-        // error's source, no mark (fwmark_reflect off)
-        Route r = stack.host.fib.lookup(daddr, saddr, 0, null);
+        // error's source, with IP4_REPLY_MARK (the offending packet's mark under fwmark_reflect)
+        int mark = stack.replyMark(orig);
+        Route r = stack.host.fib.lookup(daddr, saddr, mark, null);
         if (RouteInput.routeError(r) != 0) {
             return;
         }
@@ -192,6 +193,7 @@ final class IcmpErrors {
         System.arraycopy(b, l3, p, hl + 8, quoted);
         Ipv4.put16(p, hl + 2, Checksum.compute(p, hl, len - hl));
         Skb n = new Skb(p, 0, len);
+        n.mark = mark; // icmp_push_reply: the error carries the mark it was routed with
         Ipv4.put16(p, Ipv4.ID, stack.ipIds.ipId(n) & 0xffff);
         Ipv4.put16(p, Ipv4.CHECK, 0);
         Ipv4.put16(p, Ipv4.CHECK, Checksum.compute(p, 0, hl));

@@ -205,9 +205,16 @@ public final class LocalStack {
         route(n, orig);
     }
 
+    /**
+     * ip_send_unicast_reply() / icmp_reply() / nf_send_reset's ip_route_me_harder(): an output
+     * route through the policy rules from the reply's own source, with IP4_REPLY_MARK (the
+     * answered packet's mark under fwmark_reflect, which the reply then carries); a failed
+     * lookup sends nothing.
+     */
     private void route(Skb n, Skb orig) {
-        Route r = stack.host.fib.lookup(n.daddr());
-        if (r == null) {
+        n.mark = stack.replyMark(orig);
+        Route r = stack.host.fib.lookup(n.daddr(), n.saddr(), n.mark, null);
+        if (RouteInput.routeError(r) != 0) {
             return;
         }
         NetDevice dev = r.type() == Route.RTN_LOCAL ? stack.host.loopback() : r.dev();

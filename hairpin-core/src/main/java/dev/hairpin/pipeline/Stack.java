@@ -996,6 +996,11 @@ public final class Stack implements XtServices {
         icmp.send(orig, type, code, info);
     }
 
+    /** IP4_REPLY_MARK(): the mark of a reply the stack makes to {@code orig}: its own under fwmark_reflect, else none */
+    int replyMark(Skb orig) {
+        return host.sysctls.getLong("net.ipv4.fwmark_reflect", 0) != 0 ? orig.mark : 0;
+    }
+
     /** nf_ct_attach(): a reply the stack makes for a packet rides that packet's entry */
     void attachRelated(Skb n, Skb orig) {
         if (orig.ct >= 0) {

@@ -86,6 +86,7 @@ public final class SysctlKeys {
         add(m, "net.ipv4.icmp_errors_use_inbound_ifaddr", "0", Kind.BOOL, true);
         add(m, "net.ipv4.icmp_echo_ignore_all", "0", Kind.BOOL, true);
         add(m, "net.ipv4.icmp_echo_ignore_broadcasts", "1", Kind.BOOL, true);
+        add(m, "net.ipv4.fwmark_reflect", "0", Kind.BOOL, true);
         add(m, "net.ipv4.icmp_ratelimit", "1000", Kind.INT, true);
         add(m, "net.ipv4.ip_local_port_range", "32768\t60999", Kind.RANGE, true);
         add(m, "net.ipv4.ipfrag_time", "30", Kind.INT, true);
