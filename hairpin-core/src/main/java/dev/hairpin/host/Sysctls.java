@@ -83,6 +83,15 @@ public final class Sysctls {
                 || (dev != null && getLong("net.ipv4.conf." + dev.name + "." + name, getLong("net.ipv4.conf.default." + name, dflt)) != 0);
     }
 
+    /**
+     * IN_DEV_BFORWARD(): directed broadcasts arriving on {@code dev} are forwarded (bc_forwarding
+     * on for all and for the device, IN_DEV_ANDCONF)
+     */
+    public boolean bcForwarding(NetDevice dev) {
+        return getLong("net.ipv4.conf.all.bc_forwarding", 0) != 0 && dev != null
+                && getLong("net.ipv4.conf." + dev.name + ".bc_forwarding", getLong("net.ipv4.conf.default.bc_forwarding", 0)) != 0;
+    }
+
     public boolean routeLocalnet(NetDevice dev) {
         return dev == null ? orConfSlow("route_localnet", null, 0) : conf(dev).routeLocalnet;
     }

@@ -94,6 +94,20 @@ final class RouteInput {
             return;
         }
         if (r.type() == Route.RTN_BROADCAST) {
+            if (!lo && stack.host.sysctls.bcForwarding(in)) {
+                // IN_DEV_BFORWARD: a directed broadcast is forwarded out the broadcast route's
+                // device (ip_mkroute_input, its source validated; no forwarding check, no cache)
+                if (!validSource(skb, in, saddr, daddr, r.dev())) {
+                    stack.dropped(skb, "martian source (rp_filter or local address)");
+                    return;
+                }
+                skb.rtType = Route.RTN_BROADCAST;
+                skb.out = r.dev();
+                skb.nexthop = daddr;
+                skb.rtMtu = r.mtu();
+                stack.forwardIn(skb);
+                return;
+            }
             skb.rtType = Route.RTN_BROADCAST;
             stack.localDeliver(skb);
             return;
