@@ -15,7 +15,23 @@ public final class CtExt {
     /** the helpers this stack runs */
     public static final int HELPER_FTP = 1;
     public static final int HELPER_TFTP = 2;
-    public static final String[] HELPER_NAMES = {"", "ftp", "tftp"};
+    /**
+     * every helper a kernel registers: FTP and TFTP parse their payload; the others are attached
+     * and named (conntrack -L's helper=, -m helper through an expectation's master) but read no
+     * payload, so an IRC DCC offer, a SIP call or a PPTP call id makes no expectation here
+     */
+    public static final String[] HELPER_NAMES = {"", "ftp", "tftp", "irc", "sip", "pptp", "sane", "amanda", "RAS",
+            "Q.931", "netbios-ns", "snmp", "snmp_trap"};
+
+    /** the index of a helper in {@link #HELPER_NAMES}, 0 for none */
+    public static int helperId(String name) {
+        for (int i = 1; i < HELPER_NAMES.length; i++) {
+            if (HELPER_NAMES[i].equals(name)) {
+                return i;
+            }
+        }
+        return 0;
+    }
 
     /** nf_conn_help + nf_ct_ftp_master + nf_conn_seqadj of one entry */
     public static final class Help {

@@ -32,6 +32,8 @@ public final class CtTarget implements Target {
 
     private final int flags;
     private final String helper;
+    /** the helper's index in CtExt.HELPER_NAMES, 0 for none */
+    private final int helperId;
     private final String timeout;
     private final int ctEvents;
     /**
@@ -50,6 +52,7 @@ public final class CtTarget implements Target {
     public CtTarget(int flags, String helper, String timeout, int ctEvents, int expEvents, int zone) {
         this.flags = flags;
         this.helper = helper;
+        this.helperId = dev.hairpin.conntrack.CtExt.helperId(helper);
         this.timeout = timeout;
         this.ctEvents = ctEvents;
         this.expEvents = expEvents;
@@ -135,12 +138,8 @@ public final class CtTarget implements Target {
             par.services.notrack(skb);
             return Verdict.XT_CONTINUE;
         }
-        if (skb.ct < 0 && !helper.isEmpty()) { // the template's helper, for the helpers modelled
-            if (helper.equals("ftp")) {
-                skb.helper = dev.hairpin.conntrack.CtExt.HELPER_FTP;
-            } else if (helper.equals("tftp")) {
-                skb.helper = dev.hairpin.conntrack.CtExt.HELPER_TFTP;
-            }
+        if (skb.ct < 0 && helperId != 0) { // the template's helper
+            skb.helper = helperId;
         }
         if (ecacheMask != 0) {
             skb.ctEvents = ecacheMask;
