@@ -38,17 +38,14 @@ final class NftRule {
      * The iptables rules (without {@code -A CHAIN}) for one nft rule; statement chains it needs
      * go to {@code aux}. {@code sets}: the table's named sets and maps, name to {@code {...}} token.
      */
-    static List<String> toIptables(String[] t, String where, Map<String, String> sets, List<Aux> aux) {
+    static List<String> toIptables(String[] t, String where, Map<String, String> sets, List<Aux> aux, NftExprs exprs) {
         List<String> out = new ArrayList<>();
         if (ipv6Only(t)) {
             return out; // before its sets are expanded: nothing of it applies to IPv4
         }
         List<String[]> expanded = NftSets.expand(NftSets.named(t, where, sets), where);
-        if (expanded.size() > 1 && List.of(t).contains("limit")) {
-            throw new NftRuleset.NftException(where + ": a limit in a rule with a set: one bucket in nft, one per element here (not modelled)");
-        }
-        for (String[] one : expanded) {
-            String r = single(one, where, aux);
+        for (String[] one : expanded) { // a stateful expression is one object in every copy (NftExprs)
+            String r = single(one, where, aux, exprs);
             if (r != null) { // null: no IPv4 packet matches it
                 out.add(r);
             }
@@ -113,7 +110,7 @@ final class NftRule {
     }
 
     /** one rule without sets to expand; null when no IPv4 packet matches it */
-    private static String single(String[] t, String where, List<Aux> aux) {
+    private static String single(String[] t, String where, List<Aux> aux, NftExprs exprs) {
         for (String w : t) {
             if (w.equals("ip6") || w.equals("icmpv6")) {
                 return null; // an IPv6 header expression: in an inet table nft makes it depend on nfproto ipv6
@@ -125,19 +122,26 @@ final class NftRule {
             if (!t[p].equals("!=") || !NftSets.isSet(t[p + 1]) || NftSets.nativeSet(t, p + 1)) {
                 continue;
             }
-            int start = List.of("iifname", "oifname", "iif", "oif", "mark").contains(t[p - 1]) ? p - 1 : p - 2;
+            int[] groups = NftSets.concatGroups(t, p); // `ip saddr . tcp dport != { ... }`
+            int start = groups != null ? groups[0]
+                    : List.of("iifname", "oifname", "iif", "oif", "mark").contains(t[p - 1]) ? p - 1 : p - 2;
             if (start < 0) {
                 throw bad(where, String.join(" ", List.of(t).subList(0, p + 2)));
             }
             List<String> excluded = new ArrayList<>();
             for (String e : NftSets.elements(t[p + 1])) {
-                List<String> one = new ArrayList<>(List.of(t).subList(start, p));
-                one.add(e);
-                excluded.add(single(one.toArray(String[]::new), where, aux) + " -j RETURN");
+                List<String> one = new ArrayList<>();
+                if (groups != null) {
+                    NftSets.keyFields(one, t, groups, e, where);
+                } else {
+                    one.addAll(List.of(t).subList(start, p));
+                    one.add(e);
+                }
+                excluded.add(single(one.toArray(String[]::new), where, aux, exprs) + " -j RETURN");
             }
             List<String> rest = new ArrayList<>(List.of(t).subList(0, start));
             rest.addAll(List.of(t).subList(p + 2, t.length));
-            String r = single(rest.toArray(String[]::new), where, aux);
+            String r = single(rest.toArray(String[]::new), where, aux, exprs);
             int j = r.lastIndexOf("-j ");
             int g = r.lastIndexOf("-g ");
             int cut = Math.max(j, g);
@@ -159,8 +163,15 @@ final class NftRule {
         List<String> stmts = new ArrayList<>();
         String proto = null;
         int i = 0;
+        boolean stateful = false; // a limit, dynamic set or ct count seen: no match may follow it
         while (i < t.length) {
             String w = t[i];
+            if (stateful && isMatchStart(t, i)) {
+                // the rewrite evaluates -s/-d/-i/-o/-p before every -m: the stateful expression
+                // would then see fewer packets than nft's, which evaluates it first
+                throw new NftRuleset.NftException(where + ": a match after a stateful expression (`" + w
+                        + "` after a limit, set update or ct count) is not modelled");
+            }
             boolean neg = i + 1 < t.length && t[i + 1].equals("!=");
             int v = neg ? i + 2 : i + 1;
             String not = neg ? "! " : "";
@@ -219,6 +230,14 @@ final class NftRule {
                     neg = i + 2 < t.length && t[i + 2].equals("!=");
                     not = neg ? "! " : "";
                     v = neg ? i + 3 : i + 2;
+                    if (f.equals("nftrace") && arg(t, v, where).equals("set")) { // what iptables-nft writes for TRACE
+                        if (!arg(t, v + 1, where).equals("1")) {
+                            throw bad(where, "meta nftrace set " + t[v + 1]);
+                        }
+                        stmts.add("-j TRACE");
+                        i = v + 2;
+                        continue;
+                    }
                     if (f.equals("priority") && arg(t, v, where).equals("set")) { // skb->priority: CLASSIFY
                         stmts.add("-j CLASSIFY --set-class " + arg(t, v + 1, where));
                         i = v + 2;
@@ -339,7 +358,13 @@ final class NftRule {
                     i = v + 1;
                 }
                 case "limit" -> {
-                    i = NftStatements.limit(t, i + 1, m, where);
+                    int[] end = new int[1];
+                    String key = where + "#limit" + count(t, i, "limit");
+                    int at = i;
+                    m.add(exprs.option(key, () -> NftLimit.parse(t, at, end, where)));
+                    NftLimit.parse(t, i, end, where);
+                    i = end[0];
+                    stateful = true;
                 }
                 case "counter" -> {
                     i++;
@@ -461,6 +486,28 @@ final class NftRule {
                     "notrack", "comment" -> true;
             case "meta", "ct", "ip" -> i + 2 < t.length && t[i + 2].equals("set");
             default -> false;
+        };
+    }
+
+    /** how many tokens {@code w} stand before {@code i}: the expression's ordinal in its rule */
+    static int count(String[] t, int i, String w) {
+        int n = 0;
+        for (int k = 0; k < i; k++) {
+            if (t[k].equals(w)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** whether token {@code i} starts a match (not a statement, counter or comment) */
+    private static boolean isMatchStart(String[] t, int i) {
+        return switch (t[i]) {
+            case "counter", "comment", "accept", "drop", "return", "jump", "goto", "masquerade", "redirect", "snat", "dnat",
+                    "log", "reject", "notrack", "dup", "limit", "add", "update", "meter" -> false;
+            case "meta", "ct", "ip" -> !(i + 2 < t.length && t[i + 2].equals("set")
+                    || i + 3 < t.length && t[i + 1].matches("original|reply") && t[i + 3].equals("set"));
+            default -> true;
         };
     }
 

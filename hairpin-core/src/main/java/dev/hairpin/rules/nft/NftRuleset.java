@@ -47,6 +47,8 @@ public final class NftRuleset {
     /** the listing as read, and where each rule's counter comes from ({@link NftListing}) */
     String text = "";
     final List<NftListing.Native> natives = new ArrayList<>();
+    /** the stateful expressions its rules share ({@link NftExpr}) */
+    final NftExprs exprs = new NftExprs();
     final List<NftListing.Iptables> iptables = new ArrayList<>();
     /** lines whose counter stands before a match: what it counts is no rewritten rule's count */
     final java.util.Set<Integer> inexact = new java.util.HashSet<>();
@@ -316,20 +318,12 @@ public final class NftRuleset {
 
     private static void build(NftRuleset out, String table, Map<String, RawChain> chains, Map<String, String> sets, int order,
             String source) {
-        java.util.Set<String> reachedOnce = new java.util.HashSet<>();
         Map<String, String> alias = aliases(chains);
         for (RawChain base : chains.values()) {
             if (base.type() == null) {
                 continue;
             }
             java.util.Set<String> reach = reachable(base, chains, sets);
-            for (String name : reach) { // each base chain gets its own copy: a limit's bucket would split
-                boolean limited = chains.get(name).rules().stream().anyMatch(r -> List.of(r).contains("limit"));
-                if (!reachedOnce.add(name) && limited) {
-                    throw new NftException(source + ": chain " + table + "/" + name
-                            + " has a limit and is reached from two base chains (one bucket in nft): not modelled");
-                }
-            }
             String kind = base.type().equals("nat") ? "nat" : "mangle";
             if (!base.type().equals("nat")) {
                 // the iptables table whose targets the rules use: REJECT is filter's, CT raw's, the rest any
@@ -372,7 +366,7 @@ public final class NftRuleset {
                 String name = c == base ? builtin : alias.getOrDefault(c.name(), c.name());
                 int n = 0;
                 for (int k = 0; k < c.rules().size(); k++) {
-                    List<String> specs = NftRule.toIptables(c.rules().get(k), source + ":" + c.lines().get(k), sets, aux);
+                    List<String> specs = NftRule.toIptables(c.rules().get(k), source + ":" + c.lines().get(k), sets, aux, out.exprs);
                     for (String spec : specs) {
                         spec = aliased(spec, alias);
                         rules.append("-A ").append(name).append(' ').append(spec).append('\n');
@@ -397,7 +391,7 @@ public final class NftRuleset {
             }
             r.append(rules).append("COMMIT\n");
             Ruleset rs = new Ruleset();
-            Iptables.Result res = IptablesRestore.restore(rs, r.toString());
+            Iptables.Result res = ScopedValue.where(NftExpr.EXPRS, out.exprs.all).call(() -> IptablesRestore.restore(rs, r.toString()));
             if (res.exitCode() != 0) {
                 throw new NftException(source + ": chain " + table + "/" + base.name()
                         + " has a rule the engine refuses: " + res.stderr().trim());

@@ -68,17 +68,23 @@ final class NftSets {
                     throw NftRule.bad(where, "map outside snat/dnat");
                 }
                 List<String> key = List.of(t).subList(to + 1, i - 1);
-                if (key.contains(".")) {
-                    throw new NftRuleset.NftException(where + ": a NAT map with a concatenated key (not modelled)");
+                int[] groups = key.contains(".") ? concatGroups(t, i - 1) : null;
+                if (key.contains(".") && (groups == null || groups[0] != to + 1)) {
+                    throw NftRule.bad(where, String.join(" ", key) + " (a NAT map's key)");
                 }
                 List<String[]> out = new ArrayList<>();
                 for (String e : elements(t[i])) {
                     String[] kv = pair(e, where);
                     List<String> r = new ArrayList<>(List.of(t).subList(0, nat));
-                    r.addAll(key);
-                    r.add(kv[0]);
+                    if (groups != null) { // ip saddr . tcp dport: one match per field
+                        keyFields(r, t, groups, kv[0], where);
+                    } else {
+                        r.addAll(key);
+                        r.add(kv[0]);
+                    }
                     r.addAll(List.of(t).subList(nat, to + 1));
-                    r.add(kv[1]);
+                    // a concatenated value `addr . port` is the NAT target's addr:port
+                    r.add(kv[1].replaceAll("\\s+\\.\\s+", ":"));
                     r.addAll(List.of(t).subList(i + 1, t.length));
                     out.addAll(expand(r.toArray(String[]::new), where));
                 }
@@ -95,10 +101,7 @@ final class NftSets {
                 }
                 return out;
             }
-            if (negated && concatGroups(t, i - 1) != null) {
-                throw new NftRuleset.NftException(where + ": a negated concatenated set (not modelled)");
-            }
-            if (negated || nativeSet(t, i)) {
+            if (negated || nativeSet(t, i)) { // a negated one (concatenated or not): NftRule.single
                 continue;
             }
             List<String[]> out = new ArrayList<>();
@@ -195,13 +198,18 @@ final class NftSets {
      * lookup compares each field with its part
      */
     private static void key(List<String> r, String[] t, int[] groups, String element, String where) {
+        r.addAll(List.of(t).subList(0, groups[0]));
+        keyFields(r, t, groups, element, where);
+    }
+
+    /** each field of a concatenated key followed by its part of {@code element} */
+    static void keyFields(List<String> r, String[] t, int[] groups, String element, String where) {
         String[] parts = element.split("\\s+\\.\\s+");
         int fields = groups.length - 1;
         if (parts.length != fields) {
             throw new NftRuleset.NftException(where + ": element `" + element + "` has " + parts.length
                     + " parts, the key " + fields + " fields");
         }
-        r.addAll(List.of(t).subList(0, groups[0]));
         for (int k = 0; k < fields; k++) {
             int to = k + 1 < fields ? groups[k + 1] - 1 : groups[fields]; // before the next field's "."
             r.addAll(List.of(t).subList(groups[k], to));
@@ -216,7 +224,7 @@ final class NftSets {
     /** a set one iptables option takes whole: ports (multiport), ct state / status lists */
     static boolean nativeSet(String[] t, int i) {
         int k = i >= 1 && t[i - 1].equals("!=") ? i - 1 : i; // the field's tokens stand before `!=`
-        if (k < 2 || !isSet(t[i])) {
+        if (k < 2 || !isSet(t[i]) || concatGroups(t, k) != null) { // a concatenated key is no one option's
             return false;
         }
         String a = t[k - 2];

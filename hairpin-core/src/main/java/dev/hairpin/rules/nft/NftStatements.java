@@ -135,36 +135,6 @@ final class NftStatements {
         throw NftRule.bad(where, "tcp flags " + set + " (a bare flag list tests any of them)");
     }
 
-    /**
-     * `limit rate N/unit [burst B packets]`: iptables-nft turns -m limit into nft's own limit
-     * expression, which {@link dev.hairpin.rules.matches.LimitMatch} evaluates; taken where the
-     * rate survives iptables' integer avg (else refused), as are `over`, byte rates and weeks.
-     */
-    static int limit(String[] t, int i, List<String> m, String where) {
-        if (i + 1 >= t.length || !t[i].equals("rate") || t[i + 1].equals("over")) {
-            throw NftRule.bad(where, "limit " + String.join(" ", List.of(t).subList(i, Math.min(t.length, i + 2))));
-        }
-        String[] r = t[i + 1].split("/");
-        long unit = r.length != 2 ? 0 : switch (r[1]) {
-            case "second" -> 1;
-            case "minute" -> 60;
-            case "hour" -> 3600;
-            case "day" -> 86400;
-            default -> 0;
-        };
-        if (unit == 0 || !r[0].matches("\\d{1,9}") || !dev.hairpin.rules.matches.LimitMatch.sameAsNft(Long.parseLong(r[0]), unit)) {
-            throw NftRule.bad(where, "limit rate " + t[i + 1]);
-        }
-        String spec = "-m limit --limit " + r[0] + "/" + r[1];
-        i += 2;
-        if (i + 2 < t.length && t[i].equals("burst") && t[i + 2].equals("packets")) {
-            spec += " --limit-burst " + t[i + 1];
-            i += 3;
-        }
-        m.add(spec);
-        return i;
-    }
-
     /** NAT flags, space- or comma-separated (`random,persistent`); returns the next token */
     static int natFlags(String[] t, int i, StringBuilder s, boolean persistent) {
         while (i < t.length && isNatFlags(t[i])) {

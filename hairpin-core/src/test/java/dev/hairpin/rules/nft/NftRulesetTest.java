@@ -160,8 +160,8 @@ class NftRulesetTest {
                 -A FORWARD -p tcp -m tcp ! --tcp-flags FIN,SYN,RST,ACK SYN -j DROP
                 -A FORWARD -j nft.24.0
                 -A FORWARD -m addrtype --dst-type LOCAL -j DROP
-                -A FORWARD -p icmp -m icmp --icmp-type 8 -m limit --limit 10/min --limit-burst 8 -j ACCEPT
-                -A FORWARD -m limit --limit 3/sec -j ACCEPT
+                -A FORWARD -p icmp -m icmp --icmp-type 8 -m nft --expr "limit rate 10/minute burst 8 packets" -j ACCEPT
+                -A FORWARD -m nft --expr "limit rate 3/second" -j ACCEPT
                 -A FORWARD -m mark --mark 0x100/0xff00 -m connmark ! --mark 0x1/0xff -j ACCEPT
                 -A FORWARD -o veth+ -j ACCEPT
                 -A FORWARD -j REJECT --reject-with icmp-admin-prohibited
@@ -189,9 +189,10 @@ class NftRulesetTest {
     void whatCannotBeRewrittenExactlyIsRefused() {
         String[][] cases = {
             {"udp dport 53 ip daddr set 10.0.0.9", "nft-ruleset.txt:4: nft expression `ip daddr set` is not modelled"},
-            {"limit rate over 10/second drop", "nft-ruleset.txt:4: nft expression `limit rate over` is not modelled"},
-            {"limit rate 3000/second accept", "nft-ruleset.txt:4: nft expression `limit rate 3000/second` is not modelled"},
-            {"limit rate 10 mbytes/second accept", "nft-ruleset.txt:4: nft expression `limit rate 10` is not modelled"},
+            {"limit rate 10 gbytes/second accept", "nft-ruleset.txt:4: nft expression `limit rate 10 gbytes/second` is not modelled"},
+            {"limit rate 2/fortnight accept", "nft-ruleset.txt:4: nft expression `limit rate 2/fortnight` is not modelled"},
+            {"limit rate 2/second ip saddr 10.0.0.1 accept",
+                "nft-ruleset.txt:4: a match after a stateful expression (`ip` after a limit, set update or ct count) is not modelled"},
             {"meta mark set 0x00000001 return", "nft-ruleset.txt:4: `return` or `goto` after another statement is not modelled"},
             {"ip saddr @nope drop", "nft-ruleset.txt:4: no set or map named nope in this table"},
             {"th dport 53 accept", "nft-ruleset.txt:4: nft expression `th dport without meta l4proto tcp or udp before it` is not modelled"},
@@ -346,9 +347,15 @@ class NftRulesetTest {
         String bad = CONCAT.replace("{ 10.0.0.2 . 53, 10.0.0.3 . 123 }", "{ 10.0.0.2 . 53 . 7 }");
         assertThatThrownBy(() -> NftRuleset.parse(bad, "nft-ruleset.txt"))
                 .hasMessage("nft-ruleset.txt:31: element `10.0.0.2 . 53 . 7` has 3 parts, the key 2 fields");
+        // negated: a chain that RETURNs for each element, then does the rule's statement
         String negated = CONCAT.replace("ip saddr . udp dport {", "ip saddr . udp dport != {");
-        assertThatThrownBy(() -> NftRuleset.parse(negated, "nft-ruleset.txt"))
-                .hasMessage("nft-ruleset.txt:31: a negated concatenated set (not modelled)");
+        assertThat(IptablesSave.save(NftRuleset.parse(negated, "nft-ruleset.txt").chains.get(1).rules())).contains("""
+                -A FORWARD -j nft.31.0
+                """).contains("""
+                -A nft.31.0 -s 10.0.0.2/32 -p udp -m udp --dport 53 -j RETURN
+                -A nft.31.0 -s 10.0.0.3/32 -p udp -m udp --dport 123 -j RETURN
+                -A nft.31.0 -j DROP
+                """);
     }
 
     /** kube-proxy's nftables mode (the nft-kube-proxy recording's shapes) */
@@ -526,5 +533,40 @@ class NftRulesetTest {
         String bad = text.replace("ip ttl set 65", "ip ttl set 300");
         assertThatThrownBy(() -> NftRuleset.parse(bad, "nft-ruleset.txt"))
                 .hasMessage("nft-ruleset.txt:4: nft expression `ip ttl set 300` is not modelled");
+    }
+
+    /** the nft-natmap-limit-over recording's shapes */
+    @Test
+    void natMapWithConcatenationsLimitOverAndNftrace() {
+        String text = """
+                table ip nm {
+                	chain pre {
+                		type nat hook prerouting priority dstnat; policy accept;
+                		iifname "eth1" dnat ip to ip saddr . tcp dport map { 198.51.100.7 . 8080 : 10.0.0.5 . 80, 198.51.100.8 . 8080 : 10.0.0.6 . 8000 }
+                	}
+
+                	chain fw {
+                		type filter hook forward priority filter; policy accept;
+                		tcp dport 22 meta nftrace set 1
+                		ip saddr { 10.0.0.2, 10.0.0.3 } limit rate over 2/second burst 2 packets counter packets 0 bytes 0 drop
+                	}
+                }
+                """;
+        NftRuleset n = NftRuleset.parse(text, "nft-ruleset.txt");
+        assertThat(IptablesSave.save(n.chains.get(0).rules())).contains("""
+                -A PREROUTING -s 198.51.100.7/32 -i eth1 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 10.0.0.5:80
+                -A PREROUTING -s 198.51.100.8/32 -i eth1 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 10.0.0.6:8000
+                """);
+        // one limit expression in nft: one bucket in both copies
+        assertThat(IptablesSave.save(n.chains.get(1).rules())).contains("""
+                -A FORWARD -p tcp -m tcp --dport 22 -j TRACE
+                -A FORWARD -s 10.0.0.2/32 -m nft --expr "limit rate over 2/second burst 2 packets" -j DROP
+                -A FORWARD -s 10.0.0.3/32 -m nft --expr "limit rate over 2/second burst 2 packets" -j DROP
+                """);
+        var rules = n.chains.get(1).compiled().chain("FORWARD").rules();
+        assertThat(rules.get(1).matches().getLast()).isSameAs(rules.get(2).matches().getLast());
+        String bad = text.replace("ip saddr . tcp dport map", "ip saddr . tcp dport . ip daddr map");
+        assertThatThrownBy(() -> NftRuleset.parse(bad, "nft-ruleset.txt"))
+                .hasMessage("nft-ruleset.txt:4: element `198.51.100.7 . 8080` has 2 parts, the key 3 fields");
     }
 }
