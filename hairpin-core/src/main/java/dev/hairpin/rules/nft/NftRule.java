@@ -340,6 +340,11 @@ final class NftRule {
                 }
                 case "ct" -> {
                     String f = arg(t, i + 1, where);
+                    int zone = NftStatements.zoneSet(t, i, stmts, where);
+                    if (zone >= 0) {
+                        i = zone;
+                        continue;
+                    }
                     neg = i + 2 < t.length && t[i + 2].equals("!=");
                     not = neg ? "! " : "";
                     v = neg ? i + 3 : i + 2;
@@ -430,6 +435,18 @@ final class NftRule {
                     }
                     stmts.add("-j REJECT" + with);
                 }
+                case "dup" -> { // nft_dup_ipv4: nf_dup_ipv4() as TEE calls it, the rule goes on
+                    if (!arg(t, i + 1, where).equals("to") || !arg(t, i + 2, where).matches("[0-9.]+")) {
+                        throw bad(where, String.join(" ", List.of(t).subList(i, Math.min(t.length, i + 3))));
+                    }
+                    String s = "-j TEE --gateway " + t[i + 2];
+                    i += 3;
+                    if (i + 1 < t.length && t[i].equals("device")) {
+                        s += " --oif " + t[i + 1];
+                        i += 2;
+                    }
+                    stmts.add(s);
+                }
                 case "notrack" -> {
                     stmts.add("-j CT --notrack");
                     i++;
@@ -483,8 +500,9 @@ final class NftRule {
         }
         return switch (t[i]) {
             case "accept", "drop", "return", "jump", "goto", "masquerade", "snat", "dnat", "redirect", "log", "reject",
-                    "notrack", "comment" -> true;
-            case "meta", "ct", "ip" -> i + 2 < t.length && t[i + 2].equals("set");
+                    "notrack", "comment", "dup" -> true;
+            case "meta", "ct", "ip" -> i + 2 < t.length && t[i + 2].equals("set")
+                    || i + 3 < t.length && t[i + 1].matches("original|reply") && t[i + 3].equals("set");
             default -> false;
         };
     }

@@ -334,10 +334,17 @@ public final class NftRuleset {
                     }
                 }
                 boolean reject = all.matches("(^|.* )reject( .*|$)");
-                boolean notrack = all.matches("(^|.* )notrack( .*|$)");
+                // notrack and ct zone set are the raw table's CT target
+                boolean notrack = all.matches("(^|.* )(notrack|zone set)( .*|$)");
                 if (reject && notrack) {
                     throw new NftException(source + ": chain " + table + "/" + base.name()
-                            + " both rejects and sets notrack: not modelled");
+                            + " both rejects and sets notrack or a ct zone: not modelled");
+                }
+                if (all.matches("(^|.* )zone set( .*|$)") && (base.priority() >= CONNTRACK_PRIORITY
+                        || base.hook() != Hooks.PRE_ROUTING && base.hook() != Hooks.LOCAL_OUT)) {
+                    // after conntrack the packet has its entry and nft_ct_set_zone_eval does nothing
+                    throw new NftException(source + ":" + zoneLine(base, chains, reach) + ": `ct zone set` in chain " + table + "/"
+                            + base.name() + " (priority " + base.priority() + ", conntrack's is -200): only before conntrack in prerouting or output is modelled");
                 }
                 kind = reject ? "filter" : notrack ? "raw" : "mangle";
             }
@@ -404,6 +411,25 @@ public final class NftRuleset {
                 out.natives.add(new NftListing.Native(c[0], rs, chain, first, c[2]));
             }
         }
+    }
+
+    /** NF_IP_PRI_CONNTRACK */
+    private static final int CONNTRACK_PRIORITY = -200;
+
+    /** the line of the first `ct ... zone set` a base chain reaches */
+    private static int zoneLine(RawChain base, Map<String, RawChain> chains, java.util.Set<String> reach) {
+        List<RawChain> all = new ArrayList<>(List.of(base));
+        for (String n : reach) {
+            all.add(chains.get(n));
+        }
+        for (RawChain c : all) {
+            for (int k = 0; k < c.rules().size(); k++) {
+                if (String.join(" ", c.rules().get(k)).contains("zone set")) {
+                    return c.lines().get(k);
+                }
+            }
+        }
+        return 0;
     }
 
     /** the longest chain name iptables takes (XT_EXTENSION_MAXNAMELEN - 1) */

@@ -135,6 +135,30 @@ final class NftStatements {
         throw NftRule.bad(where, "tcp flags " + set + " (a bare flag list tests any of them)");
     }
 
+    /**
+     * {@code ct [original|reply] zone set N} at {@code t[i]} ("ct"): nft_ct_set_zone_eval()
+     * attaches a conntrack template with the zone (for the direction named, else both) to a
+     * packet conntrack has not seen yet, as CT --zone[-orig|-reply] does ({@link NftRuleset}
+     * takes it only before conntrack's hook). Returns the next token, -1 when it is not one.
+     */
+    static int zoneSet(String[] t, int i, List<String> stmts, String where) {
+        int k = i + 1;
+        String dir = "";
+        if (k < t.length && (t[k].equals("original") || t[k].equals("reply"))) {
+            dir = t[k].equals("original") ? "-orig" : "-reply";
+            k++;
+        }
+        if (k + 1 >= t.length || !t[k].equals("zone") || !t[k + 1].equals("set")) {
+            return -1;
+        }
+        String v = NftRule.arg(t, k + 2, where);
+        if (!v.matches("[0-9]{1,5}") || Integer.parseInt(v) > 65535) {
+            throw NftRule.bad(where, String.join(" ", List.of(t).subList(i, k + 3)));
+        }
+        stmts.add("-j CT --zone" + dir + " " + v);
+        return k + 3;
+    }
+
     /** NAT flags, space- or comma-separated (`random,persistent`); returns the next token */
     static int natFlags(String[] t, int i, StringBuilder s, boolean persistent) {
         while (i < t.length && isNatFlags(t[i])) {

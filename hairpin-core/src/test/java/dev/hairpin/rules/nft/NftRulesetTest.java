@@ -569,4 +569,41 @@ class NftRulesetTest {
         assertThatThrownBy(() -> NftRuleset.parse(bad, "nft-ruleset.txt"))
                 .hasMessage("nft-ruleset.txt:4: element `198.51.100.7 . 8080` has 2 parts, the key 3 fields");
     }
+
+    /** the nft-ct-zone-dup recording's shapes: ct zone set is CT --zone (raw, before conntrack), dup is TEE */
+    @Test
+    void ctZoneSetAndDup() {
+        String text = """
+                table ip z {
+                	chain raw {
+                		type filter hook prerouting priority raw; policy accept;
+                		iifname "eth0" udp dport 53 ct zone set 5
+                		iifname "eth0" udp dport 54 ct original zone set 6
+                		iifname "eth0" udp dport 7000 dup to 10.0.0.9
+                	}
+
+                	chain fw {
+                		type filter hook forward priority filter; policy accept;
+                		udp dport 7002 counter packets 0 bytes 0 dup to 198.51.100.9 device "eth1"
+                	}
+                }
+                """;
+        NftRuleset n = NftRuleset.parse(text, "nft-ruleset.txt");
+        assertThat(n.chains.get(0).rules().table(TableDef.RAW)).isNotNull();
+        assertThat(IptablesSave.save(n.chains.get(0).rules())).contains("""
+                -A PREROUTING -i eth0 -p udp -m udp --dport 53 -j CT --zone 5
+                -A PREROUTING -i eth0 -p udp -m udp --dport 54 -j CT --zone-orig 6
+                -A PREROUTING -i eth0 -p udp -m udp --dport 7000 -j TEE --gateway 10.0.0.9
+                """);
+        assertThat(IptablesSave.save(n.chains.get(1).rules())).contains("""
+                -A FORWARD -p udp -m udp --dport 7002 -j TEE --gateway 198.51.100.9 --oif eth1
+                """);
+        // after conntrack (priority -200) the packet has its entry: nft_ct_set_zone_eval does nothing
+        String late = text.replace("priority raw;", "priority filter;");
+        assertThatThrownBy(() -> NftRuleset.parse(late, "nft-ruleset.txt")).hasMessage("nft-ruleset.txt:4: `ct zone set` in chain "
+                + "z/raw (priority 0, conntrack's is -200): only before conntrack in prerouting or output is modelled");
+        String big = text.replace("ct zone set 5", "ct zone set 70000");
+        assertThatThrownBy(() -> NftRuleset.parse(big, "nft-ruleset.txt"))
+                .hasMessage("nft-ruleset.txt:4: nft expression `ct zone set 70000` is not modelled");
+    }
 }
