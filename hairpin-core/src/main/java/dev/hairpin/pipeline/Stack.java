@@ -785,6 +785,19 @@ public final class Stack implements XtServices {
     }
 
     @Override
+    public boolean connConfirmed(Skb skb, long k1, long k2) {
+        if (skb.ct >= 0) {
+            return conntrack.isConfirmed(skb.ct);
+        }
+        return conntrack.findLive(k1, k2) >= 0; // in the table: confirmed
+    }
+
+    @Override
+    public boolean connExists(long k1, long k2) {
+        return conntrack.findLive(k1, k2) >= 0;
+    }
+
+    @Override
     public boolean connOpen(long k1, long k2) {
         int node = conntrack.findLive(k1, k2);
         if (node < 0) {

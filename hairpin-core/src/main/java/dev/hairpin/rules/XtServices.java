@@ -96,6 +96,19 @@ public interface XtServices {
     }
 
     /**
+     * nf_conncount's get_ct_or_tuple_from_skb() and nf_ct_is_confirmed(): the packet's
+     * connection (its own, or the one its tuple finds in the table) is confirmed already.
+     */
+    default boolean connConfirmed(Skb skb, long k1, long k2) {
+        return false;
+    }
+
+    /** nf_conntrack_find_get(): a connection with this tuple is in the table */
+    default boolean connExists(long k1, long k2) {
+        return false;
+    }
+
+    /**
      * The reverse-path lookup of {@code -m rpfilter} (xt_rpfilter.c rpfilter_lookup_reverse): true
      * when a route back to the packet's source leaves through its input device (any device with
      * {@code loose}); {@code flags} are XT_RPFILTER_* (loose 1, validmark 2, accept-local 4).

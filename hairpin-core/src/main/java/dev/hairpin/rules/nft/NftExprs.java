@@ -15,6 +15,8 @@ import java.util.function.Supplier;
 final class NftExprs {
     final List<Match> all = new ArrayList<>();
     private final Map<String, Integer> byKey = new HashMap<>();
+    /** the dynamic sets of the table being compiled, by name ({@link NftRuleset}) */
+    Map<String, DynSet> dynsets = Map.of();
 
     /** the {@code -m nft} option for the expression {@code key} names, made once */
     String option(String key, Supplier<Match> make) {

@@ -43,6 +43,7 @@ final class NftRule {
         if (ipv6Only(t)) {
             return out; // before its sets are expanded: nothing of it applies to IPv4
         }
+        t = dynamicSets(t, where, exprs);
         List<String[]> expanded = NftSets.expand(NftSets.named(t, where, sets), where);
         for (String[] one : expanded) { // a stateful expression is one object in every copy (NftExprs)
             String r = single(one, where, aux, exprs);
@@ -175,6 +176,19 @@ final class NftRule {
             boolean neg = i + 1 < t.length && t[i + 1].equals("!=");
             int v = neg ? i + 2 : i + 1;
             String not = neg ? "! " : "";
+            if (w.startsWith("nft#") || w.startsWith("nftl#")) { // a set update or a dynamic set's lookup
+                String[] p = w.split("#");
+                m.add("-m nft --expr " + p[1]);
+                if (!p[2].equals("-")) { // its key's ports depend on the protocol, as nft's payload dependency does
+                    if (proto != null && !proto.equals(p[2])) {
+                        return null; // no packet is of both protocols
+                    }
+                    proto = p[2];
+                }
+                stateful |= w.startsWith("nft#");
+                i++;
+                continue;
+            }
             switch (w) {
                 case "numgen-p" -> { // NftSets.numgen's draw
                     m.add("-m statistic --mode random --probability " + arg(t, i + 1, where));
@@ -340,6 +354,16 @@ final class NftRule {
                 }
                 case "ct" -> {
                     String f = arg(t, i + 1, where);
+                    if (f.equals("count")) { // nft_connlimit: one list for the rule
+                        int[] end = new int[1];
+                        int at = i;
+                        String[] tt = t;
+                        m.add(exprs.option(where + "#ctcount" + count(t, i, "count"), () -> NftConnlimit.parse(tt, at, end, where)));
+                        NftConnlimit.parse(t, i, end, where);
+                        i = end[0];
+                        stateful = true;
+                        continue;
+                    }
                     int zone = NftStatements.zoneSet(t, i, stmts, where);
                     if (zone >= 0) {
                         i = zone;
@@ -507,6 +531,122 @@ final class NftRule {
         };
     }
 
+    /**
+     * The rule with each set update ({@code add|update|delete @set { ... }}, {@code meter NAME
+     * [size N] { ... }}) and each lookup of a dynamic set ({@code ip saddr [!=] @set}) replaced
+     * by one token naming its expression ({@link NftDynset}): {@code nft#K#PROTO} for an update,
+     * {@code nftl#K#PROTO} for a lookup (PROTO: the protocol its key's ports need, or -).
+     */
+    static String[] dynamicSets(String[] t, String where, NftExprs ex) {
+        List<String> out = new ArrayList<>();
+        int n = 0;
+        for (int i = 0; i < t.length; i++) {
+            String w = t[i];
+            boolean update = List.of("add", "update", "delete").contains(w) && i + 2 < t.length && t[i + 1].startsWith("@")
+                    && NftSets.isSet(t[i + 2]);
+            boolean meter = w.equals("meter") && i + 2 < t.length;
+            if (update || meter) {
+                int body = i + 2;
+                long size = 0;
+                if (meter && t[body].equals("size") && body + 2 < t.length) {
+                    if (!t[body + 1].matches("[0-9]{1,10}")) {
+                        throw bad(where, "meter " + t[i + 1] + " size " + t[body + 1]);
+                    }
+                    size = Long.parseLong(t[body + 1]);
+                    body += 2;
+                }
+                if (!NftSets.isSet(t[body])) {
+                    throw bad(where, String.join(" ", List.of(t).subList(i, body + 1)));
+                }
+                String inner = t[body].substring(1, t[body].length() - 1).trim();
+                List<String> in = List.of(inner.split("\\s+"));
+                int kl = NftDynset.keyLength(in);
+                if (kl == 0) {
+                    throw bad(where, String.join(" ", in.subList(0, Math.min(2, in.size()))) + " (in a dynamic set's key)");
+                }
+                String[] proto = new String[1];
+                DynSet set = update ? ex.dynsets.get(t[i + 1].substring(1)) : null;
+                List<DynSet.Field> fields = NftDynset.fields(in.subList(0, kl), set, proto, where);
+                String text = String.join(" ", List.of(t).subList(i, body)) + " { " + inner + " }"; // as nft lists it
+                int op = w.equals("update") ? NftDynset.UPDATE : w.equals("delete") ? NftDynset.DELETE : NftDynset.ADD;
+                long meterSize = size;
+                String setName = t[i + 1];
+                String key = where + "#dynset" + n++;
+                String opt = ex.option(key, () -> {
+                    DynSet s = set != null ? set
+                            : new DynSet(setName, fields.stream().map(DynSet::type).toList(), meterSize, 0, false);
+                    long[] timeout = new long[1];
+                    List<dev.hairpin.rules.Match> exprs = statefulIn(in, kl, timeout, s, op, where);
+                    return new NftDynset(s, op, fields, exprs, timeout[0], text);
+                });
+                out.add("nft#" + opt.substring(opt.lastIndexOf(' ') + 1) + "#" + (proto[0] == null ? "-" : proto[0]));
+                i = body;
+                continue;
+            }
+            if (w.startsWith("@") && ex.dynsets.containsKey(w.substring(1))) { // a lookup of a dynamic set
+                DynSet set = ex.dynsets.get(w.substring(1));
+                boolean neg = i > 0 && t[i - 1].equals("!=");
+                int end = neg ? i - 1 : i;
+                int[] groups = NftSets.concatGroups(t, end);
+                int start = groups != null ? groups[0] : end >= 1 && List.of("iifname", "oifname", "iif", "oif").contains(t[end - 1]) ? end - 1 : end - 2;
+                if (start < 0) {
+                    throw bad(where, String.join(" ", List.of(t).subList(0, i + 1)));
+                }
+                String[] proto = new String[1];
+                List<DynSet.Field> fields = NftDynset.fields(List.of(t).subList(start, end), set, proto, where);
+                for (int k = start; k < i; k++) {
+                    out.removeLast();
+                }
+                String text = String.join(" ", List.of(t).subList(start, i + 1));
+                String opt = ex.option(where + "#lookup" + n++, () -> new NftDynset.Lookup(set, fields, neg, text));
+                out.add("nftl#" + opt.substring(opt.lastIndexOf(' ') + 1) + "#" + (proto[0] == null ? "-" : proto[0]));
+                continue;
+            }
+            out.add(w);
+        }
+        return out.toArray(String[]::new);
+    }
+
+    /** a set update's expressions after its key: {@code timeout T}, limits, ct counts, counters */
+    private static List<dev.hairpin.rules.Match> statefulIn(List<String> in, int from, long[] timeout, DynSet set, int op,
+            String where) {
+        String[] a = in.toArray(String[]::new);
+        List<dev.hairpin.rules.Match> out = new ArrayList<>();
+        int j = from;
+        int[] end = new int[1];
+        while (j < a.length) {
+            switch (a[j]) {
+                case "timeout" -> {
+                    if (!set.timeoutFlag) {
+                        throw new NftRuleset.NftException(where + ": a timeout for set " + set.name + " without the timeout flag");
+                    }
+                    timeout[0] = DynSet.jiffies(NftDuration.ms(arg(a, j + 1, where), where));
+                    j += 2;
+                }
+                case "limit" -> {
+                    out.add(NftLimit.parse(a, j, end, where));
+                    j = end[0];
+                }
+                case "ct" -> {
+                    if (!arg(a, j + 1, where).equals("count")) {
+                        throw bad(where, "ct " + a[j + 1] + " in a set update");
+                    }
+                    out.add(NftConnlimit.parse(a, j, end, where));
+                    j = end[0];
+                }
+                case "counter" -> {
+                    out.add(new NftCounter());
+                    j += j + 1 < a.length && a[j + 1].equals("packets") ? 5 : 1;
+                }
+                default -> throw bad(where, a[j] + " in a set update");
+            }
+        }
+        if (op == NftDynset.DELETE && (!out.isEmpty() || timeout[0] != 0)) {
+            throw bad(where, "delete with expressions");
+        }
+        return out;
+    }
+
     /** how many tokens {@code w} stand before {@code i}: the expression's ordinal in its rule */
     static int count(String[] t, int i, String w) {
         int n = 0;
@@ -520,10 +660,15 @@ final class NftRule {
 
     /** whether token {@code i} starts a match (not a statement, counter or comment) */
     private static boolean isMatchStart(String[] t, int i) {
+        if (t[i].startsWith("nft#")) {
+            return false; // a set update: a statement
+        }
         return switch (t[i]) {
             case "counter", "comment", "accept", "drop", "return", "jump", "goto", "masquerade", "redirect", "snat", "dnat",
                     "log", "reject", "notrack", "dup", "limit", "add", "update", "meter" -> false;
-            case "meta", "ct", "ip" -> !(i + 2 < t.length && t[i + 2].equals("set")
+            case "ct" -> !(i + 2 < t.length && t[i + 2].equals("set") || i + 1 < t.length && t[i + 1].equals("count")
+                    || i + 3 < t.length && t[i + 1].matches("original|reply") && t[i + 3].equals("set"));
+            case "meta", "ip" -> !(i + 2 < t.length && t[i + 2].equals("set")
                     || i + 3 < t.length && t[i + 1].matches("original|reply") && t[i + 3].equals("set"));
             default -> true;
         };

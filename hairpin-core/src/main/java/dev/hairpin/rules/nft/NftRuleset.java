@@ -117,6 +117,7 @@ public final class NftRuleset {
             int i, String source) {
         Map<String, RawChain> chains = new LinkedHashMap<>();
         Map<String, String> sets = new java.util.HashMap<>();
+        Map<String, SetDecl> decls = new java.util.HashMap<>();
         RawChain cur = null;
         for (; i < lines.length; i++) {
             String l = lines[i].trim();
@@ -135,6 +136,7 @@ public final class NftRuleset {
                         out.iptablesOrder.put(table, order); // iptables-nft's own table
                     }
                     if (ipv4) {
+                        out.exprs.dynsets = dynamic(out, chains, decls, source);
                         build(out, table, chains, sets, order, source);
                     }
                     return i + 1;
@@ -146,7 +148,7 @@ public final class NftRuleset {
                     continue;
                 }
                 if (w.length == 3 && (w[0].equals("set") || w[0].equals("map") || w[0].equals("flowtable")) && w[2].equals("{")) {
-                    i = set(w[0], w[1], sets, lines, i + 1, source);
+                    i = set(w[0], w[1], sets, decls, lines, i + 1, source);
                     continue;
                 }
                 if (!ipv4) {
@@ -174,29 +176,110 @@ public final class NftRuleset {
      * kept as one {@code {...}} token under its name (none: the empty set); a flowtable's body is
      * skipped (a rule offloading to it is refused). Returns the line of the closing brace.
      */
-    private static int set(String kind, String name, Map<String, String> sets, String[] lines, int i, String source) {
+    private static int set(String kind, String name, Map<String, String> sets, Map<String, SetDecl> decls, String[] lines, int i,
+            String source) {
         StringBuilder elements = null;
+        int open = i - 1;
+        int elemFirst = -1;
+        List<String> types = new ArrayList<>();
+        long size = 0;
+        long timeout = 0;
+        String flags = "";
         for (; i < lines.length; i++) {
             String l = lines[i].trim();
             if (elements != null) {
                 elements.append(' ').append(l);
             } else if (l.startsWith("elements = {")) {
                 elements = new StringBuilder(l.substring("elements = ".length()));
+                elemFirst = i;
             } else if (l.equals("}")) {
                 if (!kind.equals("flowtable")) {
                     sets.put(name, "{}");
+                    decls.put(name, new SetDecl(kind, name, types, size, flags, timeout, open, i, -1, -1));
                 }
                 return i;
+            } else if (l.startsWith("type ")) {
+                for (String ty : l.substring(5).split(":")[0].split("\\.")) {
+                    types.add(ty.trim());
+                }
+            } else if (l.matches("size [0-9]+")) {
+                size = Long.parseLong(l.substring(5));
+            } else if (l.startsWith("flags ")) {
+                flags = l.substring(6);
+            } else if (l.startsWith("timeout ")) {
+                timeout = NftDuration.ms(l.substring(8), source + ":" + (i + 1));
             }
             if (elements != null && l.endsWith("}")) {
                 sets.put(name, elements.toString());
+                int last = i;
                 for (i++; i < lines.length && !lines[i].trim().equals("}"); i++) {
                     // nothing follows the elements in nft's listing but the closing brace
                 }
+                decls.put(name, new SetDecl(kind, name, types, size, flags, timeout, open, i, elemFirst, last));
                 return i;
             }
         }
         throw new NftException(source + ": " + kind + " " + name + " is not closed");
+    }
+
+    /**
+     * A set's or map's declaration: its key types, size, flags, default timeout (ms) and where
+     * it is in the listing (0-based lines: its opening and closing brace, its elements, -1: none).
+     */
+    record SetDecl(String kind, String name, List<String> types, long size, String flags, long timeoutMs, int open, int close,
+            int elemFirst, int elemLast) {}
+
+    /** a named dynamic set rules update, and its declaration: its elements are listed after the run */
+    record Listed(DynSet set, SetDecl decl) {}
+
+    /** the dynamic sets rules update, by table */
+    final List<Listed> listed = new ArrayList<>();
+
+    /**
+     * The table's sets that rules add to, update or delete from (`add @name`, `update @name`,
+     * `delete @name`): kept at run time ({@link DynSet}, lookups of them too); the others are
+     * constant and expanded into rules ({@link NftSets}).
+     */
+    private static Map<String, DynSet> dynamic(NftRuleset out, Map<String, RawChain> chains, Map<String, SetDecl> decls,
+            String source) {
+        Map<String, DynSet> dyn = new java.util.HashMap<>();
+        for (RawChain c : chains.values()) {
+            for (int k = 0; k < c.rules().size(); k++) {
+                String[] t = c.rules().get(k);
+                for (int j = 0; j + 1 < t.length; j++) {
+                    if (!List.of("add", "update", "delete").contains(t[j]) || !t[j + 1].startsWith("@")) {
+                        continue;
+                    }
+                    String name = t[j + 1].substring(1);
+                    SetDecl d = decls.get(name);
+                    String where = source + ":" + c.lines().get(k);
+                    if (d == null) {
+                        throw new NftException(where + ": no set or map named " + name + " in this table");
+                    }
+                    if (!d.kind().equals("set")) {
+                        throw new NftException(where + ": `" + t[j] + " @" + name + "` on a map (a dynamic map) is not modelled");
+                    }
+                    if (!dyn.containsKey(name)) {
+                        DynSet s = new DynSet(name, d.types(), d.size(), d.timeoutMs(), d.flags().contains("timeout"));
+                        for (String ty : d.types()) {
+                            if (!List.of("ipv4_addr", "inet_service", "inet_proto").contains(ty)) {
+                                throw new NftException(where + ": set " + name + " of type " + ty + " updated from the packet path: not modelled");
+                            }
+                        }
+                        if (d.types().size() > 2) {
+                            throw new NftException(where + ": set " + name + " with more than two key fields updated from the packet path: not modelled");
+                        }
+                        if (d.elemFirst() >= 0) {
+                            throw new NftException(source + ":" + (d.elemFirst() + 1) + ": set " + name
+                                    + " has elements before the run (their state, expiry): not modelled");
+                        }
+                        dyn.put(name, s);
+                        out.listed.add(new Listed(s, d));
+                    }
+                }
+            }
+        }
+        return dyn;
     }
 
     /** `type nat hook prerouting priority dstnat; policy accept;` */
