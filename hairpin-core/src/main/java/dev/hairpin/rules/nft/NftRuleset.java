@@ -119,6 +119,8 @@ public final class NftRuleset {
         Map<String, String> sets = new java.util.HashMap<>();
         Map<String, SetDecl> decls = new java.util.HashMap<>();
         RawChain cur = null;
+        int opened = i; // the table's line (1-based), then the open chain's
+        int tableLine = i;
         for (; i < lines.length; i++) {
             String l = lines[i].trim();
             if (l.isEmpty() || l.startsWith("comment \"")) { // a table's or chain's comment: no rule
@@ -144,6 +146,7 @@ public final class NftRuleset {
                 String[] w = l.split("\\s+");
                 if (w.length == 3 && w[0].equals("chain") && w[2].equals("{")) {
                     cur = new RawChain(w[1], null, -1, 0, "accept", new ArrayList<>(), new ArrayList<>());
+                    opened = i + 1;
                     chains.put(w[1], cur);
                     continue;
                 }
@@ -168,7 +171,9 @@ public final class NftRuleset {
             cur.rules().add(tokens(l, source, i + 1));
             cur.lines().add(i + 1);
         }
-        throw new NftException(source + ": table " + table + " is not closed");
+        throw new NftException(source + ":" + lines.length + ": expected `}` closing "
+                + (cur != null ? "chain " + cur.name() + " (line " + opened + ")" : "table " + table + " (line " + tableLine + ")")
+                + ", got the end of the file");
     }
 
     /**
@@ -198,6 +203,9 @@ public final class NftRuleset {
                     decls.put(name, new SetDecl(kind, name, types, size, flags, timeout, open, i, -1, -1));
                 }
                 return i;
+            } else if (l.endsWith("{") || l.startsWith("chain ") || l.startsWith("table ")) {
+                throw new NftException(source + ":" + (i + 1) + ": expected `}` closing " + kind + " " + name + " (line " + (open + 1)
+                        + "), got: " + l);
             } else if (l.startsWith("type ")) {
                 for (String ty : l.substring(5).split(":")[0].split("\\.")) {
                     types.add(ty.trim());
@@ -219,7 +227,8 @@ public final class NftRuleset {
                 return i;
             }
         }
-        throw new NftException(source + ": " + kind + " " + name + " is not closed");
+        throw new NftException(source + ":" + lines.length + ": expected `}` closing " + kind + " " + name + " (line " + (open + 1)
+                + "), got the end of the file");
     }
 
     /**

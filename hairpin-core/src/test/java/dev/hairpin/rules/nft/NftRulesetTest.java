@@ -664,4 +664,33 @@ class NftRulesetTest {
             assertThatThrownBy(() -> NftRuleset.parse(t, "nft-ruleset.txt")).as(b[1]).hasMessage(b[2]);
         }
     }
+
+    /** a cut or unbalanced listing names the line and the brace it expected */
+    @Test
+    void truncatedAndUnbalancedListings() {
+        String text = """
+                table ip t {
+                	set s {
+                		type ipv4_addr
+                		flags dynamic
+                	}
+
+                	chain fw {
+                		type filter hook forward priority filter; policy accept;
+                		add @s { ip saddr } accept
+                	}
+                }
+                """;
+        assertThat(NftRuleset.parse(text, "r.txt").chains).hasSize(1);
+        assertThatThrownBy(() -> NftRuleset.parse(text.substring(0, text.indexOf("\t}\n}")), "r.txt"))
+                .hasMessage("r.txt:10: expected `}` closing chain fw (line 7), got the end of the file");
+        assertThatThrownBy(() -> NftRuleset.parse(text.substring(0, text.lastIndexOf("}")), "r.txt"))
+                .hasMessage("r.txt:11: expected `}` closing table t (line 1), got the end of the file");
+        assertThatThrownBy(() -> NftRuleset.parse(text.replace("\t\tflags dynamic\n\t}\n", "\t\tflags dynamic\n"), "r.txt"))
+                .hasMessage("r.txt:6: expected `}` closing set s (line 2), got: chain fw {");
+        assertThatThrownBy(() -> NftRuleset.parse(text.replace("add @s { ip saddr }", "add @s { ip saddr"), "r.txt"))
+                .hasMessage("r.txt:9: unclosed set");
+        assertThatThrownBy(() -> NftRuleset.parse(text + "}\n", "r.txt"))
+                .hasMessage("r.txt:12: expected `table FAMILY NAME {`, got: }");
+    }
 }
