@@ -459,6 +459,15 @@ final class NftRule {
                     }
                     stmts.add("-j REJECT" + with);
                 }
+                case "tproxy" -> { // nft_tproxy: breaks the rule without a socket, else goes on
+                    int[] end = new int[1];
+                    int at = i;
+                    String[] tt = t;
+                    m.add(exprs.option(where + "#tproxy" + count(t, i, "tproxy"), () -> NftTproxy.parse(tt, at, end, where)));
+                    NftTproxy.parse(t, i, end, where);
+                    i = end[0];
+                    stateful = true;
+                }
                 case "dup" -> { // nft_dup_ipv4: nf_dup_ipv4() as TEE calls it, the rule goes on
                     if (!arg(t, i + 1, where).equals("to") || !arg(t, i + 2, where).matches("[0-9.]+")) {
                         throw bad(where, String.join(" ", List.of(t).subList(i, Math.min(t.length, i + 3))));
@@ -665,7 +674,7 @@ final class NftRule {
         }
         return switch (t[i]) {
             case "counter", "comment", "accept", "drop", "return", "jump", "goto", "masquerade", "redirect", "snat", "dnat",
-                    "log", "reject", "notrack", "dup", "limit", "add", "update", "meter" -> false;
+                    "log", "reject", "notrack", "dup", "limit", "add", "update", "meter", "tproxy" -> false;
             case "ct" -> !(i + 2 < t.length && t[i + 2].equals("set") || i + 1 < t.length && t[i + 1].equals("count")
                     || i + 3 < t.length && t[i + 1].matches("original|reply") && t[i + 3].equals("set"));
             case "meta", "ip" -> !(i + 2 < t.length && t[i + 2].equals("set")

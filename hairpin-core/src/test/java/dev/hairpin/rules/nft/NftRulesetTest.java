@@ -693,4 +693,30 @@ class NftRulesetTest {
         assertThatThrownBy(() -> NftRuleset.parse(text + "}\n", "r.txt"))
                 .hasMessage("r.txt:12: expected `table FAMILY NAME {`, got: }");
     }
+
+    /** the nft-tproxy recording's shapes: tproxy is a statement that breaks the rule without a socket */
+    @Test
+    void tproxyStatement() {
+        String text = """
+                table ip tp {
+                	chain pre {
+                		type filter hook prerouting priority mangle; policy accept;
+                		iifname "eth0" tcp dport 80 tproxy to :3129 meta mark set 0x00000001 counter packets 0 bytes 0 accept
+                		meta l4proto udp tproxy to 127.0.0.1:53
+                	}
+                }
+                """;
+        NftRuleset n = NftRuleset.parse(text, "nft-ruleset.txt");
+        assertThat(IptablesSave.save(n.chains.get(0).rules())).contains("""
+                -A PREROUTING -i eth0 -p tcp -m tcp --dport 80 -m nft --expr "tproxy to :3129" -j nft.4.0
+                -A PREROUTING -p udp -m nft --expr "tproxy to 127.0.0.1:53"
+                -A nft.4.0 -j MARK --set-xmark 0x1/0xffffffff
+                -A nft.4.0 -j ACCEPT
+                """);
+        assertThatThrownBy(() -> NftRuleset.parse(text.replace("tproxy to :3129", "tproxy to :70000"), "nft-ruleset.txt"))
+                .hasMessage("nft-ruleset.txt:4: nft expression `tproxy to :70000` is not modelled");
+        String late = text.replace("tproxy to :3129 meta mark", "tproxy to :3129 tcp sport 1 meta mark");
+        assertThatThrownBy(() -> NftRuleset.parse(late, "nft-ruleset.txt")).hasMessage(
+                "nft-ruleset.txt:4: a match after a stateful expression (`tcp` after a limit, set update or ct count) is not modelled");
+    }
 }
