@@ -55,6 +55,10 @@ final class NftSets {
                 return out;
             }
             if (i > 0 && t[i - 1].equals("map")) {
+                List<String[]> stmtMap = statementMap(t, i, where);
+                if (stmtMap != null) {
+                    return stmtMap;
+                }
                 // snat/dnat [ip] to KEY... map { k : v }: the key expression becomes a match
                 int to = i - 2;
                 while (to >= 0 && !t[to].equals("to")) {
@@ -154,6 +158,53 @@ final class NftSets {
             r.addAll(List.of(t).subList(i + 1, t.length));
             out.addAll(expand(r.toArray(String[]::new), where));
             j++;
+        }
+        return out;
+    }
+
+    /**
+     * {@code meta mark set KEY map { k : v }} (also ct mark, ct [original|reply] zone, meta
+     * priority): one rule per element, the key a match and the statement setting its value; a
+     * key in no element matches no copy, as the failed lookup breaks the rule. Null when the map
+     * at {@code i} is no statement's value.
+     */
+    private static List<String[]> statementMap(String[] t, int i, String where) {
+        int set = -1;
+        for (int k = i - 2; k >= 0 && set < 0; k--) {
+            if (t[k].equals("to")) {
+                return null; // a NAT statement's map
+            }
+            if (t[k].equals("set")) {
+                set = k;
+            }
+        }
+        if (set < 2) {
+            return null;
+        }
+        int start = set >= 3 && t[set - 3].equals("ct") && (t[set - 2].equals("original") || t[set - 2].equals("reply")) ? set - 3
+                : t[set - 2].equals("meta") || t[set - 2].equals("ct") ? set - 2 : -1;
+        if (start < 0) {
+            throw NftRule.bad(where, String.join(" ", List.of(t).subList(Math.max(0, set - 2), i)));
+        }
+        List<String> key = List.of(t).subList(set + 1, i - 1);
+        int[] groups = key.contains(".") ? concatGroups(t, i - 1) : null;
+        if (key.isEmpty() || key.contains(".") && (groups == null || groups[0] != set + 1)) {
+            throw NftRule.bad(where, String.join(" ", key) + " (a map's key)");
+        }
+        List<String[]> out = new ArrayList<>();
+        for (String e : elements(t[i])) {
+            String[] kv = pair(e, where);
+            List<String> r = new ArrayList<>(List.of(t).subList(0, start));
+            if (groups != null) {
+                keyFields(r, t, groups, kv[0], where);
+            } else {
+                r.addAll(key);
+                r.add(kv[0]);
+            }
+            r.addAll(List.of(t).subList(start, set + 1));
+            r.add(kv[1]);
+            r.addAll(List.of(t).subList(i + 1, t.length));
+            out.addAll(expand(r.toArray(String[]::new), where));
         }
         return out;
     }

@@ -719,4 +719,32 @@ class NftRulesetTest {
         assertThatThrownBy(() -> NftRuleset.parse(late, "nft-ruleset.txt")).hasMessage(
                 "nft-ruleset.txt:4: a match after a stateful expression (`tcp` after a limit, set update or ct count) is not modelled");
     }
+
+    /** the nft-statement-maps recording's shapes: a statement's value from a map is one rule per element */
+    @Test
+    void statementValuesFromMaps() {
+        String text = """
+                table ip sm {
+                	chain raw {
+                		type filter hook prerouting priority raw; policy accept;
+                		ct zone set iifname map { "eth0" : 5, "eth1" : 6 }
+                	}
+
+                	chain forw {
+                		type filter hook forward priority mangle; policy accept;
+                		ct mark set ip saddr . udp dport map { 10.0.0.2 . 53 : 0x00000010 } counter packets 0 bytes 0
+                	}
+                }
+                """;
+        NftRuleset n = NftRuleset.parse(text, "nft-ruleset.txt");
+        assertThat(IptablesSave.save(n.chains.get(0).rules())).contains("""
+                -A PREROUTING -i eth0 -j CT --zone 5
+                -A PREROUTING -i eth1 -j CT --zone 6
+                """);
+        assertThat(IptablesSave.save(n.chains.get(1).rules())).contains("""
+                -A FORWARD -s 10.0.0.2/32 -p udp -m udp --dport 53 -j CONNMARK --set-xmark 0x10/0xffffffff
+                """);
+        assertThatThrownBy(() -> NftRuleset.parse(text.replace("ct zone set iifname map", "ip ttl set iifname map"), "nft-ruleset.txt"))
+                .hasMessage("nft-ruleset.txt:4: nft expression `ip ttl set iifname map` is not modelled");
+    }
 }
