@@ -26,7 +26,9 @@ import java.util.Map;
  * as nft does. {@code return} and {@code goto} are refused there (they would leave that chain,
  * not the rule's).</li>
  * </ul>
- * Counters are not kept per nft rule (the figures of `nft list ruleset` are not modelled).
+ * Stateful expressions (limit, set updates, ct count, tproxy) are engine objects of their own
+ * ({@link NftExpr}), shared by every copy. A rule's counter is the sum of its copies'
+ * ({@link NftListing}).
  */
 final class NftRule {
     private NftRule() {}

@@ -22,9 +22,11 @@ import java.util.Map;
  * l4proto/mark/iifname/oifname/pkttype/nfproto tcp/udp/th sport/dport (value, range, set) tcp
  * flags ct state ct status ct mark meta mark mark icmp type/code fib saddr/daddr type counter
  * accept drop return jump goto masquerade snat dnat redirect (flags, maps) log reject notrack
- * comment}, {@code meta mark set} / {@code ct mark set} (values or each other), anonymous and
- * named sets, maps and verdict maps, their keys concatenated or not ({@link NftRule}). Anything else is refused with the line
- * it is on, never guessed.
+ * comment}, {@code meta mark set} / {@code ct mark set} (values, each other or from a map),
+ * anonymous and named sets, maps and verdict maps, their keys concatenated or not
+ * ({@link NftRule}); {@code limit [over]}, dynamic sets and meters, {@code ct count},
+ * {@code ct zone set}, {@code dup}, {@code tproxy}, {@code meta nftrace set} (docs/NFT.md).
+ * Anything else is refused with the line it is on, never guessed.
  */
 public final class NftRuleset {
     /**
