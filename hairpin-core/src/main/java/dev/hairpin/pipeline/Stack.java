@@ -793,6 +793,16 @@ public final class Stack implements XtServices {
     }
 
     @Override
+    public void assignHelper(Skb skb, int helper, int l4proto) {
+        int ct = skb.ct;
+        if (ct < 0 || conntrack.isConfirmed(ct) || conntrack.table.protocol(ct) != l4proto
+                || (conntrack.status(ct) & dev.hairpin.conntrack.CtStatus.HELPER) != 0) {
+            return;
+        }
+        conntrack.addHelper(ct, helper);
+    }
+
+    @Override
     public boolean connExists(long k1, long k2) {
         return conntrack.findLive(k1, k2) >= 0;
     }

@@ -103,6 +103,12 @@ public interface XtServices {
         return false;
     }
 
+    /**
+     * nft_ct_helper_obj_eval(): give the packet's unconfirmed connection of protocol
+     * {@code l4proto} the helper ({@link dev.hairpin.conntrack.CtExt} HELPER_*) unless it has one.
+     */
+    default void assignHelper(Skb skb, int helper, int l4proto) {}
+
     /** nf_conntrack_find_get(): a connection with this tuple is in the table */
     default boolean connExists(long k1, long k2) {
         return false;

@@ -17,6 +17,8 @@ final class NftExprs {
     private final Map<String, Integer> byKey = new HashMap<>();
     /** the dynamic sets of the table being compiled, by name ({@link NftRuleset}) */
     Map<String, DynSet> dynsets = Map.of();
+    /** the table's ct helper objects: name -> {helper (CtExt.HELPER_*), l4 protocol} */
+    Map<String, int[]> helpers = new HashMap<>();
 
     /** the {@code -m nft} option for the expression {@code key} names, made once */
     String option(String key, Supplier<Match> make) {

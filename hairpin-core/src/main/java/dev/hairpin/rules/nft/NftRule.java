@@ -356,6 +356,24 @@ final class NftRule {
                 }
                 case "ct" -> {
                     String f = arg(t, i + 1, where);
+                    if (f.equals("helper")) {
+                        if (arg(t, i + 2, where).equals("set")) { // an object's helper for the entry
+                            String name = arg(t, i + 3, where);
+                            int[] h = exprs.helpers.get(name);
+                            if (h == null) {
+                                throw new NftRuleset.NftException(where + ": no ct helper named " + name + " in this table");
+                            }
+                            m.add(exprs.option(where + "#cthelper" + count(t, i, "helper"),
+                                    () -> new NftCtHelper(h[0], h[1], "ct helper set " + name)));
+                            stateful = true;
+                            i += 4;
+                        } else { // the entry's helper by name: -m helper
+                            String n = t[i + 2].equals("!=") ? arg(t, i + 3, where) : t[i + 2];
+                            m.add("-m helper " + (t[i + 2].equals("!=") ? "! " : "") + "--helper " + n);
+                            i += t[i + 2].equals("!=") ? 4 : 3;
+                        }
+                        continue;
+                    }
                     if (f.equals("count")) { // nft_connlimit: one list for the rule
                         int[] end = new int[1];
                         int at = i;
@@ -678,6 +696,7 @@ final class NftRule {
             case "counter", "comment", "accept", "drop", "return", "jump", "goto", "masquerade", "redirect", "snat", "dnat",
                     "log", "reject", "notrack", "dup", "limit", "add", "update", "meter", "tproxy" -> false;
             case "ct" -> !(i + 2 < t.length && t[i + 2].equals("set") || i + 1 < t.length && t[i + 1].equals("count")
+                    || i + 2 < t.length && t[i + 1].equals("helper") && t[i + 2].equals("set")
                     || i + 3 < t.length && t[i + 1].matches("original|reply") && t[i + 3].equals("set"));
             case "meta", "ip" -> !(i + 2 < t.length && t[i + 2].equals("set")
                     || i + 3 < t.length && t[i + 1].matches("original|reply") && t[i + 3].equals("set"));

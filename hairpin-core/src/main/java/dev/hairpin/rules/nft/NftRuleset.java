@@ -120,6 +120,7 @@ public final class NftRuleset {
         Map<String, RawChain> chains = new LinkedHashMap<>();
         Map<String, String> sets = new java.util.HashMap<>();
         Map<String, SetDecl> decls = new java.util.HashMap<>();
+        Map<String, int[]> helpers = new java.util.HashMap<>();
         RawChain cur = null;
         int opened = i; // the table's line (1-based), then the open chain's
         int tableLine = i;
@@ -141,6 +142,7 @@ public final class NftRuleset {
                     }
                     if (ipv4) {
                         out.exprs.dynsets = dynamic(out, chains, decls, source);
+                        out.exprs.helpers = helpers;
                         build(out, table, chains, sets, order, source);
                     }
                     return i + 1;
@@ -154,6 +156,10 @@ public final class NftRuleset {
                 }
                 if (w.length == 3 && (w[0].equals("set") || w[0].equals("map") || w[0].equals("flowtable")) && w[2].equals("{")) {
                     i = set(w[0], w[1], sets, decls, lines, i + 1, source);
+                    continue;
+                }
+                if (w.length == 4 && w[0].equals("ct") && w[1].equals("helper") && w[3].equals("{")) {
+                    i = helper(w[2], helpers, lines, i + 1, source);
                     continue;
                 }
                 if (!ipv4) {
@@ -230,6 +236,39 @@ public final class NftRuleset {
             }
         }
         throw new NftException(source + ":" + lines.length + ": expected `}` closing " + kind + " " + name + " (line " + (open + 1)
+                + "), got the end of the file");
+    }
+
+    /**
+     * A {@code ct helper NAME { type "ftp" protocol tcp; l3proto ip }} object's body: the helpers
+     * the engine has (ftp, tftp); returns the line of its closing brace.
+     */
+    private static int helper(String name, Map<String, int[]> helpers, String[] lines, int i, String source) {
+        int open = i;
+        int[] h = null;
+        for (; i < lines.length; i++) {
+            String l = lines[i].trim();
+            if (l.equals("}")) {
+                if (h == null) {
+                    throw new NftException(source + ":" + (i + 1) + ": ct helper " + name + " without `type \"T\" protocol P`");
+                }
+                helpers.put(name, h);
+                return i;
+            }
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("type \"([^\"]+)\" protocol (tcp|udp)").matcher(l);
+            if (m.matches()) {
+                int id = List.of(dev.hairpin.conntrack.CtExt.HELPER_NAMES).indexOf(m.group(1));
+                if (id <= 0) {
+                    throw new NftException(source + ":" + (i + 1) + ": ct helper " + name + " of type \"" + m.group(1)
+                            + "\": only ftp and tftp are modelled");
+                }
+                h = new int[] {id, m.group(2).equals("tcp") ? 6 : 17};
+            } else if (!l.startsWith("l3proto ")) {
+                throw new NftException(source + ":" + (i + 1) + ": expected `type \"T\" protocol P` or `l3proto F` in ct helper "
+                        + name + ", got: " + l);
+            }
+        }
+        throw new NftException(source + ":" + lines.length + ": expected `}` closing ct helper " + name + " (line " + open
                 + "), got the end of the file");
     }
 

@@ -747,4 +747,33 @@ class NftRulesetTest {
         assertThatThrownBy(() -> NftRuleset.parse(text.replace("ct zone set iifname map", "ip ttl set iifname map"), "nft-ruleset.txt"))
                 .hasMessage("nft-ruleset.txt:4: nft expression `ip ttl set iifname map` is not modelled");
     }
+
+    /** the nft-ct-helper recording's shapes: firewalld's ct helper objects */
+    @Test
+    void ctHelperObjects() {
+        String text = """
+                table ip fh {
+                	ct helper ftp-std {
+                		type "ftp" protocol tcp
+                		l3proto ip
+                	}
+
+                	chain forw {
+                		type filter hook forward priority filter; policy accept;
+                		tcp dport 21 ct helper set "ftp-std"
+                		ct state related ct helper "ftp" counter packets 0 bytes 0
+                	}
+                }
+                """;
+        NftRuleset n = NftRuleset.parse(text, "nft-ruleset.txt");
+        assertThat(IptablesSave.save(n.chains.get(0).rules())).contains("""
+                -A FORWARD -p tcp -m tcp --dport 21 -m nft --expr "ct helper set ftp-std"
+                -A FORWARD -m conntrack --ctstate RELATED -m helper --helper ftp
+                """);
+        assertThat(n.chains.get(0).rules().needsConntrack()).isTrue();
+        assertThatThrownBy(() -> NftRuleset.parse(text.replace("type \"ftp\"", "type \"sip\""), "nft-ruleset.txt"))
+                .hasMessage("nft-ruleset.txt:3: ct helper ftp-std of type \"sip\": only ftp and tftp are modelled");
+        assertThatThrownBy(() -> NftRuleset.parse(text.replace("set \"ftp-std\"", "set \"nope\""), "nft-ruleset.txt"))
+                .hasMessage("nft-ruleset.txt:9: no ct helper named nope in this table");
+    }
 }
