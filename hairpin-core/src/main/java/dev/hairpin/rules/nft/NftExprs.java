@@ -19,6 +19,8 @@ final class NftExprs {
     Map<String, DynSet> dynsets = Map.of();
     /** the table's ct helper objects: name -> {helper (CtExt.HELPER_*), l4 protocol} */
     Map<String, int[]> helpers = new HashMap<>();
+    /** each listing line's quota (one per rule): its `used` is listed after the run */
+    final Map<Integer, NftQuota> quotas = new HashMap<>();
 
     /** the {@code -m nft} option for the expression {@code key} names, made once */
     String option(String key, Supplier<Match> make) {

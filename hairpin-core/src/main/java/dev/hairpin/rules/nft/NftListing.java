@@ -68,6 +68,11 @@ public final class NftListing {
                 lines[i] = l.substring(0, m.start()) + "counter packets " + s[0] + " bytes " + s[1] + l.substring(m.end());
             }
         }
+        for (var q : nft.exprs.quotas.entrySet()) { // a quota's `used` as nft lists it
+            int i = q.getKey() - 1;
+            lines[i] = lines[i].replaceFirst("quota (over )?[0-9]+ [a-z]+( used [0-9]+ [a-z]+)?",
+                    java.util.regex.Matcher.quoteReplacement(q.getValue().listed()));
+        }
         List<String> all = new java.util.ArrayList<>(List.of(lines));
         List<NftRuleset.Listed> sets = new java.util.ArrayList<>(nft.listed);
         sets.sort((a, b) -> Integer.compare(b.decl().open(), a.decl().open())); // from the bottom: lines before stay put

@@ -479,6 +479,21 @@ final class NftRule {
                     }
                     stmts.add("-j REJECT" + with);
                 }
+                case "quota" -> { // nft_quota: one byte count for the rule
+                    if (count(t, i, "quota") > 0) {
+                        throw new NftRuleset.NftException(where + ": two quotas in one rule are not modelled");
+                    }
+                    int[] end = new int[1];
+                    int at = i;
+                    String[] tt = t;
+                    String opt = exprs.option(where + "#quota" + count(t, i, "quota"), () -> NftQuota.parse(tt, at, end, where));
+                    m.add(opt);
+                    exprs.quotas.put(Integer.parseInt(where.substring(where.lastIndexOf(':') + 1)),
+                            (NftQuota) exprs.all.get(Integer.parseInt(opt.substring(opt.lastIndexOf(' ') + 1))));
+                    NftQuota.parse(t, i, end, where);
+                    i = end[0];
+                    stateful = true;
+                }
                 case "tproxy" -> { // nft_tproxy: breaks the rule without a socket, else goes on
                     int[] end = new int[1];
                     int at = i;
@@ -694,7 +709,7 @@ final class NftRule {
         }
         return switch (t[i]) {
             case "counter", "comment", "accept", "drop", "return", "jump", "goto", "masquerade", "redirect", "snat", "dnat",
-                    "log", "reject", "notrack", "dup", "limit", "add", "update", "meter", "tproxy" -> false;
+                    "log", "reject", "notrack", "dup", "limit", "add", "update", "meter", "tproxy", "quota" -> false;
             case "ct" -> !(i + 2 < t.length && t[i + 2].equals("set") || i + 1 < t.length && t[i + 1].equals("count")
                     || i + 2 < t.length && t[i + 1].equals("helper") && t[i + 2].equals("set")
                     || i + 3 < t.length && t[i + 1].matches("original|reply") && t[i + 3].equals("set"));

@@ -776,4 +776,30 @@ class NftRulesetTest {
         assertThatThrownBy(() -> NftRuleset.parse(text.replace("set \"ftp-std\"", "set \"nope\""), "nft-ruleset.txt"))
                 .hasMessage("nft-ruleset.txt:9: no ct helper named nope in this table");
     }
+
+    /** the nft-quota recording's shapes: the listing's `used` is where counting resumes and what it shows after */
+    @Test
+    void quotas() {
+        String text = """
+                table ip q {
+                	chain forw {
+                		type filter hook forward priority filter; policy accept;
+                		udp dport 7000 quota over 100 bytes used 40 bytes counter packets 0 bytes 0 drop
+                	}
+                }
+                """;
+        NftRuleset n = NftRuleset.parse(text, "nft-ruleset.txt");
+        assertThat(IptablesSave.save(n.chains.get(0).rules())).contains("""
+                -A FORWARD -p udp -m udp --dport 7000 -m nft --expr "quota over 100 bytes" -j DROP
+                """);
+        NftQuota q = (NftQuota) n.chains.get(0).compiled().chain("FORWARD").rules().getFirst().matches().getLast();
+        assertThat(q.consumed).isEqualTo(40);
+        q.consumed = 3 * 1024;
+        assertThat(NftListing.render(n, new dev.hairpin.rules.Ruleset())).contains("quota over 100 bytes used 100 bytes counter");
+        assertThat(NftQuota.bytes(3 * 1024)).isEqualTo("3 kbytes");
+        assertThatThrownBy(() -> NftRuleset.parse(text.replace("drop", "quota 5 bytes drop"), "nft-ruleset.txt"))
+                .hasMessage("nft-ruleset.txt:4: two quotas in one rule are not modelled");
+        assertThatThrownBy(() -> NftRuleset.parse(text.replace("100 bytes used", "100 tbytes used"), "nft-ruleset.txt"))
+                .hasMessage("nft-ruleset.txt:4: nft expression `quota 100 tbytes` is not modelled");
+    }
 }
