@@ -3,14 +3,13 @@ package dev.hairpin.rules.nft;
 import dev.hairpin.packet.Ipv4;
 import dev.hairpin.packet.Skb;
 import java.util.List;
-import java.util.TreeMap;
 
 /**
  * A set rules add elements to while packets pass ({@code flags dynamic}; a {@code meter} is an
  * anonymous one): elements keyed by one or two fields of the packet, each with its own copies of
  * the statement's stateful expressions (nft_dynset_new(): cloned, fresh), at most {@code size} of
  * them, expiring {@code timeout} after they were made or last updated (jiffies of a HZ=250 kernel).
- * Kept sorted by key, as nft lists them.
+ * Listed sorted by key, as nft lists them.
  */
 final class DynSet {
     /** a key field: ip saddr/daddr (4 bytes), a transport port (2 bytes, in a 4-byte register), meta l4proto */
@@ -28,7 +27,7 @@ final class DynSet {
     final long timeout;
     final boolean timeoutFlag;
     /** element key (fields in 32-bit slots, the first highest) -> element */
-    final TreeMap<Long, Elem> elems = new TreeMap<>(Long::compareUnsigned);
+    final LongMap<Elem> elems = new LongMap<>();
 
     /** one element: its expressions, when it expires (jiffies, Long.MAX_VALUE: never) and its own timeout (0: the set's) */
     static final class Elem {

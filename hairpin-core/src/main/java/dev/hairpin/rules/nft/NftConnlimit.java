@@ -74,17 +74,16 @@ final class NftConnlimit implements Match {
     private void add(XtParam par, long now) {
         if (now != lastGc) {
             int collect = 0;
-            for (java.util.Iterator<long[]> it = list.iterator(); it.hasNext(); ) {
-                if (collect > GC_MAX) {
-                    break;
-                }
-                long[] c = it.next();
+            for (int j = 0; j < list.size() && collect <= GC_MAX; ) { // no iterator: runs per packet
+                long[] c = list.get(j);
                 if (c[0] == tuple[0] && c[1] == tuple[1] && par.services.connExists(c[0], c[1])) {
                     return; // already there
                 }
                 if (!par.services.connOpen(c[0], c[1])) {
-                    it.remove(); // gone (find_or_evict) or closed (already_closed)
+                    list.remove(j); // gone (find_or_evict) or closed (already_closed)
                     collect++;
+                } else {
+                    j++;
                 }
             }
             lastGc = now;
@@ -98,16 +97,17 @@ final class NftConnlimit implements Match {
             return;
         }
         int collected = 0;
-        for (java.util.Iterator<long[]> it = list.iterator(); it.hasNext(); ) {
-            long[] c = it.next();
+        for (int j = 0; j < list.size(); ) {
+            long[] c = list.get(j);
             if (!par.services.connOpen(c[0], c[1])) {
-                it.remove();
+                list.remove(j);
                 collected++;
                 continue;
             }
             if (collected > GC_MAX) {
                 break;
             }
+            j++;
         }
         lastGc = now;
     }

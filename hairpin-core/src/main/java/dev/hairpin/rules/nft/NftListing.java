@@ -100,12 +100,12 @@ public final class NftListing {
      */
     static List<String> elements(DynSet set, long now, String indent) {
         List<String> items = new java.util.ArrayList<>();
-        for (var en : set.elems.entrySet()) {
-            DynSet.Elem e = en.getValue();
+        for (long k : set.elems.sortedKeys()) {
+            DynSet.Elem e = set.elems.get(k);
             if (e.expires <= now) {
                 continue;
             }
-            StringBuilder sb = new StringBuilder(set.keyText(en.getKey()));
+            StringBuilder sb = new StringBuilder(set.keyText(k));
             for (dev.hairpin.rules.Match x : e.exprs) {
                 if (x instanceof NftCounter c) {
                     sb.append(" counter packets ").append(c.packets).append(" bytes ").append(c.bytes);
