@@ -85,6 +85,84 @@ final class DynSet {
         return e;
     }
 
+    /**
+     * An element the listing holds before the run: its key and a {@code counter packets N bytes
+     * M}; one with a limit or ct count (state the listing does not show) or an expiry (relative
+     * to a moment the replay does not know) is refused.
+     */
+    void load(String element, String where) {
+        String[] w = element.trim().split("\\s+");
+        long k = 0;
+        int i = 0;
+        for (int f = 0; f < types.size(); f++) {
+            if (f > 0) {
+                if (i >= w.length || !w[i].equals(".")) {
+                    throw new NftRuleset.NftException(where + ": element `" + element + "` does not fit set " + name);
+                }
+                i++;
+            }
+            if (i >= w.length) {
+                throw new NftRuleset.NftException(where + ": element `" + element + "` does not fit set " + name);
+            }
+            k = k << 32 | value(types.get(f), w[i++], element, where);
+        }
+        if (i < w.length && w[i].equals(".")) {
+            throw new NftRuleset.NftException(where + ": element `" + element + "` does not fit set " + name);
+        }
+        dev.hairpin.rules.Match[] exprs = {};
+        if (i + 4 < w.length && w[i].equals("counter") && w[i + 1].equals("packets") && w[i + 3].equals("bytes")) {
+            NftCounter c = new NftCounter();
+            c.packets = Long.parseLong(w[i + 2]);
+            c.bytes = Long.parseLong(w[i + 4]);
+            exprs = new dev.hairpin.rules.Match[] {c};
+            i += 5;
+        }
+        if (i < w.length) {
+            throw new NftRuleset.NftException(where + ": set " + name + " element `" + element
+                    + "` before the run: its `" + w[i] + "` (state or expiry the listing cannot restore) is not modelled");
+        }
+        elems.put(k, new Elem(exprs, Long.MAX_VALUE, 0));
+    }
+
+    private static long value(String type, String v, String element, String where) {
+        try {
+            switch (type) {
+                case "ipv4_addr" -> {
+                    String[] o = v.split("\\.");
+                    if (o.length != 4) {
+                        break;
+                    }
+                    long a = 0;
+                    for (String x : o) {
+                        int b = Integer.parseInt(x);
+                        if (b < 0 || b > 255) {
+                            throw new NumberFormatException();
+                        }
+                        a = a << 8 | b;
+                    }
+                    return a;
+                }
+                case "inet_service" -> {
+                    int p = Integer.parseInt(v);
+                    if (p >= 0 && p <= 65535) {
+                        return p;
+                    }
+                }
+                default -> {
+                    return switch (v) {
+                        case "tcp" -> 6;
+                        case "udp" -> 17;
+                        case "icmp" -> 1;
+                        default -> Integer.parseInt(v) & 0xff;
+                    };
+                }
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw new NftRuleset.NftException(where + ": element `" + element + "`: `" + v + "` is no " + type);
+    }
+
     /** the element's key as nft prints it */
     String keyText(long k) {
         StringBuilder sb = new StringBuilder();

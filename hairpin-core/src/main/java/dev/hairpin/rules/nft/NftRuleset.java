@@ -141,7 +141,7 @@ public final class NftRuleset {
                         out.iptablesOrder.put(table, order); // iptables-nft's own table
                     }
                     if (ipv4) {
-                        out.exprs.dynsets = dynamic(out, chains, decls, source);
+                        out.exprs.dynsets = dynamic(out, chains, decls, sets, source);
                         out.exprs.helpers = helpers;
                         build(out, table, chains, sets, order, source);
                     }
@@ -291,7 +291,7 @@ public final class NftRuleset {
      * constant and expanded into rules ({@link NftSets}).
      */
     private static Map<String, DynSet> dynamic(NftRuleset out, Map<String, RawChain> chains, Map<String, SetDecl> decls,
-            String source) {
+            Map<String, String> sets, String source) {
         Map<String, DynSet> dyn = new java.util.HashMap<>();
         for (RawChain c : chains.values()) {
             for (int k = 0; k < c.rules().size(); k++) {
@@ -319,9 +319,10 @@ public final class NftRuleset {
                         if (d.types().size() > 2) {
                             throw new NftException(where + ": set " + name + " with more than two key fields updated from the packet path: not modelled");
                         }
-                        if (d.elemFirst() >= 0) {
-                            throw new NftException(source + ":" + (d.elemFirst() + 1) + ": set " + name
-                                    + " has elements before the run (their state, expiry): not modelled");
+                        if (d.elemFirst() >= 0) { // elements the listing holds: plain ones and counters
+                            for (String e : NftSets.elements(sets.get(name))) {
+                                s.load(e, source + ":" + (d.elemFirst() + 1));
+                            }
                         }
                         dyn.put(name, s);
                         out.listed.add(new Listed(s, d));

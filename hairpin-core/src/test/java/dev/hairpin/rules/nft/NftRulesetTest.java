@@ -657,7 +657,12 @@ class NftRulesetTest {
             {"add @seen { ip saddr . udp dport timeout 10s counter }", "add @seen { iifname . udp dport }",
                 "nft-ruleset.txt:18: nft expression `iifname . (in a dynamic set's key)` is not modelled"},
             {"\t\tflags dynamic\n\t}", "\t\tflags dynamic\n\t\telements = { 10.0.0.2 ct count over 2 }\n\t}",
-                "nft-ruleset.txt:6: set connl has elements before the run (their state, expiry): not modelled"},
+                "nft-ruleset.txt:6: set connl element `10.0.0.2 ct count over 2` before the run: its `ct` (state or expiry the "
+                    + "listing cannot restore) is not modelled"},
+            {"\t\tflags dynamic\n\t}", "\t\tflags dynamic\n\t\telements = { 10.0.0.2 . 53 }\n\t}",
+                "nft-ruleset.txt:6: element `10.0.0.2 . 53` does not fit set connl"},
+            {"\t\tflags dynamic\n\t}", "\t\tflags dynamic\n\t\telements = { 10.0.0.256 }\n\t}",
+                "nft-ruleset.txt:6: element `10.0.0.256`: `10.0.0.256` is no ipv4_addr"},
         };
         for (String[] b : bad) {
             String t = text.replaceFirst(java.util.regex.Pattern.quote(b[0]), java.util.regex.Matcher.quoteReplacement(b[1]));
@@ -801,5 +806,31 @@ class NftRulesetTest {
                 .hasMessage("nft-ruleset.txt:4: two quotas in one rule are not modelled");
         assertThatThrownBy(() -> NftRuleset.parse(text.replace("100 bytes used", "100 tbytes used"), "nft-ruleset.txt"))
                 .hasMessage("nft-ruleset.txt:4: nft expression `quota 100 tbytes` is not modelled");
+    }
+
+    /** the nft-dynset-preloaded recording's shapes: plain and counter elements before the run are loaded */
+    @Test
+    void dynamicSetElementsBeforeTheRun() {
+        String text = """
+                table ip pl {
+                	set seen {
+                		type ipv4_addr . inet_service
+                		size 65535
+                		flags dynamic
+                		elements = { 10.0.0.2 . 9000 counter packets 3 bytes 90,
+                			     10.0.0.7 . 53 counter packets 1 bytes 30 }
+                	}
+
+                	chain forw {
+                		type filter hook forward priority filter; policy accept;
+                		udp dport 9000 add @seen { ip saddr . udp dport counter }
+                	}
+                }
+                """;
+        NftRuleset n = NftRuleset.parse(text, "nft-ruleset.txt");
+        assertThat(NftListing.render(n, new dev.hairpin.rules.Ruleset())).isEqualTo(text);
+        String limited = text.replace("counter packets 1 bytes 30", "limit rate 1/second");
+        assertThatThrownBy(() -> NftRuleset.parse(limited, "nft-ruleset.txt")).hasMessage("nft-ruleset.txt:6: set seen element "
+                + "`10.0.0.7 . 53 limit rate 1/second` before the run: its `limit` (state or expiry the listing cannot restore) is not modelled");
     }
 }
