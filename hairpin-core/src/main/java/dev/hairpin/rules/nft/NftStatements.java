@@ -116,6 +116,19 @@ final class NftStatements {
 
     /** `tcp flags A / B` (flags of B, those of A set) or `tcp flags == A`; returns the next token */
     static int tcpFlags(String[] t, int i, List<String> m, String where) {
+        if (i < t.length && t[i].equals("&")) { // older nft's listing: `tcp flags & (fin | syn) == syn`
+            int[] k = {i + 1};
+            String mask = flagGroup(t, k, where);
+            String op = NftRule.arg(t, k[0], where);
+            if (!op.equals("==") && !op.equals("!=")) {
+                throw NftRule.bad(where, "tcp flags & (" + mask + ") " + op);
+            }
+            k[0]++;
+            String val = flagGroup(t, k, where);
+            m.add("-m tcp " + (op.equals("!=") ? "! " : "") + "--tcp-flags " + mask.toUpperCase() + " "
+                    + (val.equals("0") || val.equals("0x0") ? "NONE" : val.toUpperCase()));
+            return k[0];
+        }
         boolean neg = i < t.length && t[i].equals("!=");
         boolean eq = i < t.length && t[i].equals("==");
         int v = neg || eq ? i + 1 : i;
@@ -157,6 +170,26 @@ final class NftStatements {
         }
         stmts.add("-j CT --zone" + dir + " " + v);
         return k + 3;
+    }
+
+    /** `(fin | syn | rst)` or `syn` from {@code k[0]} on, as a comma list; {@code k[0]} moves past it */
+    private static String flagGroup(String[] t, int[] k, String where) {
+        StringBuilder sb = new StringBuilder();
+        boolean open = NftRule.arg(t, k[0], where).startsWith("(");
+        while (true) {
+            String w = NftRule.arg(t, k[0]++, where);
+            boolean close = w.endsWith(")");
+            w = w.replace("(", "").replace(")", "");
+            if (!w.isEmpty() && !w.equals("|")) {
+                if (!w.matches("fin|syn|rst|psh|ack|urg|0|0x0")) { // ecn, cwr: no --tcp-flags name for them
+                    throw NftRule.bad(where, "tcp flags " + w);
+                }
+                sb.append(sb.isEmpty() ? "" : ",").append(w);
+            }
+            if (!open || close) {
+                return sb.toString();
+            }
+        }
     }
 
     /** NAT flags, space- or comma-separated (`random,persistent`); returns the next token */

@@ -833,4 +833,24 @@ class NftRulesetTest {
         assertThatThrownBy(() -> NftRuleset.parse(limited, "nft-ruleset.txt")).hasMessage("nft-ruleset.txt:6: set seen element "
                 + "`10.0.0.7 . 53 limit rate 1/second` before the run: its `limit` (state or expiry the listing cannot restore) is not modelled");
     }
+
+    /** older nft lists `tcp flags syn / fin,syn,rst,ack` as `tcp flags & (fin | syn | rst | ack) == syn`: the same expression */
+    @Test
+    void olderTcpFlagsListing() {
+        String text = """
+                table inet f {
+                	chain input {
+                		type filter hook input priority filter; policy accept;
+                		tcp flags & (fin | syn | rst | ack) == syn ct count over 50 reject with tcp reset
+                		tcp flags & (syn | ack) != 0x0 drop
+                	}
+                }
+                """;
+        assertThat(IptablesSave.save(NftRuleset.parse(text, "nft-ruleset.txt").chains.get(0).rules())).contains("""
+                -A INPUT -p tcp -m tcp --tcp-flags FIN,SYN,RST,ACK SYN -m nft --expr "ct count over 50" -j REJECT --reject-with tcp-reset
+                -A INPUT -p tcp -m tcp ! --tcp-flags SYN,ACK NONE -j DROP
+                """);
+        assertThatThrownBy(() -> NftRuleset.parse(text.replace("(syn | ack)", "(syn | ecn)"), "nft-ruleset.txt"))
+                .hasMessage("nft-ruleset.txt:5: nft expression `tcp flags ecn` is not modelled");
+    }
 }
