@@ -309,7 +309,7 @@ public final class Replay {
         if (nft == null) {
             throw new IllegalStateException("the snapshot has no nft-ruleset.txt");
         }
-        return dev.hairpin.rules.nft.NftListing.render(nft, commands.ruleset());
+        return dev.hairpin.rules.nft.NftListing.render(nft, commands.ruleset(), conntrack.now());
     }
 
     public String iptablesSaveCounters() {

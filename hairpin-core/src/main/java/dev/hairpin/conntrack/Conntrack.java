@@ -637,6 +637,12 @@ public final class Conntrack {
         table.cacheEvent(ct, event);
     }
 
+    /** a helper given to an entry after its lookup (nft's `ct helper set`): the help extension and IPS_HELPER */
+    public void addHelper(int ct, int helper) {
+        table.ext.addHelp(ct, helper);
+        table.setStatus(ct, CtStatus.HELPER);
+    }
+
     public boolean isConfirmed(int ct) {
         return table.isConfirmed(ct);
     }

@@ -785,6 +785,29 @@ public final class Stack implements XtServices {
     }
 
     @Override
+    public boolean connConfirmed(Skb skb, long k1, long k2) {
+        if (skb.ct >= 0) {
+            return conntrack.isConfirmed(skb.ct);
+        }
+        return conntrack.findLive(k1, k2) >= 0; // in the table: confirmed
+    }
+
+    @Override
+    public void assignHelper(Skb skb, int helper, int l4proto) {
+        int ct = skb.ct;
+        if (ct < 0 || conntrack.isConfirmed(ct) || conntrack.table.protocol(ct) != l4proto
+                || (conntrack.status(ct) & dev.hairpin.conntrack.CtStatus.HELPER) != 0) {
+            return;
+        }
+        conntrack.addHelper(ct, helper);
+    }
+
+    @Override
+    public boolean connExists(long k1, long k2) {
+        return conntrack.findLive(k1, k2) >= 0;
+    }
+
+    @Override
     public boolean connOpen(long k1, long k2) {
         int node = conntrack.findLive(k1, k2);
         if (node < 0) {

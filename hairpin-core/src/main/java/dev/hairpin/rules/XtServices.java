@@ -96,6 +96,25 @@ public interface XtServices {
     }
 
     /**
+     * nf_conncount's get_ct_or_tuple_from_skb() and nf_ct_is_confirmed(): the packet's
+     * connection (its own, or the one its tuple finds in the table) is confirmed already.
+     */
+    default boolean connConfirmed(Skb skb, long k1, long k2) {
+        return false;
+    }
+
+    /**
+     * nft_ct_helper_obj_eval(): give the packet's unconfirmed connection of protocol
+     * {@code l4proto} the helper ({@link dev.hairpin.conntrack.CtExt} HELPER_*) unless it has one.
+     */
+    default void assignHelper(Skb skb, int helper, int l4proto) {}
+
+    /** nf_conntrack_find_get(): a connection with this tuple is in the table */
+    default boolean connExists(long k1, long k2) {
+        return false;
+    }
+
+    /**
      * The reverse-path lookup of {@code -m rpfilter} (xt_rpfilter.c rpfilter_lookup_reverse): true
      * when a route back to the packet's source leaves through its input device (any device with
      * {@code loose}); {@code flags} are XT_RPFILTER_* (loose 1, validmark 2, accept-local 4).

@@ -45,19 +45,6 @@ public final class LimitMatch implements Match {
         this.tokens = tokensMax;
     }
 
-    /**
-     * Whether {@code --limit rate/unit} (unit in seconds: 1, 60, 3600, 86400) gives the very
-     * bucket nft's own {@code limit rate rate/unit} builds (cost {@code unit * 10^9 / rate}): the
-     * avg iptables stores is an integer, and add_nft_limit() derives the rate back from it.
-     */
-    public static boolean sameAsNft(long rate, long unitSeconds) {
-        long avg = rate <= 0 ? 0 : SCALE * unitSeconds / rate;
-        if (avg == 0 || avg > 0xffffffffL) {
-            return false;
-        }
-        return new LimitMatch(avg, 5).costNs == unitSeconds * 1_000_000_000L / rate;
-    }
-
     /** nft_limit stores a packet burst of 0 as its default, 5 (recorded: -C then misses it) */
     @Override
     public Match stored() {

@@ -32,6 +32,11 @@ public final class NftListing {
      * match, a rule iptables no longer has).
      */
     public static String render(NftRuleset nft, Ruleset iptables) {
+        return render(nft, iptables, 0);
+    }
+
+    /** the listing at {@code nowNanos} (the engine's clock): a dynamic set's elements, their expiry */
+    public static String render(NftRuleset nft, Ruleset iptables, long nowNanos) {
         String[] lines = nft.text.split("\n", -1);
         long[][] sums = new long[lines.length + 1][];
         for (Native n : nft.natives) {
@@ -52,7 +57,6 @@ public final class NftListing {
             }
             add(sums, r.line(), List.of(c.rules().get(r.index())));
         }
-        StringBuilder out = new StringBuilder();
         for (int i = 0; i < lines.length; i++) {
             String l = lines[i];
             long[] s = sums[i + 1];
@@ -61,14 +65,81 @@ public final class NftListing {
                 if (nft.inexact.contains(i + 1)) {
                     throw new IllegalStateException("line " + (i + 1) + ": a counter before a match counts what no rewritten rule does");
                 }
-                l = l.substring(0, m.start()) + "counter packets " + s[0] + " bytes " + s[1] + l.substring(m.end());
+                lines[i] = l.substring(0, m.start()) + "counter packets " + s[0] + " bytes " + s[1] + l.substring(m.end());
             }
-            out.append(l);
-            if (i + 1 < lines.length) {
+        }
+        for (var q : nft.exprs.quotas.entrySet()) { // a quota's `used` as nft lists it
+            int i = q.getKey() - 1;
+            lines[i] = lines[i].replaceFirst("quota (over )?[0-9]+ [a-z]+( used [0-9]+ [a-z]+)?",
+                    java.util.regex.Matcher.quoteReplacement(q.getValue().listed()));
+        }
+        List<String> all = new java.util.ArrayList<>(List.of(lines));
+        List<NftRuleset.Listed> sets = new java.util.ArrayList<>(nft.listed);
+        sets.sort((a, b) -> Integer.compare(b.decl().open(), a.decl().open())); // from the bottom: lines before stay put
+        for (NftRuleset.Listed d : sets) {
+            List<String> el = elements(d.set(), DynSet.now(nowNanos), "\t\t");
+            int first = d.decl().elemFirst() >= 0 ? d.decl().elemFirst() : d.decl().close();
+            int last = d.decl().elemFirst() >= 0 ? d.decl().elemLast() + 1 : d.decl().close();
+            all.subList(first, last).clear();
+            all.addAll(first, el);
+        }
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < all.size(); i++) {
+            out.append(all.get(i));
+            if (i + 1 < all.size()) {
                 out.append('\n');
             }
         }
         return out.toString();
+    }
+
+    /**
+     * {@code elements = { ... }} as nft prints a set's live elements: sorted by key, each with
+     * its expressions, its own timeout (where not the set's) and the time left; a new line after
+     * every element of a concatenated key, every 2 addresses, every 5 other values.
+     */
+    static List<String> elements(DynSet set, long now, String indent) {
+        List<String> items = new java.util.ArrayList<>();
+        for (long k : set.elems.sortedKeys()) {
+            DynSet.Elem e = set.elems.get(k);
+            if (e.expires <= now) {
+                continue;
+            }
+            StringBuilder sb = new StringBuilder(set.keyText(k));
+            for (dev.hairpin.rules.Match x : e.exprs) {
+                if (x instanceof NftCounter c) {
+                    sb.append(" counter packets ").append(c.packets).append(" bytes ").append(c.bytes);
+                } else {
+                    x.print(sb, true);
+                }
+            }
+            if (e.timeout != 0 && e.timeout != set.timeout) {
+                sb.append(" timeout ").append(NftDuration.text(e.timeout * 4));
+            }
+            if (e.expires != Long.MAX_VALUE) {
+                sb.append(" expires ").append(NftDuration.text((e.expires - now) * 4));
+            }
+            items.add(sb.toString());
+        }
+        if (items.isEmpty()) {
+            return List.of();
+        }
+        int per = set.types.size() > 1 ? 1 : set.types.getFirst().equals("ipv4_addr") ? 2 : 5;
+        List<String> out = new java.util.ArrayList<>();
+        StringBuilder line = new StringBuilder(indent).append("elements = { ");
+        for (int i = 0; i < items.size(); i++) {
+            line.append(items.get(i));
+            if (i + 1 == items.size()) {
+                line.append(" }");
+            } else if ((i + 1) % per == 0) {
+                out.add(line.append(',').toString());
+                line = new StringBuilder(indent).append("\t     ");
+            } else {
+                line.append(", ");
+            }
+        }
+        out.add(line.toString());
+        return out;
     }
 
     private static void add(long[][] sums, int line, List<Rule> rules) {

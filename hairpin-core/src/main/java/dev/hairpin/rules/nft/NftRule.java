@@ -26,7 +26,9 @@ import java.util.Map;
  * as nft does. {@code return} and {@code goto} are refused there (they would leave that chain,
  * not the rule's).</li>
  * </ul>
- * Counters are not kept per nft rule (the figures of `nft list ruleset` are not modelled).
+ * Stateful expressions (limit, set updates, ct count, tproxy) are engine objects of their own
+ * ({@link NftExpr}), shared by every copy. A rule's counter is the sum of its copies'
+ * ({@link NftListing}).
  */
 final class NftRule {
     private NftRule() {}
@@ -38,17 +40,15 @@ final class NftRule {
      * The iptables rules (without {@code -A CHAIN}) for one nft rule; statement chains it needs
      * go to {@code aux}. {@code sets}: the table's named sets and maps, name to {@code {...}} token.
      */
-    static List<String> toIptables(String[] t, String where, Map<String, String> sets, List<Aux> aux) {
+    static List<String> toIptables(String[] t, String where, Map<String, String> sets, List<Aux> aux, NftExprs exprs) {
         List<String> out = new ArrayList<>();
         if (ipv6Only(t)) {
             return out; // before its sets are expanded: nothing of it applies to IPv4
         }
+        t = dynamicSets(t, where, exprs);
         List<String[]> expanded = NftSets.expand(NftSets.named(t, where, sets), where);
-        if (expanded.size() > 1 && List.of(t).contains("limit")) {
-            throw new NftRuleset.NftException(where + ": a limit in a rule with a set: one bucket in nft, one per element here (not modelled)");
-        }
-        for (String[] one : expanded) {
-            String r = single(one, where, aux);
+        for (String[] one : expanded) { // a stateful expression is one object in every copy (NftExprs)
+            String r = single(one, where, aux, exprs);
             if (r != null) { // null: no IPv4 packet matches it
                 out.add(r);
             }
@@ -113,7 +113,7 @@ final class NftRule {
     }
 
     /** one rule without sets to expand; null when no IPv4 packet matches it */
-    private static String single(String[] t, String where, List<Aux> aux) {
+    private static String single(String[] t, String where, List<Aux> aux, NftExprs exprs) {
         for (String w : t) {
             if (w.equals("ip6") || w.equals("icmpv6")) {
                 return null; // an IPv6 header expression: in an inet table nft makes it depend on nfproto ipv6
@@ -125,19 +125,26 @@ final class NftRule {
             if (!t[p].equals("!=") || !NftSets.isSet(t[p + 1]) || NftSets.nativeSet(t, p + 1)) {
                 continue;
             }
-            int start = List.of("iifname", "oifname", "iif", "oif", "mark").contains(t[p - 1]) ? p - 1 : p - 2;
+            int[] groups = NftSets.concatGroups(t, p); // `ip saddr . tcp dport != { ... }`
+            int start = groups != null ? groups[0]
+                    : List.of("iifname", "oifname", "iif", "oif", "mark").contains(t[p - 1]) ? p - 1 : p - 2;
             if (start < 0) {
                 throw bad(where, String.join(" ", List.of(t).subList(0, p + 2)));
             }
             List<String> excluded = new ArrayList<>();
             for (String e : NftSets.elements(t[p + 1])) {
-                List<String> one = new ArrayList<>(List.of(t).subList(start, p));
-                one.add(e);
-                excluded.add(single(one.toArray(String[]::new), where, aux) + " -j RETURN");
+                List<String> one = new ArrayList<>();
+                if (groups != null) {
+                    NftSets.keyFields(one, t, groups, e, where);
+                } else {
+                    one.addAll(List.of(t).subList(start, p));
+                    one.add(e);
+                }
+                excluded.add(single(one.toArray(String[]::new), where, aux, exprs) + " -j RETURN");
             }
             List<String> rest = new ArrayList<>(List.of(t).subList(0, start));
             rest.addAll(List.of(t).subList(p + 2, t.length));
-            String r = single(rest.toArray(String[]::new), where, aux);
+            String r = single(rest.toArray(String[]::new), where, aux, exprs);
             int j = r.lastIndexOf("-j ");
             int g = r.lastIndexOf("-g ");
             int cut = Math.max(j, g);
@@ -159,11 +166,31 @@ final class NftRule {
         List<String> stmts = new ArrayList<>();
         String proto = null;
         int i = 0;
+        boolean stateful = false; // a limit, dynamic set or ct count seen: no match may follow it
         while (i < t.length) {
             String w = t[i];
+            if (stateful && isMatchStart(t, i)) {
+                // the rewrite evaluates -s/-d/-i/-o/-p before every -m: the stateful expression
+                // would then see fewer packets than nft's, which evaluates it first
+                throw new NftRuleset.NftException(where + ": a match after a stateful expression (`" + w
+                        + "` after a limit, set update or ct count) is not modelled");
+            }
             boolean neg = i + 1 < t.length && t[i + 1].equals("!=");
             int v = neg ? i + 2 : i + 1;
             String not = neg ? "! " : "";
+            if (w.startsWith("nft#") || w.startsWith("nftl#")) { // a set update or a dynamic set's lookup
+                String[] p = w.split("#");
+                m.add("-m nft --expr " + p[1]);
+                if (!p[2].equals("-")) { // its key's ports depend on the protocol, as nft's payload dependency does
+                    if (proto != null && !proto.equals(p[2])) {
+                        return null; // no packet is of both protocols
+                    }
+                    proto = p[2];
+                }
+                stateful |= w.startsWith("nft#");
+                i++;
+                continue;
+            }
             switch (w) {
                 case "numgen-p" -> { // NftSets.numgen's draw
                     m.add("-m statistic --mode random --probability " + arg(t, i + 1, where));
@@ -219,6 +246,14 @@ final class NftRule {
                     neg = i + 2 < t.length && t[i + 2].equals("!=");
                     not = neg ? "! " : "";
                     v = neg ? i + 3 : i + 2;
+                    if (f.equals("nftrace") && arg(t, v, where).equals("set")) { // what iptables-nft writes for TRACE
+                        if (!arg(t, v + 1, where).equals("1")) {
+                            throw bad(where, "meta nftrace set " + t[v + 1]);
+                        }
+                        stmts.add("-j TRACE");
+                        i = v + 2;
+                        continue;
+                    }
                     if (f.equals("priority") && arg(t, v, where).equals("set")) { // skb->priority: CLASSIFY
                         stmts.add("-j CLASSIFY --set-class " + arg(t, v + 1, where));
                         i = v + 2;
@@ -321,6 +356,39 @@ final class NftRule {
                 }
                 case "ct" -> {
                     String f = arg(t, i + 1, where);
+                    if (f.equals("helper")) {
+                        if (arg(t, i + 2, where).equals("set")) { // an object's helper for the entry
+                            String name = arg(t, i + 3, where);
+                            int[] h = exprs.helpers.get(name);
+                            if (h == null) {
+                                throw new NftRuleset.NftException(where + ": no ct helper named " + name + " in this table");
+                            }
+                            m.add(exprs.option(where + "#cthelper" + count(t, i, "helper"),
+                                    () -> new NftCtHelper(h[0], h[1], "ct helper set " + name)));
+                            stateful = true;
+                            i += 4;
+                        } else { // the entry's helper by name: -m helper
+                            String n = t[i + 2].equals("!=") ? arg(t, i + 3, where) : t[i + 2];
+                            m.add("-m helper " + (t[i + 2].equals("!=") ? "! " : "") + "--helper " + n);
+                            i += t[i + 2].equals("!=") ? 4 : 3;
+                        }
+                        continue;
+                    }
+                    if (f.equals("count")) { // nft_connlimit: one list for the rule
+                        int[] end = new int[1];
+                        int at = i;
+                        String[] tt = t;
+                        m.add(exprs.option(where + "#ctcount" + count(t, i, "count"), () -> NftConnlimit.parse(tt, at, end, where)));
+                        NftConnlimit.parse(t, i, end, where);
+                        i = end[0];
+                        stateful = true;
+                        continue;
+                    }
+                    int zone = NftStatements.zoneSet(t, i, stmts, where);
+                    if (zone >= 0) {
+                        i = zone;
+                        continue;
+                    }
                     neg = i + 2 < t.length && t[i + 2].equals("!=");
                     not = neg ? "! " : "";
                     v = neg ? i + 3 : i + 2;
@@ -339,7 +407,13 @@ final class NftRule {
                     i = v + 1;
                 }
                 case "limit" -> {
-                    i = NftStatements.limit(t, i + 1, m, where);
+                    int[] end = new int[1];
+                    String key = where + "#limit" + count(t, i, "limit");
+                    int at = i;
+                    m.add(exprs.option(key, () -> NftLimit.parse(t, at, end, where)));
+                    NftLimit.parse(t, i, end, where);
+                    i = end[0];
+                    stateful = true;
                 }
                 case "counter" -> {
                     i++;
@@ -405,6 +479,42 @@ final class NftRule {
                     }
                     stmts.add("-j REJECT" + with);
                 }
+                case "quota" -> { // nft_quota: one byte count for the rule
+                    if (count(t, i, "quota") > 0) {
+                        throw new NftRuleset.NftException(where + ": two quotas in one rule are not modelled");
+                    }
+                    int[] end = new int[1];
+                    int at = i;
+                    String[] tt = t;
+                    String opt = exprs.option(where + "#quota" + count(t, i, "quota"), () -> NftQuota.parse(tt, at, end, where));
+                    m.add(opt);
+                    exprs.quotas.put(Integer.parseInt(where.substring(where.lastIndexOf(':') + 1)),
+                            (NftQuota) exprs.all.get(Integer.parseInt(opt.substring(opt.lastIndexOf(' ') + 1))));
+                    NftQuota.parse(t, i, end, where);
+                    i = end[0];
+                    stateful = true;
+                }
+                case "tproxy" -> { // nft_tproxy: breaks the rule without a socket, else goes on
+                    int[] end = new int[1];
+                    int at = i;
+                    String[] tt = t;
+                    m.add(exprs.option(where + "#tproxy" + count(t, i, "tproxy"), () -> NftTproxy.parse(tt, at, end, where)));
+                    NftTproxy.parse(t, i, end, where);
+                    i = end[0];
+                    stateful = true;
+                }
+                case "dup" -> { // nft_dup_ipv4: nf_dup_ipv4() as TEE calls it, the rule goes on
+                    if (!arg(t, i + 1, where).equals("to") || !arg(t, i + 2, where).matches("[0-9.]+")) {
+                        throw bad(where, String.join(" ", List.of(t).subList(i, Math.min(t.length, i + 3))));
+                    }
+                    String s = "-j TEE --gateway " + t[i + 2];
+                    i += 3;
+                    if (i + 1 < t.length && t[i].equals("device")) {
+                        s += " --oif " + t[i + 1];
+                        i += 2;
+                    }
+                    stmts.add(s);
+                }
                 case "notrack" -> {
                     stmts.add("-j CT --notrack");
                     i++;
@@ -458,9 +568,154 @@ final class NftRule {
         }
         return switch (t[i]) {
             case "accept", "drop", "return", "jump", "goto", "masquerade", "snat", "dnat", "redirect", "log", "reject",
-                    "notrack", "comment" -> true;
-            case "meta", "ct", "ip" -> i + 2 < t.length && t[i + 2].equals("set");
+                    "notrack", "comment", "dup" -> true;
+            case "meta", "ct", "ip" -> i + 2 < t.length && t[i + 2].equals("set")
+                    || i + 3 < t.length && t[i + 1].matches("original|reply") && t[i + 3].equals("set");
             default -> false;
+        };
+    }
+
+    /**
+     * The rule with each set update ({@code add|update|delete @set { ... }}, {@code meter NAME
+     * [size N] { ... }}) and each lookup of a dynamic set ({@code ip saddr [!=] @set}) replaced
+     * by one token naming its expression ({@link NftDynset}): {@code nft#K#PROTO} for an update,
+     * {@code nftl#K#PROTO} for a lookup (PROTO: the protocol its key's ports need, or -).
+     */
+    static String[] dynamicSets(String[] t, String where, NftExprs ex) {
+        List<String> out = new ArrayList<>();
+        int n = 0;
+        for (int i = 0; i < t.length; i++) {
+            String w = t[i];
+            boolean update = List.of("add", "update", "delete").contains(w) && i + 2 < t.length && t[i + 1].startsWith("@")
+                    && NftSets.isSet(t[i + 2]);
+            boolean meter = w.equals("meter") && i + 2 < t.length;
+            if (update || meter) {
+                int body = i + 2;
+                long size = 0;
+                if (meter && t[body].equals("size") && body + 2 < t.length) {
+                    if (!t[body + 1].matches("[0-9]{1,10}")) {
+                        throw bad(where, "meter " + t[i + 1] + " size " + t[body + 1]);
+                    }
+                    size = Long.parseLong(t[body + 1]);
+                    body += 2;
+                }
+                if (!NftSets.isSet(t[body])) {
+                    throw bad(where, String.join(" ", List.of(t).subList(i, body + 1)));
+                }
+                String inner = t[body].substring(1, t[body].length() - 1).trim();
+                List<String> in = List.of(inner.split("\\s+"));
+                int kl = NftDynset.keyLength(in);
+                if (kl == 0) {
+                    throw bad(where, String.join(" ", in.subList(0, Math.min(2, in.size()))) + " (in a dynamic set's key)");
+                }
+                String[] proto = new String[1];
+                DynSet set = update ? ex.dynsets.get(t[i + 1].substring(1)) : null;
+                List<DynSet.Field> fields = NftDynset.fields(in.subList(0, kl), set, proto, where);
+                String text = String.join(" ", List.of(t).subList(i, body)) + " { " + inner + " }"; // as nft lists it
+                int op = w.equals("update") ? NftDynset.UPDATE : w.equals("delete") ? NftDynset.DELETE : NftDynset.ADD;
+                long meterSize = size;
+                String setName = t[i + 1];
+                String key = where + "#dynset" + n++;
+                String opt = ex.option(key, () -> {
+                    DynSet s = set != null ? set
+                            : new DynSet(setName, fields.stream().map(DynSet::type).toList(), meterSize, 0, false);
+                    long[] timeout = new long[1];
+                    List<dev.hairpin.rules.Match> exprs = statefulIn(in, kl, timeout, s, op, where);
+                    return new NftDynset(s, op, fields, exprs, timeout[0], text);
+                });
+                out.add("nft#" + opt.substring(opt.lastIndexOf(' ') + 1) + "#" + (proto[0] == null ? "-" : proto[0]));
+                i = body;
+                continue;
+            }
+            if (w.startsWith("@") && ex.dynsets.containsKey(w.substring(1))) { // a lookup of a dynamic set
+                DynSet set = ex.dynsets.get(w.substring(1));
+                boolean neg = i > 0 && t[i - 1].equals("!=");
+                int end = neg ? i - 1 : i;
+                int[] groups = NftSets.concatGroups(t, end);
+                int start = groups != null ? groups[0] : end >= 1 && List.of("iifname", "oifname", "iif", "oif").contains(t[end - 1]) ? end - 1 : end - 2;
+                if (start < 0) {
+                    throw bad(where, String.join(" ", List.of(t).subList(0, i + 1)));
+                }
+                String[] proto = new String[1];
+                List<DynSet.Field> fields = NftDynset.fields(List.of(t).subList(start, end), set, proto, where);
+                for (int k = start; k < i; k++) {
+                    out.removeLast();
+                }
+                String text = String.join(" ", List.of(t).subList(start, i + 1));
+                String opt = ex.option(where + "#lookup" + n++, () -> new NftDynset.Lookup(set, fields, neg, text));
+                out.add("nftl#" + opt.substring(opt.lastIndexOf(' ') + 1) + "#" + (proto[0] == null ? "-" : proto[0]));
+                continue;
+            }
+            out.add(w);
+        }
+        return out.toArray(String[]::new);
+    }
+
+    /** a set update's expressions after its key: {@code timeout T}, limits, ct counts, counters */
+    private static List<dev.hairpin.rules.Match> statefulIn(List<String> in, int from, long[] timeout, DynSet set, int op,
+            String where) {
+        String[] a = in.toArray(String[]::new);
+        List<dev.hairpin.rules.Match> out = new ArrayList<>();
+        int j = from;
+        int[] end = new int[1];
+        while (j < a.length) {
+            switch (a[j]) {
+                case "timeout" -> {
+                    if (!set.timeoutFlag) {
+                        throw new NftRuleset.NftException(where + ": a timeout for set " + set.name + " without the timeout flag");
+                    }
+                    timeout[0] = DynSet.jiffies(NftDuration.ms(arg(a, j + 1, where), where));
+                    j += 2;
+                }
+                case "limit" -> {
+                    out.add(NftLimit.parse(a, j, end, where));
+                    j = end[0];
+                }
+                case "ct" -> {
+                    if (!arg(a, j + 1, where).equals("count")) {
+                        throw bad(where, "ct " + a[j + 1] + " in a set update");
+                    }
+                    out.add(NftConnlimit.parse(a, j, end, where));
+                    j = end[0];
+                }
+                case "counter" -> {
+                    out.add(new NftCounter());
+                    j += j + 1 < a.length && a[j + 1].equals("packets") ? 5 : 1;
+                }
+                default -> throw bad(where, a[j] + " in a set update");
+            }
+        }
+        if (op == NftDynset.DELETE && (!out.isEmpty() || timeout[0] != 0)) {
+            throw bad(where, "delete with expressions");
+        }
+        return out;
+    }
+
+    /** how many tokens {@code w} stand before {@code i}: the expression's ordinal in its rule */
+    static int count(String[] t, int i, String w) {
+        int n = 0;
+        for (int k = 0; k < i; k++) {
+            if (t[k].equals(w)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** whether token {@code i} starts a match (not a statement, counter or comment) */
+    private static boolean isMatchStart(String[] t, int i) {
+        if (t[i].startsWith("nft#")) {
+            return false; // a set update: a statement
+        }
+        return switch (t[i]) {
+            case "counter", "comment", "accept", "drop", "return", "jump", "goto", "masquerade", "redirect", "snat", "dnat",
+                    "log", "reject", "notrack", "dup", "limit", "add", "update", "meter", "tproxy", "quota" -> false;
+            case "ct" -> !(i + 2 < t.length && t[i + 2].equals("set") || i + 1 < t.length && t[i + 1].equals("count")
+                    || i + 2 < t.length && t[i + 1].equals("helper") && t[i + 2].equals("set")
+                    || i + 3 < t.length && t[i + 1].matches("original|reply") && t[i + 3].equals("set"));
+            case "meta", "ip" -> !(i + 2 < t.length && t[i + 2].equals("set")
+                    || i + 3 < t.length && t[i + 1].matches("original|reply") && t[i + 3].equals("set"));
+            default -> true;
         };
     }
 

@@ -22,9 +22,11 @@ import java.util.Map;
  * l4proto/mark/iifname/oifname/pkttype/nfproto tcp/udp/th sport/dport (value, range, set) tcp
  * flags ct state ct status ct mark meta mark mark icmp type/code fib saddr/daddr type counter
  * accept drop return jump goto masquerade snat dnat redirect (flags, maps) log reject notrack
- * comment}, {@code meta mark set} / {@code ct mark set} (values or each other), anonymous and
- * named sets, maps and verdict maps, their keys concatenated or not ({@link NftRule}). Anything else is refused with the line
- * it is on, never guessed.
+ * comment}, {@code meta mark set} / {@code ct mark set} (values, each other or from a map),
+ * anonymous and named sets, maps and verdict maps, their keys concatenated or not
+ * ({@link NftRule}); {@code limit [over]}, dynamic sets and meters, {@code ct count},
+ * {@code ct zone set}, {@code dup}, {@code tproxy}, {@code meta nftrace set} (docs/NFT.md).
+ * Anything else is refused with the line it is on, never guessed.
  */
 public final class NftRuleset {
     /**
@@ -47,6 +49,8 @@ public final class NftRuleset {
     /** the listing as read, and where each rule's counter comes from ({@link NftListing}) */
     String text = "";
     final List<NftListing.Native> natives = new ArrayList<>();
+    /** the stateful expressions its rules share ({@link NftExpr}) */
+    final NftExprs exprs = new NftExprs();
     final List<NftListing.Iptables> iptables = new ArrayList<>();
     /** lines whose counter stands before a match: what it counts is no rewritten rule's count */
     final java.util.Set<Integer> inexact = new java.util.HashSet<>();
@@ -115,7 +119,11 @@ public final class NftRuleset {
             int i, String source) {
         Map<String, RawChain> chains = new LinkedHashMap<>();
         Map<String, String> sets = new java.util.HashMap<>();
+        Map<String, SetDecl> decls = new java.util.HashMap<>();
+        Map<String, int[]> helpers = new java.util.HashMap<>();
         RawChain cur = null;
+        int opened = i; // the table's line (1-based), then the open chain's
+        int tableLine = i;
         for (; i < lines.length; i++) {
             String l = lines[i].trim();
             if (l.isEmpty() || l.startsWith("comment \"")) { // a table's or chain's comment: no rule
@@ -133,6 +141,8 @@ public final class NftRuleset {
                         out.iptablesOrder.put(table, order); // iptables-nft's own table
                     }
                     if (ipv4) {
+                        out.exprs.dynsets = dynamic(out, chains, decls, sets, source);
+                        out.exprs.helpers = helpers;
                         build(out, table, chains, sets, order, source);
                     }
                     return i + 1;
@@ -140,11 +150,16 @@ public final class NftRuleset {
                 String[] w = l.split("\\s+");
                 if (w.length == 3 && w[0].equals("chain") && w[2].equals("{")) {
                     cur = new RawChain(w[1], null, -1, 0, "accept", new ArrayList<>(), new ArrayList<>());
+                    opened = i + 1;
                     chains.put(w[1], cur);
                     continue;
                 }
                 if (w.length == 3 && (w[0].equals("set") || w[0].equals("map") || w[0].equals("flowtable")) && w[2].equals("{")) {
-                    i = set(w[0], w[1], sets, lines, i + 1, source);
+                    i = set(w[0], w[1], sets, decls, lines, i + 1, source);
+                    continue;
+                }
+                if (w.length == 4 && w[0].equals("ct") && w[1].equals("helper") && w[3].equals("{")) {
+                    i = helper(w[2], helpers, lines, i + 1, source);
                     continue;
                 }
                 if (!ipv4) {
@@ -164,7 +179,9 @@ public final class NftRuleset {
             cur.rules().add(tokens(l, source, i + 1));
             cur.lines().add(i + 1);
         }
-        throw new NftException(source + ": table " + table + " is not closed");
+        throw new NftException(source + ":" + lines.length + ": expected `}` closing "
+                + (cur != null ? "chain " + cur.name() + " (line " + opened + ")" : "table " + table + " (line " + tableLine + ")")
+                + ", got the end of the file");
     }
 
     /**
@@ -172,29 +189,150 @@ public final class NftRuleset {
      * kept as one {@code {...}} token under its name (none: the empty set); a flowtable's body is
      * skipped (a rule offloading to it is refused). Returns the line of the closing brace.
      */
-    private static int set(String kind, String name, Map<String, String> sets, String[] lines, int i, String source) {
+    private static int set(String kind, String name, Map<String, String> sets, Map<String, SetDecl> decls, String[] lines, int i,
+            String source) {
         StringBuilder elements = null;
+        int open = i - 1;
+        int elemFirst = -1;
+        List<String> types = new ArrayList<>();
+        long size = 0;
+        long timeout = 0;
+        String flags = "";
         for (; i < lines.length; i++) {
             String l = lines[i].trim();
             if (elements != null) {
                 elements.append(' ').append(l);
             } else if (l.startsWith("elements = {")) {
                 elements = new StringBuilder(l.substring("elements = ".length()));
+                elemFirst = i;
             } else if (l.equals("}")) {
                 if (!kind.equals("flowtable")) {
                     sets.put(name, "{}");
+                    decls.put(name, new SetDecl(kind, name, types, size, flags, timeout, open, i, -1, -1));
                 }
                 return i;
+            } else if (l.endsWith("{") || l.startsWith("chain ") || l.startsWith("table ")) {
+                throw new NftException(source + ":" + (i + 1) + ": expected `}` closing " + kind + " " + name + " (line " + (open + 1)
+                        + "), got: " + l);
+            } else if (l.startsWith("type ")) {
+                for (String ty : l.substring(5).split(":")[0].split("\\.")) {
+                    types.add(ty.trim());
+                }
+            } else if (l.matches("size [0-9]+")) {
+                size = Long.parseLong(l.substring(5));
+            } else if (l.startsWith("flags ")) {
+                flags = l.substring(6);
+            } else if (l.startsWith("timeout ")) {
+                timeout = NftDuration.ms(l.substring(8), source + ":" + (i + 1));
             }
             if (elements != null && l.endsWith("}")) {
                 sets.put(name, elements.toString());
+                int last = i;
                 for (i++; i < lines.length && !lines[i].trim().equals("}"); i++) {
                     // nothing follows the elements in nft's listing but the closing brace
                 }
+                decls.put(name, new SetDecl(kind, name, types, size, flags, timeout, open, i, elemFirst, last));
                 return i;
             }
         }
-        throw new NftException(source + ": " + kind + " " + name + " is not closed");
+        throw new NftException(source + ":" + lines.length + ": expected `}` closing " + kind + " " + name + " (line " + (open + 1)
+                + "), got the end of the file");
+    }
+
+    /**
+     * A {@code ct helper NAME { type "ftp" protocol tcp; l3proto ip }} object's body: the helpers
+     * the engine has (ftp, tftp); returns the line of its closing brace.
+     */
+    private static int helper(String name, Map<String, int[]> helpers, String[] lines, int i, String source) {
+        int open = i;
+        int[] h = null;
+        for (; i < lines.length; i++) {
+            String l = lines[i].trim();
+            if (l.equals("}")) {
+                if (h == null) {
+                    throw new NftException(source + ":" + (i + 1) + ": ct helper " + name + " without `type \"T\" protocol P`");
+                }
+                helpers.put(name, h);
+                return i;
+            }
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("type \"([^\"]+)\" protocol (tcp|udp)").matcher(l);
+            if (m.matches()) {
+                int id = dev.hairpin.conntrack.CtExt.helperId(m.group(1));
+                if (id <= 0) { // the kernel has no such helper either: nft cannot load the object
+                    throw new NftException(source + ":" + (i + 1) + ": ct helper " + name + " of type \"" + m.group(1)
+                            + "\": no such conntrack helper (expected one of "
+                            + String.join(", ", List.of(dev.hairpin.conntrack.CtExt.HELPER_NAMES).subList(1,
+                                    dev.hairpin.conntrack.CtExt.HELPER_NAMES.length)) + ")");
+                }
+                h = new int[] {id, m.group(2).equals("tcp") ? 6 : 17};
+            } else if (!l.startsWith("l3proto ")) {
+                throw new NftException(source + ":" + (i + 1) + ": expected `type \"T\" protocol P` or `l3proto F` in ct helper "
+                        + name + ", got: " + l);
+            }
+        }
+        throw new NftException(source + ":" + lines.length + ": expected `}` closing ct helper " + name + " (line " + open
+                + "), got the end of the file");
+    }
+
+    /**
+     * A set's or map's declaration: its key types, size, flags, default timeout (ms) and where
+     * it is in the listing (0-based lines: its opening and closing brace, its elements, -1: none).
+     */
+    record SetDecl(String kind, String name, List<String> types, long size, String flags, long timeoutMs, int open, int close,
+            int elemFirst, int elemLast) {}
+
+    /** a named dynamic set rules update, and its declaration: its elements are listed after the run */
+    record Listed(DynSet set, SetDecl decl) {}
+
+    /** the dynamic sets rules update, by table */
+    final List<Listed> listed = new ArrayList<>();
+
+    /**
+     * The table's sets that rules add to, update or delete from (`add @name`, `update @name`,
+     * `delete @name`): kept at run time ({@link DynSet}, lookups of them too); the others are
+     * constant and expanded into rules ({@link NftSets}).
+     */
+    private static Map<String, DynSet> dynamic(NftRuleset out, Map<String, RawChain> chains, Map<String, SetDecl> decls,
+            Map<String, String> sets, String source) {
+        Map<String, DynSet> dyn = new java.util.HashMap<>();
+        for (RawChain c : chains.values()) {
+            for (int k = 0; k < c.rules().size(); k++) {
+                String[] t = c.rules().get(k);
+                for (int j = 0; j + 1 < t.length; j++) {
+                    if (!List.of("add", "update", "delete").contains(t[j]) || !t[j + 1].startsWith("@")) {
+                        continue;
+                    }
+                    String name = t[j + 1].substring(1);
+                    SetDecl d = decls.get(name);
+                    String where = source + ":" + c.lines().get(k);
+                    if (d == null) {
+                        throw new NftException(where + ": no set or map named " + name + " in this table");
+                    }
+                    if (!d.kind().equals("set")) {
+                        throw new NftException(where + ": `" + t[j] + " @" + name + "` on a map (a dynamic map) is not modelled");
+                    }
+                    if (!dyn.containsKey(name)) {
+                        DynSet s = new DynSet(name, d.types(), d.size(), d.timeoutMs(), d.flags().contains("timeout"));
+                        for (String ty : d.types()) {
+                            if (!List.of("ipv4_addr", "inet_service", "inet_proto").contains(ty)) {
+                                throw new NftException(where + ": set " + name + " of type " + ty + " updated from the packet path: not modelled");
+                            }
+                        }
+                        if (d.types().size() > 2) {
+                            throw new NftException(where + ": set " + name + " with more than two key fields updated from the packet path: not modelled");
+                        }
+                        if (d.elemFirst() >= 0) { // elements the listing holds: plain ones and counters
+                            for (String e : NftSets.elements(sets.get(name))) {
+                                s.load(e, source + ":" + (d.elemFirst() + 1));
+                            }
+                        }
+                        dyn.put(name, s);
+                        out.listed.add(new Listed(s, d));
+                    }
+                }
+            }
+        }
+        return dyn;
     }
 
     /** `type nat hook prerouting priority dstnat; policy accept;` */
@@ -316,20 +454,12 @@ public final class NftRuleset {
 
     private static void build(NftRuleset out, String table, Map<String, RawChain> chains, Map<String, String> sets, int order,
             String source) {
-        java.util.Set<String> reachedOnce = new java.util.HashSet<>();
         Map<String, String> alias = aliases(chains);
         for (RawChain base : chains.values()) {
             if (base.type() == null) {
                 continue;
             }
             java.util.Set<String> reach = reachable(base, chains, sets);
-            for (String name : reach) { // each base chain gets its own copy: a limit's bucket would split
-                boolean limited = chains.get(name).rules().stream().anyMatch(r -> List.of(r).contains("limit"));
-                if (!reachedOnce.add(name) && limited) {
-                    throw new NftException(source + ": chain " + table + "/" + name
-                            + " has a limit and is reached from two base chains (one bucket in nft): not modelled");
-                }
-            }
             String kind = base.type().equals("nat") ? "nat" : "mangle";
             if (!base.type().equals("nat")) {
                 // the iptables table whose targets the rules use: REJECT is filter's, CT raw's, the rest any
@@ -340,10 +470,17 @@ public final class NftRuleset {
                     }
                 }
                 boolean reject = all.matches("(^|.* )reject( .*|$)");
-                boolean notrack = all.matches("(^|.* )notrack( .*|$)");
+                // notrack and ct zone set are the raw table's CT target
+                boolean notrack = all.matches("(^|.* )(notrack|zone set)( .*|$)");
                 if (reject && notrack) {
                     throw new NftException(source + ": chain " + table + "/" + base.name()
-                            + " both rejects and sets notrack: not modelled");
+                            + " both rejects and sets notrack or a ct zone: not modelled");
+                }
+                if (all.matches("(^|.* )zone set( .*|$)") && (base.priority() >= CONNTRACK_PRIORITY
+                        || base.hook() != Hooks.PRE_ROUTING && base.hook() != Hooks.LOCAL_OUT)) {
+                    // after conntrack the packet has its entry and nft_ct_set_zone_eval does nothing
+                    throw new NftException(source + ":" + zoneLine(base, chains, reach) + ": `ct zone set` in chain " + table + "/"
+                            + base.name() + " (priority " + base.priority() + ", conntrack's is -200): only before conntrack in prerouting or output is modelled");
                 }
                 kind = reject ? "filter" : notrack ? "raw" : "mangle";
             }
@@ -372,7 +509,7 @@ public final class NftRuleset {
                 String name = c == base ? builtin : alias.getOrDefault(c.name(), c.name());
                 int n = 0;
                 for (int k = 0; k < c.rules().size(); k++) {
-                    List<String> specs = NftRule.toIptables(c.rules().get(k), source + ":" + c.lines().get(k), sets, aux);
+                    List<String> specs = NftRule.toIptables(c.rules().get(k), source + ":" + c.lines().get(k), sets, aux, out.exprs);
                     for (String spec : specs) {
                         spec = aliased(spec, alias);
                         rules.append("-A ").append(name).append(' ').append(spec).append('\n');
@@ -397,7 +534,7 @@ public final class NftRuleset {
             }
             r.append(rules).append("COMMIT\n");
             Ruleset rs = new Ruleset();
-            Iptables.Result res = IptablesRestore.restore(rs, r.toString());
+            Iptables.Result res = ScopedValue.where(NftExpr.EXPRS, out.exprs.all).call(() -> IptablesRestore.restore(rs, r.toString()));
             if (res.exitCode() != 0) {
                 throw new NftException(source + ": chain " + table + "/" + base.name()
                         + " has a rule the engine refuses: " + res.stderr().trim());
@@ -410,6 +547,25 @@ public final class NftRuleset {
                 out.natives.add(new NftListing.Native(c[0], rs, chain, first, c[2]));
             }
         }
+    }
+
+    /** NF_IP_PRI_CONNTRACK */
+    private static final int CONNTRACK_PRIORITY = -200;
+
+    /** the line of the first `ct ... zone set` a base chain reaches */
+    private static int zoneLine(RawChain base, Map<String, RawChain> chains, java.util.Set<String> reach) {
+        List<RawChain> all = new ArrayList<>(List.of(base));
+        for (String n : reach) {
+            all.add(chains.get(n));
+        }
+        for (RawChain c : all) {
+            for (int k = 0; k < c.rules().size(); k++) {
+                if (String.join(" ", c.rules().get(k)).contains("zone set")) {
+                    return c.lines().get(k);
+                }
+            }
+        }
+        return 0;
     }
 
     /** the longest chain name iptables takes (XT_EXTENSION_MAXNAMELEN - 1) */

@@ -55,6 +55,10 @@ final class NftSets {
                 return out;
             }
             if (i > 0 && t[i - 1].equals("map")) {
+                List<String[]> stmtMap = statementMap(t, i, where);
+                if (stmtMap != null) {
+                    return stmtMap;
+                }
                 // snat/dnat [ip] to KEY... map { k : v }: the key expression becomes a match
                 int to = i - 2;
                 while (to >= 0 && !t[to].equals("to")) {
@@ -68,17 +72,23 @@ final class NftSets {
                     throw NftRule.bad(where, "map outside snat/dnat");
                 }
                 List<String> key = List.of(t).subList(to + 1, i - 1);
-                if (key.contains(".")) {
-                    throw new NftRuleset.NftException(where + ": a NAT map with a concatenated key (not modelled)");
+                int[] groups = key.contains(".") ? concatGroups(t, i - 1) : null;
+                if (key.contains(".") && (groups == null || groups[0] != to + 1)) {
+                    throw NftRule.bad(where, String.join(" ", key) + " (a NAT map's key)");
                 }
                 List<String[]> out = new ArrayList<>();
                 for (String e : elements(t[i])) {
                     String[] kv = pair(e, where);
                     List<String> r = new ArrayList<>(List.of(t).subList(0, nat));
-                    r.addAll(key);
-                    r.add(kv[0]);
+                    if (groups != null) { // ip saddr . tcp dport: one match per field
+                        keyFields(r, t, groups, kv[0], where);
+                    } else {
+                        r.addAll(key);
+                        r.add(kv[0]);
+                    }
                     r.addAll(List.of(t).subList(nat, to + 1));
-                    r.add(kv[1]);
+                    // a concatenated value `addr . port` is the NAT target's addr:port
+                    r.add(kv[1].replaceAll("\\s+\\.\\s+", ":"));
                     r.addAll(List.of(t).subList(i + 1, t.length));
                     out.addAll(expand(r.toArray(String[]::new), where));
                 }
@@ -95,10 +105,7 @@ final class NftSets {
                 }
                 return out;
             }
-            if (negated && concatGroups(t, i - 1) != null) {
-                throw new NftRuleset.NftException(where + ": a negated concatenated set (not modelled)");
-            }
-            if (negated || nativeSet(t, i)) {
+            if (negated || nativeSet(t, i)) { // a negated one (concatenated or not): NftRule.single
                 continue;
             }
             List<String[]> out = new ArrayList<>();
@@ -155,6 +162,53 @@ final class NftSets {
         return out;
     }
 
+    /**
+     * {@code meta mark set KEY map { k : v }} (also ct mark, ct [original|reply] zone, meta
+     * priority): one rule per element, the key a match and the statement setting its value; a
+     * key in no element matches no copy, as the failed lookup breaks the rule. Null when the map
+     * at {@code i} is no statement's value.
+     */
+    private static List<String[]> statementMap(String[] t, int i, String where) {
+        int set = -1;
+        for (int k = i - 2; k >= 0 && set < 0; k--) {
+            if (t[k].equals("to")) {
+                return null; // a NAT statement's map
+            }
+            if (t[k].equals("set")) {
+                set = k;
+            }
+        }
+        if (set < 2) {
+            return null;
+        }
+        int start = set >= 3 && t[set - 3].equals("ct") && (t[set - 2].equals("original") || t[set - 2].equals("reply")) ? set - 3
+                : t[set - 2].equals("meta") || t[set - 2].equals("ct") ? set - 2 : -1;
+        if (start < 0) {
+            throw NftRule.bad(where, String.join(" ", List.of(t).subList(Math.max(0, set - 2), i)));
+        }
+        List<String> key = List.of(t).subList(set + 1, i - 1);
+        int[] groups = key.contains(".") ? concatGroups(t, i - 1) : null;
+        if (key.isEmpty() || key.contains(".") && (groups == null || groups[0] != set + 1)) {
+            throw NftRule.bad(where, String.join(" ", key) + " (a map's key)");
+        }
+        List<String[]> out = new ArrayList<>();
+        for (String e : elements(t[i])) {
+            String[] kv = pair(e, where);
+            List<String> r = new ArrayList<>(List.of(t).subList(0, start));
+            if (groups != null) {
+                keyFields(r, t, groups, kv[0], where);
+            } else {
+                r.addAll(key);
+                r.add(kv[0]);
+            }
+            r.addAll(List.of(t).subList(start, set + 1));
+            r.add(kv[1]);
+            r.addAll(List.of(t).subList(i + 1, t.length));
+            out.addAll(expand(r.toArray(String[]::new), where));
+        }
+        return out;
+    }
+
     /** selectors of one token; every other field is two ({@code ip daddr}, {@code th dport}, {@code meta mark}) */
     private static final java.util.Set<String> ONE_TOKEN = java.util.Set.of("iifname", "oifname", "iif", "oif");
 
@@ -195,13 +249,18 @@ final class NftSets {
      * lookup compares each field with its part
      */
     private static void key(List<String> r, String[] t, int[] groups, String element, String where) {
+        r.addAll(List.of(t).subList(0, groups[0]));
+        keyFields(r, t, groups, element, where);
+    }
+
+    /** each field of a concatenated key followed by its part of {@code element} */
+    static void keyFields(List<String> r, String[] t, int[] groups, String element, String where) {
         String[] parts = element.split("\\s+\\.\\s+");
         int fields = groups.length - 1;
         if (parts.length != fields) {
             throw new NftRuleset.NftException(where + ": element `" + element + "` has " + parts.length
                     + " parts, the key " + fields + " fields");
         }
-        r.addAll(List.of(t).subList(0, groups[0]));
         for (int k = 0; k < fields; k++) {
             int to = k + 1 < fields ? groups[k + 1] - 1 : groups[fields]; // before the next field's "."
             r.addAll(List.of(t).subList(groups[k], to));
@@ -216,7 +275,7 @@ final class NftSets {
     /** a set one iptables option takes whole: ports (multiport), ct state / status lists */
     static boolean nativeSet(String[] t, int i) {
         int k = i >= 1 && t[i - 1].equals("!=") ? i - 1 : i; // the field's tokens stand before `!=`
-        if (k < 2 || !isSet(t[i])) {
+        if (k < 2 || !isSet(t[i]) || concatGroups(t, k) != null) { // a concatenated key is no one option's
             return false;
         }
         String a = t[k - 2];

@@ -116,6 +116,19 @@ final class NftStatements {
 
     /** `tcp flags A / B` (flags of B, those of A set) or `tcp flags == A`; returns the next token */
     static int tcpFlags(String[] t, int i, List<String> m, String where) {
+        if (i < t.length && t[i].equals("&")) { // older nft's listing: `tcp flags & (fin | syn) == syn`
+            int[] k = {i + 1};
+            String mask = flagGroup(t, k, where);
+            String op = NftRule.arg(t, k[0], where);
+            if (!op.equals("==") && !op.equals("!=")) {
+                throw NftRule.bad(where, "tcp flags & (" + mask + ") " + op);
+            }
+            k[0]++;
+            String val = flagGroup(t, k, where);
+            m.add("-m tcp " + (op.equals("!=") ? "! " : "") + "--tcp-flags " + mask.toUpperCase() + " "
+                    + (val.equals("0") || val.equals("0x0") ? "NONE" : val.toUpperCase()));
+            return k[0];
+        }
         boolean neg = i < t.length && t[i].equals("!=");
         boolean eq = i < t.length && t[i].equals("==");
         int v = neg || eq ? i + 1 : i;
@@ -136,33 +149,47 @@ final class NftStatements {
     }
 
     /**
-     * `limit rate N/unit [burst B packets]`: iptables-nft turns -m limit into nft's own limit
-     * expression, which {@link dev.hairpin.rules.matches.LimitMatch} evaluates; taken where the
-     * rate survives iptables' integer avg (else refused), as are `over`, byte rates and weeks.
+     * {@code ct [original|reply] zone set N} at {@code t[i]} ("ct"): nft_ct_set_zone_eval()
+     * attaches a conntrack template with the zone (for the direction named, else both) to a
+     * packet conntrack has not seen yet, as CT --zone[-orig|-reply] does ({@link NftRuleset}
+     * takes it only before conntrack's hook). Returns the next token, -1 when it is not one.
      */
-    static int limit(String[] t, int i, List<String> m, String where) {
-        if (i + 1 >= t.length || !t[i].equals("rate") || t[i + 1].equals("over")) {
-            throw NftRule.bad(where, "limit " + String.join(" ", List.of(t).subList(i, Math.min(t.length, i + 2))));
+    static int zoneSet(String[] t, int i, List<String> stmts, String where) {
+        int k = i + 1;
+        String dir = "";
+        if (k < t.length && (t[k].equals("original") || t[k].equals("reply"))) {
+            dir = t[k].equals("original") ? "-orig" : "-reply";
+            k++;
         }
-        String[] r = t[i + 1].split("/");
-        long unit = r.length != 2 ? 0 : switch (r[1]) {
-            case "second" -> 1;
-            case "minute" -> 60;
-            case "hour" -> 3600;
-            case "day" -> 86400;
-            default -> 0;
-        };
-        if (unit == 0 || !r[0].matches("\\d{1,9}") || !dev.hairpin.rules.matches.LimitMatch.sameAsNft(Long.parseLong(r[0]), unit)) {
-            throw NftRule.bad(where, "limit rate " + t[i + 1]);
+        if (k + 1 >= t.length || !t[k].equals("zone") || !t[k + 1].equals("set")) {
+            return -1;
         }
-        String spec = "-m limit --limit " + r[0] + "/" + r[1];
-        i += 2;
-        if (i + 2 < t.length && t[i].equals("burst") && t[i + 2].equals("packets")) {
-            spec += " --limit-burst " + t[i + 1];
-            i += 3;
+        String v = NftRule.arg(t, k + 2, where);
+        if (!v.matches("[0-9]{1,5}") || Integer.parseInt(v) > 65535) {
+            throw NftRule.bad(where, String.join(" ", List.of(t).subList(i, k + 3)));
         }
-        m.add(spec);
-        return i;
+        stmts.add("-j CT --zone" + dir + " " + v);
+        return k + 3;
+    }
+
+    /** `(fin | syn | rst)` or `syn` from {@code k[0]} on, as a comma list; {@code k[0]} moves past it */
+    private static String flagGroup(String[] t, int[] k, String where) {
+        StringBuilder sb = new StringBuilder();
+        boolean open = NftRule.arg(t, k[0], where).startsWith("(");
+        while (true) {
+            String w = NftRule.arg(t, k[0]++, where);
+            boolean close = w.endsWith(")");
+            w = w.replace("(", "").replace(")", "");
+            if (!w.isEmpty() && !w.equals("|")) {
+                if (!w.matches("fin|syn|rst|psh|ack|urg|0|0x0")) { // ecn, cwr: no --tcp-flags name for them
+                    throw NftRule.bad(where, "tcp flags " + w);
+                }
+                sb.append(sb.isEmpty() ? "" : ",").append(w);
+            }
+            if (!open || close) {
+                return sb.toString();
+            }
+        }
     }
 
     /** NAT flags, space- or comma-separated (`random,persistent`); returns the next token */

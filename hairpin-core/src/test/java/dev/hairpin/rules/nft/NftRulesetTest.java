@@ -160,8 +160,8 @@ class NftRulesetTest {
                 -A FORWARD -p tcp -m tcp ! --tcp-flags FIN,SYN,RST,ACK SYN -j DROP
                 -A FORWARD -j nft.24.0
                 -A FORWARD -m addrtype --dst-type LOCAL -j DROP
-                -A FORWARD -p icmp -m icmp --icmp-type 8 -m limit --limit 10/min --limit-burst 8 -j ACCEPT
-                -A FORWARD -m limit --limit 3/sec -j ACCEPT
+                -A FORWARD -p icmp -m icmp --icmp-type 8 -m nft --expr "limit rate 10/minute burst 8 packets" -j ACCEPT
+                -A FORWARD -m nft --expr "limit rate 3/second" -j ACCEPT
                 -A FORWARD -m mark --mark 0x100/0xff00 -m connmark ! --mark 0x1/0xff -j ACCEPT
                 -A FORWARD -o veth+ -j ACCEPT
                 -A FORWARD -j REJECT --reject-with icmp-admin-prohibited
@@ -189,9 +189,10 @@ class NftRulesetTest {
     void whatCannotBeRewrittenExactlyIsRefused() {
         String[][] cases = {
             {"udp dport 53 ip daddr set 10.0.0.9", "nft-ruleset.txt:4: nft expression `ip daddr set` is not modelled"},
-            {"limit rate over 10/second drop", "nft-ruleset.txt:4: nft expression `limit rate over` is not modelled"},
-            {"limit rate 3000/second accept", "nft-ruleset.txt:4: nft expression `limit rate 3000/second` is not modelled"},
-            {"limit rate 10 mbytes/second accept", "nft-ruleset.txt:4: nft expression `limit rate 10` is not modelled"},
+            {"limit rate 10 gbytes/second accept", "nft-ruleset.txt:4: nft expression `limit rate 10 gbytes/second` is not modelled"},
+            {"limit rate 2/fortnight accept", "nft-ruleset.txt:4: nft expression `limit rate 2/fortnight` is not modelled"},
+            {"limit rate 2/second ip saddr 10.0.0.1 accept",
+                "nft-ruleset.txt:4: a match after a stateful expression (`ip` after a limit, set update or ct count) is not modelled"},
             {"meta mark set 0x00000001 return", "nft-ruleset.txt:4: `return` or `goto` after another statement is not modelled"},
             {"ip saddr @nope drop", "nft-ruleset.txt:4: no set or map named nope in this table"},
             {"th dport 53 accept", "nft-ruleset.txt:4: nft expression `th dport without meta l4proto tcp or udp before it` is not modelled"},
@@ -346,9 +347,15 @@ class NftRulesetTest {
         String bad = CONCAT.replace("{ 10.0.0.2 . 53, 10.0.0.3 . 123 }", "{ 10.0.0.2 . 53 . 7 }");
         assertThatThrownBy(() -> NftRuleset.parse(bad, "nft-ruleset.txt"))
                 .hasMessage("nft-ruleset.txt:31: element `10.0.0.2 . 53 . 7` has 3 parts, the key 2 fields");
+        // negated: a chain that RETURNs for each element, then does the rule's statement
         String negated = CONCAT.replace("ip saddr . udp dport {", "ip saddr . udp dport != {");
-        assertThatThrownBy(() -> NftRuleset.parse(negated, "nft-ruleset.txt"))
-                .hasMessage("nft-ruleset.txt:31: a negated concatenated set (not modelled)");
+        assertThat(IptablesSave.save(NftRuleset.parse(negated, "nft-ruleset.txt").chains.get(1).rules())).contains("""
+                -A FORWARD -j nft.31.0
+                """).contains("""
+                -A nft.31.0 -s 10.0.0.2/32 -p udp -m udp --dport 53 -j RETURN
+                -A nft.31.0 -s 10.0.0.3/32 -p udp -m udp --dport 123 -j RETURN
+                -A nft.31.0 -j DROP
+                """);
     }
 
     /** kube-proxy's nftables mode (the nft-kube-proxy recording's shapes) */
@@ -526,5 +533,327 @@ class NftRulesetTest {
         String bad = text.replace("ip ttl set 65", "ip ttl set 300");
         assertThatThrownBy(() -> NftRuleset.parse(bad, "nft-ruleset.txt"))
                 .hasMessage("nft-ruleset.txt:4: nft expression `ip ttl set 300` is not modelled");
+    }
+
+    /** the nft-natmap-limit-over recording's shapes */
+    @Test
+    void natMapWithConcatenationsLimitOverAndNftrace() {
+        String text = """
+                table ip nm {
+                	chain pre {
+                		type nat hook prerouting priority dstnat; policy accept;
+                		iifname "eth1" dnat ip to ip saddr . tcp dport map { 198.51.100.7 . 8080 : 10.0.0.5 . 80, 198.51.100.8 . 8080 : 10.0.0.6 . 8000 }
+                	}
+
+                	chain fw {
+                		type filter hook forward priority filter; policy accept;
+                		tcp dport 22 meta nftrace set 1
+                		ip saddr { 10.0.0.2, 10.0.0.3 } limit rate over 2/second burst 2 packets counter packets 0 bytes 0 drop
+                	}
+                }
+                """;
+        NftRuleset n = NftRuleset.parse(text, "nft-ruleset.txt");
+        assertThat(IptablesSave.save(n.chains.get(0).rules())).contains("""
+                -A PREROUTING -s 198.51.100.7/32 -i eth1 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 10.0.0.5:80
+                -A PREROUTING -s 198.51.100.8/32 -i eth1 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 10.0.0.6:8000
+                """);
+        // one limit expression in nft: one bucket in both copies
+        assertThat(IptablesSave.save(n.chains.get(1).rules())).contains("""
+                -A FORWARD -p tcp -m tcp --dport 22 -j TRACE
+                -A FORWARD -s 10.0.0.2/32 -m nft --expr "limit rate over 2/second burst 2 packets" -j DROP
+                -A FORWARD -s 10.0.0.3/32 -m nft --expr "limit rate over 2/second burst 2 packets" -j DROP
+                """);
+        var rules = n.chains.get(1).compiled().chain("FORWARD").rules();
+        assertThat(rules.get(1).matches().getLast()).isSameAs(rules.get(2).matches().getLast());
+        String bad = text.replace("ip saddr . tcp dport map", "ip saddr . tcp dport . ip daddr map");
+        assertThatThrownBy(() -> NftRuleset.parse(bad, "nft-ruleset.txt"))
+                .hasMessage("nft-ruleset.txt:4: element `198.51.100.7 . 8080` has 2 parts, the key 3 fields");
+    }
+
+    /** the nft-ct-zone-dup recording's shapes: ct zone set is CT --zone (raw, before conntrack), dup is TEE */
+    @Test
+    void ctZoneSetAndDup() {
+        String text = """
+                table ip z {
+                	chain raw {
+                		type filter hook prerouting priority raw; policy accept;
+                		iifname "eth0" udp dport 53 ct zone set 5
+                		iifname "eth0" udp dport 54 ct original zone set 6
+                		iifname "eth0" udp dport 7000 dup to 10.0.0.9
+                	}
+
+                	chain fw {
+                		type filter hook forward priority filter; policy accept;
+                		udp dport 7002 counter packets 0 bytes 0 dup to 198.51.100.9 device "eth1"
+                	}
+                }
+                """;
+        NftRuleset n = NftRuleset.parse(text, "nft-ruleset.txt");
+        assertThat(n.chains.get(0).rules().table(TableDef.RAW)).isNotNull();
+        assertThat(IptablesSave.save(n.chains.get(0).rules())).contains("""
+                -A PREROUTING -i eth0 -p udp -m udp --dport 53 -j CT --zone 5
+                -A PREROUTING -i eth0 -p udp -m udp --dport 54 -j CT --zone-orig 6
+                -A PREROUTING -i eth0 -p udp -m udp --dport 7000 -j TEE --gateway 10.0.0.9
+                """);
+        assertThat(IptablesSave.save(n.chains.get(1).rules())).contains("""
+                -A FORWARD -p udp -m udp --dport 7002 -j TEE --gateway 198.51.100.9 --oif eth1
+                """);
+        // after conntrack (priority -200) the packet has its entry: nft_ct_set_zone_eval does nothing
+        String late = text.replace("priority raw;", "priority filter;");
+        assertThatThrownBy(() -> NftRuleset.parse(late, "nft-ruleset.txt")).hasMessage("nft-ruleset.txt:4: `ct zone set` in chain "
+                + "z/raw (priority 0, conntrack's is -200): only before conntrack in prerouting or output is modelled");
+        String big = text.replace("ct zone set 5", "ct zone set 70000");
+        assertThatThrownBy(() -> NftRuleset.parse(big, "nft-ruleset.txt"))
+                .hasMessage("nft-ruleset.txt:4: nft expression `ct zone set 70000` is not modelled");
+    }
+
+    /** the nft-dynset-connlimit recording's shapes: set updates, meters, ct count, lookups of a dynamic set */
+    @Test
+    void dynamicSetsMetersAndCtCount() {
+        String text = """
+                table ip dl {
+                	set connl {
+                		type ipv4_addr
+                		size 65535
+                		flags dynamic
+                	}
+
+                	set seen {
+                		type ipv4_addr . inet_service
+                		size 65535
+                		flags dynamic,timeout
+                		timeout 1m
+                	}
+
+                	chain fw {
+                		type filter hook forward priority filter; policy accept;
+                		tcp dport 80 ct state new add @connl { ip saddr ct count over 2 } counter packets 0 bytes 0 drop
+                		add @seen { ip saddr . udp dport timeout 10s counter }
+                		ip saddr . udp dport @seen accept
+                		udp dport 9000 ct count over 2 counter packets 0 bytes 0 drop
+                		icmp type echo-request meter flood size 128 { ip saddr limit rate over 2/second } drop
+                	}
+                }
+                """;
+        NftRuleset n = NftRuleset.parse(text, "nft-ruleset.txt");
+        String fw = IptablesSave.save(n.chains.get(0).rules());
+        assertThat(fw).contains("""
+                -A FORWARD -p tcp -m tcp --dport 80 -m conntrack --ctstate NEW -m nft --expr "add @connl { ip saddr ct count over 2 }" -j DROP
+                -A FORWARD -p udp -m nft --expr "add @seen { ip saddr . udp dport timeout 10s counter }"
+                -A FORWARD -p udp -m nft --expr "ip saddr . udp dport @seen" -j ACCEPT
+                -A FORWARD -p udp -m udp --dport 9000 -m nft --expr "ct count over 2" -j DROP
+                -A FORWARD -p icmp -m icmp --icmp-type 8 -m nft --expr "meter flood size 128 { ip saddr limit rate over 2/second }" -j DROP
+                """);
+        assertThat(n.chains.get(0).rules().needsConntrack()).isTrue();
+        // the listing gets the elements after the run; none yet
+        assertThat(NftListing.render(n, new dev.hairpin.rules.Ruleset())).isEqualTo(text);
+        String[][] bad = {
+            {"add @seen { ip saddr . udp dport timeout 10s counter }", "add @seen { ip saddr timeout 10s }",
+                "nft-ruleset.txt:18: the key ip saddr does not fit set seen (ipv4_addr . inet_service)"},
+            {"add @seen { ip saddr . udp dport timeout 10s counter }", "add @connl { ip saddr timeout 10s }",
+                "nft-ruleset.txt:18: a timeout for set connl without the timeout flag"},
+            {"add @seen { ip saddr . udp dport timeout 10s counter }", "add @seen { ip saddr . udp dport quota 10 mbytes }",
+                "nft-ruleset.txt:18: nft expression `quota in a set update` is not modelled"},
+            {"add @seen { ip saddr . udp dport timeout 10s counter }", "add @seen { iifname . udp dport }",
+                "nft-ruleset.txt:18: nft expression `iifname . (in a dynamic set's key)` is not modelled"},
+            {"\t\tflags dynamic\n\t}", "\t\tflags dynamic\n\t\telements = { 10.0.0.2 ct count over 2 }\n\t}",
+                "nft-ruleset.txt:6: set connl element `10.0.0.2 ct count over 2` before the run: its `ct` (state or expiry the "
+                    + "listing cannot restore) is not modelled"},
+            {"\t\tflags dynamic\n\t}", "\t\tflags dynamic\n\t\telements = { 10.0.0.2 . 53 }\n\t}",
+                "nft-ruleset.txt:6: element `10.0.0.2 . 53` does not fit set connl"},
+            {"\t\tflags dynamic\n\t}", "\t\tflags dynamic\n\t\telements = { 10.0.0.256 }\n\t}",
+                "nft-ruleset.txt:6: element `10.0.0.256`: `10.0.0.256` is no ipv4_addr"},
+        };
+        for (String[] b : bad) {
+            String t = text.replaceFirst(java.util.regex.Pattern.quote(b[0]), java.util.regex.Matcher.quoteReplacement(b[1]));
+            assertThatThrownBy(() -> NftRuleset.parse(t, "nft-ruleset.txt")).as(b[1]).hasMessage(b[2]);
+        }
+    }
+
+    /** a cut or unbalanced listing names the line and the brace it expected */
+    @Test
+    void truncatedAndUnbalancedListings() {
+        String text = """
+                table ip t {
+                	set s {
+                		type ipv4_addr
+                		flags dynamic
+                	}
+
+                	chain fw {
+                		type filter hook forward priority filter; policy accept;
+                		add @s { ip saddr } accept
+                	}
+                }
+                """;
+        assertThat(NftRuleset.parse(text, "r.txt").chains).hasSize(1);
+        assertThatThrownBy(() -> NftRuleset.parse(text.substring(0, text.indexOf("\t}\n}")), "r.txt"))
+                .hasMessage("r.txt:10: expected `}` closing chain fw (line 7), got the end of the file");
+        assertThatThrownBy(() -> NftRuleset.parse(text.substring(0, text.lastIndexOf("}")), "r.txt"))
+                .hasMessage("r.txt:11: expected `}` closing table t (line 1), got the end of the file");
+        assertThatThrownBy(() -> NftRuleset.parse(text.replace("\t\tflags dynamic\n\t}\n", "\t\tflags dynamic\n"), "r.txt"))
+                .hasMessage("r.txt:6: expected `}` closing set s (line 2), got: chain fw {");
+        assertThatThrownBy(() -> NftRuleset.parse(text.replace("add @s { ip saddr }", "add @s { ip saddr"), "r.txt"))
+                .hasMessage("r.txt:9: unclosed set");
+        assertThatThrownBy(() -> NftRuleset.parse(text + "}\n", "r.txt"))
+                .hasMessage("r.txt:12: expected `table FAMILY NAME {`, got: }");
+    }
+
+    /** the nft-tproxy recording's shapes: tproxy is a statement that breaks the rule without a socket */
+    @Test
+    void tproxyStatement() {
+        String text = """
+                table ip tp {
+                	chain pre {
+                		type filter hook prerouting priority mangle; policy accept;
+                		iifname "eth0" tcp dport 80 tproxy to :3129 meta mark set 0x00000001 counter packets 0 bytes 0 accept
+                		meta l4proto udp tproxy to 127.0.0.1:53
+                	}
+                }
+                """;
+        NftRuleset n = NftRuleset.parse(text, "nft-ruleset.txt");
+        assertThat(IptablesSave.save(n.chains.get(0).rules())).contains("""
+                -A PREROUTING -i eth0 -p tcp -m tcp --dport 80 -m nft --expr "tproxy to :3129" -j nft.4.0
+                -A PREROUTING -p udp -m nft --expr "tproxy to 127.0.0.1:53"
+                -A nft.4.0 -j MARK --set-xmark 0x1/0xffffffff
+                -A nft.4.0 -j ACCEPT
+                """);
+        assertThatThrownBy(() -> NftRuleset.parse(text.replace("tproxy to :3129", "tproxy to :70000"), "nft-ruleset.txt"))
+                .hasMessage("nft-ruleset.txt:4: nft expression `tproxy to :70000` is not modelled");
+        String late = text.replace("tproxy to :3129 meta mark", "tproxy to :3129 tcp sport 1 meta mark");
+        assertThatThrownBy(() -> NftRuleset.parse(late, "nft-ruleset.txt")).hasMessage(
+                "nft-ruleset.txt:4: a match after a stateful expression (`tcp` after a limit, set update or ct count) is not modelled");
+    }
+
+    /** the nft-statement-maps recording's shapes: a statement's value from a map is one rule per element */
+    @Test
+    void statementValuesFromMaps() {
+        String text = """
+                table ip sm {
+                	chain raw {
+                		type filter hook prerouting priority raw; policy accept;
+                		ct zone set iifname map { "eth0" : 5, "eth1" : 6 }
+                	}
+
+                	chain forw {
+                		type filter hook forward priority mangle; policy accept;
+                		ct mark set ip saddr . udp dport map { 10.0.0.2 . 53 : 0x00000010 } counter packets 0 bytes 0
+                	}
+                }
+                """;
+        NftRuleset n = NftRuleset.parse(text, "nft-ruleset.txt");
+        assertThat(IptablesSave.save(n.chains.get(0).rules())).contains("""
+                -A PREROUTING -i eth0 -j CT --zone 5
+                -A PREROUTING -i eth1 -j CT --zone 6
+                """);
+        assertThat(IptablesSave.save(n.chains.get(1).rules())).contains("""
+                -A FORWARD -s 10.0.0.2/32 -p udp -m udp --dport 53 -j CONNMARK --set-xmark 0x10/0xffffffff
+                """);
+        assertThatThrownBy(() -> NftRuleset.parse(text.replace("ct zone set iifname map", "ip ttl set iifname map"), "nft-ruleset.txt"))
+                .hasMessage("nft-ruleset.txt:4: nft expression `ip ttl set iifname map` is not modelled");
+    }
+
+    /** the nft-ct-helper recording's shapes: firewalld's ct helper objects */
+    @Test
+    void ctHelperObjects() {
+        String text = """
+                table ip fh {
+                	ct helper ftp-std {
+                		type "ftp" protocol tcp
+                		l3proto ip
+                	}
+
+                	chain forw {
+                		type filter hook forward priority filter; policy accept;
+                		tcp dport 21 ct helper set "ftp-std"
+                		ct state related ct helper "ftp" counter packets 0 bytes 0
+                	}
+                }
+                """;
+        NftRuleset n = NftRuleset.parse(text, "nft-ruleset.txt");
+        assertThat(IptablesSave.save(n.chains.get(0).rules())).contains("""
+                -A FORWARD -p tcp -m tcp --dport 21 -m nft --expr "ct helper set ftp-std"
+                -A FORWARD -m conntrack --ctstate RELATED -m helper --helper ftp
+                """);
+        assertThat(n.chains.get(0).rules().needsConntrack()).isTrue();
+        // every helper a kernel registers can be an object's type (sip: attached and named, no payload read)
+        NftRuleset.parse(text.replace("type \"ftp\"", "type \"sip\""), "nft-ruleset.txt");
+        assertThatThrownBy(() -> NftRuleset.parse(text.replace("type \"ftp\"", "type \"foo\""), "nft-ruleset.txt"))
+                .hasMessageStartingWith("nft-ruleset.txt:3: ct helper ftp-std of type \"foo\": no such conntrack helper"
+                        + " (expected one of ftp, tftp, irc, sip,");
+        assertThatThrownBy(() -> NftRuleset.parse(text.replace("set \"ftp-std\"", "set \"nope\""), "nft-ruleset.txt"))
+                .hasMessage("nft-ruleset.txt:9: no ct helper named nope in this table");
+    }
+
+    /** the nft-quota recording's shapes: the listing's `used` is where counting resumes and what it shows after */
+    @Test
+    void quotas() {
+        String text = """
+                table ip q {
+                	chain forw {
+                		type filter hook forward priority filter; policy accept;
+                		udp dport 7000 quota over 100 bytes used 40 bytes counter packets 0 bytes 0 drop
+                	}
+                }
+                """;
+        NftRuleset n = NftRuleset.parse(text, "nft-ruleset.txt");
+        assertThat(IptablesSave.save(n.chains.get(0).rules())).contains("""
+                -A FORWARD -p udp -m udp --dport 7000 -m nft --expr "quota over 100 bytes" -j DROP
+                """);
+        NftQuota q = (NftQuota) n.chains.get(0).compiled().chain("FORWARD").rules().getFirst().matches().getLast();
+        assertThat(q.consumed).isEqualTo(40);
+        q.consumed = 3 * 1024;
+        assertThat(NftListing.render(n, new dev.hairpin.rules.Ruleset())).contains("quota over 100 bytes used 100 bytes counter");
+        assertThat(NftQuota.bytes(3 * 1024)).isEqualTo("3 kbytes");
+        assertThatThrownBy(() -> NftRuleset.parse(text.replace("drop", "quota 5 bytes drop"), "nft-ruleset.txt"))
+                .hasMessage("nft-ruleset.txt:4: two quotas in one rule are not modelled");
+        assertThatThrownBy(() -> NftRuleset.parse(text.replace("100 bytes used", "100 tbytes used"), "nft-ruleset.txt"))
+                .hasMessage("nft-ruleset.txt:4: nft expression `quota 100 tbytes` is not modelled");
+    }
+
+    /** the nft-dynset-preloaded recording's shapes: plain and counter elements before the run are loaded */
+    @Test
+    void dynamicSetElementsBeforeTheRun() {
+        String text = """
+                table ip pl {
+                	set seen {
+                		type ipv4_addr . inet_service
+                		size 65535
+                		flags dynamic
+                		elements = { 10.0.0.2 . 9000 counter packets 3 bytes 90,
+                			     10.0.0.7 . 53 counter packets 1 bytes 30 }
+                	}
+
+                	chain forw {
+                		type filter hook forward priority filter; policy accept;
+                		udp dport 9000 add @seen { ip saddr . udp dport counter }
+                	}
+                }
+                """;
+        NftRuleset n = NftRuleset.parse(text, "nft-ruleset.txt");
+        assertThat(NftListing.render(n, new dev.hairpin.rules.Ruleset())).isEqualTo(text);
+        String limited = text.replace("counter packets 1 bytes 30", "limit rate 1/second");
+        assertThatThrownBy(() -> NftRuleset.parse(limited, "nft-ruleset.txt")).hasMessage("nft-ruleset.txt:6: set seen element "
+                + "`10.0.0.7 . 53 limit rate 1/second` before the run: its `limit` (state or expiry the listing cannot restore) is not modelled");
+    }
+
+    /** older nft lists `tcp flags syn / fin,syn,rst,ack` as `tcp flags & (fin | syn | rst | ack) == syn`: the same expression */
+    @Test
+    void olderTcpFlagsListing() {
+        String text = """
+                table inet f {
+                	chain input {
+                		type filter hook input priority filter; policy accept;
+                		tcp flags & (fin | syn | rst | ack) == syn ct count over 50 reject with tcp reset
+                		tcp flags & (syn | ack) != 0x0 drop
+                	}
+                }
+                """;
+        assertThat(IptablesSave.save(NftRuleset.parse(text, "nft-ruleset.txt").chains.get(0).rules())).contains("""
+                -A INPUT -p tcp -m tcp --tcp-flags FIN,SYN,RST,ACK SYN -m nft --expr "ct count over 50" -j REJECT --reject-with tcp-reset
+                -A INPUT -p tcp -m tcp ! --tcp-flags SYN,ACK NONE -j DROP
+                """);
+        assertThatThrownBy(() -> NftRuleset.parse(text.replace("(syn | ack)", "(syn | ecn)"), "nft-ruleset.txt"))
+                .hasMessage("nft-ruleset.txt:5: nft expression `tcp flags ecn` is not modelled");
     }
 }
