@@ -361,10 +361,16 @@ public final class Snapshot {
                 || metric.asLong() > 0xffffffffL)) {
             throw new SnapshotException(where + ": expected a \"metric\" number, got " + metric);
         }
-        int scope = "link".equals(r.path("scope").asText()) ? Route.SCOPE_LINK
-                : "host".equals(r.path("scope").asText()) ? Route.SCOPE_HOST : Route.SCOPE_UNIVERSE;
-        return new Route(addr, plen, type, dev, gw, prefsrc, scope, metric == null ? 0 : (int) metric.asLong(),
+        return new Route(addr, plen, type, dev, gw, prefsrc, scope(r), metric == null ? 0 : (int) metric.asLong(),
                 r.path("table").asText("main"), mtuMetric(where, r));
+    }
+
+    private static int scope(JsonNode r) {
+        return switch (r.path("scope").asText()) {
+            case "link" -> Route.SCOPE_LINK;
+            case "host" -> Route.SCOPE_HOST;
+            default -> Route.SCOPE_UNIVERSE;
+        };
     }
 
     /**
@@ -441,8 +447,7 @@ public final class Snapshot {
                     + " is not modelled)");
         }
         JsonNode metric = r.get("metric");
-        int scope = "link".equals(r.path("scope").asText()) ? Route.SCOPE_LINK : Route.SCOPE_UNIVERSE;
-        return Route.multipath(addr, plen, address(where, r, "prefsrc"), scope,
+        return Route.multipath(addr, plen, address(where, r, "prefsrc"), scope(r),
                 metric == null ? 0 : (int) metric.asLong(), r.path("table").asText("main"), mtuMetric(where, r),
                 devs.toArray(NetDevice[]::new), gws.stream().mapToInt(Integer::intValue).toArray(),
                 weights.stream().mapToInt(Integer::intValue).toArray());

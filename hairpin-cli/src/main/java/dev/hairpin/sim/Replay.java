@@ -177,7 +177,7 @@ public final class Replay {
             }
         }
         if (adoptedPaths[0] + adoptedPaths[1] > 0) {
-            notes.add("adopted the kernel's multipath nexthop from the capture for " + adoptedPaths[1] + " packets"
+            notes.add("adopted the kernel's multipath nexthop from the capture in " + adoptedPaths[1] + " route lookups"
                     + (adoptedPaths[0] > 0 ? " (" + adoptedPaths[0] + " with no frame of the kernel's to follow: the engine's hash)" : ""));
         }
         if (adoptedDraws[0] + adoptedDraws[1] > 0) {
