@@ -211,6 +211,11 @@ public final class Snapshot {
     }
 
     /** ip rules and the routes of tables other than main and local (those come from ip-route.json and the addresses) */
+    /** ip rule selectors (and actions) the FIB does not apply: a snapshot with one is refused, never half-read */
+    private static final List<String> UNMODELLED_RULE_SELECTORS = List.of("ipproto", "sport", "dport", "sport_start",
+            "sport_end", "dport_start", "dport_end", "tos", "dsfield", "uid_start", "uid_end", "uidrange", "goto",
+            "realms", "l3mdev", "suppress_ifgroup", "flowlabel");
+
     private void loadPolicy(Path rules, Path allRoutes) {
         if (!Files.exists(rules)) {
             return;
@@ -228,6 +233,12 @@ public final class Snapshot {
                 throw new SnapshotException(where + ": expected a \"priority\" number");
             }
             int prio = (int) pr.asLong();
+            for (String sel : UNMODELLED_RULE_SELECTORS) {
+                if (r.has(sel)) { // ignoring it would make the rule match every packet
+                    throw new SnapshotException(where + " (priority " + prio + "): the \"" + sel + "\" selector is not"
+                            + " modelled (from, to, fwmark, iif, oif, not, suppress_prefixlength are)");
+                }
+            }
             int[] src = prefix(where, r, "src", "srclen");
             int[] dst = prefix(where, r, "dst", "dstlen");
             int mark = 0;

@@ -174,6 +174,18 @@ class SnapshotErrorsTest {
     }
 
     @Test
+    void policyRuleSelectorsTheFibDoesNotApplyAreRefusedNotIgnored() throws IOException {
+        for (String sel : new String[] {"\"ipproto\": \"udp\", \"dport\": 53", "\"tos\": \"0x10\"",
+                "\"uid_start\": 1000, \"uid_end\": 1000", "\"goto\": 32766"}) {
+            Files.writeString(dir.resolve("ip-rule.json"), "[\n {\"priority\": 0, \"src\": \"all\", \"table\": \"local\"},\n"
+                    + " {\"priority\": 10, \"src\": \"all\", " + sel + ", \"table\": \"100\"}\n]\n");
+            String first = sel.substring(1, sel.indexOf('"', 1));
+            assertThat(refused()).as(sel).isEqualTo(dir.resolve("ip-rule.json") + ":3: rule 2 (priority 10): the \""
+                    + first + "\" selector is not modelled (from, to, fwmark, iif, oif, not, suppress_prefixlength are)");
+        }
+    }
+
+    @Test
     void badPolicyRules() throws IOException {
         Files.writeString(dir.resolve("ip-rule.json"), """
                 [
