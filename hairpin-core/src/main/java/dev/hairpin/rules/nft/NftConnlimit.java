@@ -1,7 +1,6 @@
 package dev.hairpin.rules.nft;
 
 import dev.hairpin.packet.Skb;
-import dev.hairpin.rules.Match;
 import dev.hairpin.rules.XtParam;
 
 /**
@@ -12,7 +11,7 @@ import dev.hairpin.rules.XtParam;
  * ending at its own tuple) unless the list was walked in this jiffy, then is added. The rule
  * goes on when {@code count <= N}, with {@code over} when {@code count > N}.
  */
-final class NftConnlimit implements Match {
+final class NftConnlimit implements NftStateful {
     /** CONNCOUNT_GC_MAX_NODES */
     private static final int GC_MAX = 8;
     /** a jiffy of the HZ=250 kernel */
@@ -25,6 +24,11 @@ final class NftConnlimit implements Match {
     private long lastGc = Long.MIN_VALUE;
     private final long[] tuple = new long[2];
 
+    @Override
+    public String text() {
+        return text;
+    }
+
     NftConnlimit(long limit, boolean invert, String text) {
         this.limit = limit;
         this.invert = invert;
@@ -34,11 +38,6 @@ final class NftConnlimit implements Match {
     /** nft_connlimit_clone(): an empty list for a new set element */
     NftConnlimit copy() {
         return new NftConnlimit(limit, invert, text);
-    }
-
-    @Override
-    public String name() {
-        return "nft";
     }
 
     /** nf_ct_netns_get() in its init */
@@ -110,16 +109,6 @@ final class NftConnlimit implements Match {
             j++;
         }
         lastGc = now;
-    }
-
-    @Override
-    public void save(StringBuilder sb) {
-        sb.append(" --expr \"").append(text).append('"');
-    }
-
-    @Override
-    public void print(StringBuilder sb, boolean numeric) {
-        sb.append(' ').append(text);
     }
 
     /** {@code ct count [over] N} at {@code t[i]}; the next token at {@code end[0]} */

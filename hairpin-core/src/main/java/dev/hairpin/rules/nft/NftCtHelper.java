@@ -1,7 +1,6 @@
 package dev.hairpin.rules.nft;
 
 import dev.hairpin.packet.Skb;
-import dev.hairpin.rules.Match;
 import dev.hairpin.rules.XtParam;
 
 /**
@@ -9,20 +8,20 @@ import dev.hairpin.rules.XtParam;
  * object (nft_ct_helper_obj_eval): after conntrack, the packet's entry gets the helper if it is
  * not confirmed yet, of the object's protocol and without one; the rule always goes on.
  */
-final class NftCtHelper implements Match {
+final class NftCtHelper implements NftStateful {
     private final int helper;
     private final int l4proto;
     private final String text;
+
+    @Override
+    public String text() {
+        return text;
+    }
 
     NftCtHelper(int helper, int l4proto, String text) {
         this.helper = helper;
         this.l4proto = l4proto;
         this.text = text;
-    }
-
-    @Override
-    public String name() {
-        return "nft";
     }
 
     @Override
@@ -34,15 +33,5 @@ final class NftCtHelper implements Match {
     public boolean matches(Skb skb, XtParam par) {
         par.services.assignHelper(skb, helper, l4proto);
         return true;
-    }
-
-    @Override
-    public void save(StringBuilder sb) {
-        sb.append(" --expr \"").append(text).append('"');
-    }
-
-    @Override
-    public void print(StringBuilder sb, boolean numeric) {
-        sb.append(' ').append(text);
     }
 }

@@ -14,7 +14,7 @@ import java.util.List;
  * element's expressions run in order and the first that breaks breaks the rule.
  * {@code ip saddr @set} on a dynamic set is {@link Lookup}.
  */
-final class NftDynset implements Match {
+final class NftDynset implements NftStateful {
     static final int ADD = 0;
     static final int UPDATE = 1;
     static final int DELETE = 2;
@@ -27,6 +27,11 @@ final class NftDynset implements Match {
     private final long timeout;
     private final String text;
 
+    @Override
+    public String text() {
+        return text;
+    }
+
     NftDynset(DynSet set, int op, List<DynSet.Field> key, List<Match> templates, long timeout, String text) {
         this.set = set;
         this.op = op;
@@ -34,11 +39,6 @@ final class NftDynset implements Match {
         this.templates = templates;
         this.timeout = timeout;
         this.text = text;
-    }
-
-    @Override
-    public String name() {
-        return "nft";
     }
 
     @Override
@@ -89,18 +89,8 @@ final class NftDynset implements Match {
         };
     }
 
-    @Override
-    public void save(StringBuilder sb) {
-        sb.append(" --expr \"").append(text).append('"');
-    }
-
-    @Override
-    public void print(StringBuilder sb, boolean numeric) {
-        sb.append(' ').append(text);
-    }
-
     /** {@code FIELDS [!=] @set} on a dynamic set: a live element with the packet's key */
-    static final class Lookup implements Match {
+    static final class Lookup implements NftStateful {
         private final DynSet set;
         private final List<DynSet.Field> key;
         private final boolean invert;
@@ -114,8 +104,8 @@ final class NftDynset implements Match {
         }
 
         @Override
-        public String name() {
-            return "nft";
+        public String text() {
+            return text;
         }
 
         @Override
@@ -124,16 +114,6 @@ final class NftDynset implements Match {
             synchronized (set) {
                 return (set.get(DynSet.key(key, skb), now) != null) != invert;
             }
-        }
-
-        @Override
-        public void save(StringBuilder sb) {
-            sb.append(" --expr \"").append(text).append('"');
-        }
-
-        @Override
-        public void print(StringBuilder sb, boolean numeric) {
-            sb.append(' ').append(text);
         }
     }
 

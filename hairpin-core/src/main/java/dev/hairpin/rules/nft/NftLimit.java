@@ -1,7 +1,6 @@
 package dev.hairpin.rules.nft;
 
 import dev.hairpin.packet.Skb;
-import dev.hairpin.rules.Match;
 import dev.hairpin.rules.XtParam;
 
 /**
@@ -11,7 +10,7 @@ import dev.hairpin.rules.XtParam;
  * {@code unit * (rate + burst) / rate}. The bucket is spent the same way with {@code over}
  * (NFT_LIMIT_F_INV): the rule then goes on when it is empty, not when it had a token.
  */
-public final class NftLimit implements Match {
+public final class NftLimit implements NftStateful {
     private final long rate;
     private final long unitSeconds;
     private final long burst;
@@ -23,6 +22,11 @@ public final class NftLimit implements Match {
     private final long tokensMax;
     private long tokens;
     private long last = Long.MIN_VALUE;
+
+    @Override
+    public String text() {
+        return text;
+    }
 
     NftLimit(long rate, long unitSeconds, long burst, boolean bytes, boolean invert, String text) {
         this.rate = rate;
@@ -40,11 +44,6 @@ public final class NftLimit implements Match {
     /** a fresh bucket of the same limit: nft_limit_clone() for a new set element (full, now) */
     NftLimit copy() {
         return new NftLimit(rate, unitSeconds, burst, bytes, invert, text);
-    }
-
-    @Override
-    public String name() {
-        return "nft";
     }
 
     @Override
@@ -70,16 +69,6 @@ public final class NftLimit implements Match {
         }
         tokens = t;
         return invert;
-    }
-
-    @Override
-    public void save(StringBuilder sb) {
-        sb.append(" --expr \"").append(text).append('"');
-    }
-
-    @Override
-    public void print(StringBuilder sb, boolean numeric) {
-        sb.append(' ').append(text);
     }
 
     /**

@@ -1,7 +1,6 @@
 package dev.hairpin.rules.nft;
 
 import dev.hairpin.packet.Skb;
-import dev.hairpin.rules.Match;
 import dev.hairpin.rules.XtParam;
 
 /**
@@ -10,23 +9,23 @@ import dev.hairpin.rules.XtParam;
  * {@code over}: once it is past it). The listing shows {@code used} capped at the quota; a
  * listing's {@code used} is where counting resumes.
  */
-final class NftQuota implements Match {
+final class NftQuota implements NftStateful {
     private final long quota;
     private final boolean invert;
     /** "quota [over] N unit" as listed, without used */
     private final String text;
     long consumed;
 
+    @Override
+    public String text() {
+        return text;
+    }
+
     NftQuota(long quota, boolean invert, long consumed, String text) {
         this.quota = quota;
         this.invert = invert;
         this.consumed = consumed;
         this.text = text;
-    }
-
-    @Override
-    public String name() {
-        return "nft";
     }
 
     @Override
@@ -50,16 +49,6 @@ final class NftQuota implements Match {
             u++;
         }
         return v + " " + units[u];
-    }
-
-    @Override
-    public void save(StringBuilder sb) {
-        sb.append(" --expr \"").append(text).append('"');
-    }
-
-    @Override
-    public void print(StringBuilder sb, boolean numeric) {
-        sb.append(' ').append(text);
     }
 
     /** {@code quota [over] N unit [used M unit]} at {@code t[i]}; the next token at {@code end[0]} */

@@ -3,7 +3,6 @@ package dev.hairpin.rules.nft;
 import dev.hairpin.packet.Hooks;
 import dev.hairpin.packet.Ipv4;
 import dev.hairpin.packet.Skb;
-import dev.hairpin.rules.Match;
 import dev.hairpin.rules.XtParam;
 
 /**
@@ -14,18 +13,18 @@ import dev.hairpin.rules.XtParam;
  * mark (the rule's {@code meta mark set} does) and accepts nothing. Kept as a match evaluated
  * after the rule's matches (nothing may follow it but statements); prerouting only.
  */
-final class NftTproxy implements Match {
+final class NftTproxy implements NftStateful {
     private final int lport;
     private final String text;
+
+    @Override
+    public String text() {
+        return text;
+    }
 
     NftTproxy(int lport, String text) {
         this.lport = lport;
         this.text = text;
-    }
-
-    @Override
-    public String name() {
-        return "nft";
     }
 
     @Override
@@ -50,16 +49,6 @@ final class NftTproxy implements Match {
         }
         skb.sk = true;
         return true;
-    }
-
-    @Override
-    public void save(StringBuilder sb) {
-        sb.append(" --expr \"").append(text).append('"');
-    }
-
-    @Override
-    public void print(StringBuilder sb, boolean numeric) {
-        sb.append(' ').append(text);
     }
 
     /** {@code tproxy [ip] to [ADDR][:PORT]} at {@code t[i]}; the next token at {@code end[0]} */
