@@ -340,6 +340,10 @@ public final class Snapshot {
                         + " (the kernel refuses it: Invalid prefix for given prefix length)");
             }
         }
+        if (r.has("encap")) { // lwtunnel: the packet leaves encapsulated, which nothing here builds
+            throw new SnapshotException(where + " (" + dst + "): a route with \"encap\" (" + r.get("encap").asText()
+                    + ") is not modelled");
+        }
         int type = Route.RTN_UNICAST;
         if (r.has("type")) {
             type = Route.typeOf(text(where, r, "type"));

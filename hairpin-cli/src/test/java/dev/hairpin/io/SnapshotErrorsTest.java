@@ -138,6 +138,7 @@ class SnapshotErrorsTest {
             {"type", "weird", "route 2: unknown route \"type\" \"weird\""},
             {"metric", "x", "route 2: expected a \"metric\" number, got \"x\""},
             {"dev", "eth9", "route 2: device eth9 is not in ip-addr.json"},
+            {"encap", "mpls", "route 2 (10.0.0.0/24): a route with \"encap\" (mpls) is not modelled"},
         };
         for (String[] c : cases) {
             copy();
