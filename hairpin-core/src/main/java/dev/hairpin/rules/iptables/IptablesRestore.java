@@ -106,7 +106,10 @@ public final class IptablesRestore {
         if (g.operands.size() == 1) {
             String file = g.operands.get(0);
             try {
-                input = java.nio.file.Files.readString(java.nio.file.Path.of(file));
+                // bytes, not strict UTF-8: xtables-restore reads any bytes (garbage fails its line,
+                // a stray byte in a comment is kept); malformed sequences become U+FFFD here
+                input = new String(java.nio.file.Files.readAllBytes(java.nio.file.Path.of(file)),
+                        java.nio.charset.StandardCharsets.UTF_8);
             } catch (java.io.IOException | RuntimeException e) {
                 err.append("Can't open ").append(file).append(": ").append(strerror(e)).append('\n');
                 return new Iptables.Result("", err.toString(), 1);
