@@ -71,6 +71,10 @@ public final class Scenario {
      * {@code local.pcap} (NFLOG at LOCAL_OUT), admin commands from {@code expected/actions.txt}.
      */
     public static Scenario load(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new SnapshotException(dir + ": " + (Files.exists(dir) ? "not a directory" : "no such directory")
+                    + " (expected a scenario directory: host/ and capture.pcap)");
+        }
         Scenario s = new Scenario(dir, Snapshot.load(dir.resolve("host")));
         s.snapshot.host.netns = true; // the oracle's gateway is a network namespace
         Path capture = dir.resolve("capture.pcap");

@@ -89,6 +89,15 @@ class ScenarioLoadTest {
     }
 
     @Test
+    void aScenarioPathThatIsNoDirectorySaysSo() throws IOException {
+        Path none = tmp.resolve("nonexist");
+        assertThatThrownBy(() -> Scenario.load(none)).isInstanceOf(SnapshotException.class)
+                .hasMessage(none + ": no such directory (expected a scenario directory: host/ and capture.pcap)");
+        Path file = Files.writeString(tmp.resolve("file"), "x");
+        assertThatThrownBy(() -> Scenario.load(file)).hasMessageContaining(file + ": not a directory");
+    }
+
+    @Test
     void aMissingCaptureIsAClearError() throws IOException {
         Path d = copy("masquerade-udp");
         Files.delete(d.resolve("capture.pcap"));
