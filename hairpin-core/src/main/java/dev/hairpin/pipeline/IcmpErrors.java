@@ -13,12 +13,6 @@ import dev.hairpin.packet.Skb;
  * draw on one inet_peer bucket per address ({@link InetPeers}).
  */
 final class IcmpErrors {
-    private final Stack stack;
-
-    IcmpErrors(Stack stack) {
-        this.stack = stack;
-    }
-
     /** ip_rt_error_burst and ip_rt_error_cost (5 * HZ and HZ jiffies), in nanoseconds */
     private static final long ERROR_BURST = 5_000_000_000L;
     private static final long ERROR_COST = 1_000_000_000L;
@@ -31,6 +25,12 @@ final class IcmpErrors {
     final InetPeers errorPeers = new InetPeers();
     /** XRLIM_BURST_FACTOR: icmp_send's bucket holds six errors' worth of tokens */
     private static final int XRLIM_BURST_FACTOR = 6;
+
+    private final Stack stack;
+
+    IcmpErrors(Stack stack) {
+        this.stack = stack;
+    }
 
     /**
      * The token bucket of inet_peer_xrlim_allow() and ip_error(): tokens grow with the time since

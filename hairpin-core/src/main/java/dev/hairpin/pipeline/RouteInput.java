@@ -11,17 +11,19 @@ import dev.hairpin.packet.Skb;
  * tracked flow is kept in the {@link FlowCache}.
  */
 final class RouteInput {
+    /** the errors a failed lookup gives (fib_props[type].error), which ip_error() answers */
+    static final int ENETUNREACH = 1;
+    static final int EHOSTUNREACH = 2;
+    static final int EACCES = 3;
+    static final int EINVAL = 4;
+    /** 224.0.0.1, the group every multicast device is in */
+    private static final int ALL_SYSTEMS = 0xe0000001;
+
     private final Stack stack;
 
     RouteInput(Stack stack) {
         this.stack = stack;
     }
-
-    static final int ENETUNREACH = 1;
-    static final int EHOSTUNREACH = 2;
-    static final int EACCES = 3;
-    static final int EINVAL = 4;
-    private static final int ALL_SYSTEMS = 0xe0000001;
 
     /** ip_route_input_noref(): the cached decision for the packet's hosts ({@link FlowCache}), else {@link #slow}. */
     void route(Skb skb) {
