@@ -4,7 +4,8 @@ the policy rules with the reply's source address (ip_route_output_key / ip_send_
 A source-based rule as multi-homed hosts use it (`ip rule add from 203.0.113.1 lookup 100`,
 table 100's default via docker0) sends them out docker0, not by main's default route. With
 `fwmark_reflect` on, a reply carries the mark of the packet it answers (IP4_REPLY_MARK), so a
-fwmark rule ahead of the source rule picks table 200 (eth1) for it."""
+fwmark rule ahead of the source rule picks table 200 (eth1) for it, and so for the ICMP
+error about a marked datagram (icmp_route_lookup with IP4_REPLY_MARK)."""
 from scapy.all import IP, ICMP, UDP, TCP, Raw
 
 DOCKER = True
@@ -18,6 +19,7 @@ SETUP = [
     "ip rule add fwmark 7 lookup 200 pref 50",
     "iptables -t mangle -A PREROUTING -i eth1 -p tcp --dport 2223 -j MARK --set-mark 7",
     "iptables -t mangle -A PREROUTING -i eth1 -p icmp --icmp-type echo-request -m length --length 40 -j MARK --set-mark 7",
+    "iptables -t mangle -A PREROUTING -i eth1 -p udp --dport 2224 -j MARK --set-mark 7",
     "iptables -A OUTPUT -o docker0",
     "iptables -A OUTPUT -o eth1",
     "iptables -A OUTPUT -m mark --mark 7",
@@ -53,6 +55,8 @@ def steps(h):
     either(h, lambda q: TCP in q and q[TCP].flags & 4 and q[TCP].dport == 40002, "RST reflecting the mark")
     h.send("wan", IP(src=C, dst=GW) / ICMP(type=8, id=3, seq=1) / Raw(b"twelve bytes"))
     either(h, lambda q: ICMP in q and q[ICMP].type == 0 and q[ICMP].id == 3, "echo reply reflecting the mark")
+    h.send("wan", IP(src=C, dst=GW) / UDP(sport=5001, dport=2224) / Raw(b"marked, closed"))
+    either(h, lambda q: ICMP in q and q[ICMP].type == 3, "port unreachable reflecting the mark")
     h.send("wan", IP(src=C, dst=GW) / ICMP(type=8, id=4, seq=1) / Raw(b"unmarked"))
     either(h, lambda q: ICMP in q and q[ICMP].type == 0 and q[ICMP].id == 4, "echo reply, unmarked")
     h.gw("conntrack -L")
