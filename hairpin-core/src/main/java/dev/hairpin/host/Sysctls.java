@@ -55,7 +55,7 @@ public final class Sysctls {
      * so a reader on another thread sees a whole one or an older whole one.
      */
     record DevConf(Sysctls owner, long version, boolean routeLocalnet, boolean acceptLocal, int rpFilter,
-            boolean forwarding, boolean srcValidMark) {}
+            boolean forwarding, boolean srcValidMark, boolean bcForwarding) {}
 
     /**
      * Off: every read resolves the keys again (the straightforward definition the cached values
@@ -67,7 +67,8 @@ public final class Sysctls {
         DevConf c = dev.conf;
         if (!cached || c == null || c.owner != this || c.version != version) {
             c = new DevConf(this, version, orConfSlow("route_localnet", dev, 0), orConfSlow("accept_local", dev, 0),
-                    rpFilterSlow(dev), forwardingSlow(dev), orConfSlow("src_valid_mark", dev, 0));
+                    rpFilterSlow(dev), forwardingSlow(dev), orConfSlow("src_valid_mark", dev, 0),
+                    andConfSlow("bc_forwarding", dev, 0));
             dev.conf = c;
         }
         return c;
@@ -88,8 +89,28 @@ public final class Sysctls {
      * on for all and for the device, IN_DEV_ANDCONF)
      */
     public boolean bcForwarding(NetDevice dev) {
-        return getLong("net.ipv4.conf.all.bc_forwarding", 0) != 0 && dev != null
-                && getLong("net.ipv4.conf." + dev.name + ".bc_forwarding", getLong("net.ipv4.conf.default.bc_forwarding", 0)) != 0;
+        return dev != null && conf(dev).bcForwarding;
+    }
+
+    /** IN_DEV_ANDCONF: all && dev */
+    private boolean andConfSlow(String name, NetDevice dev, long dflt) {
+        return getLong("net.ipv4.conf.all." + name, dflt) != 0
+                && getLong("net.ipv4.conf." + dev.name + "." + name, getLong("net.ipv4.conf.default." + name, dflt)) != 0;
+    }
+
+    /** icmp_echo_ignore_all: the host answers no echo request */
+    public boolean icmpEchoIgnoreAll() {
+        return getLong("net.ipv4.icmp_echo_ignore_all", 0) != 0;
+    }
+
+    /** icmp_echo_ignore_broadcasts: no answer to an echo or timestamp request sent to a broadcast or multicast address */
+    public boolean icmpEchoIgnoreBroadcasts() {
+        return getLong("net.ipv4.icmp_echo_ignore_broadcasts", 1) != 0;
+    }
+
+    /** fwmark_reflect: the host's replies carry the mark of the packet they answer (IP4_REPLY_MARK) */
+    public boolean fwmarkReflect() {
+        return getLong("net.ipv4.fwmark_reflect", 0) != 0;
     }
 
     public boolean routeLocalnet(NetDevice dev) {

@@ -198,7 +198,7 @@ final class IcmpErrors {
         Ipv4.put16(p, Ipv4.CHECK, 0);
         Ipv4.put16(p, Ipv4.CHECK, Checksum.compute(p, 0, hl));
         stack.attachRelated(n, orig);
-        stack.localOut(n, dev, r.gateway() != 0 ? r.gateway() : daddr);
+        stack.localOut(n, r);
     }
 
 }

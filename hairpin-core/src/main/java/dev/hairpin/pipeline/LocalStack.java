@@ -63,11 +63,11 @@ public final class LocalStack {
                 }
                 int type = b[skb.l4] & 0xff;
                 if (!unicast && (type == ECHO || type == TIMESTAMP
-                        ? stack.host.sysctls.getLong("net.ipv4.icmp_echo_ignore_broadcasts", 1) != 0
+                        ? stack.host.sysctls.icmpEchoIgnoreBroadcasts()
                         : type != ADDRESS && type != ADDRESSREPLY)) {
                     return; // icmp_rcv(): RFC 1122 3.2.2.6 and 3.2.2.8 for broadcast and multicast
                 }
-                if (type == ECHO && stack.host.sysctls.getLong("net.ipv4.icmp_echo_ignore_all", 0) == 0) {
+                if (type == ECHO && !stack.host.sysctls.icmpEchoIgnoreAll()) {
                     echoReply(skb, avail);
                 } else if (type == TIMESTAMP && avail >= 8 + 4) {
                     timestampReply(skb);
@@ -217,7 +217,6 @@ public final class LocalStack {
         if (RouteInput.routeError(r) != 0) {
             return;
         }
-        NetDevice dev = r.type() == Route.RTN_LOCAL ? stack.host.loopback() : r.dev();
-        stack.localOut(n, dev, r.gateway() != 0 ? r.gateway() : n.daddr());
+        stack.localOut(n, r);
     }
 }

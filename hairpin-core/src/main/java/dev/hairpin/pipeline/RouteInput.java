@@ -103,10 +103,7 @@ final class RouteInput {
                     stack.dropped(skb, "martian source (rp_filter or local address)");
                     return;
                 }
-                skb.rtType = Route.RTN_BROADCAST;
-                skb.out = r.dev();
-                skb.nexthop = daddr;
-                skb.rtMtu = r.mtu();
+                mkroute(skb, r, daddr, Route.RTN_BROADCAST);
                 stack.forwardIn(skb);
                 return;
             }
@@ -132,10 +129,7 @@ final class RouteInput {
             stack.dropped(skb, "route type " + r.type());
             return;
         }
-        skb.rtType = Route.RTN_UNICAST;
-        skb.out = r.dev();
-        skb.nexthop = r.gateway() != 0 ? r.gateway() : daddr;
-        skb.rtMtu = r.mtu();
+        mkroute(skb, r, daddr, Route.RTN_UNICAST);
         // a decision that sends redirects (out the device it came in on) is never cached: FastPath
         // forwards cached flows without ip_forward's redirect; nor is a route with an mtu metric
         // (the cache holds the device, whose MTU FastPath checks)
@@ -176,6 +170,14 @@ final class RouteInput {
             return false;
         }
         return rp != 1 || back.usesDev(in); // fib_info_nh_uses_dev(): any of a multipath route's nexthops
+    }
+
+    /** ip_mkroute_input(): the packet leaves by {@code r}'s device, via its gateway or to {@code daddr} on link */
+    private static void mkroute(Skb skb, Route r, int daddr, int rtType) {
+        skb.rtType = rtType;
+        skb.out = r.dev();
+        skb.nexthop = r.gateway() != 0 ? r.gateway() : daddr;
+        skb.rtMtu = r.mtu();
     }
 
     /**

@@ -604,6 +604,20 @@ public final class Stack implements XtServices {
      * route chose (null: route it here by destination).
      */
     public void localOut(Skb skb, NetDevice routed, int nexthop) {
+        localOut(skb, routed, nexthop, false);
+    }
+
+    /**
+     * ip_local_out() of a packet the stack itself routed with {@code r} (its reply or error):
+     * the route's device, next hop and mtu metric, with no second lookup
+     */
+    void localOut(Skb skb, Route r) {
+        boolean local = r.type() == Route.RTN_LOCAL;
+        skb.rtMtu = local ? 0 : r.mtu();
+        localOut(skb, local ? host.loopback() : r.dev(), r.gateway() != 0 ? r.gateway() : skb.daddr(), true);
+    }
+
+    private void localOut(Skb skb, NetDevice routed, int nexthop, boolean mtuKnown) {
         if (trace != null) {
             trace.begin(skb);
         }
@@ -622,7 +636,7 @@ public final class Stack implements XtServices {
             routed = r.type() == Route.RTN_LOCAL ? host.loopback() : r.dev();
             nexthop = r.gateway() != 0 ? r.gateway() : skb.daddr();
             skb.rtMtu = r.type() == Route.RTN_LOCAL ? 0 : r.mtu();
-        } else {
+        } else if (!mtuKnown) {
             // the socket's route, chosen by the caller: its mtu metric, where the FIB agrees on the device
             Route r = host.fib.lookup(skb.daddr(), skb.saddr(), skb.mark, null);
             skb.rtMtu = r != null && r.type() == Route.RTN_UNICAST && r.dev() == routed ? r.mtu() : 0;
@@ -1021,7 +1035,7 @@ public final class Stack implements XtServices {
 
     /** IP4_REPLY_MARK(): the mark of a reply the stack makes to {@code orig}: its own under fwmark_reflect, else none */
     int replyMark(Skb orig) {
-        return host.sysctls.getLong("net.ipv4.fwmark_reflect", 0) != 0 ? orig.mark : 0;
+        return host.sysctls.fwmarkReflect() ? orig.mark : 0;
     }
 
     /** nf_ct_attach(): a reply the stack makes for a packet rides that packet's entry */
