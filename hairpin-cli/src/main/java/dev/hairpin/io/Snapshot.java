@@ -123,6 +123,14 @@ public final class Snapshot {
                 mtu = mtuNode.asInt();
             }
             NetDevice dev = host.add(new NetDevice(name, ifindex, type, mac, mtu));
+            JsonNode flags = d.get("flags");
+            if (flags != null && flags.isArray()) { // IFF_UP: a device set down has only its local routes
+                boolean up = false;
+                for (JsonNode fl : flags) {
+                    up |= fl.asText().equals("UP");
+                }
+                dev.up = up;
+            }
             JsonNode infos = d.get("addr_info");
             if (infos != null && !infos.isArray()) {
                 throw new SnapshotException(where + ": expected \"addr_info\" to be an array of addresses");
@@ -553,6 +561,9 @@ public final class Snapshot {
                         + (ll + 1 < w.length ? w[ll + 1] : "nothing"));
             }
             host.neighbours.put(ip, mac);
+            if (dev > 0 && dev + 1 < w.length) {
+                host.neighbourDevs.put(ip, host.device(w[dev + 1]));
+            }
         }
     }
 

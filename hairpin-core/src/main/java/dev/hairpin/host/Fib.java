@@ -186,24 +186,98 @@ public final class Fib {
     private static final Comparator<Route> ORDER =
             Comparator.comparingInt(Route::prefixLen).reversed().thenComparingInt(Route::metric);
 
-    /** Rebuilds the local table from the devices' addresses (fib_add_ifaddr). */
+    /**
+     * Rebuilds the local table from the devices' addresses (fib_add_ifaddr): a device that is
+     * down keeps only its addresses' local routes (fib_add_ifaddr stops there, and the link
+     * going down flushed the rest). Routes added to table local by {@code ip route} follow.
+     */
     public void rebuildLocal(List<NetDevice> devices) {
         local.clear();
+        localDevices = devices;
         for (NetDevice d : devices) {
             for (NetDevice.InAddr a : d.addrs) {
-                if (d.isLoopback() && a.prefixLen() < 32) {
+                if (d.isLoopback() && a.prefixLen() < 32 && d.up) {
                     local.add(new Route(a.local() & a.mask(), a.prefixLen(), Route.RTN_LOCAL, d, 0, a.local(),
                             Route.SCOPE_HOST, 0, "local"));
                 }
                 local.add(new Route(a.local(), 32, Route.RTN_LOCAL, d, 0, a.local(), Route.SCOPE_HOST, 0, "local"));
-                if (a.prefixLen() < 31 && !d.isLoopback()) {
+                if (a.prefixLen() < 31 && d.up) {
                     int bcast = a.local() | ~a.mask();
                     local.add(new Route(bcast, 32, Route.RTN_BROADCAST, d, 0, a.local(), Route.SCOPE_LINK, 0, "local"));
                 }
             }
         }
+        local.addAll(localAdded);
         local.sort(ORDER);
         localLpm = new LpmTable(local);
+        generation++;
+    }
+
+    /** the devices the local table was last built from ({@link #commit} of table local rebuilds it) */
+    private List<NetDevice> localDevices = List.of();
+    /** routes {@code ip route ... table local} added, kept across rebuilds from the addresses */
+    private final List<Route> localAdded = new ArrayList<>();
+
+    /**
+     * The routes of one table for {@code ip route} to edit in place (in lookup order; routes of
+     * equal prefix length and metric in the kernel's alias order), then {@link #commit}. Table
+     * local gives only the routes {@code ip route} added there, not those of the addresses.
+     */
+    public List<Route> editable(String table) {
+        return switch (table) {
+            case "main" -> main;
+            case "local" -> localAdded;
+            default -> tables.computeIfAbsent(table, k -> new ArrayList<>());
+        };
+    }
+
+    /** The table's routes as lookups see them (table local with its addresses' routes). */
+    public List<Route> routes(String table) {
+        List<Route> t = switch (table) {
+            case "main" -> main;
+            case "local" -> local;
+            default -> tables.getOrDefault(table, List.of());
+        };
+        return java.util.Collections.unmodifiableList(t);
+    }
+
+    /** The names of the tables other than local and main that hold routes. */
+    public java.util.Set<String> otherTables() {
+        return java.util.Collections.unmodifiableSet(tables.keySet());
+    }
+
+    /**
+     * NETDEV_DOWN's fib_sync_down_dev + fib_flush: every route of every table whose nexthop is
+     * {@code dev} goes, but host-scope ones (their nexthop scope is RT_SCOPE_NOWHERE).
+     */
+    public void deviceDown(NetDevice dev) {
+        java.util.function.Predicate<Route> dead = r -> r.paths() == null && r.dev() == dev && r.scope() != Route.SCOPE_HOST;
+        main.removeIf(dead);
+        localAdded.removeIf(dead);
+        for (List<Route> t : tables.values()) {
+            t.removeIf(dead);
+        }
+        commit("main");
+    }
+
+    /** whether a multipath route of any table has a nexthop through {@code dev} */
+    public boolean multipathThrough(NetDevice dev) {
+        List<List<Route>> all = new ArrayList<>(tables.values());
+        all.add(main);
+        all.add(localAdded);
+        return all.stream().flatMap(List::stream).anyMatch(r -> r.paths() != null && r.usesDev(dev));
+    }
+
+    /** After {@link #editable}'s list changed: sorts it (stably: equal keys keep their order) and recompiles. */
+    public void commit(String table) {
+        switch (table) {
+            case "main" -> {
+                main.sort(ORDER);
+                mainLpm = new LpmTable(main);
+            }
+            case "local" -> rebuildLocal(localDevices);
+            default -> tables.get(table).sort(ORDER);
+        }
         generation++;
     }
 

@@ -34,6 +34,8 @@ public final class Host {
     public final Sockets sockets = new Sockets();
     /** static neighbours (ip neigh PERMANENT): address → MAC */
     public final Map<Integer, byte[]> neighbours = new HashMap<>();
+    /** the device of each of {@link #neighbours} (a link going down flushes its own) */
+    public final Map<Integer, NetDevice> neighbourDevs = new HashMap<>();
 
     public NetDevice add(NetDevice d) {
         addrVersion++;

@@ -21,8 +21,10 @@ public final class NetDevice {
     public final int type;
     /** 6-byte hardware address (all zero for loopback and tun). */
     public final byte[] mac;
-    public final int mtu;
+    /** {@code ip link set DEV mtu N} changes it (a packet's path reads it anew) */
+    public int mtu;
     public final List<InAddr> addrs = new ArrayList<>();
+    /** IFF_UP: a device set down has no route but its addresses' local ones, and receives nothing */
     public boolean up = true;
     /** this device's conf values as {@link Sysctls} last resolved them (a cache it owns) */
     volatile Sysctls.DevConf conf;

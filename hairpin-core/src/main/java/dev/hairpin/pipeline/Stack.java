@@ -199,6 +199,9 @@ public final class Stack implements XtServices {
 
     /** ip_rcv(): a datagram arrived on {@code skb.in}. */
     public void receive(Skb skb) {
+        if (skb.in != null && !skb.in.up) {
+            return; // a device set down receives nothing (nothing here ever sees the frame)
+        }
         if (trace != null) {
             trace.begin(skb);
         } else if (flowCache) {

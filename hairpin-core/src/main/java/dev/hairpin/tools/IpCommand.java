@@ -16,7 +16,9 @@ import java.util.List;
  * destroys the entries masqueraded out of that device to that address
  * (nf_nat_masquerade_inet_event, inet_cmp). Messages and exit codes as iproute2 6.1 gives them.
  * Not modelled: a device left without any IPv4 address (the kernel then also drops its routes
- * and neighbours). {@code ip rule add|del}: {@link IpRule}. Other {@code ip} commands are refused.
+ * and neighbours). {@code ip rule add|del}: {@link IpRule}; {@code ip route}: {@link IpRoute};
+ * {@code ip link set}: {@link IpLink}; {@code ip neigh}: {@link IpNeigh}. Other {@code ip}
+ * commands are refused.
  */
 public final class IpCommand {
     private IpCommand() {}
@@ -38,8 +40,18 @@ public final class IpCommand {
                 && List.of("add", "del", "delete").contains(args.get(1))) {
             return IpRule.run(host, args.get(1).equals("add"), args.subList(2, args.size()));
         }
+        if (args.size() >= 2 && List.of("route", "ro", "r").contains(args.get(0))) {
+            return IpRoute.run(host, args.get(1), args.subList(2, args.size()));
+        }
+        if (args.size() >= 2 && List.of("link", "l").contains(args.get(0)) && args.get(1).equals("set")) {
+            return IpLink.set(host, conntrack, args.subList(2, args.size()));
+        }
+        if (args.size() >= 2 && List.of("neigh", "neighbour", "neighbor", "n").contains(args.get(0))) {
+            return IpNeigh.run(host, args.get(1), args.subList(2, args.size()));
+        }
         return new ToolResult("", "hairpin: ip " + String.join(" ", args)
-                + ": not modelled (ip address add|del ADDR/LEN dev DEV and ip rule add|del are)\n", 2);
+                + ": not modelled (ip address add|del, ip rule add|del, ip route add|del|replace|change|append|prepend,"
+                + " ip link set DEV up|down|mtu N and ip neigh add|replace|change|del|flush are)\n", 2);
     }
 
     private static int[] prefix(String s) {
@@ -68,7 +80,8 @@ public final class IpCommand {
             }
         }
         dev.addrs.add(new NetDevice.InAddr(addr, len, Route.SCOPE_UNIVERSE, secondary));
-        if (!secondary && len < 32) {
+        // fib_add_ifaddr: a device that is down gets its local route only; loopback's prefix route is local's
+        if (!secondary && len < 32 && dev.up && !dev.isLoopback()) {
             host.fib.addMain(connected(dev, addr, len));
         }
         host.addressesChanged();
