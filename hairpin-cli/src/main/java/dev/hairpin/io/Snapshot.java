@@ -525,6 +525,9 @@ public final class Snapshot {
         dev.hairpin.tools.SysctlKeys.applyConntrack(host, c);
     }
 
+    /** the snapshot has the host's neighbour table (ip-neigh.txt): next hops missing from it need ARP */
+    public boolean neighboursKnown;
+
     /**
      * `ip neigh show` lines: ADDRESS dev DEV lladdr MAC STATE...; IPv6 neighbours and entries
      * without a link-layer address (FAILED, INCOMPLETE) are not the engine's.
@@ -533,6 +536,7 @@ public final class Snapshot {
         if (!Files.exists(p)) {
             return;
         }
+        neighboursKnown = true;
         int n = 0;
         for (String line : read(p).split("\n")) {
             n++;

@@ -64,6 +64,7 @@ public final class Replay {
         this.conntrack = new Conntrack(snap.ctConfig, 0x1234_5678_9abcL);
         this.stack = new Stack(snap.host, conntrack, new SplittableRandom(42));
         this.commands = new Commands(stack);
+        stack.neighboursKnown(snap.neighboursKnown);
         notes.addAll(s.notes);
         snap.loadRules(commands.ruleset(), false);
         nft = snap.nft();
@@ -139,6 +140,7 @@ public final class Replay {
                     break;
                 }
             }
+            arpsBefore(f.epoch());
             stack.advance(clock(f.epoch()));
             NetDevice in = stack.host.device(f.iface());
             if (in == null) {
@@ -176,6 +178,12 @@ public final class Replay {
                 runAction(scenario.actions.get(ai++));
             }
         }
+        arpsBefore(Double.MAX_VALUE);
+        // a neighbour that fails after the last input still fails before the capture's last frame
+        double last = scenario.output.isEmpty() ? 0 : scenario.output.getLast().epoch();
+        if (last > 0) {
+            stack.expireNeighbours(clock(last));
+        }
         if (adoptedPaths[0] + adoptedPaths[1] > 0) {
             notes.add("adopted the kernel's multipath nexthop from the capture in " + adoptedPaths[1] + " route lookups"
                     + (adoptedPaths[0] > 0 ? " (" + adoptedPaths[0] + " with no frame of the kernel's to follow: the engine's hash)" : ""));
@@ -188,6 +196,17 @@ public final class Replay {
     }
 
     private int oi;
+    /** the next of the capture's incoming ARP packets */
+    private int arpi;
+
+    /** the incoming ARP packets before {@code epoch}, each at its time */
+    private void arpsBefore(double epoch) {
+        while (arpi < scenario.arps.size() && scenario.arps.get(arpi).epoch() < epoch) {
+            Scenario.Arp a = scenario.arps.get(arpi++);
+            stack.advance(clock(a.epoch()));
+            stack.arpInput(stack.host.device(a.iface()), a.op(), a.sender(), a.mac(), a.target());
+        }
+    }
 
     /** the epoch of the next local packet or action due before input {@code n} (infinity if none) */
     private double dueEpoch(int li, int ai, int n) {

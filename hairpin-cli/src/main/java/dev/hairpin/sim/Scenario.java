@@ -50,6 +50,11 @@ public final class Scenario {
     public final Snapshot snapshot;
     public final List<Frame> input = new ArrayList<>();
     public final List<Frame> output = new ArrayList<>();
+    /** ARP packets that came in (a real box's capture has them): they resolve the host's neighbours */
+    public final List<Arp> arps = new ArrayList<>();
+
+    /** An incoming ARP request (op 1) or reply (op 2): sender address and MAC, target address. */
+    public record Arp(double epoch, String iface, int op, int sender, byte[] mac, int target) {}
     /** local packets, each with its after_input in {@link Frame#n} */
     public final List<Frame> local = new ArrayList<>();
     public final List<Action> actions = new ArrayList<>();
@@ -158,6 +163,9 @@ public final class Scenario {
                 }
                 if (r.protocol != ETH_P_IP) { // IPv6, ARP, LLDP...: IPv4's hooks and conntrack never see them
                     skipped.merge(r.protocol, 1, Integer::sum);
+                    if (r.protocol == ETH_P_ARP && r.pkttype != CaptureRecord.PACKET_OUTGOING) {
+                        arp(r);
+                    }
                     continue;
                 }
                 NetDevice dev = snapshot.host.device(r.ifindex);
@@ -182,11 +190,29 @@ public final class Scenario {
         if (!skipped.isEmpty()) {
             notes.add(file.getFileName() + ": " + skipped.values().stream().mapToInt(Integer::intValue).sum()
                     + " frames that are not IPv4 left out (" + otherProtocols(skipped)
-                    + "): iptables' hooks and IPv4 conntrack never see them");
+                    + "): iptables' hooks and IPv4 conntrack never see them"
+                    + (arps.isEmpty() ? "" : "; the " + arps.size() + " incoming ARP packets resolve neighbours"));
         }
     }
 
     static final int ETH_P_IP = 0x0800;
+    static final int ETH_P_ARP = 0x0806;
+
+    /** an Ethernet/IPv4 ARP packet (arp_process's checks); others are no neighbour's */
+    private void arp(CaptureRecord r) {
+        NetDevice dev = snapshot.host.device(r.ifindex);
+        if (dev == null || r.networkOffset < 0 || r.networkLength < 28) {
+            return;
+        }
+        byte[] a = r.networkCopy();
+        if (Ipv4.u16(a, 0) != 1 || Ipv4.u16(a, 2) != ETH_P_IP || a[4] != 6 || a[5] != 4) {
+            return;
+        }
+        int op = Ipv4.u16(a, 6);
+        if (op == 1 || op == 2) {
+            arps.add(new Arp(epoch(r), dev.name, op, Ipv4.i32(a, 14), Arrays.copyOfRange(a, 8, 14), Ipv4.i32(a, 24)));
+        }
+    }
 
     /** "IPv6 0x86dd: 2, ARP 0x0806: 1" */
     static String otherProtocols(java.util.Map<Integer, Integer> counts) {

@@ -210,7 +210,7 @@ final class FastPath {
         }
         if (skb.len > out.mtu) { // a FORWARD target grew it (TCPMSS)
             Fragmenter.fragment(stack, skb, out, out.mtu);
-        } else if (stack.output != null) {
+        } else if (stack.neighbours.output(skb, out, skb.nexthop) && stack.output != null) {
             stack.output.transmit(skb, out, skb.nexthop);
         }
         conntrack.put(skb);

@@ -80,11 +80,16 @@ final class Fragmenter {
         if (first) {
             optionsFragment(header, hlen);
         }
-        if (stack.output != null) {
-            Skb n = new Skb(p, 0, p.length);
-            n.out = out;
-            n.nexthop = skb.nexthop;
-            n.seq = skb.seq; // each fragment keeps its datagram's origin tag
+        Skb n = new Skb(p, 0, p.length);
+        n.out = out;
+        n.in = skb.in;
+        n.rtType = skb.rtType;
+        n.mark = skb.mark;
+        n.nexthop = skb.nexthop;
+        n.seq = skb.seq; // each fragment keeps its datagram's origin tag
+        n.ct = skb.ct;
+        n.ctinfo = skb.ctinfo;
+        if (stack.neighbours.output(n, out, skb.nexthop) && stack.output != null) {
             stack.output.transmit(n, out, skb.nexthop);
         }
     }

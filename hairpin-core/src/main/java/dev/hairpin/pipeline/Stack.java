@@ -62,6 +62,8 @@ public final class Stack implements XtServices {
     Tracer trace;
     /** nf_defrag_ipv4's queues (IP_DEFRAG_CONNTRACK_IN / _OUT) */
     public final Defrag defrag = new Defrag();
+    /** ip_finish_output2's neighbour resolution */
+    final Neighbours neighbours = new Neighbours(this);
     static final int DEFRAG_IN = 1;
     static final int DEFRAG_OUT = 2;
     /** IP_DEFRAG_LOCAL_DELIVER: ip_local_deliver()'s own reassembly */
@@ -137,6 +139,25 @@ public final class Stack implements XtServices {
     public void advance(long now) {
         conntrack.advance(now);
         defrag.expire(now);
+        neighbours.expire(now);
+    }
+
+    /**
+     * The host's neighbour table is known (a snapshot's {@code ip neigh}): a next hop missing
+     * from it is resolved by ARP, which fails after its probes ({@link Neighbours}).
+     */
+    public void neighboursKnown(boolean on) {
+        neighbours.enabled = on;
+    }
+
+    /** Only the neighbour timers to {@code now} (a replay's end: nothing else is due then). */
+    public void expireNeighbours(long now) {
+        neighbours.expire(now);
+    }
+
+    /** An ARP packet came in on {@code dev} (op 1 request, 2 reply): see {@link Neighbours#arpInput}. */
+    public void arpInput(NetDevice dev, int op, int sender, byte[] senderMac, int target) {
+        neighbours.arpInput(dev, op, sender, senderMac, target);
     }
 
     /** Turns packet tracing on ({@code t}) or off (null). */
@@ -537,14 +558,21 @@ public final class Stack implements XtServices {
             localDeliver(skb);
             return;
         }
-        if (trace != null) {
-            trace.transmit(skb, out);
-        }
         int mtu = skb.mtu(); // ip_skb_dst_mtu()
         if (skb.len > mtu || skb.fragMaxSize != 0) {
+            if (trace != null) {
+                trace.transmit(skb, out);
+            }
             Fragmenter.fragment(this, skb, out, mtu); // ip_fragment()
-        } else if (output != null) {
-            output.transmit(skb, out, skb.nexthop);
+        } else if (neighbours.output(skb, out, skb.nexthop)) {
+            if (trace != null) {
+                trace.transmit(skb, out);
+            }
+            if (output != null) {
+                output.transmit(skb, out, skb.nexthop);
+            }
+        } else if (trace != null) {
+            trace.awaitingNeighbour(skb, out);
         }
         conntrack.put(skb);
     }

@@ -282,6 +282,18 @@ public final class Tracer implements RuleTrace {
         fate(t, new Fate(Fate.Kind.SENT, "POSTROUTING", dev.name, null, null, 0, null, how, 0));
     }
 
+    /** the packet waits for its next hop's ARP answer (no neighbour entry): sent then, or host unreachable */
+    public void awaitingNeighbour(Skb skb, NetDevice dev) {
+        PacketTrace t = select(skb);
+        if (t == null) {
+            return;
+        }
+        t.last = Header.of(skb);
+        fate(t, new Fate(Fate.Kind.STOLEN, "neighbour", dev.name, null, null, 0, null,
+                "held for ARP: no neighbour entry for " + Ipv4.toString(skb.nexthop) + " on " + dev.name
+                        + "; it leaves when the next hop answers, else ICMP host unreachable goes back after the probes", 0));
+    }
+
     /** a fragment is held by nf_defrag_ipv4 until its datagram is complete */
     public void queued(Skb skb) {
         PacketTrace t = select(skb);
