@@ -123,6 +123,9 @@ public final class Snapshot {
                 mtu = mtuNode.asInt();
             }
             NetDevice dev = host.add(new NetDevice(name, ifindex, type, mac, mtu));
+            if (d.hasNonNull("master")) {
+                dev.master = d.get("master").asText();
+            }
             JsonNode flags = d.get("flags");
             if (flags != null && flags.isArray()) { // IFF_UP: a device set down has only its local routes
                 boolean up = false;

@@ -153,6 +153,9 @@ public final class Scenario {
 
     private void readCapture(Path file) {
         java.util.Map<Integer, Integer> skipped = new java.util.TreeMap<>();
+        java.util.Map<String, Integer> ports = new java.util.TreeMap<>();
+        int igmp = 0;
+        int partials = 0;
         try (CaptureReader in = CaptureReader.open(file)) {
             CaptureRecord r = new CaptureRecord();
             while (in.next(r)) {
@@ -163,7 +166,8 @@ public final class Scenario {
                 }
                 if (r.protocol != ETH_P_IP) { // IPv6, ARP, LLDP...: IPv4's hooks and conntrack never see them
                     skipped.merge(r.protocol, 1, Integer::sum);
-                    if (r.protocol == ETH_P_ARP && r.pkttype != CaptureRecord.PACKET_OUTGOING) {
+                    NetDevice d = snapshot.host.device(r.ifindex);
+                    if (r.protocol == ETH_P_ARP && r.pkttype != CaptureRecord.PACKET_OUTGOING && d != null && d.master == null) {
                         arp(r);
                     }
                     continue;
@@ -173,12 +177,23 @@ public final class Scenario {
                     throw new CaptureFormatException(in.name(), r.number, r.fileOffset,
                             "interface index " + r.ifindex + " is not in host/ip-addr.json");
                 }
+                if (dev.master != null) { // a bridge port or bond slave: the capture has the frame on its master too
+                    ports.merge(dev.name + " (of " + dev.master + ")", 1, Integer::sum);
+                    continue;
+                }
                 byte[] ip = datagram(r, in.name());
+                if (r.pkttype == CaptureRecord.PACKET_OUTGOING && Ipv4.protocol(ip, 0) == IPPROTO_IGMP) {
+                    igmp++; // the host's own membership reports: IGMP is not modelled
+                    continue;
+                }
                 if (dev.isLoopback()) {
                     looped.add(new Frame(0, epoch(r), dev.name, ip, null));
                 } else if (r.pkttype == CaptureRecord.PACKET_OUTGOING) {
                     output.add(new Frame(output.size() + 1, epoch(r), dev.name, ip, null));
                 } else {
+                    if (partialChecksum(ip)) {
+                        partials++;
+                    }
                     input.add(new Frame(input.size() + 1, epoch(r), dev.name, ip, null, ethHeader(r, dev, ip)));
                 }
             }
@@ -186,6 +201,20 @@ public final class Scenario {
             throw new SnapshotException(file + ": cannot read: " + e.getMessage(), e);
         } catch (CaptureFormatException e) {
             throw new SnapshotException(e.getMessage(), e);
+        }
+        if (!ports.isEmpty()) {
+            notes.add(file.getFileName() + ": " + ports.values().stream().mapToInt(Integer::intValue).sum()
+                    + " IPv4 frames on bridge ports or bond slaves left out (" + ports.entrySet().stream()
+                            .map(e -> e.getKey() + ": " + e.getValue()).collect(java.util.stream.Collectors.joining(", "))
+                    + "): the master device has them; frames bridged between ports (br_netfilter) are not modelled");
+        }
+        if (partials > 0) {
+            notes.add(file.getFileName() + ": " + partials + " incoming TCP/UDP packets with a CHECKSUM_PARTIAL checksum"
+                    + " (from a local veth, tap or virtio sender) completed as skb_checksum_help does: the kernel did not"
+                    + " check them; where its output still carries the partial value, ours carries the full one");
+        }
+        if (igmp > 0) {
+            notes.add(file.getFileName() + ": " + igmp + " IGMP reports the box sent itself left out (IGMP is not modelled)");
         }
         if (!skipped.isEmpty()) {
             notes.add(file.getFileName() + ": " + skipped.values().stream().mapToInt(Integer::intValue).sum()
@@ -197,6 +226,26 @@ public final class Scenario {
 
     static final int ETH_P_IP = 0x0800;
     static final int ETH_P_ARP = 0x0806;
+    static final int IPPROTO_IGMP = 2;
+
+    /**
+     * A whole, unfragmented TCP/UDP datagram whose checksum does not verify but holds the
+     * CHECKSUM_PARTIAL value (the pseudo-header sum a local sender leaves for the device): the
+     * kernel skipped its check (nf_ip_checksum trusts CHECKSUM_PARTIAL); it is completed here so
+     * the engine's checks pass too, as the gateway does with TP_STATUS_CSUMNOTREADY.
+     */
+    private static boolean partialChecksum(byte[] ip) {
+        int proto = Ipv4.protocol(ip, 0);
+        int ihl = Ipv4.ihlBytes(ip, 0);
+        int tot = Ipv4.totLen(ip, 0);
+        if ((proto != Ipv4.PROTO_TCP && proto != Ipv4.PROTO_UDP) || (Ipv4.fragOff(ip, 0) & (Ipv4.IP_MF | Ipv4.IP_OFFSET)) != 0
+                || tot - ihl < (proto == Ipv4.PROTO_TCP ? 20 : 8) || tot > ip.length
+                || Checksum.transportValid(ip, 0) || !Checksum.transportPartial(ip, 0)) {
+            return false;
+        }
+        Ipv4.put16(ip, ihl + Checksum.checkOffset(proto), Checksum.completePartial(ip, 0));
+        return true;
+    }
 
     /** an Ethernet/IPv4 ARP packet (arp_process's checks); others are no neighbour's */
     private void arp(CaptureRecord r) {

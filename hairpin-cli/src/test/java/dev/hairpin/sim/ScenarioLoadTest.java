@@ -169,6 +169,26 @@ class ScenarioLoadTest {
         assertThat(Check.of(new Replay(s).run()).diffs).containsOnlyKeys("output frames");
     }
 
+    /**
+     * realbox/bridge-masquerade (tools/realbox/record-bridge.sh on Linux 6.18): a LAN behind a
+     * Linux bridge, CHECKSUM_PARTIAL frames from veth peers, next hops learnt by ARP during the
+     * capture, the box's own IGMP report. Every output frame must be the kernel's.
+     */
+    @Test
+    void aRealBoxWithABridgedLanPartialChecksumsAndArpReplaysToAMatch() throws Exception {
+        Path d = Path.of(getClass().getResource("/realbox/bridge-masquerade").toURI());
+        Scenario s = Scenario.load(d);
+        Check c = Check.of(new Replay(s).run());
+        assertThat(c.diffs).isEmpty();
+        assertThat(c.compared).containsExactly("output frames");
+        assertThat(s.input).allMatch(f -> f.iface().equals("br0") || f.iface().equals("eth1"));
+        assertThat(s.output).hasSize(14);
+        assertThat(s.arps).extracting(Scenario.Arp::op).containsExactly(1, 2);
+        assertThat(s.notes).anyMatch(n -> n.contains("15 IPv4 frames on bridge ports or bond slaves left out (vethc1 (of br0): 15)"));
+        assertThat(s.notes).anyMatch(n -> n.contains("14 incoming TCP/UDP packets with a CHECKSUM_PARTIAL checksum"));
+        assertThat(s.notes).anyMatch(n -> n.contains("1 IGMP reports the box sent itself left out"));
+    }
+
     @Test
     void garbageInActionsTxtNamesTheFileTheLineAndWhatWasExpected() throws IOException {
         Path d = copy("masquerade-udp");

@@ -26,6 +26,11 @@ public final class NetDevice {
     public final List<InAddr> addrs = new ArrayList<>();
     /** IFF_UP: a device set down has no route but its addresses' local ones, and receives nothing */
     public boolean up = true;
+    /**
+     * the device this one is enslaved to (a bridge's port, a bond's slave), else null: its frames
+     * are the master's, which IPv4 sees instead (the rx handler passes them up)
+     */
+    public String master;
     /** this device's conf values as {@link Sysctls} last resolved them (a cache it owns) */
     volatile Sysctls.DevConf conf;
     /**
