@@ -3,8 +3,11 @@
 # ip neigh, iptables-save, sysctl, then tcpdump -i any during traffic), for `hairpin replay
 # --check` of a box's own snapshot: a router whose LAN is a Linux bridge (br0, 10.0.0.1/24) with
 # a container-style veth port, MASQUERADE out eth1 (203.0.113.1/24) to a WAN peer that answers
-# ARP. The container sends UDP and opens a TCP connection to 198.51.100.10 behind the WAN peer. The gateway learns
-# its neighbours by ARP during the capture (the snapshot is taken before any traffic).
+# ARP. The container sends UDP and opens a TCP connection to 198.51.100.10 behind the WAN peer,
+# then to the box's own listener on port 22; the box sends a UDP query itself; the WAN peer tries
+# a closed UDP and TCP port of the box. The gateway learns its neighbours by ARP during the
+# capture (the snapshot is taken before any traffic). tcpdump can miss a frame the neighbour
+# queue releases: record again when a replay differs by one frame the capture lacks.
 # Usage: tools/realbox/record-bridge.sh OUTDIR   (root; namespaces hpbox-gw/-c1/-wan, deleted after)
 set -eu
 out=$1
@@ -61,6 +64,40 @@ for q in (b"query-1", b"query-2"):
 c = socket.create_connection(("198.51.100.10", 80), timeout=2); c.sendall(b"box"); c.recv(100); c.close()
 '
 wait $srv
+# the box's own traffic: a listener (as sshd) the container connects to, a query the box sends
+# itself, and what the box answers for closed ports
+$gw python3 -c '
+import socket
+t = socket.socket(); t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); t.bind(("0.0.0.0", 22)); t.listen(1); t.settimeout(3)
+c, a = t.accept(); c.sendall(b"SSH-2.0-box " + c.recv(100)); c.close()
+' & lsn=$!
+$wan python3 -c '
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("198.51.100.10", 123)); s.settimeout(3)
+d, a = s.recvfrom(100); s.sendto(b"time-" + d, a)
+' & ntp=$!
+sleep 0.3
+$c1 python3 -c '
+import socket
+c = socket.create_connection(("10.0.0.1", 22), timeout=2); c.sendall(b"client"); c.recv(100); c.close()
+'
+$gw python3 -c '
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("0.0.0.0", 4123)); s.settimeout(2)
+s.sendto(b"ntp?", ("198.51.100.10", 123)); s.recvfrom(100)
+'
+$wan python3 -c '
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("198.51.100.10", 7777)); s.sendto(b"closed?", ("203.0.113.1", 9999))
+c = socket.socket(); c.settimeout(1)
+try:
+    c.connect(("203.0.113.1", 23))
+except ConnectionRefusedError:
+    pass
+except OSError:
+    pass
+'
+wait $lsn $ntp
 sleep 0.5
 $gw conntrack -L > "$out/conntrack-L.txt" 2>/dev/null || true
-kill $td; wait $td 2>/dev/null || true
+sleep 1; kill $td; wait $td 2>/dev/null || true

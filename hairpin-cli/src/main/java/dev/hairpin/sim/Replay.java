@@ -160,6 +160,7 @@ public final class Replay {
             }
             skb.in = in;
             skb.seq = f.n();
+            skb.csumPartial = scenario.partialInputs.contains(f.n());
             stack.receive(skb);
         }
         while (li < scenario.local.size() || ai < scenario.actions.size() || oi < scenario.socketOps.size()) {

@@ -100,6 +100,14 @@ public final class Scenario {
         if (Files.exists(actions)) {
             s.loadActions(actions);
         }
+        if (!Files.exists(dir.resolve("input.jsonl")) && !Files.exists(local) && !Files.exists(ops)) {
+            int own = BoxTraffic.infer(s); // a box's own snapshot: its processes' traffic is in the capture only
+            if (own > 0) {
+                s.notes.add("capture.pcap: " + own + " outgoing frames no input became are the box's own processes'"
+                        + " (replayed as local packets); ports they answered from listen: "
+                        + String.join(", ", new java.util.TreeSet<>(s.snapshot.host.listening)));
+            }
+        }
         return s;
     }
 
@@ -193,6 +201,7 @@ public final class Scenario {
                 } else {
                     if (partialChecksum(ip)) {
                         partials++;
+                        partialInputs.add(input.size() + 1);
                     }
                     input.add(new Frame(input.size() + 1, epoch(r), dev.name, ip, null, ethHeader(r, dev, ip)));
                 }
@@ -210,8 +219,8 @@ public final class Scenario {
         }
         if (partials > 0) {
             notes.add(file.getFileName() + ": " + partials + " incoming TCP/UDP packets with a CHECKSUM_PARTIAL checksum"
-                    + " (from a local veth, tap or virtio sender) completed as skb_checksum_help does: the kernel did not"
-                    + " check them; where its output still carries the partial value, ours carries the full one");
+                    + " (from a local veth, tap or virtio sender): unchecked, NATed in its pseudo-header part and sent"
+                    + " partial, as the kernel does");
         }
         if (igmp > 0) {
             notes.add(file.getFileName() + ": " + igmp + " IGMP reports the box sent itself left out (IGMP is not modelled)");
@@ -228,11 +237,13 @@ public final class Scenario {
     static final int ETH_P_ARP = 0x0806;
     static final int IPPROTO_IGMP = 2;
 
+    /** input frames (by number) whose TCP/UDP checksum is CHECKSUM_PARTIAL: the replay marks their skb so */
+    public final java.util.Set<Integer> partialInputs = new java.util.HashSet<>();
+
     /**
      * A whole, unfragmented TCP/UDP datagram whose checksum does not verify but holds the
      * CHECKSUM_PARTIAL value (the pseudo-header sum a local sender leaves for the device): the
-     * kernel skipped its check (nf_ip_checksum trusts CHECKSUM_PARTIAL); it is completed here so
-     * the engine's checks pass too, as the gateway does with TP_STATUS_CSUMNOTREADY.
+     * kernel's skb was CHECKSUM_PARTIAL, which nothing checks (nf_ip_checksum trusts it).
      */
     private static boolean partialChecksum(byte[] ip) {
         int proto = Ipv4.protocol(ip, 0);
@@ -243,7 +254,6 @@ public final class Scenario {
                 || Checksum.transportValid(ip, 0) || !Checksum.transportPartial(ip, 0)) {
             return false;
         }
-        Ipv4.put16(ip, ihl + Checksum.checkOffset(proto), Checksum.completePartial(ip, 0));
         return true;
     }
 

@@ -689,7 +689,7 @@ public final class Nat {
             addr = src ? Tuple.dst(k1) : Tuple.src(k1);
             port = src ? Tuple.dport(k2) : Tuple.sport(k2);
         }
-        NatManip.manip(skb.buf, skb.l3, skb.l3 + skb.len, src, addr, port);
+        NatManip.manip(skb.buf, skb.l3, skb.l3 + skb.len, src, addr, port, skb.csumPartial);
     }
 
     /**

@@ -21,6 +21,11 @@ public final class NatManip {
      * @param port   new port / ICMP id (-1: leave the transport header alone)
      */
     public static boolean manip(byte[] b, int iph, int end, boolean manipSrc, int addr, int port) {
+        return manip(b, iph, end, manipSrc, addr, port, false);
+    }
+
+    /** {@link #manip} of a CHECKSUM_PARTIAL packet ({@code partial}): only the pseudo-header's address enters its checksum */
+    public static boolean manip(byte[] b, int iph, int end, boolean manipSrc, int addr, int port, boolean partial) {
         int ihl = Ipv4.ihlBytes(b, iph);
         int hdroff = iph + ihl;
         int proto = Ipv4.protocol(b, iph);
@@ -28,8 +33,8 @@ public final class NatManip {
         int oldAddr = manipSrc ? Ipv4.saddr(b, iph) : Ipv4.daddr(b, iph);
         if (firstFrag && port >= 0) {
             switch (proto) {
-                case Ipv4.PROTO_TCP -> tcp(b, hdroff, end, manipSrc, oldAddr, addr, port);
-                case Ipv4.PROTO_UDP -> udp(b, hdroff, end, manipSrc, oldAddr, addr, port);
+                case Ipv4.PROTO_TCP -> tcp(b, hdroff, end, manipSrc, oldAddr, addr, port, partial);
+                case Ipv4.PROTO_UDP -> udp(b, hdroff, end, manipSrc, oldAddr, addr, port, partial);
                 case Ipv4.PROTO_ICMP -> icmp(b, hdroff, end, port);
                 case 132 -> sctp(b, hdroff, end, manipSrc, port);
                 default -> { }
@@ -140,7 +145,7 @@ public final class NatManip {
         }
     }
 
-    private static void tcp(byte[] b, int h, int end, boolean src, int oldAddr, int addr, int port) {
+    private static void tcp(byte[] b, int h, int end, boolean src, int oldAddr, int addr, int port, boolean partial) {
         if (end - h < 8) {
             return;
         }
@@ -150,16 +155,16 @@ public final class NatManip {
         if (end - h < 20) {
             return; // quoted header: the checksum is beyond the 8 bytes we have
         }
-        Ipv4.put16(b, h + 16, Checksum.natTcp(Ipv4.u16(b, h + 16), oldAddr, addr, oldPort, port, false));
+        Ipv4.put16(b, h + 16, Checksum.natTcp(Ipv4.u16(b, h + 16), oldAddr, addr, oldPort, port, partial));
     }
 
-    private static void udp(byte[] b, int h, int end, boolean src, int oldAddr, int addr, int port) {
+    private static void udp(byte[] b, int h, int end, boolean src, int oldAddr, int addr, int port, boolean partial) {
         if (end - h < 8) {
             return;
         }
         int portOff = h + (src ? 0 : 2);
         int oldPort = Ipv4.u16(b, portOff);
-        Ipv4.put16(b, h + 6, Checksum.natUdp(Ipv4.u16(b, h + 6), oldAddr, addr, oldPort, port, false));
+        Ipv4.put16(b, h + 6, Checksum.natUdp(Ipv4.u16(b, h + 6), oldAddr, addr, oldPort, port, partial));
         Ipv4.put16(b, portOff, port);
     }
 

@@ -66,6 +66,12 @@ public final class Skb {
      * sum the segment again
      */
     public boolean csumValid;
+    /**
+     * CHECKSUM_PARTIAL: the TCP/UDP checksum field holds only the pseudo-header sum, left for the
+     * device (a local veth, tap or virtio sender's packet). Nothing checks it; NAT updates only
+     * its pseudo-header part (inet_proto_csum_replace4); it leaves as it is.
+     */
+    public boolean csumPartial;
     /** a local socket took the packet before routing (TPROXY's nf_tproxy_assign_sock: skb->sk) */
     public boolean sk;
     /** IPCB(skb)->opt: what the receive path's options compile found (pipeline.IpOptions; 0: none compiled) */
@@ -105,6 +111,7 @@ public final class Skb {
         this.ipOpt = 0;
         this.ctEvents = 0;
         this.csumValid = false;
+        this.csumPartial = false;
         this.sk = false;
         this.helper = 0;
         return this;

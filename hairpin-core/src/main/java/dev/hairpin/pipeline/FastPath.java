@@ -54,7 +54,7 @@ final class FastPath {
         byte[] b = skb.buf;
         int l3 = skb.l3;
         int avail = skb.len;
-        if (avail < MIN_LEN) {
+        if (avail < MIN_LEN || skb.csumPartial) { // a partial checksum: NAT's pseudo-header-only update is the full path's
             return false;
         }
         // the 20-byte header and the ports in three loads:

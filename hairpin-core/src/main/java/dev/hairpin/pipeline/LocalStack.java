@@ -27,7 +27,7 @@ public final class LocalStack {
         boolean unicast = skb.rtType == Route.RTN_LOCAL;
         switch (proto) {
             case Ipv4.PROTO_TCP -> {
-                if (avail < 20 || !Checksum.verifyTransport(b, skb.l3, skb.l4, avail)) {
+                if (avail < 20 || !(skb.csumPartial || Checksum.verifyTransport(b, skb.l3, skb.l4, avail))) {
                     return;
                 }
                 if (skb.sk || ownedBySocket(skb, proto)) {
@@ -47,7 +47,7 @@ public final class LocalStack {
                 if (avail < 8) {
                     return;
                 }
-                if (Ipv4.u16(b, skb.l4 + 6) != 0 && !Checksum.verifyTransport(b, skb.l3, skb.l4, avail)) {
+                if (Ipv4.u16(b, skb.l4 + 6) != 0 && !(skb.csumPartial || Checksum.verifyTransport(b, skb.l3, skb.l4, avail))) {
                     return;
                 }
                 if (skb.sk || ownedBySocket(skb, proto) || stack.host.isListening(Ipv4.PROTO_UDP, Ipv4.u16(b, skb.l4 + 2))) {
@@ -165,7 +165,7 @@ public final class LocalStack {
             return; // never a reset for a reset
         }
         if (fromReject) {
-            if ((Ipv4.fragOff(b, skb.l3) & Ipv4.IP_OFFSET) != 0 || !Checksum.verifyTransport(b, skb.l3, skb.l4, avail)) {
+            if ((Ipv4.fragOff(b, skb.l3) & Ipv4.IP_OFFSET) != 0 || !(skb.csumPartial || Checksum.verifyTransport(b, skb.l3, skb.l4, avail))) {
                 return;
             }
         }

@@ -105,6 +105,7 @@ final class Neighbours {
         c.local = skb.local;
         c.seq = skb.seq;
         c.zone = skb.zone;
+        c.csumPartial = skb.csumPartial;
         c.ct = skb.ct;
         c.ctinfo = skb.ctinfo;
         return c;

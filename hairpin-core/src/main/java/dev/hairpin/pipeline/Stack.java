@@ -670,7 +670,11 @@ public final class Stack implements XtServices {
         } else if (!mtuKnown) {
             // the socket's route, chosen by the caller: its mtu metric, where the FIB agrees on the device
             Route r = host.fib.lookup(skb.daddr(), skb.saddr(), skb.mark, null);
-            skb.rtMtu = r != null && r.type() == Route.RTN_UNICAST && r.dev() == routed ? r.mtu() : 0;
+            boolean same = r != null && r.type() == Route.RTN_UNICAST && r.dev() == routed;
+            skb.rtMtu = same ? r.mtu() : 0;
+            if (nexthop == 0 && same && r.gateway() != 0) {
+                nexthop = r.gateway(); // rt_nexthop(): the neighbour asked for is the route's gateway
+            }
         }
         skb.out = routed;
         skb.nexthop = nexthop != 0 ? nexthop : skb.daddr();

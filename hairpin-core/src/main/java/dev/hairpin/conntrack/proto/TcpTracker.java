@@ -193,7 +193,7 @@ public final class TcpTracker implements L4Tracker {
         if (doff < TcpHeader.MIN_LEN || tcplen < doff) {
             return true; // truncated packet
         }
-        if (c.config.checksum && hook == Hooks.PRE_ROUTING && !skb.csumValid
+        if (c.config.checksum && hook == Hooks.PRE_ROUTING && !skb.csumValid && !skb.csumPartial
                 && !Checksum.verifyTransport(b, skb.l3, th, tcplen)) {
             return true; // bad checksum
         }

@@ -64,7 +64,7 @@ public final class UdpTracker implements L4Tracker {
         if (ulen > avail || ulen < 8) {
             return false;
         }
-        if (c.config.checksum && hook == Hooks.PRE_ROUTING && !skb.csumValid && Ipv4.u16(skb.buf, skb.l4 + 6) != 0) {
+        if (c.config.checksum && hook == Hooks.PRE_ROUTING && !skb.csumValid && !skb.csumPartial && Ipv4.u16(skb.buf, skb.l4 + 6) != 0) {
             return Checksum.verifyTransport(skb.buf, skb.l3, skb.l4, avail);
         }
         return true;
