@@ -193,6 +193,23 @@ class ScenarioLoadTest {
         assertThat(s.output).anyMatch(f -> dev.hairpin.packet.Checksum.transportPartial(f.ip(), 0));
     }
 
+    /**
+     * realbox/docker-published (tools/realbox/record-docker.sh): Docker's own ruleset on a bridge
+     * host, a published port DNATed into the bridge and a container's UDP MASQUERADEd out.
+     */
+    @Test
+    void aDockerHostWithAPublishedPortReplaysToAMatch() throws Exception {
+        Path d = Path.of(getClass().getResource("/realbox/docker-published").toURI());
+        Scenario s = Scenario.load(d);
+        Replay r = new Replay(s).run();
+        Check c = Check.of(r);
+        assertThat(c.diffs).isEmpty();
+        assertThat(s.output).hasSize(12);
+        assertThat(s.input).allMatch(f -> f.iface().equals("docker0") || f.iface().equals("eth1"));
+        assertThat(s.local).isEmpty(); // the box itself sent nothing but its IGMP report
+        assertThat(s.notes).anyMatch(n -> n.contains("13 IPv4 frames on bridge ports or bond slaves left out (veth1a2b (of docker0): 13)"));
+    }
+
     @Test
     void garbageInActionsTxtNamesTheFileTheLineAndWhatWasExpected() throws IOException {
         Path d = copy("masquerade-udp");
