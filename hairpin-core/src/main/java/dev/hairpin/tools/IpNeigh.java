@@ -28,7 +28,7 @@ final class IpNeigh {
                     String v = args.get(++i);
                     if (w.equals("lladdr")) {
                         if (!v.matches("[0-9a-fA-F]{1,2}(:[0-9a-fA-F]{1,2})*")) {
-                            return new ToolResult("", "\"" + v + "\" is invalid lladdr.\n", 255);
+                            return new ToolResult("", "\"" + v.split(":")[0] + "\" is invalid lladdr.\n", 1);
                         }
                         mac = mac(v);
                         if (mac == null) { // iproute2 sends what it parsed; the kernel wants dev->addr_len octets
@@ -43,7 +43,7 @@ final class IpNeigh {
                         }
                     } else if (!List.of("permanent", "noarp", "reachable", "stale", "none", "incomplete", "delay", "probe",
                             "failed").contains(v)) {
-                        return new ToolResult("", "Error: argument \"" + v + "\" is wrong: nud state is bad\n", 255);
+                        return new ToolResult("", "Error: argument \"" + v + "\" is wrong: nud state is bad\n\n", 255);
                     }
                 }
                 case "router", "proxy", "extern_learn", "use", "managed" -> {

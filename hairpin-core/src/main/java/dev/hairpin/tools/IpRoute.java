@@ -40,7 +40,11 @@ final class IpRoute {
             default -> null;
         };
         if (verb == null) {
-            return notModelled(verbWord, args);
+            if (List.of("show", "list", "lst", "sh", "ls", "l", "get", "flush", "save", "restore", "showdump", "monitor")
+                    .contains(verbWord)) {
+                return notModelled(verbWord, args);
+            }
+            return new ToolResult("", "Command \"" + verbWord + "\" is unknown, try \"ip route help\".\n", 255);
         }
         Request q = new Request();
         for (int i = 0; i < args.size(); i++) {
@@ -200,6 +204,7 @@ final class IpRoute {
                         case "global", "universe", "0" -> Route.SCOPE_UNIVERSE;
                         case "link", "253" -> Route.SCOPE_LINK;
                         case "host", "254" -> Route.SCOPE_HOST;
+                        case "nowhere", "255" -> 255; // iproute2 sends it; fib_create_info refuses it
                         default -> null;
                     };
                     if (scope == null) {
@@ -270,6 +275,9 @@ final class IpRoute {
     private static ToolResult insert(Host host, Verb verb, Request q) {
         int type = q.typeOr();
         int scope = q.scopeOr();
+        if (scope > Route.SCOPE_HOST) {
+            return err("Error: Invalid scope.");
+        }
         NetDevice dev = q.dev;
         if (needsNexthop(type)) {
             if (q.hasGw && !q.onlink) {
