@@ -123,6 +123,7 @@ public final class Snapshot {
                 mtu = mtuNode.asInt();
             }
             NetDevice dev = host.add(new NetDevice(name, ifindex, type, mac, mtu));
+            dev.noArp = !lt.equals("ether"); // ipip, gre, sit, ppp, none...: no ARP
             if (d.hasNonNull("master")) {
                 dev.master = d.get("master").asText();
             }
@@ -131,6 +132,7 @@ public final class Snapshot {
                 boolean up = false;
                 for (JsonNode fl : flags) {
                     up |= fl.asText().equals("UP");
+                    dev.noArp |= fl.asText().equals("NOARP");
                 }
                 dev.up = up;
             }

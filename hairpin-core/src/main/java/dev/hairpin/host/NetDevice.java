@@ -31,6 +31,8 @@ public final class NetDevice {
      * are the master's, which IPv4 sees instead (the rx handler passes them up)
      */
     public String master;
+    /** IFF_NOARP, or a link type without ARP (a tunnel): its next hops need no neighbour entry */
+    public boolean noArp;
     /** this device's conf values as {@link Sysctls} last resolved them (a cache it owns) */
     volatile Sysctls.DevConf conf;
     /**

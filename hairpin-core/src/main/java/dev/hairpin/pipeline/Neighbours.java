@@ -54,7 +54,7 @@ final class Neighbours {
 
     /** true: send {@code skb} now; false: it was queued (the caller must not release it) */
     boolean output(Skb skb, NetDevice dev, int nexthop) {
-        if (!enabled || dev.type != NetDevice.ARPHRD_ETHER || needsNoArp(skb, dev, nexthop)) {
+        if (!enabled || dev.type != NetDevice.ARPHRD_ETHER || dev.noArp || needsNoArp(skb, dev, nexthop)) {
             return true;
         }
         if (resolved(dev, nexthop)) {

@@ -131,5 +131,8 @@ class NeighboursTest {
         host.fib.addMain(new Route(Ipv4.parse("192.0.2.0"), 24, Route.RTN_UNICAST, tun, 0, Ipv4.parse("192.0.2.1"), Route.SCOPE_LINK, 0, "main"));
         fromWan(Ipv4.parse("192.0.2.5"), 0.1); // a device without ARP
         assertThat(sentOn).containsExactly("eth0", "tun0");
+        eth0.noArp = true; // IFF_NOARP, or a tunnel's link type (the snapshot's flags / link_type)
+        fromWan(Ipv4.parse("10.0.0.97"), 0.2);
+        assertThat(sentOn).containsExactly("eth0", "tun0", "eth0");
     }
 }
