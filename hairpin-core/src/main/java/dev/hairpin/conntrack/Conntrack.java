@@ -469,7 +469,7 @@ public final class Conntrack {
 
     /**
      * init_conntrack()'s expectation lookup (nf_ct_find_expectation: the master confirmed, the
-     * source port a wildcard; the expectation is used up) and, for an unexpected entry, the
+     * source port a wildcard, the source address too when its mask is 0; the expectation is used up) and, for an unexpected entry, the
      * helper the raw table's CT template named (__nf_ct_try_assign_helper). An expected entry
      * is EXPECTED (its first packet RELATED), holds its master and takes its mark.
      */
@@ -485,7 +485,7 @@ public final class Conntrack {
                     x.unlink(e); // its timer would have removed it
                     continue;
                 }
-                if (Tuple.src(k1) == e.src && Tuple.dst(k1) == e.dst && Tuple.dport(k2) == e.dport
+                if ((Tuple.src(k1) & e.srcMask) == e.src && Tuple.dst(k1) == e.dst && Tuple.dport(k2) == e.dport
                         && Tuple.proto(k2) == e.proto && Tuple.zone(k2) == e.zone && table.isConfirmed(e.master)
                         && (table.status(e.master) & CtStatus.DYING) == 0) {
                     x.unlink(e);

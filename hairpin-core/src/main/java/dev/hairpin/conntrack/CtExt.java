@@ -15,10 +15,11 @@ public final class CtExt {
     /** the helpers this stack runs */
     public static final int HELPER_FTP = 1;
     public static final int HELPER_TFTP = 2;
+    public static final int HELPER_IRC = 3;
     /**
-     * every helper a kernel registers: FTP and TFTP parse their payload; the others are attached
-     * and named (conntrack -L's helper=, -m helper through an expectation's master) but read no
-     * payload, so an IRC DCC offer, a SIP call or a PPTP call id makes no expectation here
+     * every helper a kernel registers: FTP, TFTP and IRC parse their payload; the others are
+     * attached and named (conntrack -L's helper=, -m helper through an expectation's master) but
+     * read no payload, so a SIP call or a PPTP call id makes no expectation here
      */
     public static final String[] HELPER_NAMES = {"", "ftp", "tftp", "irc", "sip", "pptp", "sane", "amanda", "RAS",
             "Q.931", "netbios-ns", "snmp", "snmp_trap"};
@@ -49,6 +50,8 @@ public final class CtExt {
     public static final class Expect {
         public int master;
         public int src;
+        /** the source address's mask: all ones, or 0 for any address (IRC's DCC offers) */
+        public int srcMask = -1;
         public int dst;
         public int dport;
         public int proto;

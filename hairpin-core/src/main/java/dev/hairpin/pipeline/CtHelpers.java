@@ -19,7 +19,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * The conntrack helpers a raw-table CT template can attach: TFTP (nf_conntrack_tftp.c,
  * nf_nat_tftp.c: a read or write request expects the server's answer from any port to the
- * client's) and FTP, described here.
+ * client's), IRC (nf_conntrack_irc.c, nf_nat_irc.c: a client's DCC offer expects a connection
+ * from anywhere to the address and port it names, see {@link IrcDcc}) and FTP, described here.
  * <p>
  * The FTP conntrack helper (nf_conntrack_ftp.c) and its NAT half (nf_nat_ftp.c), with the
  * sequence adjustment resizing needs (nf_conntrack_seqadj.c), run where the kernel's nf_confirm()
@@ -37,8 +38,11 @@ final class CtHelpers {
     private static final int PASV = 1;
     private static final int EPRT = 2;
     private static final int EPSV = 3;
-    /** nf_ct_ftp's expect policy: one pending expectation, 5 minutes */
-    private static final int MAX_EXPECTED = 1;
+    /**
+     * each helper's expect policy (by helper id): max_expected (FTP and TFTP 1, IRC
+     * max_dcc_channels 8) and timeout (300 s each: IRC's dcc_timeout)
+     */
+    private static final int[] MAX_EXPECTED = {0, 1, 1, 8};
     private static final long EXPECT_TIMEOUT = 300_000_000_000L;
     /** NUM_SEQ_TO_REMEMBER */
     private static final int NUM_SEQ = 2;
@@ -68,8 +72,8 @@ final class CtHelpers {
         if (proto != Ipv4.PROTO_TCP) {
             return Verdict.NF_ACCEPT;
         }
-        if (h.helper == CtExt.HELPER_FTP) {
-            int v = ftp(skb, ct, h);
+        if (h.helper == CtExt.HELPER_FTP || h.helper == CtExt.HELPER_IRC) {
+            int v = h.helper == CtExt.HELPER_FTP ? ftp(skb, ct, h) : irc(skb, ct, h);
             if (v != Verdict.NF_ACCEPT) {
                 return v;
             }
@@ -112,6 +116,80 @@ final class CtHelpers {
             e.natFollow = true;
         }
         return related(e, h) == 0 ? Verdict.NF_ACCEPT : Verdict.NF_DROP;
+    }
+
+    // ---------------------------------------------------------------- nf_conntrack_irc / nf_nat_irc
+
+    private final IrcDcc dcc = new IrcDcc();
+
+    /**
+     * A DCC offer in the client's data (not before the reply direction has been seen) naming the
+     * client's address, before or after NAT: an expectation from any address and port to the
+     * client as the server sees it. NATed, the offer's "ADDR PORT" is rewritten to that address
+     * (decimal) and the first free port from the offered one up, the related connection
+     * following the master's NAT back to the offered port.
+     */
+    private int irc(Skb skb, int ct, CtExt.Help h) {
+        if (skb.ctinfo != CtInfo.ESTABLISHED) {
+            return Verdict.NF_ACCEPT; // the server's data, or no reply seen yet
+        }
+        byte[] b = skb.buf;
+        int th = skb.l4;
+        int end = skb.l3 + skb.len;
+        if (end - th < Tcp.MIN_HEADER) {
+            return Verdict.NF_ACCEPT;
+        }
+        int data = th + (((b[th + Tcp.DOFF] & 0xff) >>> 4) << 2);
+        if (data >= end) {
+            return Verdict.NF_ACCEPT;
+        }
+        long rk1 = table.k1(ct, 1);
+        if (!dcc.find(b, data, end, Tuple.src(table.k1(ct, 0)), Tuple.dst(rk1))) {
+            return Verdict.NF_ACCEPT;
+        }
+        CtExt.Expect e = new CtExt.Expect();
+        e.master = ct;
+        e.src = 0;
+        e.srcMask = 0;
+        e.dst = Tuple.dst(rk1);
+        e.dport = dcc.port;
+        e.proto = Ipv4.PROTO_TCP;
+        e.zone = Tuple.zone(table.k2(ct, 0));
+        if ((table.status(ct) & CtStatus.NAT_MASK) == 0) {
+            return related(e, h) == 0 ? Verdict.NF_ACCEPT : Verdict.NF_DROP;
+        }
+        e.savedPort = e.dport;
+        e.dir = 1;
+        e.natFollow = true;
+        int port = firstFreePort(e, h);
+        if (port == 0) {
+            return Verdict.NF_DROP; // "all ports in use"
+        }
+        String text = Integer.toUnsignedString(e.dst) + " " + port;
+        mangle(skb, ct, 0, dcc.begin, dcc.end - dcc.begin, text.getBytes(StandardCharsets.US_ASCII));
+        return Verdict.NF_ACCEPT;
+    }
+
+    /**
+     * nf_nat_exp_find_port(): the expectation made with the offered port; while another
+     * expectation clashes (EBUSY), up to min(128, 65535 - port) more tries at random ports in
+     * [port, 65534); 0 when none could be made (any other refusal ends the search at once)
+     */
+    private int firstFreePort(CtExt.Expect e, CtExt.Help h) {
+        int min = e.savedPort;
+        int range = 0xffff - min;
+        int attempts = Math.min(range, 128);
+        for (int port = min;;) {
+            e.dport = port;
+            int r = related(e, h);
+            if (r == 0) {
+                return port;
+            }
+            if (r != EBUSY || --attempts < 0) {
+                return 0;
+            }
+            port = range > 1 ? min + nat.random.nextInt(range - 1) : min;
+        }
     }
 
     // ---------------------------------------------------------------- nf_conntrack_ftp help()
@@ -340,19 +418,8 @@ final class CtHelpers {
         e.savedPort = e.dport;
         e.dir = 1 - dir;
         e.natFollow = true;
-        int port = e.savedPort;
-        for (; port != 0 && port <= 0xffff; port++) {
-            e.dport = port;
-            int r = related(e, h);
-            if (r == 0) {
-                break;
-            }
-            if (r != EBUSY) {
-                port = 0;
-                break;
-            }
-        }
-        if (port == 0 || port > 0xffff) {
+        int port = firstFreePort(e, h);
+        if (port == 0) {
             return Verdict.NF_DROP; // "all ports in use"
         }
         String text = switch (type) {
@@ -366,23 +433,34 @@ final class CtHelpers {
     }
 
     private static final int EBUSY = 16;
+    private static final int EALREADY = 114;
 
     /**
-     * nf_ct_expect_related(): an identical expectation of the same master is replaced, another
-     * master's for the same tuple is a clash (EBUSY); past max_expected the oldest goes.
+     * nf_ct_expect_related() (__nf_ct_expect_check), newest expectation first: an identical one
+     * (tuple and mask) of the same master is replaced, of another master refused (EALREADY);
+     * one that overlaps it where both masks care (another master's or not) is a clash (EBUSY);
+     * past the helper's max_expected the master's oldest goes.
      */
     private int related(CtExt.Expect e, CtExt.Help h) {
         CtExt x = table.ext;
         for (int i = x.expects.size() - 1; i >= 0; i--) {
             CtExt.Expect o = x.expects.get(i);
-            if (o.src == e.src && o.dst == e.dst && o.dport == e.dport && o.proto == e.proto && o.zone == e.zone) {
+            if (o.dst != e.dst || o.dport != e.dport || o.proto != e.proto || o.zone != e.zone) {
+                continue;
+            }
+            if (o.src == e.src && o.srcMask == e.srcMask) {
                 if (o.master != e.master) {
-                    return EBUSY;
+                    return EALREADY;
                 }
                 x.unlink(o);
+                break;
+            }
+            int both = o.srcMask & e.srcMask;
+            if ((o.src & both) == (e.src & both)) {
+                return EBUSY;
             }
         }
-        if (h.expecting >= MAX_EXPECTED) {
+        if (h.expecting >= MAX_EXPECTED[h.helper]) {
             for (CtExt.Expect o : x.expects) { // evict_oldest_expect: the first inserted
                 if (o.master == e.master) {
                     x.unlink(o);

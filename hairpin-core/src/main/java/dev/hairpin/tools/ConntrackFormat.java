@@ -110,14 +110,15 @@ public final class ConntrackFormat {
 
     /**
      * One {@code conntrack -L expect} line: seconds left, the expected tuple (source port 0),
-     * its mask (the source port a wildcard), the master's original tuple, class and helper.
+     * its mask (the source port a wildcard; the source address too for IRC: 0.0.0.0), the
+     * master's original tuple, class and helper.
      */
     public static String expectation(ConntrackTable t, dev.hairpin.conntrack.CtExt.Expect e) {
         StringBuilder sb = new StringBuilder(240);
         sb.append((e.deadline - t.now()) / 1_000_000_000L).append(" proto=").append(e.proto).append(' ');
         sb.append("src=").append(Ipv4.toString(e.src)).append(" dst=").append(Ipv4.toString(e.dst))
                 .append(" sport=0 dport=").append(e.dport).append(' ');
-        sb.append("mask-src=255.255.255.255 mask-dst=255.255.255.255 sport=0 dport=65535 ");
+        sb.append("mask-src=").append(Ipv4.toString(e.srcMask)).append(" mask-dst=255.255.255.255 sport=0 dport=65535 ");
         long k1 = t.k1(e.master, 0);
         long k2 = t.k2(e.master, 0);
         sb.append("master-src=").append(Ipv4.toString(Tuple.src(k1))).append(" master-dst=").append(Ipv4.toString(Tuple.dst(k1)))
