@@ -101,6 +101,7 @@ public final class Replay {
         stack.randomDraws = this::adoptDraw;
         stack.host.fib.pathChooser = this::adoptPath;
         stack.icmpClock = this::adoptTimestamp;
+        stack.helperRewrites(this::kernelPayload);
     }
 
     private long clock(double epoch) {
@@ -596,6 +597,26 @@ public final class Replay {
         }
         adoptedTimestamps[0]++;
         return now;
+    }
+
+    /**
+     * The kernel's version of a TCP segment a NAT helper is rewriting (same destination, ports
+     * and sequence number among the kernel's frames for this input): its payload, or null.
+     */
+    private byte[] kernelPayload(Skb skb) {
+        byte[] b = skb.buf;
+        for (Scenario.Frame e : pendingExpected) {
+            byte[] p = e.ip();
+            int l4 = Ipv4.ihlBytes(p, 0);
+            if (Ipv4.protocol(p, 0) != Ipv4.PROTO_TCP || Ipv4.daddr(p, 0) != skb.daddr() || p.length < l4 + 20
+                    || Ipv4.u16(p, l4 + 2) != Ipv4.u16(b, skb.l4 + 2) || Ipv4.i32(p, l4 + 4) != Ipv4.i32(b, skb.l4 + 4)) {
+                continue;
+            }
+            int data = l4 + (((p[l4 + 12] & 0xff) >>> 4) << 2);
+            notes.add("input " + current + ": followed the kernel's rewritten helper segment for its random port");
+            return java.util.Arrays.copyOfRange(p, Math.min(data, p.length), p.length);
+        }
+        return null;
     }
 
     /** an output of ours matched one of the kernel's: it no longer guides adoption */

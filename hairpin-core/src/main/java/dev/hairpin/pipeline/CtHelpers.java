@@ -50,6 +50,8 @@ final class CtHelpers {
     private final Conntrack conntrack;
     private final ConntrackTable table;
     private final Nat nat;
+    /** the kernel's rewritten segments, when a replay follows them (see {@link Stack.HelperRewrites}) */
+    Stack.HelperRewrites rewrites;
 
     CtHelpers(Conntrack conntrack, Nat nat) {
         this.conntrack = conntrack;
@@ -161,7 +163,7 @@ final class CtHelpers {
         e.savedPort = e.dport;
         e.dir = 1;
         e.natFollow = true;
-        int port = firstFreePort(e, h);
+        int port = firstFreePort(e, h, skb, dcc.begin - data);
         if (port == 0) {
             return Verdict.NF_DROP; // "all ports in use"
         }
@@ -175,10 +177,11 @@ final class CtHelpers {
      * expectation clashes (EBUSY), up to min(128, 65535 - port) more tries at random ports in
      * [port, 65534); 0 when none could be made (any other refusal ends the search at once)
      */
-    private int firstFreePort(CtExt.Expect e, CtExt.Help h) {
+    private int firstFreePort(CtExt.Expect e, CtExt.Help h, Skb skb, int ircText) {
         int min = e.savedPort;
         int range = 0xffff - min;
         int attempts = Math.min(range, 128);
+        boolean first = true;
         for (int port = min;;) {
             e.dport = port;
             int r = related(e, h);
@@ -188,8 +191,35 @@ final class CtHelpers {
             if (r != EBUSY || --attempts < 0) {
                 return 0;
             }
-            port = range > 1 ? min + nat.random.nextInt(range - 1) : min;
+            int kernel = first && ircText >= 0 ? kernelIrcPort(skb, ircText) : -1;
+            first = false;
+            if (kernel >= min && kernel < 0xffff) {
+                port = kernel; // what the kernel drew, as its segment shows
+            } else {
+                port = range > 1 ? min + nat.random.nextInt(range - 1) : min;
+            }
         }
+    }
+
+    /** the port in the kernel's version of this segment's "ADDR PORT" text at payload offset {@code at}, or -1 */
+    private int kernelIrcPort(Skb skb, int at) {
+        byte[] k = rewrites == null ? null : rewrites.kernelPayload(skb);
+        if (k == null) {
+            return -1;
+        }
+        int i = at;
+        while (i < k.length && k[i] >= '0' && k[i] <= '9') {
+            i++;
+        }
+        while (i < k.length && k[i] == ' ') {
+            i++;
+        }
+        int port = 0;
+        int digits = 0;
+        for (; i < k.length && k[i] >= '0' && k[i] <= '9' && digits < 6; i++, digits++) {
+            port = port * 10 + k[i] - '0';
+        }
+        return digits == 0 ? -1 : port;
     }
 
     // ---------------------------------------------------------------- nf_conntrack_ftp help()
@@ -418,7 +448,7 @@ final class CtHelpers {
         e.savedPort = e.dport;
         e.dir = 1 - dir;
         e.natFollow = true;
-        int port = firstFreePort(e, h);
+        int port = firstFreePort(e, h, skb, -1);
         if (port == 0) {
             return Verdict.NF_DROP; // "all ports in use"
         }
@@ -433,13 +463,12 @@ final class CtHelpers {
     }
 
     private static final int EBUSY = 16;
-    private static final int EALREADY = 114;
 
     /**
-     * nf_ct_expect_related() (__nf_ct_expect_check), newest expectation first: an identical one
-     * (tuple and mask) of the same master is replaced, of another master refused (EALREADY);
-     * one that overlaps it where both masks care (another master's or not) is a clash (EBUSY);
-     * past the helper's max_expected the master's oldest goes.
+     * nf_ct_expect_related() (__nf_ct_expect_check), newest expectation first: one of the same
+     * master with the same tuple and mask is replaced; any other that overlaps it where both
+     * masks care (an identical one of another master included) is a clash (EBUSY); past the
+     * helper's max_expected the master's oldest goes.
      */
     private int related(CtExt.Expect e, CtExt.Help h) {
         CtExt x = table.ext;
@@ -448,10 +477,7 @@ final class CtHelpers {
             if (o.dst != e.dst || o.dport != e.dport || o.proto != e.proto || o.zone != e.zone) {
                 continue;
             }
-            if (o.src == e.src && o.srcMask == e.srcMask) {
-                if (o.master != e.master) {
-                    return EALREADY;
-                }
+            if (o.master == e.master && o.src == e.src && o.srcMask == e.srcMask) {
                 x.unlink(o);
                 break;
             }

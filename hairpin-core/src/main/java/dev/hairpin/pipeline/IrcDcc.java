@@ -6,9 +6,9 @@ package dev.hairpin.pipeline;
  * bytes follow, then at the first {@code " :"} exactly {@code "\1DCC "} and one of SEND, CHAT,
  * MOVE, TSEND, SCHAT (exact case); a word, a newline somewhere after it, and the decimal address
  * and port, each read like simple_strtoul (digits only, wrapping). Only the first 4095 bytes of
- * the payload are looked at. A type whose arguments do not parse, or name neither of the
- * client's addresses or port 0, lets the next type be tried from where the first one ended, and
- * then the search for {@code " :"} goes on from there (the kernel's loops do exactly that).
+ * the payload are looked at. Once a type matched, arguments that do not parse or name neither
+ * of the client's addresses or port 0 end the search (a second DCC in the message is not looked
+ * at); no type matching lets the search for {@code " :"} go on after {@code "\1DCC "}.
  */
 final class IrcDcc {
     /** MAX_SEARCH_SIZE */
@@ -58,10 +58,9 @@ final class IrcDcc {
                 if (!equals(b, p, pktEnd, type)) {
                     continue;
                 }
-                p += type.length;
-                if (parse(b, p, limit, pktEnd) && (addr == src || addr == natSrc) && port != 0) {
-                    return true;
-                }
+                // a type matched: its arguments decide (2026's "fix possible out-of-bounds read",
+                // in 6.18 stable, ends the search here instead of trying the next type)
+                return parse(b, p + type.length, limit, pktEnd) && (addr == src || addr == natSrc) && port != 0;
             }
         }
         return false;
