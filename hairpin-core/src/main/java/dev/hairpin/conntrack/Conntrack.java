@@ -296,7 +296,12 @@ public final class Conntrack {
         if (k2 == -1) {
             return false;
         }
-        out[0] = Tuple.k1(skb.saddr(), skb.daddr());
+        long k1 = Tuple.k1(skb.saddr(), skb.daddr());
+        if (proto == 47 && !table.ext.greKeymaps.isEmpty() && Tuple.dport(k2) != 0) {
+            // gre_keymap_lookup(): a PPTP call's source key, known from its control connection
+            k2 = Tuple.k2(table.ext.greSrcKey(k1, Tuple.dport(k2)), Tuple.dport(k2), proto, skb.zone);
+        }
+        out[0] = k1;
         out[1] = k2;
         return true;
     }
@@ -486,6 +491,7 @@ public final class Conntrack {
                     continue;
                 }
                 if ((Tuple.src(k1) & e.srcMask) == e.src && Tuple.dst(k1) == e.dst && Tuple.dport(k2) == e.dport
+                        && (Tuple.sport(k2) & e.sportMask) == e.sport
                         && Tuple.proto(k2) == e.proto && Tuple.zone(k2) == e.zone && table.isConfirmed(e.master)
                         && (table.status(e.master) & CtStatus.DYING) == 0) {
                     x.unlink(e);
@@ -493,7 +499,7 @@ public final class Conntrack {
                     table.setStatus(ct, CtStatus.EXPECTED);
                     x.setMaster(ct, e.master);
                     table.putMark(ct, table.mark(e.master));
-                    if (e.natFollow && expectFn != null) {
+                    if ((e.natFollow || e.pptp) && expectFn != null) {
                         expectFn.accept(e, ct);
                     }
                     return;

@@ -40,16 +40,17 @@ final class CtHelpers {
     private static final int EPSV = 3;
     /**
      * each helper's expect policy (by helper id): max_expected (FTP and TFTP 1, IRC
-     * max_dcc_channels 8) and timeout (300 s each: IRC's dcc_timeout)
+     * max_dcc_channels 8, PPTP 2) and timeout (300 s each: IRC's dcc_timeout)
      */
-    private static final int[] MAX_EXPECTED = {0, 1, 1, 8};
+    private static final int[] MAX_EXPECTED = {0, 1, 1, 8, 0, 2};
     private static final long EXPECT_TIMEOUT = 300_000_000_000L;
     /** NUM_SEQ_TO_REMEMBER */
     private static final int NUM_SEQ = 2;
 
     private final Conntrack conntrack;
     private final ConntrackTable table;
-    private final Nat nat;
+    final Nat nat;
+    private final PptpHelper pptp;
     /** the kernel's rewritten segments, when a replay follows them (see {@link Stack.HelperRewrites}) */
     Stack.HelperRewrites rewrites;
 
@@ -57,7 +58,14 @@ final class CtHelpers {
         this.conntrack = conntrack;
         this.table = conntrack.table;
         this.nat = nat;
-        conntrack.expectFn = this::followMaster;
+        this.pptp = new PptpHelper(this, conntrack);
+        conntrack.expectFn = (e, related) -> {
+            if (e.pptp) {
+                pptp.expected(e, related);
+            } else {
+                followMaster(e, related);
+            }
+        };
     }
 
     /** nf_confirm()'s helper call and sequence adjustment, for an entry with either */
@@ -74,8 +82,12 @@ final class CtHelpers {
         if (proto != Ipv4.PROTO_TCP) {
             return Verdict.NF_ACCEPT;
         }
-        if (h.helper == CtExt.HELPER_FTP || h.helper == CtExt.HELPER_IRC) {
-            int v = h.helper == CtExt.HELPER_FTP ? ftp(skb, ct, h) : irc(skb, ct, h);
+        if (h.helper == CtExt.HELPER_FTP || h.helper == CtExt.HELPER_IRC || h.helper == CtExt.HELPER_PPTP) {
+            int v = switch (h.helper) {
+                case CtExt.HELPER_FTP -> ftp(skb, ct, h);
+                case CtExt.HELPER_IRC -> irc(skb, ct, h);
+                default -> pptp.help(skb, ct, h);
+            };
             if (v != Verdict.NF_ACCEPT) {
                 return v;
             }
@@ -462,7 +474,7 @@ final class CtHelpers {
         return Verdict.NF_ACCEPT;
     }
 
-    private static final int EBUSY = 16;
+    static final int EBUSY = 16;
 
     /**
      * nf_ct_expect_related() (__nf_ct_expect_check), newest expectation first: one of the same
@@ -470,23 +482,26 @@ final class CtHelpers {
      * masks care (an identical one of another master included) is a clash (EBUSY); past the
      * helper's max_expected the master's oldest goes.
      */
-    private int related(CtExt.Expect e, CtExt.Help h) {
+    int related(CtExt.Expect e, CtExt.Help h) {
         CtExt x = table.ext;
         for (int i = x.expects.size() - 1; i >= 0; i--) {
             CtExt.Expect o = x.expects.get(i);
             if (o.dst != e.dst || o.dport != e.dport || o.proto != e.proto || o.zone != e.zone) {
                 continue;
             }
-            if (o.master == e.master && o.src == e.src && o.srcMask == e.srcMask) {
+            if (o.master == e.master && o.src == e.src && o.srcMask == e.srcMask && o.sport == e.sport
+                    && o.sportMask == e.sportMask) {
                 x.unlink(o);
                 break;
             }
             int both = o.srcMask & e.srcMask;
-            if ((o.src & both) == (e.src & both)) {
+            int ports = o.sportMask & e.sportMask;
+            if ((o.src & both) == (e.src & both) && (o.sport & ports) == (e.sport & ports)) {
                 return EBUSY;
             }
         }
-        if (h.expecting >= MAX_EXPECTED[h.helper]) {
+        int max = MAX_EXPECTED[h.helper];
+        if (max != 0 && h.expecting >= max) {
             for (CtExt.Expect o : x.expects) { // evict_oldest_expect: the first inserted
                 if (o.master == e.master) {
                     x.unlink(o);
@@ -519,7 +534,7 @@ final class CtHelpers {
      * {@code rep}; lengths and checksums redone; a size change starts sequence adjustment from
      * this segment's sequence number on.
      */
-    private void mangle(Skb skb, int ct, int dir, int at, int len, byte[] rep) {
+    void mangle(Skb skb, int ct, int dir, int at, int len, byte[] rep) {
         int delta = rep.length - len;
         int end = skb.l3 + skb.len;
         byte[] b = skb.buf;

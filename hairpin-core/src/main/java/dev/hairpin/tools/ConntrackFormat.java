@@ -116,9 +116,11 @@ public final class ConntrackFormat {
     public static String expectation(ConntrackTable t, dev.hairpin.conntrack.CtExt.Expect e) {
         StringBuilder sb = new StringBuilder(240);
         sb.append((e.deadline - t.now()) / 1_000_000_000L).append(" proto=").append(e.proto).append(' ');
-        sb.append("src=").append(Ipv4.toString(e.src)).append(" dst=").append(Ipv4.toString(e.dst))
-                .append(" sport=0 dport=").append(e.dport).append(' ');
-        sb.append("mask-src=").append(Ipv4.toString(e.srcMask)).append(" mask-dst=255.255.255.255 sport=0 dport=65535 ");
+        boolean gre = e.proto == 47; // keys, in hex
+        sb.append("src=").append(Ipv4.toString(e.src)).append(" dst=").append(Ipv4.toString(e.dst)).append(' ');
+        ports(sb, gre, e.sport, e.dport);
+        sb.append("mask-src=").append(Ipv4.toString(e.srcMask)).append(" mask-dst=255.255.255.255 ");
+        ports(sb, gre, e.sportMask, 0xffff);
         long k1 = t.k1(e.master, 0);
         long k2 = t.k2(e.master, 0);
         sb.append("master-src=").append(Ipv4.toString(Tuple.src(k1))).append(" master-dst=").append(Ipv4.toString(Tuple.dst(k1)))
@@ -129,6 +131,15 @@ public final class ConntrackFormat {
             sb.append(" helper=").append(h);
         }
         return sb.toString();
+    }
+
+    private static void ports(StringBuilder sb, boolean gre, int sport, int dport) {
+        if (gre) {
+            sb.append("srckey=0x").append(Integer.toHexString(sport)).append(" dstkey=0x").append(Integer.toHexString(dport));
+        } else {
+            sb.append("sport=").append(sport).append(" dport=").append(dport);
+        }
+        sb.append(' ');
     }
 
     private static void head(StringBuilder sb, ConntrackTable t, int ct) {
