@@ -262,7 +262,10 @@ final class PptpHelper {
             x.unlink(orig);
             return;
         }
-        if (!keymapAdd(ct, 0, orig) || !keymapAdd(ct, 1, reply)) {
+        if (!keymapAdd(ct, 0, orig)) {
+            x.unlink(reply); // the keymaps stay as they were
+            x.unlink(orig);
+        } else if (!keymapAdd(ct, 1, reply)) {
             x.greKeymapDestroy(ct);
             x.unlink(reply);
             x.unlink(orig);
@@ -299,8 +302,9 @@ final class PptpHelper {
 
     /**
      * pptp_expectfn(), for the GRE entry {@code ct} that fulfilled {@code e}: NATed, the other
-     * direction's expectation goes and the entry gets the keys each side knows
-     * (pptp_nat_expected); otherwise only the other direction's expectation goes. (Its
+     * direction's expectation goes (for the PNS's side only: see below) and the entry gets the
+     * keys each side knows (pptp_nat_expected); otherwise only the other direction's
+     * expectation goes. (Its
      * PPTP_GRE_TIMEOUT / STREAM timeouts are overwritten by the GRE tracker's first packet.)
      */
     void expected(CtExt.Expect e, int ct) {
@@ -315,7 +319,9 @@ final class PptpHelper {
         if (e.dir == 0) {
             unexpect(Tuple.src(k1), Tuple.dst(k1), h.pacCallId, h.pnsCallId, e.zone);
         } else {
-            unexpect(Tuple.src(k1), Tuple.dst(k1), h.natPnsCallId, h.natPacCallId, e.zone);
+            // the kernel reads these keys from the NEW entry's (empty) NAT extension, not the
+            // master's: keys 0, so the PNS's expectation normally stays (recorded)
+            unexpect(Tuple.src(k1), Tuple.dst(k1), 0, 0, e.zone);
         }
         int src = Tuple.dst(k1);
         int flags = NatRange.MAP_IPS | (e.dir == 0 ? NatRange.PROTO_SPECIFIED : 0);
