@@ -600,8 +600,8 @@ public final class Replay {
     }
 
     /**
-     * The kernel's version of a TCP segment a NAT helper is rewriting (same destination, ports
-     * and sequence number among the kernel's frames for this input): its payload, or null.
+     * The kernel's version of a TCP segment a NAT helper is rewriting (same destination and
+     * ports among the kernel's frames for this input): its payload, or null.
      */
     private byte[] kernelPayload(Skb skb) {
         byte[] b = skb.buf;
@@ -609,7 +609,7 @@ public final class Replay {
             byte[] p = e.ip();
             int l4 = Ipv4.ihlBytes(p, 0);
             if (Ipv4.protocol(p, 0) != Ipv4.PROTO_TCP || Ipv4.daddr(p, 0) != skb.daddr() || p.length < l4 + 20
-                    || Ipv4.u16(p, l4 + 2) != Ipv4.u16(b, skb.l4 + 2) || Ipv4.i32(p, l4 + 4) != Ipv4.i32(b, skb.l4 + 4)) {
+                    || Ipv4.i32(p, l4) != Ipv4.i32(b, skb.l4)) { // the sequence number may be adjusted after
                 continue;
             }
             int data = l4 + (((p[l4 + 12] & 0xff) >>> 4) << 2);

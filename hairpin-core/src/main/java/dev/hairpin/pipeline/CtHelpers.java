@@ -175,7 +175,8 @@ final class CtHelpers {
         e.savedPort = e.dport;
         e.dir = 1;
         e.natFollow = true;
-        int port = firstFreePort(e, h, skb, dcc.begin - data);
+        int at = dcc.begin - data;
+        int port = firstFreePort(e, h, () -> kernelPort(skb, at, 0, ' ', 2));
         if (port == 0) {
             return Verdict.NF_DROP; // "all ports in use"
         }
@@ -189,7 +190,7 @@ final class CtHelpers {
      * expectation clashes (EBUSY), up to min(128, 65535 - port) more tries at random ports in
      * [port, 65534); 0 when none could be made (any other refusal ends the search at once)
      */
-    private int firstFreePort(CtExt.Expect e, CtExt.Help h, Skb skb, int ircText) {
+    private int firstFreePort(CtExt.Expect e, CtExt.Help h, java.util.function.IntSupplier kernelPort) {
         int min = e.savedPort;
         int range = 0xffff - min;
         int attempts = Math.min(range, 128);
@@ -203,7 +204,7 @@ final class CtHelpers {
             if (r != EBUSY || --attempts < 0) {
                 return 0;
             }
-            int kernel = first && ircText >= 0 ? kernelIrcPort(skb, ircText) : -1;
+            int kernel = first ? kernelPort.getAsInt() : -1;
             first = false;
             if (kernel >= min && kernel < 0xffff) {
                 port = kernel; // what the kernel drew, as its segment shows
@@ -213,25 +214,45 @@ final class CtHelpers {
         }
     }
 
-    /** the port in the kernel's version of this segment's "ADDR PORT" text at payload offset {@code at}, or -1 */
-    private int kernelIrcPort(Skb skb, int at) {
+    /**
+     * The port the kernel wrote into its version of this segment: from payload offset {@code at},
+     * past {@code skip} separators, the {@code nth} number (1-based) of the numbers separated by
+     * {@code sep}; for FTP's PORT / 227 text ({@code nth} 5) the fifth and sixth bytes; -1 when
+     * unknown.
+     */
+    private int kernelPort(Skb skb, int at, int skip, char sep, int nth) {
         byte[] k = rewrites == null ? null : rewrites.kernelPayload(skb);
         if (k == null) {
             return -1;
         }
         int i = at;
-        while (i < k.length && k[i] >= '0' && k[i] <= '9') {
-            i++;
+        for (int seen = 0; seen < skip && i < k.length; i++) {
+            if (k[i] == sep) {
+                seen++;
+            }
         }
-        while (i < k.length && k[i] == ' ') {
-            i++;
-        }
-        int port = 0;
+        int[] n = new int[6];
+        int count = 0;
         int digits = 0;
-        for (; i < k.length && k[i] >= '0' && k[i] <= '9' && digits < 6; i++, digits++) {
-            port = port * 10 + k[i] - '0';
+        for (; i < k.length && count < n.length; i++) {
+            int c = k[i] & 0xff;
+            if (c >= '0' && c <= '9') {
+                n[count] = n[count] * 10 + c - '0';
+                digits++;
+            } else if (c == sep && digits > 0) {
+                count++;
+                digits = 0;
+            } else {
+                if (digits > 0) {
+                    count++;
+                }
+                break;
+            }
         }
-        return digits == 0 ? -1 : port;
+        if (nth == 5) {
+            return count >= 6 ? (n[4] << 8 | n[5]) & 0xffff : -1;
+        }
+        return count >= nth ? n[nth - 1] : -1;
     }
 
     // ---------------------------------------------------------------- nf_conntrack_ftp help()
@@ -460,7 +481,12 @@ final class CtHelpers {
         e.savedPort = e.dport;
         e.dir = 1 - dir;
         e.natFollow = true;
-        int port = firstFreePort(e, h, skb, -1);
+        int at = cmd[3]; // the numbers' offset in the payload, where the kernel wrote its text too
+        int port = firstFreePort(e, h, () -> switch (type) {
+            case PORT, PASV -> kernelPort(skb, at, 0, ',', 5);
+            case EPRT -> kernelPort(skb, at, 3, '|', 1); // |1|ADDR|PORT|
+            default -> kernelPort(skb, at, 3, '|', 1); // |||PORT|
+        });
         if (port == 0) {
             return Verdict.NF_DROP; // "all ports in use"
         }
