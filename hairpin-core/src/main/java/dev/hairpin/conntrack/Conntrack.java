@@ -297,7 +297,7 @@ public final class Conntrack {
             return false;
         }
         long k1 = Tuple.k1(skb.saddr(), skb.daddr());
-        if (proto == 47 && !table.ext.greKeymaps.isEmpty() && Tuple.dport(k2) != 0) {
+        if (proto == 47 && !table.ext.greKeymaps.isEmpty() && Tuple.pptpGre(skb.buf, skb.l4, skb.l3 + skb.len - skb.l4)) {
             // gre_keymap_lookup(): a PPTP call's source key, known from its control connection
             k2 = Tuple.k2(table.ext.greSrcKey(k1, Tuple.dport(k2)), Tuple.dport(k2), proto, skb.zone);
         }
