@@ -852,6 +852,9 @@ public final class Conntrack {
                 l.event(table, ct, CtEvent.DESTROY, userspace);
             }
         }
+        if (helperDestroy != null && table.ext.used) {
+            helperDestroy.accept(ct); // nf_ct_delete_from_lists(): nf_ct_helper_destroy() first
+        }
         table.timerDel(ct);
         table.unlink(ct);
         if (!isHeld(ct)) {
@@ -859,6 +862,9 @@ public final class Conntrack {
         }
         return true;
     }
+
+    /** a helper's destroy function (PPTP's kills its call's GRE), run when an entry is deleted; set by the stack */
+    public IntConsumer helperDestroy;
 
     /** conntrack -F: deletes every confirmed entry; returns how many */
     public int flush() {

@@ -59,6 +59,12 @@ final class CtHelpers {
         this.table = conntrack.table;
         this.nat = nat;
         this.pptp = new PptpHelper(this, conntrack);
+        conntrack.helperDestroy = ct -> {
+            CtExt.Help h = table.ext.help(ct);
+            if (h != null && h.helper == CtExt.HELPER_PPTP) {
+                pptp.destroySiblings(ct, h);
+            }
+        };
         conntrack.expectFn = (e, related) -> {
             if (e.pptp) {
                 pptp.expected(e, related);

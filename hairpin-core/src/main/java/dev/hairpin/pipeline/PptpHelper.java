@@ -345,11 +345,12 @@ final class PptpHelper {
     }
 
     /**
-     * pptp_destroy_siblings(): the keymaps go; the call's GRE entry (looked up by the master's
-     * original tuple with the PNS's and PAC's call ids, then by its reply tuple with them
-     * swapped) is killed, or else the expectation for that tuple removed
+     * pptp_destroy_siblings(), at a Call-Disconnect-Notify and when the control connection's
+     * entry is deleted (the helper's destroy): the keymaps go; the call's GRE entry (looked up by
+     * the master's original tuple with the PNS's and PAC's call ids, then by its reply tuple
+     * with them swapped) is killed, or else the expectation for that tuple removed
      */
-    private void destroySiblings(int ct, CtExt.Help h) {
+    void destroySiblings(int ct, CtExt.Help h) {
         table.ext.greKeymapDestroy(ct);
         destroySiblingOrExpect(table.k1(ct, 0), h.pnsCallId, h.pacCallId, Tuple.zone(table.k2(ct, 0)));
         destroySiblingOrExpect(table.k1(ct, 1), h.pacCallId, h.pnsCallId, Tuple.zone(table.k2(ct, 1)));
