@@ -20,7 +20,10 @@ import java.nio.charset.StandardCharsets;
  * The conntrack helpers a raw-table CT template can attach: TFTP (nf_conntrack_tftp.c,
  * nf_nat_tftp.c: a read or write request expects the server's answer from any port to the
  * client's), IRC (nf_conntrack_irc.c, nf_nat_irc.c: a client's DCC offer expects a connection
- * from anywhere to the address and port it names, see {@link IrcDcc}) and FTP, described here.
+ * from anywhere to the address and port it names, see {@link IrcDcc}), PPTP ({@link PptpHelper})
+ * and FTP, described here (its lines read by {@link FtpCommands}); and what they share: the
+ * expectations (nf_conntrack_expect.c), the NAT helpers' port search and payload mangling
+ * (nf_nat_helper.c), the sequence adjustment (nf_conntrack_seqadj.c). See docs/HELPERS.md.
  * <p>
  * The FTP conntrack helper (nf_conntrack_ftp.c) and its NAT half (nf_nat_ftp.c), with the
  * sequence adjustment resizing needs (nf_conntrack_seqadj.c), run where the kernel's nf_confirm()
@@ -34,18 +37,16 @@ import java.nio.charset.StandardCharsets;
  * other side and the data connection follows the control connection's NAT.
  */
 final class CtHelpers {
-    private static final int PORT = 0;
-    private static final int PASV = 1;
-    private static final int EPRT = 2;
-    private static final int EPSV = 3;
+    private static final int PORT = FtpCommands.PORT;
+    private static final int PASV = FtpCommands.PASV;
+    private static final int EPRT = FtpCommands.EPRT;
+    private static final int EPSV = FtpCommands.EPSV;
     /**
      * each helper's expect policy (by helper id): max_expected (FTP and TFTP 1, IRC
      * max_dcc_channels 8, PPTP 2) and timeout (300 s each: IRC's dcc_timeout)
      */
     private static final int[] MAX_EXPECTED = {0, 1, 1, 8, 0, 2};
     private static final long EXPECT_TIMEOUT = 300_000_000_000L;
-    /** NUM_SEQ_TO_REMEMBER */
-    private static final int NUM_SEQ = 2;
 
     private final Conntrack conntrack;
     private final ConntrackTable table;
@@ -284,13 +285,13 @@ final class CtHelpers {
         int tseq = Ipv4.i32(b, th + Tcp.SEQ);
         int seq = tseq + dlen;
         int verdict = Verdict.NF_ACCEPT;
-        if (findNlSeq(tseq, h, dir)) {
+        if (FtpCommands.findNlSeq(tseq, h, dir)) {
             int[] cmd = new int[4]; // type, address, port, offset of the numbers (in the payload)
             cmd[1] = Tuple.src(table.k1(ct, dir)); // EPSV names no address: the sender's
             int found = 0;
             int type = dir == 0 ? PORT : PASV;
             for (int t : dir == 0 ? new int[] {PORT, EPRT} : new int[] {PASV, EPSV}) {
-                found = findPattern(b, data, dlen, t, cmd);
+                found = FtpCommands.findPattern(b, data, dlen, t, cmd);
                 if (found != 0) {
                     type = t;
                     break;
@@ -304,163 +305,9 @@ final class CtHelpers {
             }
         }
         if (endsNl) {
-            updateNlSeq(seq, h, dir);
+            FtpCommands.updateNlSeq(seq, h, dir);
         }
         return verdict;
-    }
-
-    private static boolean findNlSeq(int seq, CtExt.Help h, int dir) {
-        for (int i = 0; i < h.seqAftNlNum[dir]; i++) {
-            if (h.seqAftNl[dir][i] == seq) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static void updateNlSeq(int nlSeq, CtExt.Help h, int dir) {
-        int[] s = h.seqAftNl[dir];
-        for (int i = 0; i < h.seqAftNlNum[dir]; i++) {
-            if (s[i] == nlSeq) {
-                return;
-            }
-        }
-        if (h.seqAftNlNum[dir] < NUM_SEQ) {
-            s[h.seqAftNlNum[dir]++] = nlSeq;
-        } else {
-            int oldest = s[0] - s[1] < 0 ? 0 : 1;
-            if (nlSeq - s[oldest] > 0) {
-                s[oldest] = nlSeq;
-            }
-        }
-    }
-
-    private static final String[] PATTERN = {"PORT", "227 ", "EPRT", "229 "};
-    private static final char[] SKIP = {' ', '(', ' ', '('};
-    private static final char[] TERM = {'\r', ')', '\r', ')'};
-
-    /**
-     * find_pattern(): 1 found (cmd: address, port, offset and length of the numbers), 0 not
-     * this command, -1 a partial or malformed one. The pattern must open the segment.
-     */
-    private static int findPattern(byte[] b, int data, int dlen, int type, int[] cmd) {
-        String pattern = PATTERN[type];
-        int plen = pattern.length();
-        if (dlen <= plen) {
-            return regionMatches(b, data, pattern, dlen) ? -1 : 0;
-        }
-        if (!regionMatches(b, data, pattern, plen)) {
-            return 0;
-        }
-        int i = plen;
-        for (; b[data + i] != SKIP[type]; i++) {
-            if (i == dlen - 1) {
-                return -1;
-            }
-        }
-        i++;
-        int len = switch (type) {
-            case PORT, PASV -> tryRfc959(b, data + i, dlen - i, cmd, TERM[type]);
-            case EPRT -> tryEprt(b, data + i, dlen - i, cmd);
-            default -> tryEpsv(b, data + i, dlen - i, cmd);
-        };
-        if (len == 0) {
-            return -1;
-        }
-        cmd[3] = i;
-        cmd[0] = len;
-        return 1;
-    }
-
-    private static boolean regionMatches(byte[] b, int off, String p, int n) {
-        for (int i = 0; i < n; i++) {
-            if (Character.toLowerCase((char) (b[off + i] & 0xff)) != Character.toLowerCase(p.charAt(i))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** try_number(): {@code n} decimal numbers separated by {@code sep}, then {@code term}; the length or 0 */
-    private static int tryNumber(byte[] b, int off, int dlen, int[] out, int n, char sep, char term) {
-        java.util.Arrays.fill(out, 0, n, 0);
-        int i = 0;
-        for (int len = 0; len < dlen && i < n; len++) {
-            int c = b[off + len] & 0xff;
-            if (c >= '0' && c <= '9') {
-                out[i] = out[i] * 10 + c - '0';
-            } else if (c == sep) {
-                i++;
-            } else {
-                return c == term && i == n - 1 ? len : 0;
-            }
-        }
-        return 0;
-    }
-
-    private static int tryRfc959(byte[] b, int off, int dlen, int[] cmd, char term) {
-        int[] a = new int[6];
-        int len = tryNumber(b, off, dlen, a, 6, ',', term);
-        if (len == 0) {
-            return 0;
-        }
-        cmd[1] = a[0] << 24 | (a[1] & 0xff) << 16 | (a[2] & 0xff) << 8 | (a[3] & 0xff);
-        cmd[2] = ((a[4] << 8) | a[5]) & 0xffff;
-        return len;
-    }
-
-    /** get_port(): digits up to {@code delim}; the offset after it or 0 */
-    private static int getPort(byte[] b, int off, int start, int dlen, int delim, int[] cmd) {
-        int port = 0;
-        for (int i = start; i < dlen; i++) {
-            int c = b[off + i] & 0xff;
-            if (c == delim) {
-                if (port == 0) {
-                    break;
-                }
-                cmd[2] = port & 0xffff;
-                return i + 1;
-            } else if (c >= '0' && c <= '9') {
-                port = port * 10 + c - '0';
-            } else {
-                break;
-            }
-        }
-        return 0;
-    }
-
-    private static boolean badDelim(int d) {
-        return (d >= '0' && d <= '9') || d < 33 || d > 126;
-    }
-
-    /** try_eprt(): |1|a.b.c.d|port| */
-    private static int tryEprt(byte[] b, int off, int dlen, int[] cmd) {
-        if (dlen <= 3) {
-            return 0;
-        }
-        int delim = b[off] & 0xff;
-        if (badDelim(delim) || (b[off + 2] & 0xff) != delim || b[off + 1] != '1') {
-            return 0;
-        }
-        int[] a = new int[4];
-        int len = tryNumber(b, off + 3, dlen - 3, a, 4, '.', (char) delim);
-        if (len == 0) {
-            return 0;
-        }
-        cmd[1] = a[0] << 24 | (a[1] & 0xff) << 16 | (a[2] & 0xff) << 8 | (a[3] & 0xff);
-        return getPort(b, off, 3 + len + 1, dlen, delim, cmd);
-    }
-
-    /** try_epsv_response(): |||port| */
-    private static int tryEpsv(byte[] b, int off, int dlen, int[] cmd) {
-        if (dlen <= 3) {
-            return 0;
-        }
-        int delim = b[off] & 0xff;
-        if (badDelim(delim) || (b[off + 1] & 0xff) != delim || (b[off + 2] & 0xff) != delim) {
-            return 0;
-        }
-        return getPort(b, off, 3, dlen, delim, cmd);
     }
 
     /**
