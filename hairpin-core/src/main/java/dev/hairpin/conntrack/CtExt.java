@@ -17,10 +17,11 @@ public final class CtExt {
     public static final int HELPER_TFTP = 2;
     public static final int HELPER_IRC = 3;
     public static final int HELPER_PPTP = 5;
+    public static final int HELPER_SANE = 6;
     /**
-     * every helper a kernel registers: FTP, TFTP, IRC and PPTP parse their payload; the others
-     * are attached and named (conntrack -L's helper=, -m helper through an expectation's master)
-     * but read no payload, so a SIP call makes no expectation here
+     * every helper a kernel registers: FTP, TFTP, IRC, PPTP and SANE parse their payload; the
+     * others are attached and named (conntrack -L's helper=, -m helper through an expectation's
+     * master) but read no payload, so a SIP call makes no expectation here
      */
     public static final String[] HELPER_NAMES = {"", "ftp", "tftp", "irc", "sip", "pptp", "sane", "amanda", "RAS",
             "Q.931", "netbios-ns", "snmp", "snmp_trap"};
@@ -45,7 +46,7 @@ public final class CtExt {
         public final int[][] seqAdj = new int[2][3];
         /** expectations this entry is the master of */
         public int expecting;
-        /** nf_ct_pptp_master: session and call state, the call ids (as the helper saw them) */
+        /** nf_ct_pptp_master: session and call state, the call ids (as the helper saw them); SANE's state in sstate */
         public int sstate;
         public int cstate;
         public int pnsCallId;

@@ -43,9 +43,9 @@ final class CtHelpers {
     private static final int EPSV = FtpCommands.EPSV;
     /**
      * each helper's expect policy (by helper id): max_expected (FTP and TFTP 1, IRC
-     * max_dcc_channels 8, PPTP 2) and timeout (300 s each: IRC's dcc_timeout)
+     * max_dcc_channels 8, PPTP 2, SANE 1) and timeout (300 s each: IRC's dcc_timeout)
      */
-    private static final int[] MAX_EXPECTED = {0, 1, 1, 8, 0, 2};
+    private static final int[] MAX_EXPECTED = {0, 1, 1, 8, 0, 2, 1};
     private static final long EXPECT_TIMEOUT = 300_000_000_000L;
 
     private final Conntrack conntrack;
@@ -89,15 +89,15 @@ final class CtHelpers {
         if (proto != Ipv4.PROTO_TCP) {
             return Verdict.NF_ACCEPT;
         }
-        if (h.helper == CtExt.HELPER_FTP || h.helper == CtExt.HELPER_IRC || h.helper == CtExt.HELPER_PPTP) {
-            int v = switch (h.helper) {
-                case CtExt.HELPER_FTP -> ftp(skb, ct, h);
-                case CtExt.HELPER_IRC -> irc(skb, ct, h);
-                default -> pptp.help(skb, ct, h);
-            };
-            if (v != Verdict.NF_ACCEPT) {
-                return v;
-            }
+        int v = switch (h.helper) {
+            case CtExt.HELPER_FTP -> ftp(skb, ct, h);
+            case CtExt.HELPER_IRC -> irc(skb, ct, h);
+            case CtExt.HELPER_PPTP -> pptp.help(skb, ct, h);
+            case CtExt.HELPER_SANE -> sane(skb, ct, h);
+            default -> Verdict.NF_ACCEPT; // a helper that reads no payload here
+        };
+        if (v != Verdict.NF_ACCEPT) {
+            return v;
         }
         if ((table.status(ct) & CtStatus.SEQ_ADJUST) != 0 && !loopback) {
             seqAdjust(skb, h);
@@ -136,6 +136,54 @@ final class CtHelpers {
             e.dir = 1;
             e.natFollow = true;
         }
+        return related(e, h) == 0 ? Verdict.NF_ACCEPT : Verdict.NF_DROP;
+    }
+
+    // ---------------------------------------------------------------- nf_conntrack_sane
+
+    /**
+     * nf_conntrack_sane's help(): a client request of exactly 8 bytes with RPC code
+     * SANE_NET_START (7) arms the helper, any other 8-byte request disarms it; the server's next
+     * data, when armed, disarms it and, with status 0 and a zero word, expects the client's data
+     * connection to the port it names (the client's address as it sent, any source port). No
+     * NAT half: the data connection goes through the nat table like any other.
+     */
+    private int sane(Skb skb, int ct, CtExt.Help h) {
+        int ctinfo = skb.ctinfo;
+        if (ctinfo != CtInfo.ESTABLISHED && ctinfo != CtInfo.ESTABLISHED_REPLY) {
+            return Verdict.NF_ACCEPT;
+        }
+        byte[] b = skb.buf;
+        int th = skb.l4;
+        int end = skb.l3 + skb.len;
+        if (end - th < Tcp.MIN_HEADER) {
+            return Verdict.NF_ACCEPT;
+        }
+        int data = th + (((b[th + Tcp.DOFF] & 0xff) >>> 4) << 2);
+        if (data >= end) {
+            return Verdict.NF_ACCEPT;
+        }
+        if (CtInfo.dir(ctinfo) == 0) {
+            if (end - data == 8) {
+                h.sstate = Ipv4.i32(b, data) == 7 ? 1 : 0; // SANE_STATE_START_REQUESTED / NORMAL
+            }
+            return Verdict.NF_ACCEPT;
+        }
+        if (h.sstate != 1) {
+            return Verdict.NF_ACCEPT;
+        }
+        h.sstate = 0;
+        if (end - data < 8 || Ipv4.i32(b, data) != 0 || Ipv4.u16(b, data + 4) != 0) {
+            return Verdict.NF_ACCEPT; // too short, refused, or not a reply it understands
+        }
+        long k1 = table.k1(ct, 0);
+        CtExt.Expect e = new CtExt.Expect();
+        e.master = ct;
+        e.src = Tuple.src(k1);
+        e.dst = Tuple.dst(k1);
+        e.dport = Ipv4.u16(b, data + 6);
+        e.proto = Ipv4.PROTO_TCP;
+        e.zone = Tuple.zone(table.k2(ct, 0));
         return related(e, h) == 0 ? Verdict.NF_ACCEPT : Verdict.NF_DROP;
     }
 
