@@ -600,19 +600,20 @@ public final class Replay {
     }
 
     /**
-     * The kernel's version of a TCP segment a NAT helper is rewriting (same destination and
-     * ports among the kernel's frames for this input): its payload, or null.
+     * The kernel's version of a TCP segment or UDP datagram a NAT helper is rewriting (same
+     * destination and ports among the kernel's frames for this input): its payload, or null.
      */
     private byte[] kernelPayload(Skb skb) {
         byte[] b = skb.buf;
         for (Scenario.Frame e : pendingExpected) {
             byte[] p = e.ip();
             int l4 = Ipv4.ihlBytes(p, 0);
-            if (Ipv4.protocol(p, 0) != Ipv4.PROTO_TCP || Ipv4.daddr(p, 0) != skb.daddr() || p.length < l4 + 20
-                    || Ipv4.i32(p, l4) != Ipv4.i32(b, skb.l4)) { // the sequence number may be adjusted after
+            int proto = Ipv4.protocol(p, 0);
+            if (proto != skb.protocol() || Ipv4.daddr(p, 0) != skb.daddr() || p.length < l4 + (proto == Ipv4.PROTO_TCP ? 20 : 8)
+                    || Ipv4.i32(p, l4) != Ipv4.i32(b, skb.l4)) { // ports only: a TCP sequence number may be adjusted after
                 continue;
             }
-            int data = l4 + (((p[l4 + 12] & 0xff) >>> 4) << 2);
+            int data = proto == Ipv4.PROTO_TCP ? l4 + (((p[l4 + 12] & 0xff) >>> 4) << 2) : l4 + 8;
             notes.add("input " + current + ": followed the kernel's rewritten helper segment for its random port");
             return java.util.Arrays.copyOfRange(p, Math.min(data, p.length), p.length);
         }

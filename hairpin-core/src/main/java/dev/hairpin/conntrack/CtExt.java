@@ -18,8 +18,9 @@ public final class CtExt {
     public static final int HELPER_IRC = 3;
     public static final int HELPER_PPTP = 5;
     public static final int HELPER_SANE = 6;
+    public static final int HELPER_AMANDA = 7;
     /**
-     * every helper a kernel registers: FTP, TFTP, IRC, PPTP and SANE parse their payload; the
+     * every helper a kernel registers: FTP, TFTP, IRC, PPTP, SANE and Amanda parse their payload; the
      * others are attached and named (conntrack -L's helper=, -m helper through an expectation's
      * master) but read no payload, so a SIP call makes no expectation here
      */

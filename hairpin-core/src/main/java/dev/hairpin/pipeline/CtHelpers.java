@@ -43,10 +43,11 @@ final class CtHelpers {
     private static final int EPSV = FtpCommands.EPSV;
     /**
      * each helper's expect policy (by helper id): max_expected (FTP and TFTP 1, IRC
-     * max_dcc_channels 8, PPTP 2, SANE 1) and timeout (300 s each: IRC's dcc_timeout)
+     * max_dcc_channels 8, PPTP 2, SANE 1, Amanda 4) and timeout in seconds (300, IRC's
+     * dcc_timeout; Amanda 180)
      */
-    private static final int[] MAX_EXPECTED = {0, 1, 1, 8, 0, 2, 1};
-    private static final long EXPECT_TIMEOUT = 300_000_000_000L;
+    private static final int[] MAX_EXPECTED = {0, 1, 1, 8, 0, 2, 1, 4};
+    private static final long[] EXPECT_TIMEOUT = {0, 300, 300, 300, 0, 300, 300, 180};
 
     private final Conntrack conntrack;
     private final ConntrackTable table;
@@ -83,8 +84,12 @@ final class CtHelpers {
             return Verdict.NF_ACCEPT;
         }
         int proto = skb.protocol();
-        if (h.helper == CtExt.HELPER_TFTP && proto == Ipv4.PROTO_UDP) {
-            return tftp(skb, ct, h);
+        if (proto == Ipv4.PROTO_UDP) {
+            return switch (h.helper) {
+                case CtExt.HELPER_TFTP -> tftp(skb, ct, h);
+                case CtExt.HELPER_AMANDA -> amanda(skb, ct, h);
+                default -> Verdict.NF_ACCEPT;
+            };
         }
         if (proto != Ipv4.PROTO_TCP) {
             return Verdict.NF_ACCEPT;
@@ -137,6 +142,129 @@ final class CtHelpers {
             e.natFollow = true;
         }
         return related(e, h) == 0 ? Verdict.NF_ACCEPT : Verdict.NF_DROP;
+    }
+
+    // ---------------------------------------------------------------- nf_conntrack_amanda / nf_nat_amanda
+
+    private static final byte[][] AMANDA_PORTS = {ascii("DATA "), ascii("MESG "), ascii("INDEX "), ascii("STATE ")};
+    private static final byte[] CONNECT = ascii("CONNECT ");
+    /** master_timeout */
+    private static final long AMANDA_MASTER_TIMEOUT = 300_000_000_000L;
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * amanda_help(): the client's answer (reply direction; it refreshes the master to 300 s) with
+     * "CONNECT " and, before the next newline, "DATA ", "MESG ", "INDEX ", "STATE " each followed by
+     * a port (at most 5 characters read): each port expects the server's TCP connection to the
+     * client; NATed (nf_nat_amanda), the connection follows the master and the port is rewritten
+     * when it had to change. A port of 0 ends the search; a failure drops the datagram unless a
+     * later port succeeds (the verdict is the last port's).
+     */
+    private int amanda(Skb skb, int ct, CtExt.Help h) {
+        if (CtInfo.dir(skb.ctinfo) == 0) {
+            return Verdict.NF_ACCEPT;
+        }
+        conntrack.refresh(ct, AMANDA_MASTER_TIMEOUT);
+        int end = skb.l3 + skb.len;
+        int dataoff = skb.l4 + 8;
+        if (dataoff >= end) {
+            return Verdict.NF_ACCEPT;
+        }
+        int start = find(skb.buf, dataoff, end, CONNECT);
+        if (start < 0) {
+            return Verdict.NF_ACCEPT;
+        }
+        start += CONNECT.length;
+        int stop = find(skb.buf, start, end, new byte[] {'\n'});
+        if (stop < 0) {
+            return Verdict.NF_ACCEPT;
+        }
+        int verdict = Verdict.NF_ACCEPT;
+        long k1 = table.k1(ct, 0);
+        for (byte[] word : AMANDA_PORTS) {
+            byte[] b = skb.buf; // a rewrite may have replaced it; the offsets stay as found
+            int off = find(b, start, stop, word);
+            if (off < 0) {
+                continue;
+            }
+            off += word.length;
+            int max = Math.min(5, stop - off);
+            int value = 0;
+            int len = 0;
+            while (len < max && b[off + len] >= '0' && b[off + len] <= '9') {
+                value = value * 10 + b[off + len] - '0';
+                len++;
+            }
+            int port = value & 0xffff;
+            if (port == 0) {
+                break;
+            }
+            CtExt.Expect e = new CtExt.Expect();
+            e.master = ct;
+            e.src = Tuple.src(k1);
+            e.dst = Tuple.dst(k1);
+            e.dport = port;
+            e.proto = Ipv4.PROTO_TCP;
+            e.zone = Tuple.zone(table.k2(ct, 0));
+            if ((table.status(ct) & CtStatus.NAT_MASK) == 0) {
+                if (related(e, h) != 0) {
+                    verdict = Verdict.NF_DROP; // kept even when a later port is expected
+                }
+                continue;
+            }
+            e.savedPort = port;
+            e.dir = 0;
+            e.natFollow = true;
+            int at = off - dataoff;
+            int nport = firstFreePort(e, h, () -> kernelPort(skb, at, 0, ' ', 1));
+            if (nport == 0) {
+                verdict = Verdict.NF_DROP; // "all ports in use"
+                continue;
+            }
+            mangleUdp(skb, off, len, Integer.toString(nport).getBytes(StandardCharsets.US_ASCII));
+            verdict = Verdict.NF_ACCEPT;
+        }
+        return verdict;
+    }
+
+    /** the first match of {@code w} lying wholly in [{@code from}, {@code to}) (textsearch), or -1 */
+    private static int find(byte[] b, int from, int to, byte[] w) {
+        outer:
+        for (int i = from; i + w.length <= to; i++) {
+            for (int j = 0; j < w.length; j++) {
+                if (b[i + j] != w[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    /**
+     * nf_nat_mangle_udp_packet(): the payload bytes [{@code at}, +{@code len}) replaced, the UDP
+     * and IP lengths and the header checksum redone; the UDP checksum recomputed unless it is 0
+     */
+    private static void mangleUdp(Skb skb, int at, int len, byte[] rep) {
+        int delta = rep.length - len;
+        int end = skb.l3 + skb.len;
+        byte[] b = skb.buf;
+        if (end + delta > b.length) {
+            b = java.util.Arrays.copyOf(b, end + delta);
+            skb.buf = b;
+        }
+        System.arraycopy(b, at + len, b, at + rep.length, end - at - len);
+        System.arraycopy(rep, 0, b, at, rep.length);
+        skb.len += delta;
+        Ipv4.setTotLen(b, skb.l3, skb.len);
+        Checksum.setIpv4Header(b, skb.l3);
+        Ipv4.put16(b, skb.l4 + 4, Ipv4.u16(b, skb.l4 + 4) + delta);
+        if (Ipv4.u16(b, skb.l4 + 6) != 0) {
+            Checksum.setTransport(b, skb.l3);
+        }
     }
 
     // ---------------------------------------------------------------- nf_conntrack_sane
@@ -436,7 +564,7 @@ final class CtHelpers {
                 }
             }
         }
-        e.deadline = table.now() + EXPECT_TIMEOUT;
+        e.deadline = table.now() + EXPECT_TIMEOUT[h.helper] * 1_000_000_000L;
         x.expects.add(e);
         x.used = true;
         x.expectCreate++;

@@ -183,8 +183,8 @@ public final class Stack implements XtServices {
     }
 
     /**
-     * The payload the kernel sent for a segment a NAT helper rewrote after a random port search
-     * (nf_nat_exp_find_port), to read the port it chose; null when there is none to follow.
+     * The payload the kernel sent for a segment or datagram a NAT helper rewrote after a random
+     * port search (nf_nat_exp_find_port), to read the port it chose; null when there is none.
      */
     public interface HelperRewrites {
         byte[] kernelPayload(Skb rewritten);
