@@ -467,16 +467,17 @@ public final class Conntrack {
     }
 
     /**
-     * NAT's nf_nat_follow_master() for an entry that fulfils an expectation (NAT lives above
-     * conntrack: the stack sets it)
+     * the expectation's function for an entry that fulfils it: NAT's nf_nat_follow_master() or
+     * PPTP's pptp_expectfn() (NAT and helpers live above conntrack: the stack sets it)
      */
     public java.util.function.ObjIntConsumer<CtExt.Expect> expectFn;
 
     /**
      * init_conntrack()'s expectation lookup (nf_ct_find_expectation: the master confirmed, the
-     * source port a wildcard, the source address too when its mask is 0; the expectation is used up) and, for an unexpected entry, the
-     * helper the raw table's CT template named (__nf_ct_try_assign_helper). An expected entry
-     * is EXPECTED (its first packet RELATED), holds its master and takes its mark.
+     * source address and port under the expectation's masks; the expectation is used up) and,
+     * for an unexpected entry, the helper the raw table's CT template named
+     * (__nf_ct_try_assign_helper). An expected entry is EXPECTED (its first packet RELATED),
+     * holds its master and takes its mark.
      */
     private void initHelp(Skb skb, int ct) {
         CtExt x = table.ext;

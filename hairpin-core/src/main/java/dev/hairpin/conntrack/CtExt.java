@@ -20,9 +20,9 @@ public final class CtExt {
     public static final int HELPER_SANE = 6;
     public static final int HELPER_AMANDA = 7;
     /**
-     * every helper a kernel registers: FTP, TFTP, IRC, PPTP, SANE and Amanda parse their payload; the
-     * others are attached and named (conntrack -L's helper=, -m helper through an expectation's
-     * master) but read no payload, so a SIP call makes no expectation here
+     * every helper a kernel registers: FTP, TFTP, IRC, PPTP, SANE and Amanda parse their
+     * payload; the others are attached and named (conntrack -L's helper=, -m helper through an
+     * expectation's master) but read no payload, so a SIP call makes no expectation here
      */
     public static final String[] HELPER_NAMES = {"", "ftp", "tftp", "irc", "sip", "pptp", "sane", "amanda", "RAS",
             "Q.931", "netbios-ns", "snmp", "snmp_trap"};
@@ -47,7 +47,10 @@ public final class CtExt {
         public final int[][] seqAdj = new int[2][3];
         /** expectations this entry is the master of */
         public int expecting;
-        /** nf_ct_pptp_master: session and call state, the call ids (as the helper saw them); SANE's state in sstate */
+        /**
+         * nf_ct_pptp_master: session and call state, the call ids (as the helper saw them);
+         * nf_ct_sane_master's state in sstate
+         */
         public int sstate;
         public int cstate;
         public int pnsCallId;
