@@ -64,6 +64,8 @@ public final class Replay {
         this.conntrack = new Conntrack(snap.ctConfig, 0x1234_5678_9abcL);
         this.stack = new Stack(snap.host, conntrack, new SplittableRandom(42));
         this.commands = new Commands(stack);
+        // the commands' wall clock is the recording's (stack.wallNanos once wallOffsetNs is set below)
+        commands.state.clock = () -> java.time.Instant.ofEpochSecond(0, stack.wallNanos()).atZone(java.time.ZoneId.systemDefault());
         stack.neighboursKnown(snap.neighboursKnown);
         notes.addAll(s.notes);
         snap.loadRules(commands.ruleset(), false);
