@@ -64,6 +64,8 @@ public final class Replay {
         this.conntrack = new Conntrack(snap.ctConfig, 0x1234_5678_9abcL);
         this.stack = new Stack(snap.host, conntrack, new SplittableRandom(42));
         this.commands = new Commands(stack);
+        // the commands' wall clock is the recording's (stack.wallNanos once wallOffsetNs is set below)
+        commands.state.clock = () -> java.time.Instant.ofEpochSecond(0, stack.wallNanos()).atZone(java.time.ZoneId.systemDefault());
         stack.neighboursKnown(snap.neighboursKnown);
         notes.addAll(s.notes);
         snap.loadRules(commands.ruleset(), false);
@@ -101,6 +103,7 @@ public final class Replay {
         stack.randomDraws = this::adoptDraw;
         stack.host.fib.pathChooser = this::adoptPath;
         stack.icmpClock = this::adoptTimestamp;
+        stack.helperRewrites(this::kernelPayload);
     }
 
     private long clock(double epoch) {
@@ -596,6 +599,27 @@ public final class Replay {
         }
         adoptedTimestamps[0]++;
         return now;
+    }
+
+    /**
+     * The kernel's version of a TCP segment or UDP datagram a NAT helper is rewriting (same
+     * destination and ports among the kernel's frames for this input): its payload, or null.
+     */
+    private byte[] kernelPayload(Skb skb) {
+        byte[] b = skb.buf;
+        for (Scenario.Frame e : pendingExpected) {
+            byte[] p = e.ip();
+            int l4 = Ipv4.ihlBytes(p, 0);
+            int proto = Ipv4.protocol(p, 0);
+            if (proto != skb.protocol() || Ipv4.daddr(p, 0) != skb.daddr() || p.length < l4 + (proto == Ipv4.PROTO_TCP ? 20 : 8)
+                    || Ipv4.i32(p, l4) != Ipv4.i32(b, skb.l4)) { // ports only: a TCP sequence number may be adjusted after
+                continue;
+            }
+            int data = proto == Ipv4.PROTO_TCP ? l4 + (((p[l4 + 12] & 0xff) >>> 4) << 2) : l4 + 8;
+            notes.add("input " + current + ": followed the kernel's rewritten helper segment for its random port");
+            return java.util.Arrays.copyOfRange(p, Math.min(data, p.length), p.length);
+        }
+        return null;
     }
 
     /** an output of ours matched one of the kernel's: it no longer guides adoption */

@@ -105,11 +105,14 @@ class OperatorConformanceTest {
 
     private static final Pattern XML_TIMER = Pattern.compile("<timeout>(\\d+)</timeout>");
     private static final Pattern SAVE_TIMER = Pattern.compile("^(-[ADU] -t )(\\d+) ");
+    /** an expectation line (conntrack -L expect): listed in the kernel's hash order, a random key's */
+    private static final Pattern EXPECT_TIMER = Pattern.compile("^(\\d+)( proto=\\d+ .*)$");
 
     /**
      * An entry line with its timer taken out and the kernel's random id masked: {normalised,
      * timer} (timer null when the line has none), or null for a line that is not an entry.
-     * Entries are the default format's lines, -o xml's {@code <flow>} lines and -o save's lines.
+     * Entries are the default format's lines, -o xml's {@code <flow>} lines, -o save's lines and
+     * expectations.
      */
     static String[] entry(String l) {
         Matcher m = TIMER.matcher(l);
@@ -120,6 +123,10 @@ class OperatorConformanceTest {
             String n = l.replaceAll("<id>\\d+</id>", "<id>ID</id>");
             Matcher x = XML_TIMER.matcher(n);
             return x.find() ? new String[] {x.replaceFirst("<timeout>T</timeout>"), x.group(1)} : new String[] {n, null};
+        }
+        Matcher ex = EXPECT_TIMER.matcher(l);
+        if (ex.find()) {
+            return new String[] {"T" + ex.group(2), ex.group(1)};
         }
         Matcher sv = SAVE_TIMER.matcher(l);
         if (sv.find()) {

@@ -296,7 +296,12 @@ public final class Conntrack {
         if (k2 == -1) {
             return false;
         }
-        out[0] = Tuple.k1(skb.saddr(), skb.daddr());
+        long k1 = Tuple.k1(skb.saddr(), skb.daddr());
+        if (proto == 47 && !table.ext.greKeymaps.isEmpty() && Tuple.pptpGre(skb.buf, skb.l4, skb.l3 + skb.len - skb.l4)) {
+            // gre_keymap_lookup(): a PPTP call's source key, known from its control connection
+            k2 = Tuple.k2(table.ext.greSrcKey(k1, Tuple.dport(k2)), Tuple.dport(k2), proto, skb.zone);
+        }
+        out[0] = k1;
         out[1] = k2;
         return true;
     }
@@ -462,16 +467,17 @@ public final class Conntrack {
     }
 
     /**
-     * NAT's nf_nat_follow_master() for an entry that fulfils an expectation (NAT lives above
-     * conntrack: the stack sets it)
+     * the expectation's function for an entry that fulfils it: NAT's nf_nat_follow_master() or
+     * PPTP's pptp_expectfn() (NAT and helpers live above conntrack: the stack sets it)
      */
     public java.util.function.ObjIntConsumer<CtExt.Expect> expectFn;
 
     /**
      * init_conntrack()'s expectation lookup (nf_ct_find_expectation: the master confirmed, the
-     * source port a wildcard; the expectation is used up) and, for an unexpected entry, the
-     * helper the raw table's CT template named (__nf_ct_try_assign_helper). An expected entry
-     * is EXPECTED (its first packet RELATED), holds its master and takes its mark.
+     * source address and port under the expectation's masks; the expectation is used up) and,
+     * for an unexpected entry, the helper the raw table's CT template named
+     * (__nf_ct_try_assign_helper). An expected entry is EXPECTED (its first packet RELATED),
+     * holds its master and takes its mark.
      */
     private void initHelp(Skb skb, int ct) {
         CtExt x = table.ext;
@@ -485,7 +491,8 @@ public final class Conntrack {
                     x.unlink(e); // its timer would have removed it
                     continue;
                 }
-                if (Tuple.src(k1) == e.src && Tuple.dst(k1) == e.dst && Tuple.dport(k2) == e.dport
+                if ((Tuple.src(k1) & e.srcMask) == e.src && Tuple.dst(k1) == e.dst && Tuple.dport(k2) == e.dport
+                        && (Tuple.sport(k2) & e.sportMask) == e.sport
                         && Tuple.proto(k2) == e.proto && Tuple.zone(k2) == e.zone && table.isConfirmed(e.master)
                         && (table.status(e.master) & CtStatus.DYING) == 0) {
                     x.unlink(e);
@@ -493,7 +500,7 @@ public final class Conntrack {
                     table.setStatus(ct, CtStatus.EXPECTED);
                     x.setMaster(ct, e.master);
                     table.putMark(ct, table.mark(e.master));
-                    if (e.natFollow && expectFn != null) {
+                    if ((e.natFollow || e.pptp) && expectFn != null) {
                         expectFn.accept(e, ct);
                     }
                     return;
@@ -846,6 +853,9 @@ public final class Conntrack {
                 l.event(table, ct, CtEvent.DESTROY, userspace);
             }
         }
+        if (helperDestroy != null && table.ext.used) {
+            helperDestroy.accept(ct); // nf_ct_delete_from_lists(): nf_ct_helper_destroy() first
+        }
         table.timerDel(ct);
         table.unlink(ct);
         if (!isHeld(ct)) {
@@ -853,6 +863,9 @@ public final class Conntrack {
         }
         return true;
     }
+
+    /** a helper's destroy function (PPTP's kills its call's GRE), run when an entry is deleted; set by the stack */
+    public IntConsumer helperDestroy;
 
     /** conntrack -F: deletes every confirmed entry; returns how many */
     public int flush() {

@@ -15,10 +15,14 @@ public final class CtExt {
     /** the helpers this stack runs */
     public static final int HELPER_FTP = 1;
     public static final int HELPER_TFTP = 2;
+    public static final int HELPER_IRC = 3;
+    public static final int HELPER_PPTP = 5;
+    public static final int HELPER_SANE = 6;
+    public static final int HELPER_AMANDA = 7;
     /**
-     * every helper a kernel registers: FTP and TFTP parse their payload; the others are attached
-     * and named (conntrack -L's helper=, -m helper through an expectation's master) but read no
-     * payload, so an IRC DCC offer, a SIP call or a PPTP call id makes no expectation here
+     * every helper a kernel registers: FTP, TFTP, IRC, PPTP, SANE and Amanda parse their
+     * payload; the others are attached and named (conntrack -L's helper=, -m helper through an
+     * expectation's master) but read no payload, so a SIP call makes no expectation here
      */
     public static final String[] HELPER_NAMES = {"", "ftp", "tftp", "irc", "sip", "pptp", "sane", "amanda", "RAS",
             "Q.931", "netbios-ns", "snmp", "snmp_trap"};
@@ -43,12 +47,51 @@ public final class CtExt {
         public final int[][] seqAdj = new int[2][3];
         /** expectations this entry is the master of */
         public int expecting;
+        /**
+         * nf_ct_pptp_master: session and call state, the call ids (as the helper saw them);
+         * nf_ct_sane_master's state in sstate
+         */
+        public int sstate;
+        public int cstate;
+        public int pnsCallId;
+        public int pacCallId;
+        /** nf_nat_pptp: the call ids before NAT rewrote them */
+        public int natPnsCallId;
+        public int natPacCallId;
+    }
+
+    /** nf_ct_gre_keymap: GRE packets from src to dst with key dstKey get srcKey as their tuple's source key */
+    public record GreKeymap(int master, int dir, long k1, int srcKey, int dstKey) {}
+
+    /** the keymaps of the PPTP masters, oldest first (gre_keymap_lookup takes the first that fits) */
+    public final List<GreKeymap> greKeymaps = new ArrayList<>();
+
+    /** gre_keymap_lookup(): the source key of a GRE version 1 packet from k1 with {@code dstKey}, or 0 */
+    public int greSrcKey(long k1, int dstKey) {
+        for (GreKeymap km : greKeymaps) {
+            if (km.k1 == k1 && km.dstKey == dstKey) {
+                return km.srcKey;
+            }
+        }
+        return 0;
+    }
+
+    /** nf_ct_gre_keymap_destroy() */
+    public void greKeymapDestroy(int master) {
+        greKeymaps.removeIf(km -> km.master == master);
     }
 
     /** nf_conntrack_expect: the tuple a related connection's first packet must have */
     public static final class Expect {
         public int master;
         public int src;
+        /** the source address's mask: all ones, or 0 for any address (IRC's DCC offers) */
+        public int srcMask = -1;
+        /** the source port (GRE: key) and its mask: 0 and 0 (any) but for PPTP's GRE keys */
+        public int sport;
+        public int sportMask;
+        /** pptp_expectfn (PPTP's GRE) rather than nf_nat_follow_master */
+        public boolean pptp;
         public int dst;
         public int dport;
         public int proto;
@@ -158,6 +201,9 @@ public final class CtExt {
             return;
         }
         help.remove(ct);
+        if (!greKeymaps.isEmpty()) {
+            greKeymapDestroy(ct);
+        }
         Integer m = master.remove(ct);
         if (m != null) {
             children.computeIfPresent(m, (k, n) -> n > 1 ? n - 1 : null);

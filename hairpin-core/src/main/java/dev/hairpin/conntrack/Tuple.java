@@ -55,6 +55,11 @@ public final class Tuple {
         }
     }
 
+    /** a PPTP GRE packet (version 1 with its call id present): gre_pkt_to_tuple looks its source key up */
+    public static boolean pptpGre(byte[] b, int l4, int avail) {
+        return avail >= 8 && (b[l4 + 1] & 7) == 1;
+    }
+
     public static int src(long k1) {
         return (int) (k1 >>> 32);
     }

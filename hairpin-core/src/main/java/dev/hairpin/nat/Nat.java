@@ -263,7 +263,7 @@ public final class Nat {
         int key;
         switch (proto) {
             case Ipv4.PROTO_ICMP -> key = Tuple.sport(k2);
-            case 6, 17, 136, 132, 33 -> key = manip == Manip.SRC ? Tuple.sport(k2) : Tuple.dport(k2);
+            case 6, 17, 136, 132, 33, 47 -> key = manip == Manip.SRC ? Tuple.sport(k2) : Tuple.dport(k2);
             default -> {
                 return true;
             }
@@ -449,6 +449,16 @@ public final class Nat {
                 }
                 min = lo;
                 size = hi - lo + 1;
+            }
+        } else if (proto == 47 && table.ext.master(ct) >= 0) {
+            // GRE keys change only for a PPTP call's GRE (an entry with a master)
+            key = manip == Manip.SRC ? Tuple.sport(k2) : Tuple.dport(k2);
+            if (!has(NatRange.PROTO_SPECIFIED)) {
+                min = 1;
+                size = 65535;
+            } else {
+                min = rMinProto;
+                size = rMaxProto - rMinProto + 1;
             }
         } else {
             return set(k1, k2);

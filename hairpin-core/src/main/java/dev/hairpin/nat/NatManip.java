@@ -37,11 +37,22 @@ public final class NatManip {
                 case Ipv4.PROTO_UDP -> udp(b, hdroff, end, manipSrc, oldAddr, addr, port, partial);
                 case Ipv4.PROTO_ICMP -> icmp(b, hdroff, end, port);
                 case 132 -> sctp(b, hdroff, end, manipSrc, port);
+                case 47 -> gre(b, hdroff, end, manipSrc, port);
                 default -> { }
             }
         }
         address(b, iph, manipSrc, oldAddr, addr);
         return true;
+    }
+
+    /**
+     * gre_manip_pkt(): a PPTP (version 1) GRE packet's key is its destination's call id, so only
+     * a destination manip rewrites it; version 0 is left alone; no checksum covers it
+     */
+    private static void gre(byte[] b, int h, int end, boolean manipSrc, int key) {
+        if (!manipSrc && end - h >= 8 && (b[h + 1] & 7) == 1) {
+            Ipv4.put16(b, h + 6, key);
+        }
     }
 
     /** the address itself, with the header checksum patched (csum_replace4) */

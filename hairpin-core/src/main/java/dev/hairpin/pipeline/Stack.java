@@ -182,6 +182,19 @@ public final class Stack implements XtServices {
         int timestamp(Skb request, int now);
     }
 
+    /**
+     * The payload the kernel sent for a segment or datagram a NAT helper rewrote after a random
+     * port search (nf_nat_exp_find_port), to read the port it chose; null when there is none.
+     */
+    public interface HelperRewrites {
+        byte[] kernelPayload(Skb rewritten);
+    }
+
+    /** a replay's view of the kernel's helper rewrites (null: the PRNG's ports) */
+    public void helperRewrites(HelperRewrites r) {
+        helpers.rewrites = r;
+    }
+
     /** Decides a random draw instead of the PRNG: 1 true, 0 false, -1 no opinion. */
     public interface RandomDraws {
         int draw(dev.hairpin.rules.Match by, Skb skb, int probability);

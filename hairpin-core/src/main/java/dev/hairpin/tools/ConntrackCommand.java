@@ -147,11 +147,18 @@ public final class ConntrackCommand {
                 err.append(PREFIX).append("expectation table has been emptied.\n");
             }
             case EXP_LIST -> {
+                boolean xml = (a.outputMask & (OUT_XML | OUT_SAVE)) == OUT_XML; // -o extended/id: the plain line
                 for (dev.hairpin.conntrack.CtExt.Expect e : t.ext.expects) {
                     if (e.deadline > t.now()) {
-                        out.append(ConntrackFormat.expectation(t, e)).append('\n');
+                        if (xml && counter == 0) {
+                            out.append(ConntrackFormat.EXPECT_XML_HEAD);
+                        }
+                        out.append(xml ? ConntrackFormat.expectationXml(t, e) : ConntrackFormat.expectation(t, e)).append('\n');
                         counter++;
                     }
+                }
+                if (xml && counter > 0) {
+                    out.append("</expect>\n");
                 }
             }
             case EXP_GET, EXP_DELETE -> throw new Refused(1, "Operation failed: No such file or directory");

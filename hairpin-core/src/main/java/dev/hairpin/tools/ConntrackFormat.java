@@ -110,14 +110,17 @@ public final class ConntrackFormat {
 
     /**
      * One {@code conntrack -L expect} line: seconds left, the expected tuple (source port 0),
-     * its mask (the source port a wildcard), the master's original tuple, class and helper.
+     * its mask (the source port a wildcard; the source address too for IRC: 0.0.0.0), the
+     * master's original tuple, class and helper.
      */
     public static String expectation(ConntrackTable t, dev.hairpin.conntrack.CtExt.Expect e) {
         StringBuilder sb = new StringBuilder(240);
         sb.append((e.deadline - t.now()) / 1_000_000_000L).append(" proto=").append(e.proto).append(' ');
-        sb.append("src=").append(Ipv4.toString(e.src)).append(" dst=").append(Ipv4.toString(e.dst))
-                .append(" sport=0 dport=").append(e.dport).append(' ');
-        sb.append("mask-src=255.255.255.255 mask-dst=255.255.255.255 sport=0 dport=65535 ");
+        boolean gre = e.proto == 47; // keys, in hex
+        sb.append("src=").append(Ipv4.toString(e.src)).append(" dst=").append(Ipv4.toString(e.dst)).append(' ');
+        ports(sb, gre, e.sport, e.dport);
+        sb.append("mask-src=").append(Ipv4.toString(e.srcMask)).append(" mask-dst=255.255.255.255 ");
+        ports(sb, gre, e.sportMask, 0xffff);
         long k1 = t.k1(e.master, 0);
         long k2 = t.k2(e.master, 0);
         sb.append("master-src=").append(Ipv4.toString(Tuple.src(k1))).append(" master-dst=").append(Ipv4.toString(Tuple.dst(k1)))
@@ -128,6 +131,54 @@ public final class ConntrackFormat {
             sb.append(" helper=").append(h);
         }
         return sb.toString();
+    }
+
+    /** what {@code conntrack -L expect -o xml} prints before its first expectation */
+    public static final String EXPECT_XML_HEAD = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<expect>\n";
+
+    /**
+     * One {@code conntrack -L expect -o xml} line (libnetfilter_conntrack's expectation XML):
+     * addresses of the expected tuple, its mask and the master, then the ports or GRE keys
+     * likewise (the master's as its own protocol's ports), then helper, timeout and class.
+     */
+    public static String expectationXml(ConntrackTable t, dev.hairpin.conntrack.CtExt.Expect e) {
+        long k1 = t.k1(e.master, 0);
+        long k2 = t.k2(e.master, 0);
+        StringBuilder sb = new StringBuilder(640);
+        sb.append("<flow><layer3 protonum=\"2\" protoname=\"ipv4\"><expected><src>").append(Ipv4.toString(e.src))
+                .append("</src><dst>").append(Ipv4.toString(e.dst)).append("</dst></expected><mask><src>")
+                .append(Ipv4.toString(e.srcMask)).append("</src><dst>255.255.255.255</dst></mask><master><src>")
+                .append(Ipv4.toString(Tuple.src(k1))).append("</src><dst>").append(Ipv4.toString(Tuple.dst(k1)))
+                .append("</dst></master></layer3>");
+        boolean gre = e.proto == 47;
+        sb.append("<layer4 protonum=\"").append(e.proto).append("\" protoname=\"").append(protoName(e.proto)).append("\">");
+        xmlPorts(sb.append("<expected>"), gre, e.sport, e.dport).append("</expected>");
+        xmlPorts(sb.append("<mask>"), gre, e.sportMask, 0xffff).append("</mask>");
+        xmlPorts(sb.append("<master>"), Tuple.proto(k2) == 47, Tuple.sport(k2), Tuple.dport(k2)).append("</master>");
+        sb.append("</layer4><meta>");
+        String h = t.ext.helperName(e.master);
+        if (h != null) {
+            sb.append("<helper-name>").append(h).append("</helper-name>");
+        }
+        sb.append("<timeout>").append((e.deadline - t.now()) / 1_000_000_000L).append("</timeout><class>0</class></meta></flow>");
+        return sb.toString();
+    }
+
+    private static StringBuilder xmlPorts(StringBuilder sb, boolean gre, int sport, int dport) {
+        if (gre) {
+            return sb.append("<srckey>0x").append(Integer.toHexString(sport)).append("</srckey><dstkey>0x")
+                    .append(Integer.toHexString(dport)).append("</dstkey>");
+        }
+        return sb.append("<sport>").append(sport).append("</sport><dport>").append(dport).append("</dport>");
+    }
+
+    private static void ports(StringBuilder sb, boolean gre, int sport, int dport) {
+        if (gre) {
+            sb.append("srckey=0x").append(Integer.toHexString(sport)).append(" dstkey=0x").append(Integer.toHexString(dport));
+        } else {
+            sb.append("sport=").append(sport).append(" dport=").append(dport);
+        }
+        sb.append(' ');
     }
 
     private static void head(StringBuilder sb, ConntrackTable t, int ct) {

@@ -13,6 +13,8 @@ public final class EngineState {
     public final Stack stack;
     public final Ruleset ruleset;
     public final IpSets ipsets;
+    /** the wall clock the commands print (iptables-save's "Generated ... on"); a replay's is the recording's */
+    public java.util.function.Supplier<java.time.ZonedDateTime> clock = java.time.ZonedDateTime::now;
 
     public EngineState(Stack stack, Ruleset ruleset) {
         this.stack = stack;

@@ -7,7 +7,6 @@ import dev.hairpin.rules.iptables.IptablesRestore;
 import dev.hairpin.rules.iptables.IptablesSave;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -37,7 +36,7 @@ public final class OperatorCommands {
             case "ip" -> IpCommand.run(s.stack.host, s.stack.conntrack, args);
             case "sysctl" -> SysctlCommand.run(s.stack.host, s.stack.conntrack, args, OperatorCommands::readFile);
             case "iptables" -> of(Iptables.run(s.ruleset, args));
-            case "iptables-save" -> of(IptablesSave.command(s.ruleset, args, () -> IptablesSave.ctime(ZonedDateTime.now())));
+            case "iptables-save" -> of(IptablesSave.command(s.ruleset, args, () -> IptablesSave.ctime(s.clock.get())));
             case "iptables-restore" -> of(IptablesRestore.command(s.ruleset, args, stdin));
             case "ipset" -> {
                 references(s);

@@ -158,6 +158,32 @@ class CtHelpersTest {
         assertThat(ct.table.ext.expects).isEmpty();
     }
 
+    @Test
+    void aSecondClientsPortOnTheSamePortClashesAndDrawsARandomOne() {
+        // ftp-port-clash: identical expectations of two masters clash (EBUSY); nf_nat_exp_find_port
+        // then draws from [port, 65534) instead of trying port + 1
+        controlConnection();
+        receive(eth0, tcp(CLIENT, SERVER, 40000, 21, 0x18, 1017, 9020, "PORT 10,0,0,2,156,100\r\n"));
+        assertThat(payload(sent.getLast())).isEqualTo("PORT 203,0,113,1,156,100\r\n");
+        int other = Ipv4.parse("10.0.0.3");
+        receive(eth0, tcp(other, SERVER, 40200, 21, 0x02, 3000, 0, ""));
+        receive(eth1, tcp(SERVER, WAN_ADDR, 21, 40200, 0x12, 7000, 3001, ""));
+        receive(eth0, tcp(other, SERVER, 40200, 21, 0x10, 3001, 7001, ""));
+        receive(eth1, tcp(SERVER, WAN_ADDR, 21, 40200, 0x18, 7001, 3001, "220 ready\r\n"));
+        receive(eth0, tcp(other, SERVER, 40200, 21, 0x18, 3001, 7012, "USER b\r\n"));
+        receive(eth1, tcp(SERVER, WAN_ADDR, 21, 40200, 0x18, 7012, 3009, "331 ok\r\n"));
+        receive(eth0, tcp(other, SERVER, 40200, 21, 0x18, 3009, 7020, "PORT 10,0,0,3,156,100\r\n"));
+        String out = payload(sent.getLast());
+        assertThat(out).startsWith("PORT 203,0,113,1,");
+        String[] n = out.substring(5, out.length() - 2).split(",");
+        int port = Integer.parseInt(n[4]) * 256 + Integer.parseInt(n[5]);
+        assertThat(port).isBetween(40037, 65533);
+        // a replay takes the kernel's draw (run 1 of the recording: 46213)
+        stack.helperRewrites(skb -> "PORT 203,0,113,1,180,133\r\n".getBytes(StandardCharsets.US_ASCII));
+        receive(eth0, tcp(other, SERVER, 40200, 21, 0x18, 3009 + 23, 7020, "PORT 10,0,0,3,156,100\r\n"));
+        assertThat(payload(sent.getLast())).isEqualTo("PORT 203,0,113,1,180,133\r\n");
+    }
+
     static byte[] ttl1(int src, int sport) {
         byte[] p = tcp(src, Ipv4.parse("198.51.100.20"), sport, 33434, 0x02, 1, 0, "");
         p[8] = 1;

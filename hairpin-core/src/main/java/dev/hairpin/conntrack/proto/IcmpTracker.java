@@ -83,6 +83,10 @@ public final class IcmpTracker implements L4Tracker {
             return -Verdict.NF_ACCEPT;
         }
         long k1 = Tuple.k1(Ipv4.saddr(b, inner), Ipv4.daddr(b, inner));
+        if (proto == 47 && !c.table.ext.greKeymaps.isEmpty() && Tuple.pptpGre(b, il4, l4avail)) {
+            // gre_pkt_to_tuple() for the quoted PPTP GRE packet too: its source key from the keymap
+            k2 = Tuple.k2(c.table.ext.greSrcKey(k1, Tuple.dport(k2)), Tuple.dport(k2), proto, skb.zone);
+        }
         // the quoted packet went the other way: look up its inverse
         long ik2 = Tuple.invertK2(k2);
         if (ik2 == -1) {
