@@ -263,7 +263,7 @@ public final class Nat {
         int key;
         switch (proto) {
             case Ipv4.PROTO_ICMP -> key = Tuple.sport(k2);
-            case 6, 17, 136, 132, 33 -> key = manip == Manip.SRC ? Tuple.sport(k2) : Tuple.dport(k2);
+            case 6, 17, 136, 132 -> key = manip == Manip.SRC ? Tuple.sport(k2) : Tuple.dport(k2);
             default -> {
                 return true;
             }
@@ -421,7 +421,7 @@ public final class Nat {
                 min = rMinProto;
                 size = rMaxProto - rMinProto + 1;
             }
-        } else if (proto == 6 || proto == 17 || proto == 136 || proto == 132 || proto == 33) {
+        } else if (proto == 6 || proto == 17 || proto == 136 || proto == 132) {
             key = manip == Manip.SRC ? Tuple.sport(k2) : Tuple.dport(k2);
             if (!has(NatRange.PROTO_SPECIFIED)) {
                 if (manip == Manip.DST) {

@@ -1,5 +1,6 @@
 package dev.hairpin.pipeline;
 
+import dev.hairpin.conntrack.proto.UdpLiteTracker;
 import dev.hairpin.host.NetDevice;
 import dev.hairpin.host.Route;
 import dev.hairpin.packet.Checksum;
@@ -71,6 +72,21 @@ public final class LocalStack {
                     echoReply(skb, avail);
                 } else if (type == TIMESTAMP && avail >= 8 + 4) {
                     timestampReply(skb);
+                }
+            }
+            case UdpLiteTracker.PROTO -> {
+                // __udp4_lib_rcv() for UDP-Lite: the coverage and a non-zero checksum over it
+                // with 136 in the pseudo-header (not conntrack's 17), else dropped silently
+                int cscov = avail < 8 ? -1 : UdpLiteTracker.coverage(b, skb.l4, avail);
+                if (cscov < 0 || Ipv4.u16(b, skb.l4 + 6) == 0
+                        || !UdpLiteTracker.checksumOk(b, skb.l3, skb.l4, avail, cscov, UdpLiteTracker.PROTO)) {
+                    return;
+                }
+                if (skb.sk || ownedBySocket(skb, proto) || stack.host.isListening(proto, Ipv4.u16(b, skb.l4 + 2))) {
+                    return;
+                }
+                if (unicast) {
+                    stack.icmpSend(skb, 3, 3, 0);
                 }
             }
             default -> stack.icmpSend(skb, 3, 2, 0);
