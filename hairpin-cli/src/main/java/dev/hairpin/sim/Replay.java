@@ -288,9 +288,49 @@ public final class Replay {
 
     private void runAction(Scenario.Action a) {
         stack.advance(clock(a.epoch()));
-        dev.hairpin.tools.ToolResult r = commands.run(a.cmd());
+        dev.hairpin.tools.ToolResult r = commands.run(adoptInitval(a));
         actionResults.add(r);
         actionOutput.add(r.merged());
+    }
+
+    private static final java.util.regex.Pattern IPSET_CREATE =
+            java.util.regex.Pattern.compile("^ipset\\s+(?:create|n|-N)\\s+(\\S+)\\s+(hash:\\S+)(.*)$");
+
+    /**
+     * A hash set's initval: the kernel draws it at random when `ipset create` gives none, and it
+     * orders the listing's elements (and shows in its header). The replay adopts it from the
+     * first later recorded `ipset list` / `ipset save` output of that set, if any.
+     */
+    private String adoptInitval(Scenario.Action a) {
+        java.util.regex.Matcher m = IPSET_CREATE.matcher(a.cmd().trim());
+        if (!m.matches() || m.group(3).contains("initval")) {
+            return a.cmd();
+        }
+        String name = m.group(1);
+        int i = 0;
+        while (i < scenario.actions.size() && scenario.actions.get(i) != a) {
+            i++;
+        }
+        java.util.regex.Pattern saved = java.util.regex.Pattern.compile(
+                "(?m)^create " + java.util.regex.Pattern.quote(name) + " .* initval (0x[0-9a-f]+)");
+        java.util.regex.Pattern listed = java.util.regex.Pattern.compile(
+                "(?m)^Name: " + java.util.regex.Pattern.quote(name) + "\\n(?:.*\\n){0,2}?Header: .*initval (0x[0-9a-f]+)");
+        for (int j = i + 1; j < scenario.actions.size(); j++) {
+            Scenario.Action later = scenario.actions.get(j);
+            java.util.regex.Matcher again = IPSET_CREATE.matcher(later.cmd().trim());
+            if (again.matches() && again.group(1).equals(name)) {
+                break; // a new set of that name: its own initval
+            }
+            String out = later.output() == null ? "" : later.output();
+            java.util.regex.Matcher f = saved.matcher(out);
+            java.util.regex.Matcher g = listed.matcher(out);
+            String v = f.find() ? f.group(1) : g.find() ? g.group(1) : null;
+            if (v != null) {
+                notes.add("adopted the kernel's initval " + v + " for ipset " + name + " from a later listing");
+                return a.cmd().trim() + " initval " + v;
+            }
+        }
+        return a.cmd();
     }
 
     /** The final table as {@code conntrack -L} prints it (stdout lines only). */
