@@ -241,6 +241,11 @@ public final class Replay {
         learnSocket(buf);
         Skb skb = new Skb(buf, 0, buf.length);
         skb.seq = -f.n();
+        if ("socket".equals(f.origin())) {
+            // a process's socket (a listener's for its SYN/ACK): the recorder's, root's (uid and
+            // gid 0); "kernel" ones injected here are a closed socket's (no sk_socket: none)
+            skb.owner = Skb.OWNER_PROCESS;
+        }
         stack.localOut(skb, dev, 0);
     }
 

@@ -162,7 +162,7 @@ public final class LocalStack {
         }
         Ipv4.put16(p, hl + 2, 0);
         Ipv4.put16(p, hl + 2, Checksum.compute(p, hl, icmpLen));
-        sendGenerated(p, len, skb, false);
+        sendGenerated(p, len, skb, false, Skb.OWNER_KERNEL); // icmp_reply(): the ICMP control socket
     }
 
     /**
@@ -205,13 +205,16 @@ public final class LocalStack {
         Ipv4.put16(p, 36, Checksum.transport(p, 0, 20, 20));
         Skb n = new Skb(p, 0, 40);
         if (fromReject) {
-            stack.attachRelated(n, skb);
+            stack.attachRelated(n, skb); // nf_send_reset: a new skb with no socket
+        } else {
+            n.owner = Skb.OWNER_KERNEL; // tcp_v4_send_reset: the TCP control socket
         }
         route(n, skb);
     }
 
-    private void sendGenerated(byte[] p, int len, Skb orig, boolean attach) {
+    private void sendGenerated(byte[] p, int len, Skb orig, boolean attach, byte owner) {
         Skb n = new Skb(p, 0, len);
+        n.owner = owner;
         Ipv4.put16(p, Ipv4.ID, stack.ipIds.ipId(n) & 0xffff);
         Ipv4.put16(p, Ipv4.CHECK, 0);
         Ipv4.put16(p, Ipv4.CHECK, Checksum.compute(p, 0, Ipv4.ihlBytes(p, 0)));
