@@ -607,6 +607,18 @@ public final class Replay {
                 return Ipv4.id(p, 0);
             }
         }
+        // an answer NAT rewrites after its id is chosen (an error or echo reply RELATED to a
+        // REDIRECT or DNAT entry leaves from the address the client used): same destination,
+        // ICMP type, code and rest-of-header word
+        for (Scenario.Frame e : pendingExpected) {
+            byte[] p = e.ip();
+            int pl4 = Ipv4.ihlBytes(p, 0);
+            if (proto == Ipv4.PROTO_ICMP && Ipv4.protocol(p, 0) == proto && Ipv4.daddr(p, 0) == Ipv4.daddr(g, gen.l3)
+                    && p.length >= pl4 + 8 && gen.l3 + gen.len >= gen.l4 + 8
+                    && Ipv4.u16(p, pl4) == Ipv4.u16(g, gen.l4) && Ipv4.i32(p, pl4 + 4) == Ipv4.i32(g, gen.l4 + 4)) {
+                return Ipv4.id(p, 0);
+            }
+        }
         return stack.random.nextInt(65536);
     }
 
