@@ -244,6 +244,11 @@ public final class Replay {
         learnSocket(buf);
         Skb skb = new Skb(buf, 0, buf.length);
         skb.seq = -f.n();
+        if ("socket".equals(f.origin())) {
+            // a process's socket (a listener's for its SYN/ACK): the recorder's, root's (uid and
+            // gid 0); "kernel" ones injected here are a closed socket's (no sk_socket: none)
+            skb.owner = Skb.OWNER_PROCESS;
+        }
         stack.localOut(skb, dev, 0);
     }
 
@@ -291,9 +296,49 @@ public final class Replay {
 
     private void runAction(Scenario.Action a) {
         stack.advance(clock(a.epoch()));
-        dev.hairpin.tools.ToolResult r = commands.run(a.cmd());
+        dev.hairpin.tools.ToolResult r = commands.run(adoptInitval(a));
         actionResults.add(r);
         actionOutput.add(r.merged());
+    }
+
+    private static final java.util.regex.Pattern IPSET_CREATE =
+            java.util.regex.Pattern.compile("^ipset\\s+(?:create|n|-N)\\s+(\\S+)\\s+(hash:\\S+)(.*)$");
+
+    /**
+     * A hash set's initval: the kernel draws it at random when `ipset create` gives none, and it
+     * orders the listing's elements (and shows in its header). The replay adopts it from the
+     * first later recorded `ipset list` / `ipset save` output of that set, if any.
+     */
+    private String adoptInitval(Scenario.Action a) {
+        java.util.regex.Matcher m = IPSET_CREATE.matcher(a.cmd().trim());
+        if (!m.matches() || m.group(3).contains("initval")) {
+            return a.cmd();
+        }
+        String name = m.group(1);
+        int i = 0;
+        while (i < scenario.actions.size() && scenario.actions.get(i) != a) {
+            i++;
+        }
+        java.util.regex.Pattern saved = java.util.regex.Pattern.compile(
+                "(?m)^create " + java.util.regex.Pattern.quote(name) + " .* initval (0x[0-9a-f]+)");
+        java.util.regex.Pattern listed = java.util.regex.Pattern.compile(
+                "(?m)^Name: " + java.util.regex.Pattern.quote(name) + "\\n(?:.*\\n){0,2}?Header: .*initval (0x[0-9a-f]+)");
+        for (int j = i + 1; j < scenario.actions.size(); j++) {
+            Scenario.Action later = scenario.actions.get(j);
+            java.util.regex.Matcher again = IPSET_CREATE.matcher(later.cmd().trim());
+            if (again.matches() && again.group(1).equals(name)) {
+                break; // a new set of that name: its own initval
+            }
+            String out = later.output() == null ? "" : later.output();
+            java.util.regex.Matcher f = saved.matcher(out);
+            java.util.regex.Matcher g = listed.matcher(out);
+            String v = f.find() ? f.group(1) : g.find() ? g.group(1) : null;
+            if (v != null) {
+                notes.add("adopted the kernel's initval " + v + " for ipset " + name + " from a later listing");
+                return a.cmd().trim() + " initval " + v;
+            }
+        }
+        return a.cmd();
     }
 
     /** The final table as {@code conntrack -L} prints it (stdout lines only). */
@@ -562,6 +607,18 @@ public final class Replay {
             byte[] p = e.ip();
             if (Ipv4.protocol(p, 0) == proto && Ipv4.saddr(p, 0) == Ipv4.saddr(g, gen.l3)
                     && (proto != Ipv4.PROTO_ICMP || p[Ipv4.ihlBytes(p, 0)] == g[gen.l4])) {
+                return Ipv4.id(p, 0);
+            }
+        }
+        // an answer NAT rewrites after its id is chosen (an error or echo reply RELATED to a
+        // REDIRECT or DNAT entry leaves from the address the client used): same destination,
+        // ICMP type, code and rest-of-header word
+        for (Scenario.Frame e : pendingExpected) {
+            byte[] p = e.ip();
+            int pl4 = Ipv4.ihlBytes(p, 0);
+            if (proto == Ipv4.PROTO_ICMP && Ipv4.protocol(p, 0) == proto && Ipv4.daddr(p, 0) == Ipv4.daddr(g, gen.l3)
+                    && p.length >= pl4 + 8 && gen.l3 + gen.len >= gen.l4 + 8
+                    && Ipv4.u16(p, pl4) == Ipv4.u16(g, gen.l4) && Ipv4.i32(p, pl4 + 4) == Ipv4.i32(g, gen.l4 + 4)) {
                 return Ipv4.id(p, 0);
             }
         }

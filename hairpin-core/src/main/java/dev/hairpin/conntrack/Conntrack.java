@@ -46,6 +46,7 @@ public final class Conntrack {
         register(new IcmpTracker());
         register(new dev.hairpin.conntrack.proto.GreTracker());
         register(new dev.hairpin.conntrack.proto.SctpTracker());
+        register(new dev.hairpin.conntrack.proto.UdpLiteTracker());
     }
 
     public void register(L4Tracker t) {

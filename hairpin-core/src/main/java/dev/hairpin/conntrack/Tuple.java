@@ -29,12 +29,12 @@ public final class Tuple {
 
     /**
      * The second key word read from a transport header at {@code l4} with {@code avail} bytes:
-     * ports for TCP/UDP/UDP-Lite/SCTP/DCCP, type/code and echo id for ICMP, nothing for other
-     * protocols. -1 (never a valid key: proto is one byte) when the header is truncated.
+     * ports for TCP/UDP/UDP-Lite/SCTP, type/code and echo id for ICMP, nothing for other
+     * protocols (DCCP included: 6.16 removed its tracker, it is a generic protocol now). -1 (never a valid key: proto is one byte) when the header is truncated.
      */
     public static long k2Of(byte[] b, int l4, int avail, int proto, int zone) {
         switch (proto) {
-            case 6, 17, 136, 132, 33 -> {
+            case 6, 17, 136, 132 -> {
                 return avail < 4 ? -1 : k2(Ipv4.u16(b, l4), Ipv4.u16(b, l4 + 2), proto, zone);
             }
             case Ipv4.PROTO_ICMP -> { // sport = echo id, dport = type << 8 | code

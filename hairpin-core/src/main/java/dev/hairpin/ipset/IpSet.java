@@ -429,6 +429,19 @@ public final class IpSet implements XtServices.IpSetView {
 
     @Override
     public boolean test(Skb skb, int[] dirs) {
+        return test(skb, dirs, 0, 0, 0, 0, 0);
+    }
+
+    /**
+     * ip_set_test() from xt_set: the element the packet makes, through the extensions
+     * (ip_set_match_extensions: a live element's counters are updated unless
+     * SKIP_COUNTER_UPDATE, then compared when the rule has a --packets/--bytes condition, a
+     * failed comparison being no element: hash:net goes on to the next shorter prefix); a nomatch
+     * element is -ENOTEMPTY, no match, unless RETURN_NOMATCH, which on a type with nomatch
+     * (hash:net) swaps the two: the nomatch element matches and a plain one does not.
+     */
+    @Override
+    public boolean test(Skb skb, int[] dirs, int cmdflags, int packetsOp, long packets, int bytesOp, long bytes) {
         int addr = dirs.length > 0 && dirs[0] == 1 ? skb.saddr() : skb.daddr();
         int proto = skb.protocol();
         int port = 0;
@@ -447,15 +460,60 @@ public final class IpSet implements XtServices.IpSetView {
                 return false;
             }
         }
-        Entry e = lookup(addr, type == Type.HASH_IP_PORT ? proto : 0, port);
-        if (e == null || e.nomatch) {
-            return false;
+        boolean matchCounters = packetsOp != 0 || bytesOp != 0;
+        int ret = 0;
+        if (type == Type.HASH_NET) {
+            boolean[] seen = new boolean[33];
+            for (Key k : members.keySet()) {
+                seen[k.cidr()] = true;
+            }
+            for (int c = 32; c >= 1 && ret == 0; c--) {
+                if (seen[c]) {
+                    ret = dataMatch(get(new Key(addr & mask(c), c, 0, 0)), skb, cmdflags, matchCounters, packetsOp, packets, bytesOp, bytes);
+                }
+            }
+        } else {
+            ret = dataMatch(lookup(addr, type == Type.HASH_IP_PORT ? proto : 0, port), skb, cmdflags, matchCounters,
+                    packetsOp, packets, bytesOp, bytes);
+        }
+        if ((cmdflags & RETURN_NOMATCH) != 0 && type == Type.HASH_NET && (ret > 0 || ret == -ENOTEMPTY)) {
+            ret = -ret;
+        }
+        return ret > 0;
+    }
+
+    static final int ENOTEMPTY = 39;
+    /** IPSET_FLAG_RETURN_NOMATCH, IPSET_FLAG_SKIP_COUNTER_UPDATE (xt_set's cmdflags) */
+    static final int RETURN_NOMATCH = 1 << 7;
+    static final int SKIP_COUNTER_UPDATE = 1 << 8;
+
+    /** mtype_data_match(): 0 no element (or its extensions refuse), 1 a match, -ENOTEMPTY nomatch */
+    private int dataMatch(Entry e, Skb skb, int cmdflags, boolean matchCounters, int packetsOp, long packets,
+            int bytesOp, long bytes) {
+        if (e == null) {
+            return 0;
         }
         if (counters) {
-            e.packets++;
-            e.bytes += skb.len;
+            if ((cmdflags & SKIP_COUNTER_UPDATE) == 0) {
+                e.packets++;
+                e.bytes += skb.len;
+            }
+            if (matchCounters && !(counterMatch(e.packets, packetsOp, packets) && counterMatch(e.bytes, bytesOp, bytes))) {
+                return 0;
+            }
         }
-        return true;
+        return e.nomatch ? -ENOTEMPTY : 1;
+    }
+
+    /** ip_set_match_counter(): IPSET_COUNTER_NONE, EQ, NE, LT, GT */
+    static boolean counterMatch(long counter, int op, long value) {
+        return switch (op) {
+            case 1 -> counter == value;
+            case 2 -> counter != value;
+            case 3 -> counter < value;
+            case 4 -> counter > value;
+            default -> true;
+        };
     }
 
     /** the live elements in the kernel's listing order: bucket by bucket, slot by slot (a bitmap ascending) */

@@ -263,7 +263,7 @@ public final class Nat {
         int key;
         switch (proto) {
             case Ipv4.PROTO_ICMP -> key = Tuple.sport(k2);
-            case 6, 17, 136, 132, 33, 47 -> key = manip == Manip.SRC ? Tuple.sport(k2) : Tuple.dport(k2);
+            case 6, 17, 136, 132, 47 -> key = manip == Manip.SRC ? Tuple.sport(k2) : Tuple.dport(k2);
             default -> {
                 return true;
             }
@@ -421,7 +421,7 @@ public final class Nat {
                 min = rMinProto;
                 size = rMaxProto - rMinProto + 1;
             }
-        } else if (proto == 6 || proto == 17 || proto == 136 || proto == 132 || proto == 33) {
+        } else if (proto == 6 || proto == 17 || proto == 136 || proto == 132) {
             key = manip == Manip.SRC ? Tuple.sport(k2) : Tuple.dport(k2);
             if (!has(NatRange.PROTO_SPECIFIED)) {
                 if (manip == Manip.DST) {
@@ -703,6 +703,19 @@ public final class Nat {
     }
 
     /**
+     * The bytes of a quoted transport header the manip functions make writable (and so need):
+     * 8 for TCP (its ports and sequence; the checksum only when 20 are there), UDP, UDP-Lite,
+     * SCTP, ICMP and GRE (pptp_gre_header less its optional fields); none for the generic
+     * protocols (DCCP included), whose manip has no transport part.
+     */
+    static int innerL4Writable(int proto) {
+        return switch (proto) {
+            case 6, 17, 136, 132, Ipv4.PROTO_ICMP, 47 -> 8;
+            default -> 0;
+        };
+    }
+
+    /**
      * nf_nat_icmp_reply_translation(): an ICMP error RELATED to a NATed connection: the quoted
      * packet gets the opposite manip, the ICMP checksum is recomputed, then the outer header is
      * rewritten like any packet of the connection. Returns false when the packet must be dropped.
@@ -735,6 +748,9 @@ public final class Nat {
         long ik2 = table.k2(ct, other);
         boolean innerSrc = manip != Manip.SRC;
         int inner = skb.l4 + 8;
+        if (skb.l3 + skb.len < inner + Ipv4.ihlBytes(b, inner) + innerL4Writable(Tuple.proto(ik2))) {
+            return false; // l4proto_manip_pkt(): skb_ensure_writable() of the quoted header fails
+        }
         int addr = innerSrc ? Tuple.src(ik1) : Tuple.dst(ik1);
         int port = Tuple.proto(ik2) == Ipv4.PROTO_ICMP || innerSrc ? Tuple.sport(ik2) : Tuple.dport(ik2);
         NatManip.manip(b, inner, skb.l3 + skb.len, innerSrc, addr, port);

@@ -34,7 +34,7 @@ public final class NatManip {
         if (firstFrag && port >= 0) {
             switch (proto) {
                 case Ipv4.PROTO_TCP -> tcp(b, hdroff, end, manipSrc, oldAddr, addr, port, partial);
-                case Ipv4.PROTO_UDP -> udp(b, hdroff, end, manipSrc, oldAddr, addr, port, partial);
+                case Ipv4.PROTO_UDP, 136 -> udp(b, hdroff, end, manipSrc, oldAddr, addr, port, partial); // udplite: checksum never 0
                 case Ipv4.PROTO_ICMP -> icmp(b, hdroff, end, port);
                 case 132 -> sctp(b, hdroff, end, manipSrc, port);
                 case 47 -> gre(b, hdroff, end, manipSrc, port);

@@ -74,6 +74,19 @@ public final class Skb {
     public boolean csumPartial;
     /** a local socket took the packet before routing (TPROXY's nf_tproxy_assign_sock: skb->sk) */
     public boolean sk;
+    /**
+     * The socket a locally generated packet carries, as xt_owner sees it (skb_to_full_sk):
+     * {@link #OWNER_NONE} (none, or a socket its process closed: no sk_socket),
+     * {@link #OWNER_KERNEL} (a kernel control socket: the TCP RSTs and ICMP the stack answers
+     * with; it has no file) or {@link #OWNER_PROCESS} (a process's socket, {@link #ownerUid},
+     * {@link #ownerGid}).
+     */
+    public byte owner;
+    public int ownerUid;
+    public int ownerGid;
+    public static final byte OWNER_NONE = 0;
+    public static final byte OWNER_KERNEL = 1;
+    public static final byte OWNER_PROCESS = 2;
     /** IPCB(skb)->opt: what the receive path's options compile found (pipeline.IpOptions; 0: none compiled) */
     public int ipOpt;
     /** the event mask of the raw table's CT --ctevents template (0: none, every event) */
@@ -113,6 +126,7 @@ public final class Skb {
         this.csumValid = false;
         this.csumPartial = false;
         this.sk = false;
+        this.owner = OWNER_NONE;
         this.helper = 0;
         return this;
     }

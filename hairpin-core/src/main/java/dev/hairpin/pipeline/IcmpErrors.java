@@ -193,6 +193,7 @@ final class IcmpErrors {
         System.arraycopy(b, l3, p, hl + 8, quoted);
         Ipv4.put16(p, hl + 2, Checksum.compute(p, hl, len - hl));
         Skb n = new Skb(p, 0, len);
+        n.owner = Skb.OWNER_KERNEL; // icmp_send() sends on the ICMP control socket (REJECT's too)
         n.mark = mark; // icmp_push_reply: the error carries the mark it was routed with
         Ipv4.put16(p, Ipv4.ID, stack.ipIds.ipId(n) & 0xffff);
         Ipv4.put16(p, Ipv4.CHECK, 0);

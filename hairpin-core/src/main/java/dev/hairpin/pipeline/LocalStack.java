@@ -1,5 +1,6 @@
 package dev.hairpin.pipeline;
 
+import dev.hairpin.conntrack.proto.UdpLiteTracker;
 import dev.hairpin.host.NetDevice;
 import dev.hairpin.host.Route;
 import dev.hairpin.packet.Checksum;
@@ -71,6 +72,21 @@ public final class LocalStack {
                     echoReply(skb, avail);
                 } else if (type == TIMESTAMP && avail >= 8 + 4) {
                     timestampReply(skb);
+                }
+            }
+            case UdpLiteTracker.PROTO -> {
+                // __udp4_lib_rcv() for UDP-Lite: the coverage and a non-zero checksum over it
+                // with 136 in the pseudo-header (not conntrack's 17), else dropped silently
+                int cscov = avail < 8 ? -1 : UdpLiteTracker.coverage(b, skb.l4, avail);
+                if (cscov < 0 || Ipv4.u16(b, skb.l4 + 6) == 0
+                        || !UdpLiteTracker.checksumOk(b, skb.l3, skb.l4, avail, cscov, UdpLiteTracker.PROTO)) {
+                    return;
+                }
+                if (skb.sk || ownedBySocket(skb, proto) || stack.host.isListening(proto, Ipv4.u16(b, skb.l4 + 2))) {
+                    return;
+                }
+                if (unicast) {
+                    stack.icmpSend(skb, 3, 3, 0);
                 }
             }
             default -> stack.icmpSend(skb, 3, 2, 0);
@@ -146,7 +162,7 @@ public final class LocalStack {
         }
         Ipv4.put16(p, hl + 2, 0);
         Ipv4.put16(p, hl + 2, Checksum.compute(p, hl, icmpLen));
-        sendGenerated(p, len, skb, false);
+        sendGenerated(p, len, skb, false, Skb.OWNER_KERNEL); // icmp_reply(): the ICMP control socket
     }
 
     /**
@@ -189,13 +205,16 @@ public final class LocalStack {
         Ipv4.put16(p, 36, Checksum.transport(p, 0, 20, 20));
         Skb n = new Skb(p, 0, 40);
         if (fromReject) {
-            stack.attachRelated(n, skb);
+            stack.attachRelated(n, skb); // nf_send_reset: a new skb with no socket
+        } else {
+            n.owner = Skb.OWNER_KERNEL; // tcp_v4_send_reset: the TCP control socket
         }
         route(n, skb);
     }
 
-    private void sendGenerated(byte[] p, int len, Skb orig, boolean attach) {
+    private void sendGenerated(byte[] p, int len, Skb orig, boolean attach, byte owner) {
         Skb n = new Skb(p, 0, len);
+        n.owner = owner;
         Ipv4.put16(p, Ipv4.ID, stack.ipIds.ipId(n) & 0xffff);
         Ipv4.put16(p, Ipv4.CHECK, 0);
         Ipv4.put16(p, Ipv4.CHECK, Checksum.compute(p, 0, Ipv4.ihlBytes(p, 0)));

@@ -59,7 +59,7 @@ public final class Rss {
     /** the hash given the addresses, protocol and transport header ({@code quoted}: an ICMP error may be followed once) */
     private static int transport(byte[] b, int l4, int avail, int s, int d, int proto, boolean outer) {
         switch (proto) {
-            case 6, 17, 136, 132, 33 -> {
+            case 6, 17, 136, 132 -> { // not DCCP: a generic protocol since 6.16, its tuple has no ports
                 if (avail >= 4) {
                     return mix(s, d, Ipv4.u16(b, l4), Ipv4.u16(b, l4 + 2), proto);
                 }
@@ -95,7 +95,7 @@ public final class Rss {
         int p1 = 0;
         int p2 = 0;
         switch (proto) {
-            case 6, 17, 136, 132, 33 -> {
+            case 6, 17, 136, 132 -> { // not DCCP: a generic protocol since 6.16, its tuple has no ports
                 p1 = Tuple.sport(k2);
                 p2 = Tuple.dport(k2);
             }

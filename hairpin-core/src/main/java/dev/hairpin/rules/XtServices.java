@@ -184,6 +184,15 @@ public interface XtServices {
         boolean test(Skb skb, int[] dirs);
 
         /**
+         * {@link #test} as -m set asks it: xt_set's cmdflags (RETURN_NOMATCH 1 << 7,
+         * SKIP_COUNTER_UPDATE 1 << 8) and the rule's counter conditions (IPSET_COUNTER_* ops:
+         * 0 none, 1 eq, 2 ne, 3 lt, 4 gt).
+         */
+        default boolean test(Skb skb, int[] dirs, int cmdflags, int packetsOp, long packets, int bytesOp, long bytes) {
+            return test(skb, dirs);
+        }
+
+        /**
          * The SET target's add (ip_set_add from a packet): the element the packet's addresses and
          * ports make; {@code timeout} in seconds, -1 for the set's default; an element already
          * there is left alone unless {@code exist}, which renews its timeout.

@@ -75,6 +75,9 @@ public final class IcmpTracker implements L4Tracker {
         if (ihl < Ipv4.MIN_HEADER || innerAvail < ihl) {
             return -Verdict.NF_ACCEPT;
         }
+        if ((Ipv4.fragOff(b, inner) & Ipv4.IP_OFFSET) != 0) {
+            return -Verdict.NF_ACCEPT; // ipv4_get_l4proto(): a quoted non-first fragment has no tuple
+        }
         int proto = Ipv4.protocol(b, inner);
         int il4 = inner + ihl;
         int l4avail = innerAvail - ihl;

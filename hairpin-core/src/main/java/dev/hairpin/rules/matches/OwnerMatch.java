@@ -11,9 +11,11 @@ import dev.hairpin.rules.ext.Xt;
 import dev.hairpin.rules.ext.XtError;
 
 /**
- * {@code -m owner} revision 1 (xt_owner.c): the socket that sent a locally generated packet.
- * The packets here carry no socket, so the kernel's no-socket rule applies: the match holds
- * only when every option given is inverted ({@code (match ^ invert) == 0}).
+ * {@code -m owner} revision 1 (xt_owner.c): the socket that sent a locally generated packet
+ * ({@link Skb#owner}). Without one (forwarded packets, REJECT's RST, a closed socket's last
+ * ACK) the match holds only when every option given is inverted; a kernel control socket (the
+ * stack's RSTs and ICMP) exists but has no file, so uid/gid options fail unless inverted; a
+ * process's socket is compared by its uid and gid.
  */
 public final class OwnerMatch implements Match {
     public static final int UID = 1;
@@ -49,7 +51,29 @@ public final class OwnerMatch implements Match {
 
     @Override
     public boolean matches(Skb skb, XtParam par) {
-        return (match ^ invert) == 0;
+        if (skb.owner == Skb.OWNER_NONE) {
+            return (match ^ invert) == 0; // no socket: only inverted options hold
+        }
+        if ((match & invert & SOCKET) != 0) {
+            return false; // a socket, but ! --socket-exists
+        }
+        if (skb.owner == Skb.OWNER_KERNEL) {
+            return ((match ^ invert) & (UID | GID)) == 0; // a socket without a file
+        }
+        if ((match & UID) != 0) {
+            boolean in = Integer.toUnsignedLong(skb.ownerUid) >= uidMin && Integer.toUnsignedLong(skb.ownerUid) <= uidMax;
+            if (in ^ (invert & UID) == 0) {
+                return false;
+            }
+        }
+        if ((match & GID) != 0) {
+            // fsgid only: supplementary groups are not modelled (a process here is root, group 0)
+            boolean in = Integer.toUnsignedLong(skb.ownerGid) >= gidMin && Integer.toUnsignedLong(skb.ownerGid) <= gidMax;
+            if (in ^ (invert & GID) == 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

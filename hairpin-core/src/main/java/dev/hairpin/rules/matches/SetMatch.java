@@ -12,8 +12,9 @@ import dev.hairpin.rules.ext.XtError;
 
 /**
  * {@code -m set --match-set NAME src|dst[,...]} revision 4 (xt_set.c): membership of the packet's
- * addresses/ports in an ipset, asked of {@link XtServices#ipset}. Counter conditions are kept
- * for printing; a set the stack does not know never matches.
+ * addresses/ports in an ipset, asked of {@link XtServices#ipset} with the rule's flags
+ * (--return-nomatch, ! --update-counters) and counter conditions (--packets-gt ...); a set the
+ * stack does not know never matches.
  */
 public final class SetMatch implements Match {
     public static final int INV_MATCH = 1;
@@ -51,7 +52,7 @@ public final class SetMatch implements Match {
     @Override
     public boolean matches(Skb skb, XtParam par) {
         XtServices.IpSetView v = par.services.ipset(setName);
-        boolean in = v != null && v.test(skb, dirs);
+        boolean in = v != null && v.test(skb, dirs, flags, counterOps[0], counterValues[0], counterOps[1], counterValues[1]);
         return in ^ ((setFlags & INV_MATCH) != 0);
     }
 

@@ -270,6 +270,17 @@ final class NftRule {
                         case "iifname" -> ip.add(not + "-i " + ifname(arg(t, v, where)));
                         case "oifname" -> ip.add(not + "-o " + ifname(arg(t, v, where)));
                         case "pkttype" -> m.add("-m pkttype " + not + "--pkt-type " + arg(t, v, where));
+                        case "skuid", "skgid" -> {
+                            // nft_meta_get_eval_skugid: a full socket with a file, else the rule
+                            // breaks (even for !=); xt_owner's positive test is the same, its
+                            // negation holds without a socket, so != also asks for one in range
+                            String a = arg(t, v, where);
+                            if (!a.matches("\\d+(-\\d+)?")) {
+                                throw bad(where, "meta " + f + " " + a);
+                            }
+                            String opt = f.equals("skuid") ? "--uid-owner " : "--gid-owner ";
+                            m.add(neg ? "-m owner ! " + opt + a + " -m owner " + opt + "0-4294967294" : "-m owner " + opt + a);
+                        }
                         case "nfproto" -> {
                             String p = arg(t, v, where);
                             if (!p.equals("ipv4") && !p.equals("ipv6")) {

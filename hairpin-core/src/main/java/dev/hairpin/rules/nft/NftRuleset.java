@@ -19,7 +19,7 @@ import java.util.Map;
  * the table's regular chains as user chains.
  *
  * <p>Understood: {@code iifname oifname iif oif ip saddr ip daddr ip protocol ip ttl meta
- * l4proto/mark/iifname/oifname/pkttype/nfproto tcp/udp/th sport/dport (value, range, set) tcp
+ * l4proto/mark/iifname/oifname/pkttype/nfproto/skuid/skgid tcp/udp/th sport/dport (value, range, set) tcp
  * flags ct state ct status ct mark meta mark mark icmp type/code fib saddr/daddr type counter
  * accept drop return jump goto masquerade snat dnat redirect (flags, maps) log reject notrack
  * comment}, {@code meta mark set} / {@code ct mark set} (values, each other or from a map),

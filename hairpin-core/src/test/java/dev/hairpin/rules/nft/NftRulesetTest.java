@@ -74,6 +74,27 @@ class NftRulesetTest {
     }
 
     @Test
+    void metaSkuidIsOwnerAndItsNegationStillNeedsASocketWithAFile() {
+        String text = """
+                table ip own {
+                	chain out {
+                		type filter hook output priority filter; policy accept;
+                		meta skuid 0 counter
+                		meta skuid != 0 counter
+                		meta skgid 1000-2000 counter
+                	}
+                }
+                """;
+        NftRuleset n = NftRuleset.parse(text, "nft-ruleset.txt");
+        // nft breaks without a full socket with a file (recording nft-owner): != is not ! --uid-owner alone
+        assertThat(IptablesSave.save(n.chains.get(0).rules())).contains("""
+                -A OUTPUT -m owner --uid-owner 0
+                -A OUTPUT -m owner ! --uid-owner 0 -m owner --uid-owner 0-4294967294
+                -A OUTPUT -m owner --gid-owner 1000-2000
+                """);
+    }
+
+    @Test
     void whatIsNotModelledIsRefusedWithItsLine() {
         String text = """
                 table ip filter {
