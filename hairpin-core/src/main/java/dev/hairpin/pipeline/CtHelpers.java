@@ -245,10 +245,11 @@ final class CtHelpers {
     }
 
     /**
-     * nf_nat_mangle_udp_packet(): the payload bytes [{@code at}, +{@code len}) replaced, the UDP
-     * and IP lengths and the header checksum redone; the UDP checksum recomputed unless it is 0
+     * mangle_contents(): {@code len} bytes at {@code at} become {@code rep}, the rest of the
+     * packet moved (the buffer grown when it must), the IP total length and header checksum set;
+     * returns the change in length. The transport's length and checksum are the caller's.
      */
-    private static void mangleUdp(Skb skb, int at, int len, byte[] rep) {
+    private static int splice(Skb skb, int at, int len, byte[] rep) {
         int delta = rep.length - len;
         int end = skb.l3 + skb.len;
         byte[] b = skb.buf;
@@ -261,6 +262,16 @@ final class CtHelpers {
         skb.len += delta;
         Ipv4.setTotLen(b, skb.l3, skb.len);
         Checksum.setIpv4Header(b, skb.l3);
+        return delta;
+    }
+
+    /**
+     * nf_nat_mangle_udp_packet(): the payload bytes [{@code at}, +{@code len}) replaced, the UDP
+     * and IP lengths and the header checksum redone; the UDP checksum recomputed unless it is 0
+     */
+    private static void mangleUdp(Skb skb, int at, int len, byte[] rep) {
+        int delta = splice(skb, at, len, rep);
+        byte[] b = skb.buf;
         Ipv4.put16(b, skb.l4 + 4, Ipv4.u16(b, skb.l4 + 4) + delta);
         if (Ipv4.u16(b, skb.l4 + 6) != 0) {
             Checksum.setTransport(b, skb.l3);
@@ -590,18 +601,8 @@ final class CtHelpers {
      * this segment's sequence number on.
      */
     void mangle(Skb skb, int ct, int dir, int at, int len, byte[] rep) {
-        int delta = rep.length - len;
-        int end = skb.l3 + skb.len;
+        int delta = splice(skb, at, len, rep);
         byte[] b = skb.buf;
-        if (end + delta > b.length) {
-            b = java.util.Arrays.copyOf(b, end + delta);
-            skb.buf = b;
-        }
-        System.arraycopy(b, at + len, b, at + rep.length, end - at - len);
-        System.arraycopy(rep, 0, b, at, rep.length);
-        skb.len += delta;
-        Ipv4.setTotLen(b, skb.l3, skb.len);
-        Checksum.setIpv4Header(b, skb.l3);
         Checksum.setTransport(b, skb.l3);
         if (delta != 0) {
             conntrack.setStatus(ct, CtStatus.SEQ_ADJUST);
